@@ -1,0 +1,138 @@
+"""Phase lifecycle: assess -> commit -> deliver -> ensure -> closed, next iteration at assess.
+
+Every move checks the current phase and raises PhaseError naming what is needed first.
+Functions change the Customer in place and stamp `updated_at`; the caller saves it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engagement.errors import PhaseError
+from engagement.models import (
+    Agreement,
+    AgreementSide,
+    Assessment,
+    Commitment,
+    Customer,
+    Delivery,
+    Iteration,
+    Person,
+    Phase,
+    Review,
+)
+
+# What must happen before a phase can be entered, worded as a fact for PhaseError.needed.
+_NEEDED_BEFORE = {
+    Phase.COMMIT: "assess the customer",
+    Phase.DELIVER: "agree the statement of work on both sides",
+    Phase.ENSURE: "record at least one delivery",
+    Phase.CLOSED: "complete the ensure review",
+}
+
+
+def new_customer(
+    tenant_id: str, customer_id: str, name: str, owner: Person, now: datetime
+) -> Customer:
+    """A new customer with its first iteration open in assess."""
+    return Customer(
+        tenant_id=tenant_id,
+        id=customer_id,
+        name=name,
+        owner=owner,
+        iterations=[Iteration(number=1, started_at=now, phase_changed_at=now)],
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _move(customer: Customer, phase: Phase, now: datetime) -> None:
+    customer.current.phase = phase
+    customer.current.phase_changed_at = now
+    customer.updated_at = now
+
+
+def _require(customer: Customer, attempted: str, *allowed: Phase, needed: str) -> Iteration:
+    iteration = customer.current
+    if iteration.phase not in allowed:
+        raise PhaseError(customer.id, iteration.phase, attempted, needed)
+    return iteration
+
+
+def record_assessment(
+    customer: Customer, assessment: Assessment, recommendations: list[str], now: datetime
+) -> bool:
+    """Store the assessment on the open iteration and move it to commit.
+
+    Re-assessing in assess or commit replaces the draft (and an unagreed commitment).
+    Returns True when an earlier assessment of this iteration was replaced.
+    """
+    iteration = _require(
+        customer,
+        "assess",
+        Phase.ASSESS,
+        Phase.COMMIT,
+        needed="finish the current iteration (assessing is possible in assess and commit)",
+    )
+    replaced = iteration.assessment is not None
+    iteration.assessment = assessment
+    iteration.recommendations = list(recommendations)
+    iteration.commitment = None
+    _move(customer, Phase.COMMIT, now)
+    return replaced
+
+
+def record_commitment(customer: Customer, commitment: Commitment, now: datetime) -> None:
+    """Store (or replace) the statement of work; earlier agreements no longer hold."""
+    iteration = _require(customer, "commit", Phase.COMMIT, needed=_NEEDED_BEFORE[Phase.COMMIT])
+    if iteration.assessment is None:
+        raise PhaseError(customer.id, iteration.phase, "commit", _NEEDED_BEFORE[Phase.COMMIT])
+    iteration.commitment = commitment.model_copy(update={"agreements": []})
+    customer.updated_at = now
+
+
+def agree(customer: Customer, side: AgreementSide, by: Person, now: datetime) -> bool:
+    """Record one side's agreement; moves to deliver once both sides agreed. Returns True then."""
+    iteration = _require(customer, "agree", Phase.COMMIT, needed="be in the commit phase")
+    if iteration.commitment is None:
+        raise PhaseError(customer.id, iteration.phase, "agree", "enter the statement of work")
+    others = [a for a in iteration.commitment.agreements if a.side != side]
+    iteration.commitment.agreements = [*others, Agreement(side=side, by=by, at=now)]
+    customer.updated_at = now
+    if {a.side for a in iteration.commitment.agreements} == set(AgreementSide):
+        _move(customer, Phase.DELIVER, now)
+        return True
+    return False
+
+
+def record_delivery(customer: Customer, delivery: Delivery, now: datetime) -> None:
+    """Log a delivered workshop in the deliver phase."""
+    iteration = _require(customer, "deliver", Phase.DELIVER, needed=_NEEDED_BEFORE[Phase.DELIVER])
+    iteration.deliveries = [*iteration.deliveries, delivery]
+    customer.updated_at = now
+
+
+def start_ensure(customer: Customer, now: datetime) -> None:
+    """Move from deliver to ensure once something was delivered."""
+    iteration = _require(
+        customer, "ensure", Phase.DELIVER, Phase.ENSURE, needed=_NEEDED_BEFORE[Phase.DELIVER]
+    )
+    if not iteration.deliveries:
+        raise PhaseError(customer.id, iteration.phase, "ensure", _NEEDED_BEFORE[Phase.ENSURE])
+    _move(customer, Phase.ENSURE, now)
+
+
+def close_iteration(customer: Customer, review: Review, now: datetime) -> Iteration:
+    """Close the iteration with its review and open the next one at assess, carrying next steps."""
+    iteration = _require(customer, "close", Phase.ENSURE, needed=_NEEDED_BEFORE[Phase.ENSURE])
+    iteration.review = review
+    iteration.closed_at = now
+    _move(customer, Phase.CLOSED, now)
+    following = Iteration(
+        number=iteration.number + 1,
+        started_at=now,
+        phase_changed_at=now,
+        carried_over=list(review.next_steps),
+    )
+    customer.iterations = [*customer.iterations, following]
+    return following

@@ -1,0 +1,275 @@
+"""Domain records: Customer (tenant-scoped aggregate) with its Iterations through the four phases.
+
+A Customer is stored and versioned as one document: its iterations, touches and license lines change
+together, so one optimistic-concurrency `version` protects all of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+ShortText = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=2000)]
+
+
+class Record(BaseModel):
+    """Base for domain records: unknown fields rejected, assignments validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Phase(StrEnum):
+    """Where an iteration stands: assess -> commit -> deliver -> ensure -> closed."""
+
+    ASSESS = "assess"
+    COMMIT = "commit"
+    DELIVER = "deliver"
+    ENSURE = "ensure"
+    CLOSED = "closed"
+
+
+class MaturityLevel(StrEnum):
+    """The four maturity levels of the framework, from least to most mature."""
+
+    CLOUD_AFFINE = "cloud_affine"
+    CLOUD_IS_AN_OPTION = "cloud_is_an_option"
+    CLOUD_IS_A_SOLUTION = "cloud_is_a_solution"
+    CLOUD_IS_IN_USE = "cloud_is_in_use"
+
+    @property
+    def rank(self) -> int:
+        """1 (least mature) .. 4 (most mature)."""
+        return list(MaturityLevel).index(self) + 1
+
+    @property
+    def label(self) -> str:
+        """The level's name as the framework writes it."""
+        return _LEVEL_LABELS[self]
+
+    @classmethod
+    def from_rank(cls, rank: int) -> MaturityLevel:
+        """The level for a rank 1..4."""
+        return list(cls)[rank - 1]
+
+
+_LEVEL_LABELS = {
+    MaturityLevel.CLOUD_AFFINE: "Cloud affine",
+    MaturityLevel.CLOUD_IS_AN_OPTION: "Cloud is an option",
+    MaturityLevel.CLOUD_IS_A_SOLUTION: "Cloud is a solution",
+    MaturityLevel.CLOUD_IS_IN_USE: "Cloud is in use",
+}
+
+
+class Person(Record):
+    """A Teams user: stable id (AAD object id where known) and display name."""
+
+    id: Annotated[str, Field(min_length=1, max_length=200)]
+    name: ShortText = ""
+
+
+class Contact(Record):
+    """A person on the customer's side."""
+
+    name: ShortText
+    role: ShortText = ""
+    email: ShortText = ""
+
+
+class LicenseLine(Record):
+    """Licensed vs active users of one product, as of a date."""
+
+    product: ShortText
+    licensed: Annotated[int, Field(ge=0)]
+    active: Annotated[int, Field(ge=0)]
+    as_of: date
+
+
+class TouchKind(StrEnum):
+    """How the partner touched the customer."""
+
+    CALL = "call"
+    MEETING = "meeting"
+    MAIL = "mail"
+    CHAT = "chat"
+    OTHER = "other"
+
+
+class Touch(Record):
+    """One customer touch; check-in reminders count these."""
+
+    at: AwareDatetime
+    by: Person
+    kind: TouchKind = TouchKind.OTHER
+    note: LongText = ""
+
+
+class AssessmentKind(StrEnum):
+    """A quick check during a call, or the full questionnaire."""
+
+    QUICK = "quick"
+    FULL = "full"
+
+
+class Assessment(Record):
+    """The outcome of an assessment: answers, per-dimension scores, level and why."""
+
+    kind: AssessmentKind
+    answers: dict[str, str]
+    dimension_scores: dict[str, float]
+    level: MaturityLevel
+    explanation: list[str] = []
+    by: Person
+    at: AwareDatetime
+
+
+class GoalOwnerSide(StrEnum):
+    """Which side owns a goal."""
+
+    CUSTOMER = "customer"
+    PARTNER = "partner"
+
+
+class Goal(Record):
+    """A committed goal with a measurable success criterion."""
+
+    id: Annotated[str, Field(min_length=1, max_length=40)]
+    title: ShortText
+    kpi: ShortText
+    owner_side: GoalOwnerSide
+    owner_name: ShortText = ""
+    due: date
+
+
+class SuccessFactors(Record):
+    """The four success factors of the FastTrack success workshop (SSAT); each optional."""
+
+    stakeholders: LongText = ""
+    scenarios: LongText = ""
+    awareness: LongText = ""
+    training: LongText = ""
+
+
+class AgreementSide(StrEnum):
+    """The two sides that must agree to a statement of work."""
+
+    PARTNER = "partner"
+    CUSTOMER = "customer"
+
+
+class Agreement(Record):
+    """Who agreed to the statement of work, for which side, and when."""
+
+    side: AgreementSide
+    by: Person
+    at: AwareDatetime
+
+
+class Commitment(Record):
+    """The statement of work: workshops, goals, success factors, dates, agreements."""
+
+    workshops: Annotated[list[str], Field(min_length=1)]
+    goals: Annotated[list[Goal], Field(min_length=1, max_length=5)]
+    success_factors: SuccessFactors = SuccessFactors()
+    start: date
+    end: date
+    customer_contact: ShortText = ""
+    agreements: list[Agreement] = []
+
+
+class Delivery(Record):
+    """One delivered workshop or engagement."""
+
+    id: Annotated[str, Field(min_length=1, max_length=40)]
+    workshop_id: str
+    on: date
+    attendees: Annotated[int, Field(ge=0, le=100_000)] = 0
+    notes: LongText = ""
+    materials_url: ShortText = ""
+    by: Person
+    at: AwareDatetime
+
+
+class GoalStatus(StrEnum):
+    """How far a committed goal was reached."""
+
+    ACHIEVED = "achieved"
+    PARTIALLY = "partially"
+    NOT_ACHIEVED = "not_achieved"
+
+
+class GoalOutcome(Record):
+    """A committed goal checked against what happened, with evidence."""
+
+    goal_id: str
+    status: GoalStatus
+    evidence: LongText = ""
+
+
+class Satisfaction(Record):
+    """A short CSAT (each 1-5) and NPS (0-10)."""
+
+    overall: Annotated[int, Field(ge=1, le=5)]
+    value: Annotated[int, Field(ge=1, le=5)]
+    team: Annotated[int, Field(ge=1, le=5)]
+    nps: Annotated[int, Field(ge=0, le=10)]
+    comment: LongText = ""
+
+
+class Review(Record):
+    """The ensure phase's result: proof of execution, satisfaction, next steps."""
+
+    outcomes: list[GoalOutcome]
+    satisfaction: Satisfaction | None = None
+    next_steps: Annotated[list[ShortText], Field(max_length=5)] = []
+    by: Person
+    at: AwareDatetime
+
+
+class Iteration(Record):
+    """One pass through assess -> commit -> deliver -> ensure."""
+
+    number: Annotated[int, Field(ge=1)]
+    phase: Phase = Phase.ASSESS
+    started_at: AwareDatetime
+    phase_changed_at: AwareDatetime
+    carried_over: list[ShortText] = []
+    assessment: Assessment | None = None
+    recommendations: list[str] = []
+    commitment: Commitment | None = None
+    deliveries: list[Delivery] = []
+    review: Review | None = None
+    closed_at: AwareDatetime | None = None
+
+
+class Customer(Record):
+    """A customer of the partner, scoped to one Teams tenant; the unit of storage and versioning."""
+
+    tenant_id: Annotated[str, Field(min_length=1, max_length=200)]
+    id: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    owner: Person
+    contacts: list[Contact] = []
+    renewal_date: date | None = None
+    licenses: list[LicenseLine] = []
+    touches: list[Touch] = []
+    iterations: Annotated[list[Iteration], Field(min_length=1)]
+    version: Annotated[int, Field(ge=0)] = 0
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+    @property
+    def current(self) -> Iteration:
+        """The open (or last) iteration."""
+        return self.iterations[-1]
+
+    @property
+    def previous_assessment(self) -> Assessment | None:
+        """The latest assessment of an earlier iteration, for showing the trend."""
+        for iteration in reversed(self.iterations[:-1]):
+            if iteration.assessment is not None:
+                return iteration.assessment
+        return None

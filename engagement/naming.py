@@ -1,0 +1,34 @@
+"""Customer ids: a stable slug of the customer's name."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from engagement.errors import InvalidCustomerName
+
+MAX_NAME_LENGTH = 100
+MAX_ID_LENGTH = 60
+
+
+def clean_customer_name(raw: str) -> str:
+    """Collapse whitespace and strip control characters; reject empty or over-long names."""
+    name = " ".join("".join(ch for ch in raw if unicodedata.category(ch)[0] != "C").split())
+    if not name:
+        raise InvalidCustomerName(raw, "empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidCustomerName(raw, f"longer than {MAX_NAME_LENGTH} characters")
+    customer_id_for(name)
+    return name
+
+
+def customer_id_for(name: str) -> str:
+    """The customer's id: `Contoso Ltd.` -> `contoso-ltd`, `Müller AG` -> `muller-ag`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_ID_LENGTH].strip("-")
+    if slug:
+        return slug
+    if any(ch.isalnum() for ch in name):  # e.g. a name in a non-Latin script: stable hash id
+        return "c-" + hashlib.sha256(name.casefold().encode()).hexdigest()[:12]
+    raise InvalidCustomerName(name, "needs at least one letter or digit")

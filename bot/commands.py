@@ -1,0 +1,79 @@
+"""The command table: one source for routing, help, the README and the manifest's commandLists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SCOPES_ALL = ("personal", "team", "groupChat")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A text command the bot understands."""
+
+    name: str  # canonical, lower case, may contain a space ("quick check")
+    usage: str  # shown in help: "assess <customer>"
+    description: str  # one line, <= 128 characters (Teams commandLists limit)
+    example: str  # a full example line the bot understands
+    scopes: tuple[str, ...] = SCOPES_ALL
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("help", "help", "What the bot does, the four phases and every command", "help"),
+    Command(
+        "quick check",
+        "quick check [customer]",
+        "One card with 5 questions: maturity level and workshops in a minute",
+        "quick check Contoso",
+    ),
+    Command(
+        "assess",
+        "assess <customer>",
+        "Full maturity assessment, one question at a time, with the recommended workshops",
+        "assess Contoso",
+    ),
+    Command(
+        "catalog",
+        "catalog [level]",
+        "Browse the workshop catalog, all levels or one",
+        "catalog cloud is an option",
+    ),
+    Command(
+        "customers", "customers", "The customers of your organisation and their phase", "customers"
+    ),
+    Command(
+        "cancel",
+        "cancel",
+        "Stop the current conversation flow; nothing half-done is saved",
+        "cancel",
+    ),
+)
+
+_BY_NAME = {command.name: command for command in COMMANDS}
+# Longest names first so "quick check" wins over a hypothetical "quick".
+_NAMES = sorted(_BY_NAME, key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    """A command and the rest of the line."""
+
+    command: Command
+    argument: str
+
+
+_ALIASES = re.compile(r"^/?(quick[-_ ]?check)\b", re.IGNORECASE)
+
+
+def parse_command(text: str) -> ParsedCommand | None:
+    """Match the start of `text` (mention already removed) to a command, case-insensitively.
+
+    Forgiving spellings people type also match: "/help", "quickcheck", "quick-check".
+    """
+    line = _ALIASES.sub("quick check", " ".join(text.split()).removeprefix("/"))
+    lowered = line.lower()
+    for name in _NAMES:
+        if lowered == name or lowered.startswith(name + " "):
+            return ParsedCommand(_BY_NAME[name], line[len(name) :].strip())
+    return None

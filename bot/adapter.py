@@ -1,0 +1,62 @@
+"""The CloudAdapter, its credentials, and what happens when a turn fails."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+from botbuilder.core import ConversationState, ShowTypingMiddleware, TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import ActivityTypes
+from botframework.connector import Channels
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on my side. I have started over: please try that again."
+TYPING_DELAY_SECONDS = 0.75
+
+
+def build_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthentication:
+    """Bot Framework authentication from our settings (the SDK wants upper-case attributes)."""
+    configuration = SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type.value,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+    return ConfigurationBotFrameworkAuthentication(configuration)
+
+
+def build_adapter(settings: Settings, conversation_state: ConversationState) -> CloudAdapter:
+    """A CloudAdapter with typing indicators on slow turns and a turn-error handler."""
+    adapter = CloudAdapter(build_authentication(settings))
+    adapter.use(ShowTypingMiddleware(delay=TYPING_DELAY_SECONDS, period=2.0))
+
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        activity = context.activity
+        logger.error(
+            "Turn failed in conversation %s (activity %s, type %s)",
+            activity.conversation.id if activity.conversation else "?",
+            activity.id,
+            activity.type,
+            exc_info=error,
+        )
+        try:
+            if activity.type == ActivityTypes.message:
+                await context.send_activity(APOLOGY)
+            if activity.channel_id == Channels.emulator:
+                await context.send_trace_activity(
+                    "OnTurnError Trace", f"{error}", "https://www.botframework.com/schemas/error"
+                )
+        except Exception:  # the connector itself may be what failed; never raise from here
+            logger.exception("Could not tell the user about the failed turn")
+        # A broken dialog must not trap the user: the next message starts fresh.
+        await conversation_state.delete(context)
+
+    adapter.on_turn_error = on_turn_error
+    return adapter

@@ -1,0 +1,239 @@
+"""The Teams activity handler: routes commands, card submits and membership events.
+
+Order of precedence for a message: a card submit with a known action; `cancel`; `help`; the
+active dialog; a command; otherwise a hint with the help card. Every turn refreshes the
+conversation reference (reminders need it) and saves conversation state at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import DialogContext, DialogSet
+from botbuilder.schema import ChannelAccount
+
+from bot.commands import COMMANDS, ParsedCommand, parse_command
+from cards import library
+from cards.views import CommandHelp, PhaseHelp
+from dialogs.assess_dialog import AssessDialog
+from dialogs.quick_check import (
+    QUICK_CHECK_ACTION,
+    SAVE_QUICK_CHECK_ACTION,
+    PrivateSender,
+    QuickCheck,
+)
+from dialogs.services import DialogServices
+from dialogs.turn import card_message, message_text, submit_value, tenant_of
+from dialogs.views import catalog_views
+from engagement.models import MaturityLevel
+from engagement.ports import ConversationReferences
+
+logger = logging.getLogger(__name__)
+
+PHASES = (
+    PhaseHelp("assess", "Determine the customer's cloud maturity"),
+    PhaseHelp("commit", "Agree the goals of the engagement: a statement of work"),
+    PhaseHelp("deliver", "Deliver the workshop or engagement"),
+    PhaseHelp("ensure", "Check the goals were reached and define next steps"),
+)
+CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abort"})
+HELP_WORDS = frozenset({"help", "?", "/help", "hilfe"})
+MAX_TEXT_LENGTH = 2000
+_RUN_COMMAND_ACTION = "run_command"
+_CANCEL_ACTION = "cancel"
+
+
+def _command_help() -> list[CommandHelp]:
+    return [CommandHelp(usage=c.usage, description=c.description) for c in COMMANDS]
+
+
+class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
+    """The Customer Success Framework bot."""
+
+    def __init__(
+        self,
+        services: DialogServices,
+        conversation_state: ConversationState,
+        references: ConversationReferences,
+        send_private: PrivateSender,
+    ) -> None:
+        super().__init__()
+        self._services = services
+        self._conversation_state = conversation_state
+        self._references = references
+        self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self._dialogs.add(AssessDialog(services))
+        self._quick_check = QuickCheck(
+            services, conversation_state.create_property("HandledCards"), send_private
+        )
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await self._remember_conversation(turn_context)
+        await super().on_turn(turn_context)
+        await self._conversation_state.save_changes(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        text = message_text(turn_context)
+        value = submit_value(turn_context)
+        dialog_context = await self._dialogs.create_context(turn_context)
+        if len(text) > MAX_TEXT_LENGTH:
+            await turn_context.send_activity(
+                f"That message is too long for me ({len(text)} characters; the limit is "
+                f"{MAX_TEXT_LENGTH}). Please shorten it."
+            )
+            return
+        if value is not None and await self._handle_card_action(dialog_context, value):
+            return
+        lowered = text.casefold()
+        if lowered in CANCEL_WORDS:
+            await self._cancel(dialog_context)
+            return
+        if lowered in HELP_WORDS:
+            await self._send_help(turn_context)
+            if dialog_context.active_dialog is not None:
+                await dialog_context.reprompt_dialog()
+            return
+        command = parse_command(text)
+        if dialog_context.active_dialog is not None:
+            if command is not None and command.command.name in {"assess", "quick check"}:
+                await dialog_context.cancel_all_dialogs()
+                await turn_context.send_activity("I stopped the unfinished assessment.")
+            elif command is not None and command.command.name in {"catalog", "customers"}:
+                await self._run(dialog_context, command)
+                await dialog_context.reprompt_dialog()
+                return
+            else:
+                await dialog_context.continue_dialog()
+                return
+        if command is not None:
+            await self._run(dialog_context, command)
+        elif value is not None:
+            await turn_context.send_activity(
+                "That card is no longer active, so nothing was changed. "
+                "Type `help` to see what I can do."
+            )
+        elif text:
+            await turn_context.send_activity(
+                f"Sorry, I don't know \"{text[:60]}\". Here is what I understand:"
+            )
+            await self._send_help(turn_context)
+        else:
+            await self._send_help(turn_context)
+
+    async def _handle_card_action(self, dialog_context: DialogContext, value: dict[str, Any]) -> bool:
+        """Handle self-describing card actions; False lets the active dialog have the submit."""
+        context = dialog_context.context
+        action = value.get("action")
+        if action == QUICK_CHECK_ACTION:
+            await self._quick_check.submit(context, value)
+        elif action == SAVE_QUICK_CHECK_ACTION:
+            await self._quick_check.save(context, value)
+        elif action == _CANCEL_ACTION:
+            await self._cancel(dialog_context)
+        elif action == _RUN_COMMAND_ACTION and isinstance(value.get("command"), str):
+            line = " ".join(str(part) for part in (value["command"], value.get("argument") or ""))
+            command = parse_command(line)
+            if command is None:
+                return False
+            if dialog_context.active_dialog is not None:
+                await dialog_context.cancel_all_dialogs()
+            await self._run(dialog_context, command)
+        else:
+            return False
+        return True
+
+    async def _run(self, dialog_context: DialogContext, parsed: ParsedCommand) -> None:
+        context = dialog_context.context
+        name, argument = parsed.command.name, parsed.argument
+        if name == "help":
+            await self._send_help(context)
+        elif name == "assess":
+            await dialog_context.begin_dialog(AssessDialog.__name__, {"customer": argument})
+        elif name == "quick check":
+            await self._quick_check.start(context, argument)
+        elif name == "catalog":
+            await self._send_catalog(context, argument)
+        elif name == "customers":
+            await self._send_customers(context)
+        elif name == "cancel":
+            await self._cancel(dialog_context)
+
+    async def _cancel(self, dialog_context: DialogContext) -> None:
+        if dialog_context.active_dialog is None:
+            await dialog_context.context.send_activity("There is nothing to cancel.")
+            return
+        await dialog_context.cancel_all_dialogs()
+        await dialog_context.context.send_activity(
+            "Cancelled. Nothing from the unfinished step was saved."
+        )
+
+    async def _send_help(self, context: TurnContext) -> None:
+        await context.send_activity(card_message(library.help_card(PHASES, _command_help())))
+
+    async def _send_catalog(self, context: TurnContext, argument: str) -> None:
+        catalog = self._services.catalog
+        levels: list[MaturityLevel] = list(MaturityLevel)
+        if argument:
+            level = catalog.find_level(argument)
+            if level is None:
+                names = ", ".join(f"{lvl.rank}. {lvl.label}" for lvl in MaturityLevel)
+                await context.send_activity(
+                    f"I don't know the level \"{argument[:60]}\". The levels are: {names}."
+                )
+                return
+            levels = [level]
+        await context.send_activity(card_message(library.catalog_card(catalog_views(catalog, levels))))
+
+    async def _send_customers(self, context: TurnContext) -> None:
+        customers = await self._services.customers.list(tenant_of(context))
+        if not customers:
+            await context.send_activity(
+                "No customers yet. Type `assess <name>` or `quick check <name>` to add one."
+            )
+            return
+        lines = []
+        for customer in customers[:50]:
+            iteration = customer.current
+            level = iteration.assessment.level.label if iteration.assessment else "not assessed"
+            lines.append(
+                f"- **{customer.name}**: iteration {iteration.number}, "
+                f"{iteration.phase.value} phase, {level}"
+            )
+        more = f"\n\n…and {len(customers) - 50} more." if len(customers) > 50 else ""
+        await context.send_activity(
+            f"Your organisation's customers ({len(customers)}):\n\n" + "\n".join(lines) + more
+        )
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # Overridden: the Teams base class looks each new member up over HTTP; we need only
+        # to know whether the bot itself was added.
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        added: list[ChannelAccount] = activity.members_added or []
+        if any(member.id == bot_id for member in added):
+            await self._welcome(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        await self._references.mark_stale(tenant_of(turn_context), activity.conversation.id)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        if turn_context.activity.conversation.conversation_type in {"groupChat", "channel"}:
+            await turn_context.send_activity(
+                "Hi, I'm the Customer Success Framework bot. @mention me with `help` to see what "
+                "I can do; quick checks and results go to you privately."
+            )
+            return
+        await turn_context.send_activity(card_message(library.welcome_card(PHASES, _command_help())))
+
+    async def _remember_conversation(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.type == "installationUpdate" and activity.action in {"remove", "remove-upgrade"}:
+            return
+        reference = TurnContext.get_conversation_reference(activity)
+        await self._references.put(
+            tenant_of(turn_context), activity.conversation.id, reference.serialize()
+        )

@@ -1,0 +1,97 @@
+"""HTTP routes: `POST /api/messages` (Bot Framework activities) and `GET /healthz`.
+
+The messages route validates the request itself before botbuilder sees it, so that bad input gets
+a clear 4xx (415 wrong content type, 413 too large, 400 malformed JSON or not an activity, 401 bad
+credentials) instead of an exception inside the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Protocol
+
+from aiohttp import web
+from botbuilder.core import Bot, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+
+from bot.locks import ConversationLocks
+
+logger = logging.getLogger(__name__)
+
+
+class HealthCheck(Protocol):
+    """Anything that can say whether it works (the store)."""
+
+    def healthy(self) -> bool: ...
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def parse_activity(body: bytes) -> Activity:
+    """Decode a request body into an Activity or raise ValueError saying why it is not one."""
+    try:
+        data: Any = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"body is not valid JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise ValueError("body must be a JSON object (an activity)")
+    if not isinstance(data.get("type"), str) or not data["type"]:
+        raise ValueError("activity needs a string 'type'")
+    try:
+        activity = Activity().deserialize(data)
+    except Exception as error:  # msrest raises several types for wrongly typed fields
+        raise ValueError(f"not a valid activity: {error}") from error
+    if activity.conversation is None or not isinstance(activity.conversation.id, str):
+        raise ValueError("activity needs 'conversation.id'")
+    if not isinstance(activity.service_url, str) or not activity.service_url:
+        raise ValueError("activity needs 'serviceUrl'")
+    return activity
+
+
+def messages_handler(adapter: CloudAdapter, bot: Bot, locks: ConversationLocks) -> Any:
+    """The `/api/messages` handler for one adapter and bot."""
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        if request.content_type != "application/json":
+            return _problem(415, "Content-Type must be application/json")
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _problem(413, f"request body is larger than {request.client_max_size} bytes")
+        try:
+            activity = parse_activity(body)
+        except ValueError as error:
+            return _problem(400, str(error))
+
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            authentication = await adapter.bot_framework_authentication.authenticate_request(
+                activity, auth_header
+            )
+        except Exception as error:  # missing, malformed, forged or expired token
+            logger.info("Refused unauthenticated request: %s", error)
+            return _problem(401, "unauthorized")
+
+        async with locks.hold(activity.conversation.id):
+            invoke_response = await adapter.process_activity(authentication, activity, bot.on_turn)
+        if invoke_response:
+            return web.json_response(
+                data=serializer_helper(invoke_response.body), status=invoke_response.status
+            )
+        return web.Response(status=201)
+
+    return messages
+
+
+def health_handler(store: HealthCheck) -> Any:
+    """`/healthz`: 200 when the store is usable, 503 otherwise."""
+
+    async def healthz(request: web.Request) -> web.StreamResponse:
+        ok = store.healthy()
+        return web.json_response({"status": "ok" if ok else "unavailable", "store": ok}, status=200 if ok else 503)
+
+    return healthz

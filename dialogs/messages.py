@@ -1,0 +1,39 @@
+"""User-facing wording of domain errors: the domain carries facts, this module words them."""
+
+from __future__ import annotations
+
+from engagement.errors import (
+    ConcurrencyConflict,
+    CustomerAlreadyExists,
+    CustomerNotFound,
+    DomainError,
+    InvalidCustomerName,
+    PhaseError,
+)
+
+_NEXT_COMMAND = {
+    "assess the customer": "assess {customer}",
+}
+
+
+def explain(error: DomainError) -> str:
+    """A short, helpful sentence for an expected domain error."""
+    if isinstance(error, PhaseError):
+        hint = _NEXT_COMMAND.get(error.needed)
+        follow = f" Type `{hint.format(customer=error.customer_id)}` to do that." if hint else ""
+        return (
+            f"{error.customer_id} is in the {error.current.value} phase, so I can't "
+            f"{error.attempted} yet: first {error.needed}.{follow}"
+        )
+    if isinstance(error, CustomerNotFound):
+        return (
+            f"I don't know a customer called {error.customer_id} in your organisation. "
+            "Type `customers` to see the list, or `assess <name>` to add one."
+        )
+    if isinstance(error, CustomerAlreadyExists):
+        return f"A customer with the id {error.customer_id} already exists."
+    if isinstance(error, InvalidCustomerName):
+        return f"That customer name does not work: it is {error.reason}."
+    if isinstance(error, ConcurrencyConflict):
+        return "Someone changed this customer at the same moment. Please try that again."
+    return "That did not work: " + str(error)

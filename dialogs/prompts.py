@@ -1,0 +1,106 @@
+"""CardChoicePrompt: a choice answered by a card button, a number or the option's text.
+
+Botbuilder's ChoicePrompt shows suggested actions, which Teams renders only in personal chats, and it
+ignores card submits. This prompt sends an Adaptive Card with a button per option (works in
+personal chat, group chat and channels) and accepts:
+- an Action.Submit whose data is `{"action": "choose", "key": <key>, "choice": <value>}` for the
+  prompt's own key (a button from an older card carries another key and is not accepted);
+- a typed number (`2`), the option's label or value, case-insensitively;
+- `back` when the prompt allows it (result BACK).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
+
+from dialogs.turn import message_text
+
+BACK = "__back__"
+CHOOSE_ACTION = "choose"
+BACK_ACTION = "back"
+
+
+YES_NO_ALIASES = {"yes": ["y", "yes", "yeah", "yep", "ok", "sure"], "no": ["n", "no", "nope"]}
+
+
+def choice_validations(
+    key: str,
+    choices: list[tuple[str, str]],
+    allow_back: bool,
+    aliases: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The prompt's JSON-only configuration, kept in dialog state."""
+    return {
+        "key": key,
+        "choices": [list(choice) for choice in choices],
+        "allow_back": allow_back,
+        "aliases": aliases or {},
+    }
+
+
+def choose_data(key: str, value: str) -> dict[str, object]:
+    """Submit data for the button that picks `value`."""
+    return {"action": CHOOSE_ACTION, "key": key, "choice": value}
+
+
+def back_data(key: str) -> dict[str, object]:
+    """Submit data for a Back button."""
+    return {"action": BACK_ACTION, "key": key}
+
+
+def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str | None:
+    """The chosen value (or BACK), or None when the input is not one of the choices."""
+    choices: list[list[str]] = validations["choices"]
+    if isinstance(value, dict):
+        if value.get("key") != validations["key"]:
+            return None
+        if value.get("action") == BACK_ACTION and validations["allow_back"]:
+            return BACK
+        chosen = value.get("choice")
+        if value.get("action") == CHOOSE_ACTION and any(chosen == v for v, _ in choices):
+            return str(chosen)
+        return None
+    typed = " ".join(text.split()).casefold().rstrip(".")
+    if not typed:
+        return None
+    if typed == "back" and validations["allow_back"]:
+        return BACK
+    if typed.isdigit() and 1 <= int(typed) <= len(choices):
+        return choices[int(typed) - 1][0]
+    aliases: dict[str, list[str]] = validations.get("aliases", {})
+    for choice_value, label in choices:
+        if typed in (choice_value.casefold(), label.casefold(), *aliases.get(choice_value, [])):
+            return choice_value
+    return None
+
+
+class CardChoicePrompt(Prompt):  # type: ignore[misc]
+    """A choice prompt for Teams: card buttons, numbers and text all count."""
+
+    async def on_prompt(
+        self,
+        turn_context: TurnContext,
+        state: dict[str, object],
+        options: PromptOptions,
+        is_retry: bool,
+    ) -> None:
+        if is_retry and options.retry_prompt is not None:
+            await turn_context.send_activity(options.retry_prompt)
+        elif options.prompt is not None:
+            await turn_context.send_activity(options.prompt)
+
+    async def on_recognize(
+        self,
+        turn_context: TurnContext,
+        state: dict[str, object],
+        options: PromptOptions,
+    ) -> PromptRecognizerResult:
+        activity = turn_context.activity
+        chosen = recognize_choice(options.validations, message_text(turn_context), activity.value)
+        result = PromptRecognizerResult()
+        result.succeeded = chosen is not None
+        result.value = chosen
+        return result

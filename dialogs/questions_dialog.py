@@ -1,0 +1,75 @@
+"""The question loop of the full assessment: one question per turn, `back` steps back one.
+
+Each turn's position lives in the waterfall options (`index`, `answers`), and the loop advances
+with `replace_dialog`, so the stack never grows and a restart resumes at the same question.
+"""
+
+from __future__ import annotations
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.dialogs.prompts import PromptOptions
+
+from cards import library
+from dialogs.prompts import BACK, CardChoicePrompt, choice_validations
+from dialogs.services import DialogServices
+from dialogs.turn import card_message
+from dialogs.views import question_view
+
+_STEPS = "question_steps"
+_ANSWER_PROMPT = "question_answer"
+
+
+class QuestionsDialog(ComponentDialog):  # type: ignore[misc]
+    """Asks every question of the questionnaire in order; returns {question id: option id}."""
+
+    def __init__(self, services: DialogServices) -> None:
+        super().__init__(QuestionsDialog.__name__)
+        self._questions = services.catalog.questionnaire.questions
+        self._services = services
+        self.add_dialog(CardChoicePrompt(_ANSWER_PROMPT))
+        self.add_dialog(WaterfallDialog(_STEPS, [self.ask_step, self.answer_step]))
+        self.initial_dialog_id = _STEPS
+
+    async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Show the current question as a card with a button per option."""
+        state = dict(step.options)
+        index = int(state["index"])
+        question = self._questions[index]
+        key = f"{state['run']}:{question.id}"
+        view = question_view(
+            self._services.catalog, str(state["customer_name"]), index, key, question
+        )
+        choices = [(option.id, option.label) for option in question.options]
+        listed = "; ".join(f"{n}. {label}" for n, (_, label) in enumerate(choices, start=1))
+        back_hint = ", `back` for the previous question" if index > 0 else ""
+        return await step.prompt(
+            _ANSWER_PROMPT,
+            PromptOptions(
+                prompt=card_message(library.question_card(view)),
+                retry_prompt=MessageFactory.text(
+                    f"Question {index + 1} of {len(self._questions)}: please press a button on "
+                    f"the latest card or type a number: {listed}. Type `cancel` to stop{back_hint}."
+                ),
+                validations=choice_validations(key, choices, allow_back=index > 0),
+            ),
+        )
+
+    async def answer_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Record the answer and move on (or back); end with all answers after the last one."""
+        state = dict(step.options)
+        index = int(state["index"])
+        answers = dict(state["answers"])
+        if step.result == BACK:
+            previous = max(index - 1, 0)
+            answers.pop(self._questions[previous].id, None)
+            return await step.replace_dialog(_STEPS, {**state, "index": previous, "answers": answers})
+        answers[self._questions[index].id] = str(step.result)
+        if index + 1 >= len(self._questions):
+            return await step.end_dialog(answers)
+        return await step.replace_dialog(_STEPS, {**state, "index": index + 1, "answers": answers})

@@ -1,0 +1,64 @@
+"""Who and where a turn is: tenant, user, conversation kind; and sending cards."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity
+
+from engagement.models import Person
+
+LOCAL_TENANT = "local"
+_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+
+
+def tenant_of(context: TurnContext) -> str:
+    """The Teams tenant id of the turn; the Emulator and Playground without one share `local`."""
+    activity = context.activity
+    tenant = activity.conversation.tenant_id if activity.conversation else None
+    if not tenant and isinstance(activity.channel_data, dict):
+        tenant_data = activity.channel_data.get("tenant")
+        if isinstance(tenant_data, dict):
+            tenant = tenant_data.get("id")
+    return tenant if isinstance(tenant, str) and tenant else LOCAL_TENANT
+
+
+def user_of(context: TurnContext) -> Person:
+    """The sender as a domain Person (AAD object id where Teams gives one)."""
+    sender = context.activity.from_property
+    user_id = (sender.aad_object_id or sender.id) if sender else None
+    name = (sender.name or "") if sender else ""
+    return Person(id=str(user_id or "unknown")[:200], name=str(name)[:200])
+
+
+def is_shared_conversation(context: TurnContext) -> bool:
+    """True in group chats, channels and meeting chats, where other people (maybe the customer) read."""
+    conversation = context.activity.conversation
+    kind = conversation.conversation_type if conversation else None
+    return kind in {"groupChat", "channel"} or bool(conversation and conversation.is_group)
+
+
+def card_message(card: dict[str, Any], text: str | None = None) -> Activity:
+    """A message carrying one Adaptive Card."""
+    return MessageFactory.attachment(CardFactory.adaptive_card(card), text=text)
+
+
+def message_text(context: TurnContext) -> str:
+    """The message text with the bot's @mention removed and whitespace collapsed."""
+    activity = context.activity
+    text = activity.text if isinstance(activity.text, str) else ""
+    if text and activity.entities:
+        try:
+            text = TurnContext.remove_recipient_mention(activity) or text
+        except (AttributeError, TypeError):  # malformed mention entities: fall back to the regex
+            pass
+    text = _MENTION.sub(" ", text)
+    return " ".join(text.replace("&nbsp;", " ").split())
+
+
+def submit_value(context: TurnContext) -> dict[str, Any] | None:
+    """The Action.Submit payload of a message, if it is one."""
+    value = context.activity.value
+    return value if isinstance(value, dict) else None

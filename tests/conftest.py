@@ -1,0 +1,75 @@
+"""Shared fixtures: a clean environment, a fixed clock, the app over a temp store, a fake connector."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import create_app
+from bot.settings import Settings
+from engagement.clock import FixedClock
+from tests.support.connector import FakeConnector, start_fake_connector
+from tests.support.conversation import Conversation
+
+SETTING_NAMES = (
+    "MicrosoftAppId",
+    "MicrosoftAppPassword",
+    "MicrosoftAppType",
+    "MicrosoftAppTenantId",
+    "HOST",
+    "PORT",
+    "DATA_DIR",
+    "CATALOG_DIR",
+    "LOG_LEVEL",
+    "MAX_BODY_BYTES",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the developer's settings."""
+    for name in list(os.environ):
+        if name in SETTING_NAMES or name.upper() in {n.upper() for n in SETTING_NAMES}:
+            monkeypatch.delenv(name)
+    yield
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A fixed, injectable clock."""
+    return FixedClock(datetime(2026, 11, 2, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Local-mode settings over a temporary data directory."""
+    return Settings(_env_file=None, DATA_DIR=tmp_path / "data")  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    """A local stand-in for the Teams connector service that records what the bot sends."""
+    fake, server = await start_fake_connector()
+    try:
+        yield fake
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def client(settings: Settings, clock: FixedClock) -> AsyncIterator[TestClient]:
+    """The real app (create_app) behind aiohttp's test server."""
+    app = create_app(settings, clock=clock)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def personal(client: TestClient, connector: FakeConnector) -> Conversation:
+    """A personal chat of user `ada` in tenant `tenant-a`."""
+    return Conversation(client, connector, conversation_id="a:personal-ada", user_id="ada")

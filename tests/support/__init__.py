@@ -1,0 +1,1 @@
+"""Test helpers: the fake connector, activity builders, conversation drivers."""

@@ -1,0 +1,49 @@
+"""Reading rendered Adaptive Cards in tests: find buttons, inputs and text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in a card, depth first (fallbacks included)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def submit_actions(card: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(title, data) of every Action.Submit in the card, in order."""
+    return [
+        (str(node.get("title", "")), node.get("data") or {})
+        for node in walk(card)
+        if node.get("type") == "Action.Submit"
+    ]
+
+
+def submit_data(card: dict[str, Any], title: str) -> dict[str, Any]:
+    """The data of the Action.Submit button with this exact title."""
+    for action_title, data in submit_actions(card):
+        if action_title == title:
+            return data
+    raise AssertionError(f"no button {title!r} in {[t for t, _ in submit_actions(card)]}")
+
+
+def choice_sets(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every Input.ChoiceSet in the card."""
+    return [node for node in walk(card) if node.get("type") == "Input.ChoiceSet"]
+
+
+def texts(card: dict[str, Any]) -> str:
+    """All visible text of a card joined, for `in` assertions."""
+    parts = []
+    for node in walk(card):
+        for key in ("text", "title", "label", "value"):
+            if isinstance(node.get(key), str):
+                parts.append(node[key])
+    return "\n".join(parts)

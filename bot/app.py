@@ -31,7 +31,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     catalog = load_catalog(settings.catalog_dir)
     store = open_store(settings.data_dir)
     conversation_state = ConversationState(store.bot_storage)
-    services = DialogServices(customers=store.customers, catalog=catalog, clock=clock or SystemClock())
+    services = DialogServices(
+        customers=store.customers, catalog=catalog, clock=clock or SystemClock()
+    )
     private_chats = PrivateChats(settings.app_id)
     bot = TeamsBot(services, conversation_state, store.references, private_chats.send)
     adapter = build_adapter(settings, conversation_state)

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 class PrivateChats:
-    """Creates (or reuses: Teams returns the existing 1:1 chat) a personal conversation and sends."""
+    """Opens (or reuses: Teams returns the existing one) a 1:1 chat with the user and sends."""
 
     def __init__(self, app_id: str) -> None:
         self._app_id = app_id

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
 
 
 def describe_invalid_settings(error: ValidationError) -> str:
-    """One line per invalid variable, naming it: `PORT: Input should be a valid integer (got 'x')`."""
+    """One line per invalid variable, naming it: `PORT: Input should be a valid integer`."""
     lines = []
     for problem in error.errors():
         name = ".".join(str(part) for part in problem["loc"]) or "settings"

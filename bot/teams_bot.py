@@ -117,13 +117,15 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
         elif text:
             await turn_context.send_activity(
-                f"Sorry, I don't know \"{text[:60]}\". Here is what I understand:"
+                f'Sorry, I don\'t know "{text[:60]}". Here is what I understand:'
             )
             await self._send_help(turn_context)
         else:
             await self._send_help(turn_context)
 
-    async def _handle_card_action(self, dialog_context: DialogContext, value: dict[str, Any]) -> bool:
+    async def _handle_card_action(
+        self, dialog_context: DialogContext, value: dict[str, Any]
+    ) -> bool:
         """Handle self-describing card actions; False lets the active dialog have the submit."""
         context = dialog_context.context
         action = value.get("action")
@@ -181,11 +183,13 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             if level is None:
                 names = ", ".join(f"{lvl.rank}. {lvl.label}" for lvl in MaturityLevel)
                 await context.send_activity(
-                    f"I don't know the level \"{argument[:60]}\". The levels are: {names}."
+                    f'I don\'t know the level "{argument[:60]}". The levels are: {names}.'
                 )
                 return
             levels = [level]
-        await context.send_activity(card_message(library.catalog_card(catalog_views(catalog, levels))))
+        await context.send_activity(
+            card_message(library.catalog_card(catalog_views(catalog, levels)))
+        )
 
     async def _send_customers(self, context: TurnContext) -> None:
         customers = await self._services.customers.list(tenant_of(context))
@@ -227,11 +231,16 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 "I can do; quick checks and results go to you privately."
             )
             return
-        await turn_context.send_activity(card_message(library.welcome_card(PHASES, _command_help())))
+        await turn_context.send_activity(
+            card_message(library.welcome_card(PHASES, _command_help()))
+        )
 
     async def _remember_conversation(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        if activity.type == "installationUpdate" and activity.action in {"remove", "remove-upgrade"}:
+        if activity.type == "installationUpdate" and activity.action in {
+            "remove",
+            "remove-upgrade",
+        }:
             return
         reference = TurnContext.get_conversation_reference(activity)
         await self._references.put(

@@ -92,6 +92,8 @@ def health_handler(store: HealthCheck) -> Any:
 
     async def healthz(request: web.Request) -> web.StreamResponse:
         ok = store.healthy()
-        return web.json_response({"status": "ok" if ok else "unavailable", "store": ok}, status=200 if ok else 503)
+        return web.json_response(
+            {"status": "ok" if ok else "unavailable", "store": ok}, status=200 if ok else 503
+        )
 
     return healthz

@@ -1,1 +1,1 @@
-"""Conversation logic: waterfall dialogs, prompts and card-submit handlers. No storage details, no HTTP."""
+"""Conversation logic: waterfalls, prompts, card-submit handlers. No storage details, no HTTP."""

@@ -21,9 +21,9 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from cards import library
 from cards.views import ConfirmView
+from dialogs.messages import explain
 from dialogs.prompts import YES_NO_ALIASES, CardChoicePrompt, choice_validations, choose_data
 from dialogs.questions_dialog import QuestionsDialog
-from dialogs.messages import explain
 from dialogs.services import DialogServices
 from dialogs.turn import card_message, tenant_of, user_of
 from dialogs.views import result_view
@@ -93,7 +93,9 @@ class AssessDialog(ComponentDialog):  # type: ignore[misc]
         """Check the customer's phase; ask before creating a customer that does not exist."""
         name = clean_customer_name(str(step.result))
         step.values[_NAME] = name
-        customer = await self._services.customers.get(tenant_of(step.context), customer_id_for(name))
+        customer = await self._services.customers.get(
+            tenant_of(step.context), customer_id_for(name)
+        )
         if customer is None:
             step.values[_CREATE] = True
             key = f"new:{uuid.uuid4().hex[:12]}"
@@ -188,4 +190,3 @@ class AssessDialog(ComponentDialog):  # type: ignore[misc]
 
 def _name_problem(error: InvalidCustomerName) -> str:
     return f"That name does not work: it is {error.reason}. Please type the customer's name."
-

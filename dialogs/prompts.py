@@ -1,7 +1,7 @@
 """CardChoicePrompt: a choice answered by a card button, a number or the option's text.
 
-Botbuilder's ChoicePrompt shows suggested actions, which Teams renders only in personal chats, and it
-ignores card submits. This prompt sends an Adaptive Card with a button per option (works in
+Botbuilder's ChoicePrompt shows suggested actions, which Teams renders only in personal chats,
+and it ignores card submits. This prompt sends an Adaptive Card with a button per option (works in
 personal chat, group chat and channels) and accepts:
 - an Action.Submit whose data is `{"action": "choose", "key": <key>, "choice": <value>}` for the
   prompt's own key (a button from an older card carries another key and is not accepted);

@@ -68,7 +68,9 @@ class QuestionsDialog(ComponentDialog):  # type: ignore[misc]
         if step.result == BACK:
             previous = max(index - 1, 0)
             answers.pop(self._questions[previous].id, None)
-            return await step.replace_dialog(_STEPS, {**state, "index": previous, "answers": answers})
+            return await step.replace_dialog(
+                _STEPS, {**state, "index": previous, "answers": answers}
+            )
         answers[self._questions[index].id] = str(step.result)
         if index + 1 >= len(self._questions):
             return await step.end_dialog(answers)

@@ -89,7 +89,9 @@ class QuickCheck:
             return
         questions = self._services.catalog.questionnaire.quick_questions
         answers = {q.id: value.get(_INPUT_PREFIX + q.id) for q in questions}
-        missing = [q.text for q in questions if not isinstance(answers[q.id], str) or not answers[q.id]]
+        missing = [
+            q.text for q in questions if not isinstance(answers[q.id], str) or not answers[q.id]
+        ]
         if missing:
             await context.send_activity(
                 "Please answer every question before you press **Show level**; still open: "
@@ -101,7 +103,9 @@ class QuickCheck:
         customer_name = str(value.get("customer") or "")
         try:
             if customer_name:
-                card = await self._score_for_customer(context, value, customer_name, chosen, card_id)
+                card = await self._score_for_customer(
+                    context, value, customer_name, chosen, card_id
+                )
             else:
                 card = self._score_unsaved(context, chosen, card_id)
         except DomainError as error:
@@ -123,7 +127,9 @@ class QuickCheck:
             return
         handled: dict[str, str] = await self._handled.get(context, dict)
         if "save:" + card_id in handled:
-            await context.send_activity(f"This quick check was already saved to {handled['save:' + card_id]}.")
+            await context.send_activity(
+                f"This quick check was already saved to {handled['save:' + card_id]}."
+            )
             return
         raw_name = value.get("customer_name")
         if not isinstance(raw_name, str) or not raw_name.strip():

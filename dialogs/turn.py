@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -34,7 +35,7 @@ def user_of(context: TurnContext) -> Person:
 
 
 def is_shared_conversation(context: TurnContext) -> bool:
-    """True in group chats, channels and meeting chats, where other people (maybe the customer) read."""
+    """True in group chats, channels and meeting chats, where others (maybe the customer) read."""
     conversation = context.activity.conversation
     kind = conversation.conversation_type if conversation else None
     return kind in {"groupChat", "channel"} or bool(conversation and conversation.is_group)
@@ -50,10 +51,9 @@ def message_text(context: TurnContext) -> str:
     activity = context.activity
     text = activity.text if isinstance(activity.text, str) else ""
     if text and activity.entities:
-        try:
+        # Malformed mention entities make the SDK raise: the regex below still strips <at> tags.
+        with contextlib.suppress(AttributeError, TypeError):
             text = TurnContext.remove_recipient_mention(activity) or text
-        except (AttributeError, TypeError):  # malformed mention entities: fall back to the regex
-            pass
     text = _MENTION.sub(" ", text)
     return " ".join(text.replace("&nbsp;", " ").split())
 

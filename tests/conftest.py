@@ -1,4 +1,4 @@
-"""Shared fixtures: a clean environment, a fixed clock, the app over a temp store, a fake connector."""
+"""Shared fixtures: clean environment, fixed clock, the app over a temp store, fake connector."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in list(os.environ):
         if name in SETTING_NAMES or name.upper() in {n.upper() for n in SETTING_NAMES}:
             monkeypatch.delenv(name)
-    yield
+    return
 
 
 @pytest.fixture

@@ -39,7 +39,8 @@ async def test_full_assessment_with_last_options_is_cloud_in_use(personal: Conve
     assert "Cloud is in use" in result
     assert "Contoso" in result
     replies = await personal.say("customers")
-    assert "Contoso" in replies[0].text and "commit phase" in replies[0].text
+    assert "Contoso" in replies[0].text
+    assert "commit phase" in replies[0].text
 
 
 async def test_typed_numbers_and_labels_count_and_back_returns(personal: Conversation) -> None:
@@ -77,7 +78,8 @@ async def test_cancel_and_help_work_mid_way(personal: Conversation) -> None:
     card = await _start_new(personal)
     await personal.submit(_option_buttons(card)[0])
     replies = await personal.say("help")
-    assert replies[0].cards and "Question 2 of" in texts(replies[1].cards[0])
+    assert replies[0].cards
+    assert "Question 2 of" in texts(replies[1].cards[0])
     replies = await personal.say("cancel")
     assert replies[0].text.startswith("Cancelled")
     replies = await personal.say("customers")

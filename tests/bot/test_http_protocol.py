@@ -1,4 +1,4 @@
-"""HTTP-level behaviour of /api/messages and /healthz: status codes for bad input, nothing stored."""
+"""/api/messages and /healthz over HTTP: status codes for bad input, nothing stored."""
 
 from __future__ import annotations
 
@@ -68,6 +68,9 @@ async def test_wrongly_typed_fields_are_400_not_500(
 
 
 async def test_app_survives_bad_requests_and_still_answers(personal: Conversation) -> None:
-    await personal.client.post("/api/messages", data=b"\xff\xfe", headers={"Content-Type": "application/json"})
+    await personal.client.post(
+        "/api/messages", data=b"\xff\xfe", headers={"Content-Type": "application/json"}
+    )
     replies = await personal.say("help")
-    assert replies and replies[0].cards
+    assert replies
+    assert replies[0].cards

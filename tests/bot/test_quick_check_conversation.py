@@ -34,13 +34,15 @@ async def test_unnamed_quick_check_scores_and_offers_to_save(personal: Conversat
     card = (await personal.say("quick check"))[0].cards[0]
     replies = await personal.submit(_answers(card, 0), reply_to_id="activity-1")
     result = personal.connector.sent[-1]
-    assert result.method == "PUT" and result.activity_id == "activity-1"  # replaced in place
+    assert result.method == "PUT"
+    assert result.activity_id == "activity-1"
     assert "Cloud affine" in texts(result.cards[0])
     save = submit_data(result.cards[0], "Save")
     replies = await personal.submit({**save, "customer_name": "Litware"})
     assert any("Saved to Litware" in r.text for r in replies)
     replies = await personal.say("customers")
-    assert "Litware" in replies[0].text and "Cloud affine" in replies[0].text
+    assert "Litware" in replies[0].text
+    assert "Cloud affine" in replies[0].text
     replies = await personal.submit({**save, "customer_name": "Litware"})
     assert "already saved" in replies[0].text
 
@@ -50,7 +52,8 @@ async def test_named_quick_check_is_stored_on_the_customer(personal: Conversatio
     assert "Contoso" in texts(card)
     await personal.submit(_answers(card, 3))
     replies = await personal.say("customers")
-    assert "Contoso" in replies[0].text and "Cloud is in use" in replies[0].text
+    assert "Contoso" in replies[0].text
+    assert "Cloud is in use" in replies[0].text
 
 
 async def test_a_card_submitted_twice_is_counted_once(personal: Conversation) -> None:
@@ -94,7 +97,8 @@ async def test_in_a_group_chat_the_card_goes_to_the_asker_privately(
     assert [r.cards for r in shared] == [[]]
     assert "private chat" in shared[0].text
     assert "Contoso" not in shared[0].text
-    assert private and choice_sets(private[0].cards[0])
+    assert private
+    assert choice_sets(private[0].cards[0])
     assert connector.created_conversations[0]["members"][0]["id"] == "29:ada"
 
 
@@ -102,9 +106,12 @@ async def test_when_a_private_chat_is_refused_nothing_is_shown_in_the_group(
     personal: Conversation, connector: FakeConnector
 ) -> None:
     connector.refuse_private_chats = True
-    group = Conversation(personal.client, connector, "19:g@thread.v2", conversation_type="groupChat")
+    group = Conversation(
+        personal.client, connector, "19:g@thread.v2", conversation_type="groupChat"
+    )
     replies = await group.say("quick check", mention=True)
-    assert len(replies) == 1 and not replies[0].cards
+    assert len(replies) == 1
+    assert not replies[0].cards
     assert "couldn't message you privately" in replies[0].text
 
 
@@ -113,4 +120,5 @@ async def test_unknown_option_values_are_refused_politely(personal: Conversation
     value = _answers(card, 0)
     value[choice_sets(card)[0]["id"]] = "not-an-option"
     replies = await personal.submit(value)
-    assert replies and not replies[0].cards
+    assert replies
+    assert not replies[0].cards

@@ -51,7 +51,8 @@ class FakeConnector:
         return [
             s
             for s in self.sent
-            if s.type == "message" and (conversation_id is None or s.conversation_id == conversation_id)
+            if s.type == "message"
+            and (conversation_id is None or s.conversation_id == conversation_id)
         ]
 
     def next_id(self) -> str:

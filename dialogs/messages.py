@@ -10,6 +10,7 @@ from engagement.errors import (
     InvalidCustomerName,
     PhaseError,
 )
+from engagement.scoring import InvalidAnswer, NoAnswers
 
 _NEXT_COMMAND = {
     "assess the customer": "assess {customer}",
@@ -34,6 +35,13 @@ def explain(error: DomainError) -> str:
         return f"A customer with the id {error.customer_id} already exists."
     if isinstance(error, InvalidCustomerName):
         return f"That customer name does not work: it is {error.reason}."
+    if isinstance(error, InvalidAnswer):
+        return (
+            "That card's answers don't match the current questionnaire (it may be from an older "
+            "version), so I did not count them. Type `quick check` for a fresh card."
+        )
+    if isinstance(error, NoAnswers):
+        return "There were no answers to score."
     if isinstance(error, ConcurrencyConflict):
         return "Someone changed this customer at the same moment. Please try that again."
     return "That did not work: " + str(error)

@@ -52,7 +52,9 @@ class MaturityLevel(StrEnum):
 
     @classmethod
     def from_rank(cls, rank: int) -> MaturityLevel:
-        """The level for a rank 1..4."""
+        """The level for a rank 1..4; ValueError outside that range."""
+        if not 1 <= rank <= len(cls):
+            raise ValueError(f"maturity rank must be 1..{len(cls)}, got {rank}")
         return list(cls)[rank - 1]
 
 

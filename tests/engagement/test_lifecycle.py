@@ -57,7 +57,7 @@ def _commitment() -> Commitment:
         due=date(2027, 1, 31),
     )
     return Commitment(
-        workshops=["azure-governance-workshop"],
+        workshops=["azure-governance"],
         goals=[goal],
         start=date(2026, 12, 1),
         end=date(2027, 1, 31),
@@ -66,7 +66,7 @@ def _commitment() -> Commitment:
 
 def _delivery() -> Delivery:
     return Delivery(
-        id="d1", workshop_id="azure-governance-workshop", on=date(2026, 12, 3), by=ADA, at=NOW
+        id="d1", workshop_id="azure-governance", on=date(2026, 12, 3), by=ADA, at=NOW
     )
 
 
@@ -86,7 +86,7 @@ def test_a_new_customer_starts_in_assess_of_iteration_one() -> None:
 
 def test_the_full_cycle_opens_the_next_iteration_with_next_steps() -> None:
     customer = _customer()
-    assert record_assessment(customer, _assessment(), ["azure-governance-workshop"], NOW) is False
+    assert record_assessment(customer, _assessment(), ["azure-governance"], NOW) is False
     assert customer.current.phase is Phase.COMMIT
     record_commitment(customer, _commitment(), NOW)
     assert agree(customer, AgreementSide.PARTNER, ADA, NOW) is False

@@ -1,0 +1,82 @@
+"""Render `cards/templates/<name>.json.j2` into an Adaptive Card dict.
+
+Imports only jinja2 and the standard library: never botbuilder, aiohttp, or the engagement, store,
+bot or dialogs packages. Every `{{ }}` in a template ends in `|tojson` (a test walks the templates'
+syntax trees), so a value can never break the JSON or inject elements; the output is always parsed
+with `json.loads`, so a broken template fails here and in tests rather than in Teams.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import jinja2
+from jinja2.filters import do_tojson
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
+
+MAX_CARD_BYTES = 28_000
+"""Teams rejects bigger cards; the wrappers in `cards.library` truncate text to stay under it."""
+
+
+class CardRenderError(Exception):
+    """A card template is missing, lacks a value, or did not produce a JSON object."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"card template {name!r}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+@jinja2.pass_eval_context
+def _tojson(eval_ctx: EvalContext, value: Any, indent: int | None = None) -> Markup:
+    """jinja2's `tojson`, except that a missing value names itself instead of a vague TypeError."""
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises UndefinedError("'x' is undefined") here
+    return do_tojson(eval_ctx, value, indent)
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one template environment, built on first use."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cards", "templates"),
+        autoescape=False,  # HTML escaping would corrupt JSON; `tojson` does the escaping
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["tojson"] = _tojson
+    return env
+
+
+def render_card(name: str, **context: Any) -> dict[str, Any]:
+    """Render `templates/<name>.json.j2` with `context` and parse the result.
+
+    Raises:
+        CardRenderError: the template does not exist, a value is missing or not JSON-serialisable,
+            or the output is not a JSON object.
+    """
+    template_name = f"{name}.json.j2"
+    try:
+        text = environment().get_template(template_name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise CardRenderError(template_name, "no such template") from exc
+    except (jinja2.TemplateError, TypeError) as exc:
+        # TypeError: `tojson` was given something json.dumps cannot serialise.
+        raise CardRenderError(template_name, str(exc)) from exc
+    try:
+        card = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CardRenderError(template_name, f"output is not valid JSON: {exc}") from exc
+    if not isinstance(card, dict):
+        raise CardRenderError(template_name, "output is not a JSON object")
+    return card
+
+
+def card_size(card: dict[str, Any]) -> int:
+    """Size in bytes of the card as compact UTF-8 JSON (what counts against MAX_CARD_BYTES)."""
+    return len(json.dumps(card, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))

@@ -16,11 +16,11 @@ from bot.web import health_handler, messages_handler
 from catalog import load_catalog
 from dialogs.services import DialogServices
 from engagement.clock import Clock, SystemClock
-from store import open_store
+from store import Store, open_store
 
 logger = logging.getLogger(__name__)
 
-STORE_KEY = web.AppKey("store", object)
+STORE_KEY = web.AppKey("store", Store)
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:

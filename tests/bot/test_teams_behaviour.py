@@ -1,0 +1,88 @@
+"""Teams specifics: channel threads, meeting chats, install/uninstall, the README command table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.app import STORE_KEY
+from bot.commands import COMMANDS, parse_command
+from tests.support.connector import FakeConnector
+from tests.support.conversation import BOT_ID, Conversation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_replies_in_a_channel_thread_stay_in_the_thread(
+    personal: Conversation, connector: FakeConnector
+) -> None:
+    thread = "19:general@thread.tacv2;messageid=1700000000000"
+    channel = Conversation(personal.client, connector, thread, conversation_type="channel")
+    replies = await channel.say("help", mention=True)
+    assert [r.conversation_id for r in replies] == [thread]
+
+
+async def test_meeting_chat_mention_works(personal: Conversation, connector: FakeConnector) -> None:
+    meeting = Conversation(
+        personal.client, connector, "19:meeting_xyz@thread.v2", conversation_type="groupChat"
+    )
+    activity = meeting.activity(
+        text="<at>Success Framework</at> catalog 1",
+        entities=[
+            {"type": "mention", "text": "<at>Success Framework</at>", "mentioned": {"id": BOT_ID}}
+        ],
+        channelData={"tenant": {"id": "tenant-a"}, "meeting": {"id": "meeting-1"}},
+    )
+    assert await meeting.post(activity) == 201
+    sent = connector.messages(meeting.conversation_id)
+    assert "Azure Enablement Workshop" in str(sent[-1].cards)
+
+
+async def test_bot_added_to_a_group_chat_says_a_short_hello(
+    personal: Conversation, connector: FakeConnector
+) -> None:
+    group = Conversation(
+        personal.client, connector, "19:new@thread.v2", conversation_type="groupChat"
+    )
+    status = await group.post(
+        group.activity(type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+    )
+    assert status == 201
+    sent = connector.messages(group.conversation_id)
+    assert len(sent) == 1
+    assert not sent[0].cards
+    assert len(sent[0].text) < 300
+
+
+async def test_other_members_joining_do_not_trigger_a_welcome(
+    personal: Conversation, connector: FakeConnector
+) -> None:
+    await personal.post(
+        personal.activity(type="conversationUpdate", membersAdded=[{"id": "29:bob"}])
+    )
+    assert connector.messages(personal.conversation_id) == []
+
+
+async def test_uninstall_drops_the_reference_and_reinstall_restores_it(
+    personal: Conversation,
+) -> None:
+    references = personal.client.server.app[STORE_KEY].references
+    await personal.say("help")
+    assert await references.get("tenant-a", personal.conversation_id) is not None
+    assert await personal.post(personal.activity(type="installationUpdate", action="remove")) == 201
+    assert await references.get("tenant-a", personal.conversation_id) is None
+    assert await personal.post(personal.activity(type="installationUpdate", action="add")) == 201
+    assert await references.get("tenant-a", personal.conversation_id) is not None
+
+
+def test_every_command_in_the_readme_table_is_understood() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"^\| `[^`]+` \|.*\| `([^`]+)` \|$", table, re.MULTILINE)
+    usages = re.findall(r"^\| `([^`]+)` \|", table, re.MULTILINE)
+    assert len(examples) == len(COMMANDS)
+    for example in examples:
+        assert parse_command(example) is not None, example
+    assert sorted(u.split(" [")[0].split(" <")[0] for u in usages) == sorted(
+        c.name for c in COMMANDS
+    )

@@ -40,7 +40,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[STORE_KEY] = store
-    app.router.add_post("/api/messages", messages_handler(adapter, bot, ConversationLocks()))
+    app.router.add_post(
+        "/api/messages",
+        messages_handler(adapter, bot, ConversationLocks(), local_mode=not settings.auth_enabled),
+    )
     app.router.add_get("/healthz", health_handler(store))
 
     async def close_store(_: web.Application) -> None:

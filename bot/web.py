@@ -7,9 +7,11 @@ credentials) instead of an exception inside the SDK.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import Bot, serializer_helper
@@ -31,8 +33,31 @@ def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
-def parse_activity(body: bytes) -> Activity:
-    """Decode a request body into an Activity or raise ValueError saying why it is not one."""
+def is_loopback_url(url: str) -> bool:
+    """True for http(s) URLs on this machine (127.0.0.0/8, ::1, localhost)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.scheme not in {"http", "https"}:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_activity(body: bytes, *, local_mode: bool) -> Activity:
+    """Decode a request body into an Activity or raise ValueError saying why it is not one.
+
+    In local mode requests are not authenticated, so the bot only answers a `serviceUrl` on this
+    machine (Emulator, Agents Playground): an unauthenticated caller must not be able to make the
+    bot send requests to other hosts. With authentication the token's `serviceurl` claim is checked
+    against the activity instead.
+    """
     try:
         data: Any = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -49,10 +74,14 @@ def parse_activity(body: bytes) -> Activity:
         raise ValueError("activity needs 'conversation.id'")
     if not isinstance(activity.service_url, str) or not activity.service_url:
         raise ValueError("activity needs 'serviceUrl'")
+    if local_mode and not is_loopback_url(activity.service_url):
+        raise ValueError("in local mode (no MicrosoftAppId) 'serviceUrl' must be a loopback URL")
     return activity
 
 
-def messages_handler(adapter: CloudAdapter, bot: Bot, locks: ConversationLocks) -> Any:
+def messages_handler(
+    adapter: CloudAdapter, bot: Bot, locks: ConversationLocks, *, local_mode: bool
+) -> Any:
     """The `/api/messages` handler for one adapter and bot."""
 
     async def messages(request: web.Request) -> web.StreamResponse:
@@ -63,7 +92,7 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, locks: ConversationLocks) 
         except web.HTTPRequestEntityTooLarge:
             return _problem(413, f"request body is larger than {request.client_max_size} bytes")
         try:
-            activity = parse_activity(body)
+            activity = parse_activity(body, local_mode=local_mode)
         except ValueError as error:
             return _problem(400, str(error))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient
 
 from bot.settings import Settings
+from bot.web import is_loopback_url
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
 
@@ -74,3 +75,19 @@ async def test_app_survives_bad_requests_and_still_answers(personal: Conversatio
     replies = await personal.say("help")
     assert replies
     assert replies[0].cards
+
+
+async def test_local_mode_refuses_to_reply_to_other_hosts(personal: Conversation) -> None:
+    for service_url in ("https://smba.trafficmanager.net/emea/", "http://10.1.2.3/", "file:///etc"):
+        activity = personal.activity(text="help", serviceUrl=service_url)
+        assert await personal.post(activity) == 400
+    assert personal.connector.sent == []
+
+
+def test_loopback_urls() -> None:
+    assert is_loopback_url("http://127.0.0.1:3978/")
+    assert is_loopback_url("http://127.8.0.1/")
+    assert is_loopback_url("http://localhost:56000")
+    assert is_loopback_url("http://[::1]:80/")
+    for url in ("http://localhost.evil.com/", "http://10.0.0.1/", "gopher://127.0.0.1/", "::"):
+        assert not is_loopback_url(url)

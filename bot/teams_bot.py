@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import ConversationState, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext, DialogSet
-from botbuilder.schema import ChannelAccount
+from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
 from bot.commands import COMMANDS, ParsedCommand, parse_command
 from cards import library
@@ -210,6 +210,24 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         await context.send_activity(
             f"Your organisation's customers ({len(customers)}):\n\n" + "\n".join(lines) + more
         )
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        # Our cards use Action.Submit; an Action.Execute (`adaptiveCard/action`) can only come
+        # from a card this bot does not send, so it gets a notice card in place. Other invokes
+        # (task modules, message extensions, sign-in) are not offered by this app: 400, never the
+        # SDK's 501. The body must be an msrest Model (a dict is serialised twice: HTTP 500).
+        if turn_context.activity.name == "adaptiveCard/action":
+            card = library.notice_card(
+                "This card is out of date",
+                "Type `help` to see what I can do, or start again with `quick check`.",
+            )
+            return InvokeResponse(
+                status=200,
+                body=AdaptiveCardInvokeResponse(
+                    status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
+                ),
+            )
+        return InvokeResponse(status=400)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # Overridden: the Teams base class looks each new member up over HTTP; we need only

@@ -86,3 +86,24 @@ def test_every_command_in_the_readme_table_is_understood() -> None:
     assert sorted(u.split(" [")[0].split(" <")[0] for u in usages) == sorted(
         c.name for c in COMMANDS
     )
+
+
+async def test_action_execute_invoke_gets_a_200_with_a_card(personal: Conversation) -> None:
+    activity = personal.activity(
+        type="invoke",
+        name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": "old", "data": {}}},
+    )
+    response = await personal.client.post("/api/messages", json=activity)
+    assert response.status == 200
+    body = await response.json()
+    assert body["statusCode"] == 200
+    assert body["value"]["type"] == "AdaptiveCard"
+
+
+async def test_unsupported_invokes_get_400(personal: Conversation) -> None:
+    for name in ("task/fetch", "composeExtension/query", "made/up", None):
+        response = await personal.client.post(
+            "/api/messages", json=personal.activity(type="invoke", name=name, value={})
+        )
+        assert response.status == 400, name

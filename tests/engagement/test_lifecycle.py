@@ -65,9 +65,7 @@ def _commitment() -> Commitment:
 
 
 def _delivery() -> Delivery:
-    return Delivery(
-        id="d1", workshop_id="azure-governance", on=date(2026, 12, 3), by=ADA, at=NOW
-    )
+    return Delivery(id="d1", workshop_id="azure-governance", on=date(2026, 12, 3), by=ADA, at=NOW)
 
 
 def _review() -> Review:

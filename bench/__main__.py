@@ -1,0 +1,92 @@
+"""`python -m bench [--quick] [--profile] [--rounds N]`: turn benchmark, then store cost benchmark.
+
+See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import inspect
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+STORE_COST = Path(__file__).with_name("store_cost.py")
+
+
+def _call_store_cost(quick: bool) -> int:
+    """Run bench/store_cost.py's `main()` (owned by another benchmark), whatever its signature."""
+    module = importlib.import_module("bench.store_cost")
+    entry = getattr(module, "main", None)
+    if not callable(entry):
+        print("bench/store_cost.py has no main(): skipped")
+        return 0
+    source = STORE_COST.read_text(encoding="utf-8")
+    argv = ["--quick"] if quick and "--quick" in source else []
+    parameters = list(inspect.signature(entry).parameters.values())
+    saved_argv = sys.argv
+    sys.argv = ["bench.store_cost", *argv]  # for a main() that calls argparse itself
+    try:
+        result: Any
+        if not parameters or all(p.default is not inspect.Parameter.empty for p in parameters):
+            first = parameters[0] if parameters else None
+            if first is not None and first.name == "quick":
+                result = entry(quick)
+            elif first is not None and first.name in {"argv", "args"}:
+                result = entry(argv)
+            else:
+                result = entry()
+        elif parameters[0].name == "quick":
+            result = entry(quick)
+        else:
+            result = entry(argv)
+        if inspect.isawaitable(result):
+            result = asyncio.run(result)
+    except SystemExit as stop:  # an argparse-based main() exits
+        result = stop.code
+    finally:
+        sys.argv = saved_argv
+    if isinstance(result, str):
+        print(result)
+        return 0
+    if isinstance(result, int):
+        return result
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a short run (a few seconds per part)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also cProfile the assess turn at 16 concurrent conversations; print the top entries",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="interleaved rounds (default 3, quick 2)"
+    )
+    parser.add_argument("--no-store", action="store_true", help="skip bench/store_cost.py")
+    args = parser.parse_args(argv)
+    if args.rounds is not None and args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+
+    started = time.perf_counter()
+    from bench import turns  # botbuilder, msrest and the bot: imported here so the cost is measured
+
+    import_ms = 1000 * (time.perf_counter() - started)
+    print(turns.main(args.quick, profile=args.profile, rounds=args.rounds, import_ms=import_ms))
+    sys.stdout.flush()
+
+    if args.no_store or not STORE_COST.exists():
+        return 0
+    print()
+    print("=" * 30 + " bench/store_cost.py " + "=" * 30)
+    sys.stdout.flush()
+    return _call_store_cost(args.quick)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""TinyDbStorage: botbuilder's `Storage` (ConversationState, UserState) over one file per key."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import jsonpickle
+from botbuilder.core import Storage
+from tinydb import Query
+from tinydb.queries import QueryInstance
+from tinydb.table import Table
+
+from store.shards import ShardSet
+
+logger = logging.getLogger(__name__)
+
+_WILDCARD = "*"
+
+
+def _matches(key: str) -> QueryInstance:
+    condition: QueryInstance = Query().key == key
+    return condition
+
+
+def _e_tag_of(item: Any) -> Any:
+    if isinstance(item, dict):
+        return item.get("e_tag")
+    return getattr(item, "e_tag", None)
+
+
+def _with_e_tag(item: Any, e_tag: str) -> Any:
+    if isinstance(item, dict):
+        return {**item, "e_tag": e_tag}
+    tagged = copy.copy(item)
+    tagged.e_tag = e_tag
+    return tagged
+
+
+def _set_e_tag(item: Any, e_tag: str) -> None:
+    if isinstance(item, dict):
+        item["e_tag"] = e_tag
+        return
+    try:
+        item.e_tag = e_tag
+    except (AttributeError, TypeError):  # an immutable item: the stored copy has the e_tag
+        logger.debug("could not copy the new e_tag into a %s", type(item).__name__)
+
+
+class TinyDbStorage(Storage):
+    """Bot state in `<root>/<2 hex chars>/<key digest>.json`, one document per storage key.
+
+    Values are flattened with jsonpickle, as botbuilder-azure's BlobStorage does, and the encoded
+    JSON text is stored verbatim (jsonpickle's output depends on key order). The key itself, which
+    may hold any characters, is kept inside the document; file names are hashes.
+
+    `e_tag` is honoured as botbuilder's `MemoryStorage` does: an incoming e_tag of None or "*"
+    always writes, one that differs from the stored e_tag raises `KeyError("Etag conflict...")`,
+    and an empty e_tag raises. Unlike MemoryStorage, every write assigns a fresh e_tag (also the
+    first one), so concurrent writers of one key are detected, and the new e_tag is copied back
+    into the written item, so `BotState.save_changes` can save again in the same turn. A write
+    checks every key before it changes any.
+
+    jsonpickle decodes class paths: the data directory must be server-local and not writable by
+    users.
+
+    Args:
+        shards: Where the state shards live.
+    """
+
+    def __init__(self, shards: ShardSet) -> None:
+        super().__init__()
+        self._shards = shards
+
+    def _table(self, key: str) -> Table:
+        return self._shards.table(key)
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        """The stored items of those `keys` that exist; missing keys are left out."""
+        items: dict[str, Any] = {}
+        for key in keys or []:
+            document = self._table(key).get(_matches(key))
+            if document is not None:
+                items[key] = jsonpickle.decode(document["state"])
+        return items
+
+    async def write(self, changes: Mapping[str, Any]) -> None:
+        """Store each item under its key, honouring e_tags (see the class docstring).
+
+        Raises:
+            KeyError: An item's e_tag differs from the stored one (nothing was written).
+            Exception: `changes` is None, or an item's e_tag is empty (as MemoryStorage raises).
+        """
+        if changes is None:
+            # The same exception type and wording as MemoryStorage, so callers see no difference.
+            raise Exception("Changes are required when writing")
+        if not changes:
+            return
+        tables: dict[str, Table] = {}
+        for key, item in changes.items():
+            incoming = _e_tag_of(item)
+            if incoming == "":
+                raise Exception("TinyDbStorage.write(): etag missing")
+            table = self._table(key)
+            stored = table.get(_matches(key))
+            current = stored.get("e_tag") if stored is not None else None
+            if (
+                current is not None
+                and incoming is not None
+                and incoming != _WILDCARD
+                and incoming != current
+            ):
+                raise KeyError(f"Etag conflict.\nOriginal: {incoming}\r\nCurrent: {current}")
+            tables[key] = table
+        new_e_tags: dict[str, str] = {}
+        for key, item in changes.items():
+            e_tag = uuid.uuid4().hex
+            document = {
+                "key": key,
+                "e_tag": e_tag,
+                "state": jsonpickle.encode(_with_e_tag(item, e_tag)),
+            }
+            tables[key].upsert(document, _matches(key))
+            new_e_tags[key] = e_tag
+        for key, item in changes.items():
+            _set_e_tag(item, new_e_tags[key])
+
+    async def delete(self, keys: list[str]) -> None:
+        """Remove the items of `keys`; missing keys are ignored."""
+        for key in keys:
+            table = self._table(key)
+            others = [document for document in table.all() if document.get("key") != key]
+            if others:  # another key shares this file (a hash collision): keep it
+                table.remove(_matches(key))
+            else:
+                self._shards.remove(key)

@@ -1,0 +1,172 @@
+"""Sharding: one small TinyDB file per aggregate, and a bounded LRU of open TinyDB instances.
+
+File names are hashes of the ids, so no user text (customer names, conversation ids with `:`,
+`@`, `;`) ever reaches a path, and the original ids are kept inside the documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from store.atomic_storage import AtomicJSONStorage, read_json_file, remove_durably
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SHARD_SUFFIX = ".json"
+DEFAULT_CACHE_SIZE = 1024
+_DIGEST_CHARS = 32  # 128 bits of SHA-256: collisions are not a practical concern
+_FANOUT_CHARS = 2  # shards without a scope spread over 256 directories
+
+
+class StoreClosed(RuntimeError):
+    """The store was closed; open a new one."""
+
+
+def digest(text: str) -> str:
+    """A stable, file-name-safe hash of an id."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
+
+
+class ShardCache:
+    """The TinyDB instances of recently used shard files, at most `capacity` of them.
+
+    Opening a shard costs one small file read, so an evicted shard is simply reopened later.
+    Instances hold no file handle; eviction only drops the cached content.
+
+    Args:
+        capacity: How many shards stay open (and their content cached) at most.
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CACHE_SIZE) -> None:
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self._capacity = capacity
+        self._open: OrderedDict[Path, TinyDB] = OrderedDict()
+        self._closed = False
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    @property
+    def closed(self) -> bool:
+        """True once `close()` was called."""
+        return self._closed
+
+    def check_open(self) -> None:
+        """Raise StoreClosed after `close()`."""
+        if self._closed:
+            raise StoreClosed("the store is closed")
+
+    def table(self, path: Path) -> Table:
+        """The default table of the shard at `path` (the file need not exist yet)."""
+        self.check_open()
+        db = self._open.get(path)
+        if db is None:
+            db = TinyDB(path, storage=AtomicJSONStorage)
+            self._open[path] = db
+            if len(self._open) > self._capacity:
+                _, evicted = self._open.popitem(last=False)
+                evicted.close()
+        else:
+            self._open.move_to_end(path)
+        return db.table(TinyDB.default_table_name)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._open
+
+    def forget(self, path: Path) -> None:
+        """Close and drop the instance for `path`, if open."""
+        db = self._open.pop(path, None)
+        if db is not None:
+            db.close()
+
+    def close(self) -> None:
+        """Close every instance; later use raises StoreClosed. Idempotent."""
+        while self._open:
+            _, db = self._open.popitem()
+            db.close()
+        self._closed = True
+
+
+class ShardSet:
+    """The shard files of one kind of record, under `root`.
+
+    A record with a scope (a tenant) lives in `root/<digest(scope)>/<digest(key)>.json`, so a
+    tenant's records are listed by scanning one directory. A record without a scope lives in
+    `root/<first 2 chars of digest(key)>/<digest(key)>.json`, which keeps directories small.
+
+    Args:
+        root: The directory of this kind of record (created lazily, on the first write).
+        cache: The LRU of open shards, shared by every ShardSet of a store.
+    """
+
+    def __init__(self, root: Path, cache: ShardCache) -> None:
+        self._root = root
+        self._cache = cache
+
+    @property
+    def root(self) -> Path:
+        """The directory of this kind of record."""
+        return self._root
+
+    def path(self, key: str, scope: str | None = None) -> Path:
+        """The shard file of `key` (within `scope`, if given)."""
+        key_digest = digest(key)
+        directory = digest(scope) if scope is not None else key_digest[:_FANOUT_CHARS]
+        return self._root / directory / (key_digest + SHARD_SUFFIX)
+
+    def table(self, key: str, scope: str | None = None) -> Table:
+        """The TinyDB table of the shard of `key`."""
+        return self._cache.table(self.path(key, scope))
+
+    def remove(self, key: str, scope: str | None = None) -> bool:
+        """Delete the shard file of `key`. True when there was one."""
+        self._cache.check_open()
+        path = self.path(key, scope)
+        self._cache.forget(path)
+        return remove_durably(path)
+
+    async def scan(self, scope: str, convert: Callable[[list[dict[str, Any]]], T]) -> T:
+        """`convert(documents)` for every document in the shards of `scope`.
+
+        Reads that one directory and nothing else, in a worker thread, because its cost grows
+        with the scope's records. Files on disk always equal the cache (every write is durable
+        before it returns), so the thread reads files only and shares no state with the event
+        loop. Temporary files of an interrupted write are skipped.
+        """
+        self._cache.check_open()
+        return await asyncio.to_thread(_convert_directory, self._root / digest(scope), convert)
+
+
+def _convert_directory(directory: Path, convert: Callable[[list[dict[str, Any]]], T]) -> T:
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(
+                entry.name
+                for entry in entries
+                if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
+            )
+    except FileNotFoundError:
+        names = []
+    documents = [document for name in names for document in _documents_on_disk(directory / name)]
+    return convert(documents)
+
+
+def _documents_on_disk(path: Path) -> list[dict[str, Any]]:
+    content = read_json_file(path)
+    if not isinstance(content, dict):
+        return []
+    table = content.get(TinyDB.default_table_name, {})
+    return [document for document in table.values() if isinstance(document, dict)]

@@ -1,0 +1,198 @@
+"""TinyCustomerRepository: tenant isolation, round trips, optimistic concurrency, no lost update."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from store_support import NOW, OWNER, make_customer
+
+from engagement.customers import change
+from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, CustomerNotFound
+from engagement.models import Contact, Customer, Touch, TouchKind
+from engagement.ports import CustomerRepository
+from store import Store, TinyCustomerRepository, open_store
+
+TENANT_A = "11111111-aaaa-4aaa-8aaa-000000000001"
+TENANT_B = "22222222-bbbb-4bbb-8bbb-000000000002"
+
+
+def test_implements_the_domain_port(store: Store) -> None:
+    repository: CustomerRepository = store.customers
+    assert isinstance(repository, TinyCustomerRepository)
+
+
+async def test_add_get_save_round_trip(store: Store) -> None:
+    added = await store.customers.add(make_customer(TENANT_A, "contoso", "Contoso Ltd."))
+    assert added.version == 1
+
+    loaded = await store.customers.get(TENANT_A, "contoso")
+    assert loaded == added
+
+    assert loaded is not None
+    loaded.contacts.append(Contact(name='Ada "Bobby" O\'Neil \\ </script> 🎉', role="CIO"))
+    loaded.updated_at = NOW + timedelta(hours=1)
+    saved = await store.customers.save(loaded)
+
+    assert saved.version == 2
+    assert saved.updated_at == NOW + timedelta(hours=1)  # stamped by the domain, kept as given
+    assert await store.customers.get(TENANT_A, "contoso") == saved
+
+
+async def test_returned_copies_are_independent(store: Store) -> None:
+    customer = make_customer(TENANT_A, "contoso")
+    added = await store.customers.add(customer)
+    added.contacts.append(Contact(name="not saved"))
+
+    assert customer.version == 0
+    assert (await store.customers.get(TENANT_A, "contoso")) == added.model_copy(
+        update={"contacts": []}
+    )
+
+
+async def test_get_unknown_customer_is_none(store: Store) -> None:
+    assert await store.customers.get(TENANT_A, "nobody") is None
+
+
+async def test_add_twice_raises_already_exists(store: Store) -> None:
+    await store.customers.add(make_customer(TENANT_A, "contoso"))
+    with pytest.raises(CustomerAlreadyExists):
+        await store.customers.add(make_customer(TENANT_A, "contoso", "Another Contoso"))
+    stored = await store.customers.get(TENANT_A, "contoso")
+    assert stored is not None
+    assert stored.name == "Contoso"
+
+
+async def test_save_of_unknown_customer_raises_not_found(store: Store) -> None:
+    with pytest.raises(CustomerNotFound):
+        await store.customers.save(make_customer(TENANT_A, "contoso"))
+
+
+async def test_tenant_cannot_see_another_tenants_customer(store: Store) -> None:
+    added = await store.customers.add(make_customer(TENANT_A, "contoso", "Contoso A"))
+
+    assert await store.customers.get(TENANT_B, "contoso") is None
+    assert await store.customers.list(TENANT_B) == []
+    with pytest.raises(CustomerNotFound):
+        await store.customers.save(added.model_copy(update={"tenant_id": TENANT_B}))
+
+
+async def test_same_id_in_two_tenants_are_two_customers(store: Store) -> None:
+    await store.customers.add(make_customer(TENANT_A, "contoso", "Contoso A"))
+    await store.customers.add(make_customer(TENANT_B, "contoso", "Contoso B"))
+
+    a = await store.customers.get(TENANT_A, "contoso")
+    b = await store.customers.get(TENANT_B, "contoso")
+    assert a is not None
+    assert b is not None
+    assert (a.name, b.name) == ("Contoso A", "Contoso B")
+    assert [c.name for c in await store.customers.list(TENANT_A)] == ["Contoso A"]
+
+
+async def test_list_is_sorted_by_name_casefolded(store: Store) -> None:
+    for customer_id, name in [("zeta", "zeta"), ("alpha", "Alpha"), ("beta", "BETA")]:
+        await store.customers.add(make_customer(TENANT_A, customer_id, name))
+
+    names = [customer.name for customer in await store.customers.list(TENANT_A)]
+
+    assert names == ["Alpha", "BETA", "zeta"]
+
+
+async def test_stale_version_raises_conflict_and_keeps_the_stored_customer(store: Store) -> None:
+    await store.customers.add(make_customer(TENANT_A, "contoso"))
+    first = await store.customers.get(TENANT_A, "contoso")
+    second = await store.customers.get(TENANT_A, "contoso")
+    assert first is not None
+    assert second is not None
+    first.contacts.append(Contact(name="First"))
+    second.contacts.append(Contact(name="Second"))
+    await store.customers.save(first)
+
+    with pytest.raises(ConcurrencyConflict) as conflict:
+        await store.customers.save(second)
+
+    assert (conflict.value.expected_version, conflict.value.actual_version) == (1, 2)
+    stored = await store.customers.get(TENANT_A, "contoso")
+    assert stored is not None
+    assert [contact.name for contact in stored.contacts] == ["First"]
+    assert stored.version == 2
+
+
+async def test_customers_survive_reopening(data_dir: Path) -> None:
+    with open_store(data_dir) as first:
+        await first.customers.add(make_customer(TENANT_A, "contoso"))
+    with open_store(data_dir) as second:
+        reopened = await second.customers.get(TENANT_A, "contoso")
+    assert reopened is not None
+    assert reopened.version == 1
+
+
+def _touch(number: int) -> Callable[[Customer], None]:
+    def append(customer: Customer) -> None:
+        customer.touches.append(
+            Touch(at=NOW, by=OWNER, kind=TouchKind.CALL, note=f"touch {number}")
+        )
+        customer.updated_at = NOW
+
+    return append
+
+
+async def test_concurrent_changes_lose_no_update(store: Store) -> None:
+    await store.customers.add(make_customer(TENANT_A, "contoso"))
+
+    await asyncio.gather(
+        *(change(store.customers, TENANT_A, "contoso", _touch(n)) for n in range(20))
+    )
+
+    stored = await store.customers.get(TENANT_A, "contoso")
+    assert stored is not None
+    assert sorted(touch.note for touch in stored.touches) == sorted(f"touch {n}" for n in range(20))
+    assert stored.version == 21
+
+
+class RivalWriterRepository:
+    """A repository through which, right after the first read, a rival saves its own change.
+
+    This is the race `change` guards against: another turn (or replica) saves between our read
+    and our save.
+    """
+
+    def __init__(self, inner: CustomerRepository, rival: Callable[[Customer], None]) -> None:
+        self._inner = inner
+        self._rival: Callable[[Customer], None] | None = rival
+        self.conflicts = 0
+
+    async def get(self, tenant_id: str, customer_id: str) -> Customer | None:
+        customer = await self._inner.get(tenant_id, customer_id)
+        if self._rival is not None:
+            rival, self._rival = self._rival, None
+            await change(self._inner, tenant_id, customer_id, rival)
+        return customer
+
+    async def add(self, customer: Customer) -> Customer:
+        return await self._inner.add(customer)
+
+    async def save(self, customer: Customer) -> Customer:
+        try:
+            return await self._inner.save(customer)
+        except ConcurrencyConflict:
+            self.conflicts += 1
+            raise
+
+    async def list(self, tenant_id: str) -> list[Customer]:
+        return await self._inner.list(tenant_id)
+
+
+async def test_change_retries_after_a_conflict_and_both_changes_survive(store: Store) -> None:
+    await store.customers.add(make_customer(TENANT_A, "contoso"))
+    racing = RivalWriterRepository(store.customers, _touch(1))
+
+    saved, _ = await change(racing, TENANT_A, "contoso", _touch(2))
+
+    assert racing.conflicts == 1
+    assert [touch.note for touch in saved.touches] == ["touch 1", "touch 2"]
+    assert saved.version == 3
+    assert await store.customers.get(TENANT_A, "contoso") == saved

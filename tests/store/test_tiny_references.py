@@ -1,0 +1,92 @@
+"""TinyConversationReferences: put/get, stale marks, tenant scoping, listing the active ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
+
+from engagement.ports import ConversationReferences
+from store import Store, open_store
+
+TENANT = "11111111-aaaa-4aaa-8aaa-000000000001"
+OTHER_TENANT = "22222222-bbbb-4bbb-8bbb-000000000002"
+CONVERSATION = "a:1Xq9;messageid=1712345678901@thread.tacv2"
+
+
+def _reference(conversation_id: str = CONVERSATION) -> dict[str, Any]:
+    reference = ConversationReference(
+        activity_id="1712345678901",
+        bot=ChannelAccount(id="28:bot-app-id", name="CSF"),
+        channel_id="msteams",
+        conversation=ConversationAccount(id=conversation_id, tenant_id=TENANT),
+        service_url="https://smba.trafficmanager.net/emea/",
+        user=ChannelAccount(id="29:user", name="Ada"),
+    )
+    serialized: dict[str, Any] = reference.serialize()
+    return serialized
+
+
+def test_implements_the_domain_port(store: Store) -> None:
+    references: ConversationReferences = store.references
+    assert references is store.references
+
+
+async def test_put_then_get_round_trips_a_bot_framework_reference(store: Store) -> None:
+    await store.references.put(TENANT, CONVERSATION, _reference())
+
+    stored = await store.references.get(TENANT, CONVERSATION)
+
+    assert stored == _reference()
+    assert stored is not None
+    assert ConversationReference().deserialize(stored).conversation.id == CONVERSATION
+
+
+async def test_unknown_conversation_is_none(store: Store) -> None:
+    assert await store.references.get(TENANT, CONVERSATION) is None
+
+
+async def test_reference_is_scoped_to_its_tenant(store: Store) -> None:
+    await store.references.put(TENANT, CONVERSATION, _reference())
+
+    assert await store.references.get(OTHER_TENANT, CONVERSATION) is None
+    assert await store.references.all_active(OTHER_TENANT) == []
+
+
+async def test_stale_reference_reads_as_none_until_put_again(store: Store) -> None:
+    await store.references.put(TENANT, CONVERSATION, _reference())
+
+    await store.references.mark_stale(TENANT, CONVERSATION)
+    assert await store.references.get(TENANT, CONVERSATION) is None
+
+    await store.references.put(TENANT, CONVERSATION, _reference())
+    assert await store.references.get(TENANT, CONVERSATION) == _reference()
+
+
+async def test_marking_an_unknown_conversation_stale_is_harmless(store: Store) -> None:
+    await store.references.mark_stale(TENANT, CONVERSATION)
+
+    assert await store.references.get(TENANT, CONVERSATION) is None
+
+
+async def test_all_active_lists_only_the_fresh_references(store: Store) -> None:
+    for n in range(3):
+        await store.references.put(TENANT, f"{CONVERSATION}-{n}", _reference(f"{CONVERSATION}-{n}"))
+    await store.references.mark_stale(TENANT, f"{CONVERSATION}-1")
+
+    active = await store.references.all_active(TENANT)
+
+    assert sorted(reference["conversation"]["id"] for reference in active) == [
+        f"{CONVERSATION}-0",
+        f"{CONVERSATION}-2",
+    ]
+
+
+async def test_stale_mark_survives_reopening(data_dir: Path) -> None:
+    with open_store(data_dir) as first:
+        await first.references.put(TENANT, CONVERSATION, _reference())
+        await first.references.mark_stale(TENANT, CONVERSATION)
+    with open_store(data_dir) as second:
+        assert await second.references.get(TENANT, CONVERSATION) is None
+        assert await second.references.all_active(TENANT) == []

@@ -6,14 +6,12 @@ import logging
 from types import SimpleNamespace
 
 from botbuilder.core import ConversationState, ShowTypingMiddleware, TurnContext
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import ActivityTypes
 from botframework.connector import Channels
 
 from bot.settings import Settings
+from bot.transport import ReusingCloudAdapter
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +30,9 @@ def build_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthent
     return ConfigurationBotFrameworkAuthentication(configuration)
 
 
-def build_adapter(settings: Settings, conversation_state: ConversationState) -> CloudAdapter:
+def build_adapter(settings: Settings, conversation_state: ConversationState) -> ReusingCloudAdapter:
     """A CloudAdapter with typing indicators on slow turns and a turn-error handler."""
-    adapter = CloudAdapter(build_authentication(settings))
+    adapter = ReusingCloudAdapter(build_authentication(settings))
     adapter.use(ShowTypingMiddleware(delay=TYPING_DELAY_SECONDS, period=2.0))
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -56,7 +54,10 @@ def build_adapter(settings: Settings, conversation_state: ConversationState) -> 
         except Exception:  # the connector itself may be what failed; never raise from here
             logger.exception("Could not tell the user about the failed turn")
         # A broken dialog must not trap the user: the next message starts fresh.
-        await conversation_state.delete(context)
+        try:
+            await conversation_state.delete(context)
+        except Exception:  # e.g. the activity lacks what the state key needs
+            logger.exception("Could not clear the conversation state after a failed turn")
 
     adapter.on_turn_error = on_turn_error
     return adapter

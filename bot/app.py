@@ -47,6 +47,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_get("/healthz", health_handler(store))
 
     async def close_store(_: web.Application) -> None:
+        await adapter.close()
         store.close()
         logger.info("Store closed")
 

@@ -33,6 +33,11 @@ def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+# Fields the bot echoes into URLs or storage keys: anything but a short string is refused.
+_STRING_FIELDS = ("id", "replyToId", "serviceUrl", "locale", "name", "action")
+_MAX_ID_LENGTH = 1024
+
+
 def is_loopback_url(url: str) -> bool:
     """True for http(s) URLs on this machine (127.0.0.0/8, ::1, localhost)."""
     try:
@@ -66,6 +71,12 @@ def parse_activity(body: bytes, *, local_mode: bool) -> Activity:
         raise ValueError("body must be a JSON object (an activity)")
     if not isinstance(data.get("type"), str) or not data["type"]:
         raise ValueError("activity needs a string 'type'")
+    if not isinstance(data.get("channelId"), str) or not data["channelId"]:
+        raise ValueError("activity needs a string 'channelId'")
+    for name in _STRING_FIELDS:
+        value = data.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > _MAX_ID_LENGTH):
+            raise ValueError(f"'{name}' must be a string of at most {_MAX_ID_LENGTH} characters")
     try:
         activity = Activity().deserialize(data)
     except Exception as error:  # msrest raises several types for wrongly typed fields

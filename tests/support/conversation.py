@@ -84,4 +84,9 @@ class Conversation:
         before = len(self.connector.sent)
         status = await self.post(activity)
         assert status in (200, 201), f"/api/messages answered {status}"
-        return [s for s in self.connector.sent[before:] if s.type == "message"]
+        mine = {self.conversation_id, f"a:private-29:{self.user_id}"}  # this chat, or 1:1 with me
+        return [
+            s
+            for s in self.connector.sent[before:]
+            if s.type == "message" and s.conversation_id in mine
+        ]

@@ -1,0 +1,179 @@
+"""Per-turn waste removed from botbuilder's CloudAdapter, without forking it.
+
+The stock `CloudAdapter.process_activity` builds a new `ConnectorClient` and `UserTokenClient`
+on every turn (each an msrest configuration whose retry policy alone costs ~4 ms of CPU), and
+sends replies with `requests` in a thread pool. `ReusingCloudAdapter`:
+- keeps one connector client per (bot app id, service URL, audience), built by the SDK's own
+  connector factory the first time and reused afterwards (used for the rare calls we don't send
+  ourselves: create conversation, update activity);
+- creates no user-token client (this bot has no OAuth sign-in; a dialog that adds one must create
+  it where it is needed);
+- sends replies itself, as JSON over one shared aiohttp session, with the bearer token from the
+  same credentials the SDK would use, retrying 429/5xx briefly and honouring `Retry-After`;
+- answers `deliveryMode: expectReplies` with the buffered replies (the stock path serialises the
+  body twice and fails with HTTP 500).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    DeliveryModes,
+    ExpectedReplies,
+    ResourceResponse,
+)
+from botframework.connector import Channels
+from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
+
+logger = logging.getLogger(__name__)
+
+MAX_CACHED_CONNECTORS = 256
+MAX_SEND_ATTEMPTS = 3
+MAX_RETRY_AFTER_SECONDS = 5.0
+SEND_TIMEOUT = aiohttp.ClientTimeout(total=30)
+
+
+class ConnectorError(Exception):
+    """The connector refused or failed a send."""
+
+    def __init__(self, status: int, url: str, body: str) -> None:
+        self.status = status
+        super().__init__(f"connector answered {status} for {url}: {body[:200]}")
+
+
+class ReusingCloudAdapter(CloudAdapter):  # type: ignore[misc]
+    """A CloudAdapter that reuses connector clients and sends replies over aiohttp."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connectors: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        """Close the shared HTTP session (call on shutdown)."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def process_activity(
+        self, auth_header_or_authenticate_request_result: Any, activity: Activity, logic: Any
+    ) -> InvokeResponse | None:
+        result: AuthenticateRequestResult = (
+            await self.bot_framework_authentication.authenticate_request(
+                activity, auth_header_or_authenticate_request_result
+            )
+            if isinstance(auth_header_or_authenticate_request_result, str)
+            else auth_header_or_authenticate_request_result
+        )
+        activity.caller_id = result.caller_id
+        connector_client = await self._connector(result, activity.service_url)
+        context = self._create_turn_context(
+            activity,
+            result.claims_identity,
+            result.audience,
+            connector_client,
+            None,
+            logic,
+            result.connector_factory,
+        )
+        await self.run_pipeline(context, logic)
+        if activity.delivery_mode == DeliveryModes.expect_replies:
+            return InvokeResponse(
+                status=HTTPStatus.OK,
+                body=ExpectedReplies(activities=context.buffered_reply_activities),
+            )
+        response: InvokeResponse | None = self._process_turn_results(context)
+        return response
+
+    async def _connector(self, result: AuthenticateRequestResult, service_url: str) -> Any:
+        app_id = str(
+            result.claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM) or ""
+        )
+        key = (app_id, service_url, str(result.audience or ""))
+        client = self._connectors.get(key)
+        if client is None:
+            client = await result.connector_factory.create(service_url, result.audience)
+            self._connectors[key] = client
+            if len(self._connectors) > MAX_CACHED_CONNECTORS:
+                self._connectors.popitem(last=False)
+        else:
+            self._connectors.move_to_end(key)
+        return client
+
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        responses = []
+        for activity in activities:
+            activity.id = None
+            if activity.type == "delay":
+                await asyncio.sleep(int((activity.value or 1000) / 1000))
+                responses.append(ResourceResponse(id=""))
+            elif activity.type == ActivityTypes.invoke_response:
+                context.turn_state[self._INVOKE_RESPONSE_KEY] = activity
+                responses.append(ResourceResponse(id=""))
+            elif activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator:
+                responses.append(ResourceResponse(id=""))
+            else:
+                connector = context.turn_state.get(self.BOT_CONNECTOR_CLIENT_KEY)
+                responses.append(await self._post(connector, activity))
+        return responses
+
+    async def _post(self, connector: Any, activity: Activity) -> ResourceResponse:
+        conversation = quote(activity.conversation.id, safe="")
+        url = f"{activity.service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
+        if activity.reply_to_id:
+            url += "/" + quote(activity.reply_to_id, safe="")
+        headers = {"Content-Type": "application/json"}
+        token = await _bearer_token(connector)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        body = activity.serialize()
+        session = self._shared_session()
+        for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+            async with session.post(url, json=body, headers=headers) as response:
+                text = await response.text()
+                if response.status < 300:
+                    data = await response.json(content_type=None) if text else {}
+                    return ResourceResponse(id=(data or {}).get("id") or "")
+                retryable = response.status == 429 or response.status >= 500
+                if not retryable or attempt == MAX_SEND_ATTEMPTS:
+                    raise ConnectorError(response.status, url, text)
+                delay = _retry_after(response.headers.get("Retry-After"), attempt)
+            logger.warning("Connector answered %s; retrying in %.1f s", response.status, delay)
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _shared_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=SEND_TIMEOUT)
+        return self._session
+
+
+async def _bearer_token(connector: Any) -> str:
+    """The outgoing token from the connector's credentials; empty in local (anonymous) mode."""
+    credentials = getattr(getattr(connector, "config", None), "credentials", None)
+    if credentials is None or not getattr(credentials, "microsoft_app_id", None):
+        return ""
+    # MSAL caches the token; a refresh is a blocking HTTP call, so keep it off the event loop.
+    token: str = await asyncio.to_thread(credentials.get_access_token)
+    return token
+
+
+def _retry_after(header: str | None, attempt: int) -> float:
+    try:
+        seconds = float(header) if header is not None else float(attempt)
+    except ValueError:
+        seconds = float(attempt)
+    return max(0.0, min(seconds, MAX_RETRY_AFTER_SECONDS))

@@ -261,6 +261,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         }:
             return
         reference = TurnContext.get_conversation_reference(activity)
+        reference.activity_id = None  # proactive messages start new threads; keeps it unchanged
         await self._references.put(
             tenant_of(turn_context), activity.conversation.id, reference.serialize()
         )

@@ -45,7 +45,10 @@ class TinyConversationReferences:
             "stale": False,
         }
         table = self._shards.table(conversation_id, scope=tenant_id)
-        table.upsert(document, _matches(tenant_id, conversation_id))
+        condition = _matches(tenant_id, conversation_id)
+        if table.get(condition) == document:  # refreshed on every turn: skip the fsyncs if same
+            return
+        table.upsert(document, condition)
 
     async def get(self, tenant_id: str, conversation_id: str) -> dict[str, Any] | None:
         """The reference, or None when unknown or stale."""

@@ -90,3 +90,17 @@ async def test_stale_mark_survives_reopening(data_dir: Path) -> None:
     with open_store(data_dir) as second:
         assert await second.references.get(TENANT, CONVERSATION) is None
         assert await second.references.all_active(TENANT) == []
+
+
+async def test_putting_an_unchanged_reference_writes_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "data")
+    try:
+        await store.references.put("t", "c", {"serviceUrl": "http://127.0.0.1/"})
+        files = list((tmp_path / "data").rglob("*.json"))
+        stamps = {p: p.stat().st_mtime_ns for p in files}
+        await store.references.put("t", "c", {"serviceUrl": "http://127.0.0.1/"})
+        assert {p: p.stat().st_mtime_ns for p in files} == stamps
+        await store.references.put("t", "c", {"serviceUrl": "http://127.0.0.2/"})
+        assert await store.references.get("t", "c") == {"serviceUrl": "http://127.0.0.2/"}
+    finally:
+        store.close()

@@ -44,6 +44,9 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     created_conversations: list[dict[str, Any]] = field(default_factory=list)
     refuse_private_chats: bool = False
+    # Statuses to answer the next sends with, in order, before accepting again (429, 500, 403...).
+    failures: list[int] = field(default_factory=list)
+    retry_after: str = "0"
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def messages(self, conversation_id: str | None = None) -> list[Sent]:
@@ -64,6 +67,14 @@ def connector_app(fake: FakeConnector) -> web.Application:
 
     async def send(request: web.Request) -> web.Response:
         body = await request.json()
+        if fake.failures:
+            status = fake.failures.pop(0)
+            fake.sent.append(Sent(f"REFUSED {status}", request.match_info["conversation"], body))
+            return web.json_response(
+                {"error": {"code": "Throttled", "message": "try later"}},
+                status=status,
+                headers={"Retry-After": fake.retry_after},
+            )
         activity_id = fake.next_id()
         fake.sent.append(Sent("POST", request.match_info["conversation"], body, activity_id))
         return web.json_response({"id": activity_id})

@@ -88,5 +88,5 @@ class Conversation:
         return [
             s
             for s in self.connector.sent[before:]
-            if s.type == "message" and s.conversation_id in mine
+            if s.type == "message" and s.method in ("POST", "PUT") and s.conversation_id in mine
         ]

@@ -1,0 +1,32 @@
+"""Replies over the shared session: retries on 429/5xx, give-up on 4xx, expectReplies."""
+
+from __future__ import annotations
+
+from tests.support.conversation import Conversation
+
+
+async def test_a_throttled_reply_is_retried_and_delivered(personal: Conversation) -> None:
+    personal.connector.failures = [429, 503]
+    replies = await personal.say("help")
+    assert len(replies) == 1
+    assert replies[0].cards
+    refused = [s.method for s in personal.connector.sent if s.method.startswith("REFUSED")]
+    assert refused == ["REFUSED 429", "REFUSED 503"]
+
+
+async def test_a_refused_reply_ends_the_turn_without_crashing(personal: Conversation) -> None:
+    personal.connector.failures = [403, 403]
+    status = await personal.post(personal.activity(text="help"))
+    assert status == 201  # the failure is logged and the user is apologised to where possible
+    personal.connector.failures = []
+    replies = await personal.say("help")
+    assert replies[0].cards
+
+
+async def test_expect_replies_returns_the_replies_in_the_response(personal: Conversation) -> None:
+    activity = personal.activity(text="help", deliveryMode="expectReplies")
+    response = await personal.client.post("/api/messages", json=activity)
+    assert response.status == 200
+    body = await response.json()
+    assert body["activities"][0]["attachments"][0]["contentType"].endswith("adaptive")
+    assert personal.connector.messages(personal.conversation_id) == []

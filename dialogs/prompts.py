@@ -11,10 +11,12 @@ personal chat, group chat and channels) and accepts:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
+from botbuilder.schema import Activity
 
 from dialogs.turn import message_text
 
@@ -77,8 +79,20 @@ def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str 
     return None
 
 
+PromptRenderer = Callable[[dict[str, Any]], Activity]
+
+
 class CardChoicePrompt(Prompt):  # type: ignore[misc]
-    """A choice prompt for Teams: card buttons, numbers and text all count."""
+    """A choice prompt for Teams: card buttons, numbers and text all count.
+
+    With `render`, the prompt's card is built from the JSON-only `validations` each time it is
+    shown instead of being stored in dialog state: botbuilder serialises (jsonpickle) the whole
+    dialog state four times per turn, so a stored card would be the largest cost of a turn.
+    """
+
+    def __init__(self, dialog_id: str, render: PromptRenderer | None = None) -> None:
+        super().__init__(dialog_id)
+        self._render = render
 
     async def on_prompt(
         self,
@@ -91,6 +105,8 @@ class CardChoicePrompt(Prompt):  # type: ignore[misc]
             await turn_context.send_activity(options.retry_prompt)
         elif options.prompt is not None:
             await turn_context.send_activity(options.prompt)
+        elif self._render is not None:
+            await turn_context.send_activity(self._render(options.validations))
 
     async def on_recognize(
         self,

@@ -6,6 +6,8 @@ with `replace_dialog`, so the stack never grows and a restart resumes at the sam
 
 from __future__ import annotations
 
+from typing import Any
+
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
@@ -14,6 +16,7 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions
+from botbuilder.schema import Activity
 
 from cards import library
 from dialogs.prompts import BACK, CardChoicePrompt, choice_validations
@@ -32,7 +35,7 @@ class QuestionsDialog(ComponentDialog):  # type: ignore[misc]
         super().__init__(QuestionsDialog.__name__)
         self._questions = services.catalog.questionnaire.questions
         self._services = services
-        self.add_dialog(CardChoicePrompt(_ANSWER_PROMPT))
+        self.add_dialog(CardChoicePrompt(_ANSWER_PROMPT, self._question_message))
         self.add_dialog(WaterfallDialog(_STEPS, [self.ask_step, self.answer_step]))
         self.initial_dialog_id = _STEPS
 
@@ -42,23 +45,35 @@ class QuestionsDialog(ComponentDialog):  # type: ignore[misc]
         index = int(state["index"])
         question = self._questions[index]
         key = f"{state['run']}:{question.id}"
-        view = question_view(
-            self._services.catalog, str(state["customer_name"]), index, key, question
-        )
         choices = [(option.id, option.label) for option in question.options]
         listed = "; ".join(f"{n}. {label}" for n, (_, label) in enumerate(choices, start=1))
         back_hint = ", `back` for the previous question" if index > 0 else ""
         return await step.prompt(
             _ANSWER_PROMPT,
             PromptOptions(
-                prompt=card_message(library.question_card(view)),
                 retry_prompt=MessageFactory.text(
                     f"Question {index + 1} of {len(self._questions)}: please press a button on "
                     f"the latest card or type a number: {listed}. Type `cancel` to stop{back_hint}."
                 ),
-                validations=choice_validations(key, choices, allow_back=index > 0),
+                validations={
+                    **choice_validations(key, choices, allow_back=index > 0),
+                    "index": index,
+                    "customer_name": state["customer_name"],
+                },
             ),
         )
+
+    def _question_message(self, validations: dict[str, Any]) -> Activity:
+        """The question card, rebuilt from the prompt's JSON state whenever it is shown."""
+        index = int(validations["index"])
+        view = question_view(
+            self._services.catalog,
+            str(validations["customer_name"]),
+            index,
+            str(validations["key"]),
+            self._questions[index],
+        )
+        return card_message(library.question_card(view))
 
     async def answer_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """Record the answer and move on (or back); end with all answers after the last one."""

@@ -139,7 +139,7 @@ class ReusingCloudAdapter(CloudAdapter):  # type: ignore[misc]
         token = await _bearer_token(connector)
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        body = activity.serialize()
+        body = _wire_json(activity)
         session = self._shared_session()
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
             async with session.post(url, json=body, headers=headers) as response:
@@ -169,6 +169,30 @@ async def _bearer_token(connector: Any) -> str:
     # MSAL caches the token; a refresh is a blocking HTTP call, so keep it off the event loop.
     token: str = await asyncio.to_thread(credentials.get_access_token)
     return token
+
+
+def _wire_json(activity: Activity) -> dict[str, Any]:
+    """`activity.serialize()`, without msrest walking card contents that are JSON already.
+
+    msrest serialises an attachment's `content` (type object) node by node, which costs more
+    than the rest of the turn's reply; our cards are plain JSON dicts, so they are put back as is.
+    """
+    attachments = activity.attachments or []
+    contents = [attachment.content for attachment in attachments]
+    plain = all(isinstance(content, dict) for content in contents)
+    if plain:
+        for attachment in attachments:
+            attachment.content = None
+    try:
+        body: dict[str, Any] = activity.serialize()
+    finally:
+        if plain:
+            for attachment, content in zip(attachments, contents, strict=True):
+                attachment.content = content
+    if plain:
+        for wire, content in zip(body.get("attachments", []), contents, strict=True):
+            wire["content"] = content
+    return body
 
 
 def _retry_after(header: str | None, attempt: int) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import Activity
 
@@ -86,8 +86,9 @@ class CardChoicePrompt(Prompt):  # type: ignore[misc]
     """A choice prompt for Teams: card buttons, numbers and text all count.
 
     With `render`, the prompt's card is built from the JSON-only `validations` each time it is
-    shown instead of being stored in dialog state: botbuilder serialises (jsonpickle) the whole
-    dialog state four times per turn, so a stored card would be the largest cost of a turn.
+    shown instead of being stored in dialog state, and a `retry_text` there replaces a stored
+    retry Activity: botbuilder serialises (jsonpickle) the whole dialog state four times per
+    turn, so stored Activities and cards would be the largest cost of a turn.
     """
 
     def __init__(self, dialog_id: str, render: PromptRenderer | None = None) -> None:
@@ -101,8 +102,11 @@ class CardChoicePrompt(Prompt):  # type: ignore[misc]
         options: PromptOptions,
         is_retry: bool,
     ) -> None:
+        retry_text = (options.validations or {}).get("retry_text")
         if is_retry and options.retry_prompt is not None:
             await turn_context.send_activity(options.retry_prompt)
+        elif is_retry and retry_text:
+            await turn_context.send_activity(MessageFactory.text(str(retry_text)))
         elif options.prompt is not None:
             await turn_context.send_activity(options.prompt)
         elif self._render is not None:

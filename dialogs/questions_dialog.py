@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogTurnResult,
@@ -51,11 +50,12 @@ class QuestionsDialog(ComponentDialog):  # type: ignore[misc]
         return await step.prompt(
             _ANSWER_PROMPT,
             PromptOptions(
-                retry_prompt=MessageFactory.text(
-                    f"Question {index + 1} of {len(self._questions)}: please press a button on "
-                    f"the latest card or type a number: {listed}. Type `cancel` to stop{back_hint}."
-                ),
                 validations={
+                    "retry_text": (
+                        f"Question {index + 1} of {len(self._questions)}: please press a button "
+                        f"on the latest card or type a number: {listed}. "
+                        f"Type `cancel` to stop{back_hint}."
+                    ),
                     **choice_validations(key, choices, allow_back=index > 0),
                     "index": index,
                     "customer_name": state["customer_name"],

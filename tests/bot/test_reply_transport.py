@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.schema import ConversationAccount
+
+from bot.transport import _wire_json
 from tests.support.conversation import Conversation
 
 
@@ -30,3 +34,16 @@ async def test_expect_replies_returns_the_replies_in_the_response(personal: Conv
     body = await response.json()
     assert body["activities"][0]["attachments"][0]["contentType"].endswith("adaptive")
     assert personal.connector.messages(personal.conversation_id) == []
+
+
+def test_wire_json_equals_the_sdk_serialisation() -> None:
+    card = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "TextBlock", "text": 'é "q"'}],
+    }
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text="hi")
+    activity.conversation = ConversationAccount(id="a:1")
+    activity.reply_to_id = "x"
+    assert _wire_json(activity) == activity.serialize()
+    assert activity.attachments[0].content is card

@@ -601,6 +601,7 @@ async def profile_assess(
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(r"^(?!.*/asyncio/)", 25)  # asyncio plumbing left out
     stats.sort_stats("tottime").print_stats(15)
+    stats.print_callers(r"copy.py.*\(deepcopy\)|pickler.py.*\(flatten\)")
     return out.getvalue()
 
 

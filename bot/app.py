@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from botbuilder.core import ConversationState
 
 from bot.adapter import build_adapter
 from bot.locks import ConversationLocks
 from bot.private import PrivateChats
 from bot.settings import Settings
+from bot.state import LeanConversationState
 from bot.teams_bot import TeamsBot
 from bot.web import health_handler, messages_handler
 from catalog import load_catalog
@@ -30,7 +30,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     """
     catalog = load_catalog(settings.catalog_dir)
     store = open_store(settings.data_dir)
-    conversation_state = ConversationState(store.bot_storage)
+    conversation_state = LeanConversationState(store.bot_storage)
     services = DialogServices(
         customers=store.customers, catalog=catalog, clock=clock or SystemClock()
     )

@@ -34,6 +34,18 @@ COMMANDS: tuple[Command, ...] = (
         "assess Contoso",
     ),
     Command(
+        "commit",
+        "commit <customer> [form]",
+        "Agree the statement of work: workshops, goals with KPIs, success factors, dates",
+        "commit Contoso",
+    ),
+    Command(
+        "sow",
+        "sow <customer>",
+        "The statement of work as a card, and as Markdown to paste into a document",
+        "sow Contoso",
+    ),
+    Command(
         "catalog",
         "catalog [level]",
         "Browse the workshop catalog, all levels or one",

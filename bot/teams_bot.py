@@ -18,7 +18,10 @@ from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 from bot.commands import COMMANDS, ParsedCommand, parse_command
 from cards import library
 from cards.views import CommandHelp, PhaseHelp
+from dialogs.agreement import Agreements
 from dialogs.assess_dialog import AssessDialog
+from dialogs.commit_dialog import CommitDialog
+from dialogs.commit_views import AGREE_ACTION
 from dialogs.quick_check import (
     QUICK_CHECK_ACTION,
     SAVE_QUICK_CHECK_ACTION,
@@ -43,6 +46,10 @@ CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abort"})
 HELP_WORDS = frozenset({"help", "?", "/help", "hilfe"})
 MAX_TEXT_LENGTH = 2000
 _RUN_COMMAND_ACTION = "run_command"
+# While a flow waits for an answer, these commands replace it...
+_STARTS_A_FLOW = frozenset({"assess", "quick check", "commit"})
+# ...and these are answered in passing, then the flow asks its question again.
+_ANSWERS_IN_PASSING = frozenset({"catalog", "customers", "sow"})
 _CANCEL_ACTION = "cancel"
 
 
@@ -66,6 +73,8 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._references = references
         self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self._dialogs.add(AssessDialog(services))
+        self._dialogs.add(CommitDialog(services))
+        self._agreements = Agreements(services)
         self._quick_check = QuickCheck(
             services, conversation_state.create_property("HandledCards"), send_private
         )
@@ -98,10 +107,12 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             return
         command = parse_command(text)
         if dialog_context.active_dialog is not None:
-            if command is not None and command.command.name in {"assess", "quick check"}:
+            if command is not None and command.command.name in _STARTS_A_FLOW:
                 await dialog_context.cancel_all_dialogs()
-                await turn_context.send_activity("I stopped the unfinished assessment.")
-            elif command is not None and command.command.name in {"catalog", "customers"}:
+                await turn_context.send_activity(
+                    "I stopped the unfinished flow; nothing of it was saved."
+                )
+            elif command is not None and command.command.name in _ANSWERS_IN_PASSING:
                 await self._run(dialog_context, command)
                 await dialog_context.reprompt_dialog()
                 return
@@ -133,6 +144,8 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._quick_check.submit(context, value)
         elif action == SAVE_QUICK_CHECK_ACTION:
             await self._quick_check.save(context, value)
+        elif action == AGREE_ACTION:
+            await self._agreements.agree(context, value)
         elif action == _CANCEL_ACTION:
             await self._cancel(dialog_context)
         elif action == _RUN_COMMAND_ACTION and isinstance(value.get("command"), str):
@@ -156,6 +169,14 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             await dialog_context.begin_dialog(AssessDialog.__name__, {"customer": argument})
         elif name == "quick check":
             await self._quick_check.start(context, argument)
+        elif name == "commit":
+            form = argument.casefold().endswith(" form") or argument.casefold() == "form"
+            customer = argument[: -len("form")].strip() if form else argument
+            await dialog_context.begin_dialog(
+                CommitDialog.__name__, {"customer": customer, "form": form}
+            )
+        elif name == "sow":
+            await self._agreements.show(context, argument)
         elif name == "catalog":
             await self._send_catalog(context, argument)
         elif name == "customers":

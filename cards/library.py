@@ -86,6 +86,10 @@ class _Limits:
     def long(self, text: str) -> str:
         return self._clip(text, LONG_CHARS)
 
+    def clip(self, text: str, limit: int) -> str:
+        """`text` cut to `limit` characters scaled down like the others."""
+        return self._clip(text, limit)
+
     def _clip(self, text: str, limit: int) -> str:
         return clip(text, max(MIN_CHARS, int(limit * self.scale)))
 

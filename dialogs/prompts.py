@@ -124,3 +124,58 @@ class CardChoicePrompt(Prompt):  # type: ignore[misc]
         result.succeeded = chosen is not None
         result.value = chosen
         return result
+
+
+FORM_ACTION = "form"
+TEXT_KEY = "__text__"
+
+
+def form_data(key: str, **extra: object) -> dict[str, object]:
+    """Submit data for a form button of the prompt with this key."""
+    return {"action": FORM_ACTION, "key": key, **extra}
+
+
+class CardFormPrompt(Prompt):  # type: ignore[misc]
+    """A prompt answered by submitting a form card (or, where the step allows, by typing).
+
+    Recognises the submit of its own card (same `key`) as `{input id: value, ...}` and any typed
+    text as `{TEXT_KEY: text}`; a submit from another card is not recognised. The validator given
+    to the constructor checks the input, replaces `recognized.value` with the clean value, and
+    explains problems itself (the card stays as it was, so nothing typed is lost).
+    """
+
+    def __init__(self, dialog_id: str, validator: Any, render: PromptRenderer) -> None:
+        super().__init__(dialog_id, validator)
+        self._render = render
+
+    async def on_prompt(
+        self,
+        turn_context: TurnContext,
+        state: dict[str, object],
+        options: PromptOptions,
+        is_retry: bool,
+    ) -> None:
+        retry_text = (options.validations or {}).get("retry_text")
+        if is_retry and retry_text:
+            await turn_context.send_activity(MessageFactory.text(str(retry_text)))
+        elif not is_retry:
+            await turn_context.send_activity(self._render(options.validations))
+
+    async def on_recognize(
+        self,
+        turn_context: TurnContext,
+        state: dict[str, object],
+        options: PromptOptions,
+    ) -> PromptRecognizerResult:
+        result = PromptRecognizerResult()
+        value = turn_context.activity.value
+        text = message_text(turn_context)
+        key = options.validations["key"]
+        if isinstance(value, dict):
+            if value.get("action") == FORM_ACTION and value.get("key") == key:
+                result.succeeded = True
+                result.value = {k: v for k, v in value.items() if k not in ("action", "key")}
+        elif text:
+            result.succeeded = True
+            result.value = {TEXT_KEY: text}
+        return result

@@ -61,10 +61,12 @@ def result_view(
     assessed_by: str,
     assessed_at: datetime,
     *,
-    commit_data: dict[str, object] | None = None,
     save_data: dict[str, object] | None = None,
 ) -> ResultView:
-    """The result card's data for a scored assessment or quick check."""
+    """The result card's data for a scored assessment or quick check.
+
+    A saved result (with a customer name) offers to start the commit phase.
+    """
     result = evaluation.result
     level_info = catalog.level(result.level)
     previous = evaluation.previous_level
@@ -85,7 +87,11 @@ def result_view(
         ],
         explanation=list(result.explanation),
         workshops=[workshop_view(workshop) for workshop in evaluation.workshops],
-        commit_data=commit_data,
+        commit_data=(
+            {"action": "run_command", "command": "commit", "argument": customer_name}
+            if customer_name
+            else None
+        ),
         save_data=save_data,
         assessed_by=assessed_by,
         assessed_at=assessed_at.strftime("%d %b %Y, %H:%M UTC"),

@@ -1,0 +1,42 @@
+"""Markdown documents (statement of work, reports) from jinja2 text templates in `cards/text/`.
+
+Values from users go through the `md` filter, which escapes Markdown and table syntax, so a
+customer's name can neither break the table nor inject links or formatting.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import jinja2
+
+# Inline Markdown and table syntax. Values never start a line in our templates (they follow
+# "- ", "| " or "**label:** "), so line-start syntax (#, -, 1.) needs no escaping.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
+
+
+def escape_markdown(value: object) -> str:
+    """Plain text safe inside Markdown paragraphs and table cells (one line)."""
+    text = " ".join(str(value).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cards", "text"),
+        autoescape=False,  # Markdown, not HTML: the `md` filter escapes what matters
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = escape_markdown
+    return env
+
+
+def render_text(name: str, **context: Any) -> str:
+    """Render `cards/text/<name>.md.j2`."""
+    return _environment().get_template(f"{name}.md.j2").render(**context)

@@ -1,0 +1,131 @@
+"""The goal loop of the commit dialog: one goal per form, then "another one?", up to five."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
+from botbuilder.schema import Activity
+
+from cards import library
+from cards.forms import form_card
+from cards.views import ConfirmView
+from dialogs import commit_views as views
+from dialogs.commitment_input import MAX_GOALS, InputProblems, goal_fields_from_text, goal_value
+from dialogs.prompts import (
+    TEXT_KEY,
+    YES_NO_ALIASES,
+    CardChoicePrompt,
+    CardFormPrompt,
+    choice_validations,
+    choose_data,
+)
+from dialogs.services import DialogServices
+from dialogs.turn import card_message
+
+_STEPS = "goal_steps"
+_GOAL = "goal_form"
+_MORE = "goal_more"
+
+
+class GoalsDialog(ComponentDialog):  # type: ignore[misc]
+    """Collects 1-5 goals; returns them as JSON dicts (title, kpi, owner_side, owner_name, due)."""
+
+    def __init__(self, services: DialogServices) -> None:
+        super().__init__(GoalsDialog.__name__)
+        self._services = services
+        self.add_dialog(CardFormPrompt(_GOAL, self._is_valid_goal, self._goal_message))
+        self.add_dialog(CardChoicePrompt(_MORE, self._more_message))
+        self.add_dialog(WaterfallDialog(_STEPS, [self.goal_step, self.more_step, self.loop_step]))
+        self.initial_dialog_id = _STEPS
+
+    async def goal_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Ask for the next goal."""
+        state = dict(step.options)
+        number = len(state["goals"]) + 1
+        return await step.prompt(
+            _GOAL,
+            PromptOptions(
+                validations={
+                    "key": f"{state['run']}:goal{number}",
+                    "customer_name": state["customer_name"],
+                    "number": number,
+                    "retry_text": "That button is from an older card; please use the latest one.",
+                }
+            ),
+        )
+
+    async def more_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Keep the goal; offer another one while there is room."""
+        state = dict(step.options)
+        goals = [*state["goals"], step.result]
+        step.values["goals"] = goals
+        if len(goals) >= MAX_GOALS:
+            await step.context.send_activity(
+                f"That's {MAX_GOALS} goals, the most one iteration takes."
+            )
+            return await step.next("no")
+        key = f"{state['run']}:more{len(goals)}"
+        return await step.prompt(
+            _MORE,
+            PromptOptions(
+                validations={
+                    **choice_validations(
+                        key, [("yes", "Yes"), ("no", "No")], False, YES_NO_ALIASES
+                    ),
+                    "count": len(goals),
+                    "retry_text": "Add another goal? Answer yes or no.",
+                }
+            ),
+        )
+
+    async def loop_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Another goal, or hand the goals back."""
+        goals = step.values["goals"]
+        if step.result == "yes":
+            return await step.replace_dialog(_STEPS, {**dict(step.options), "goals": goals})
+        return await step.end_dialog(goals)
+
+    def _goal_message(self, validations: dict[str, Any]) -> Activity:
+        view = views.goal_form(
+            validations["key"], validations["customer_name"], validations["number"], {}
+        )
+        return card_message(form_card(view))
+
+    def _more_message(self, validations: dict[str, Any]) -> Activity:
+        card = library.confirm_card(
+            ConfirmView(
+                title=f"{validations['count']} goal(s) so far",
+                text="Add another goal?",
+                yes_data=choose_data(validations["key"], "yes"),
+                no_data=choose_data(validations["key"], "no"),
+            )
+        )
+        return card_message(card)
+
+    async def _is_valid_goal(self, prompt: PromptValidatorContext) -> bool:
+        if not prompt.recognized.succeeded:
+            return False
+        value = prompt.recognized.value
+        number = int(prompt.options.validations["number"])
+        try:
+            fields = goal_fields_from_text(value[TEXT_KEY]) if TEXT_KEY in value else value
+            goal = goal_value(fields, number, self._services.clock.now().date())
+        except InputProblems as error:
+            lines = "\n".join(f"- {p.message}" for p in error.problems)
+            await prompt.context.send_activity(f"Please fix this and submit again:\n\n{lines}")
+            return False
+        prompt.recognized.value = {
+            "title": goal.title,
+            "kpi": goal.kpi,
+            "owner_side": goal.owner_side.value,
+            "owner_name": goal.owner_name,
+            "due": goal.due.isoformat(),
+        }
+        return True

@@ -1,0 +1,100 @@
+"""Form and statement-of-work cards: hostile text stays intact, inputs and submit data exact,
+every card under the size limit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView, form_card, sow_card
+from cards.library import wire_size
+from cards.renderer import MAX_CARD_BYTES
+
+HOSTILE = 'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** 🎉'
+BIG = (HOSTILE * 200)[:10_240]
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found += _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _walk(item)
+    return found
+
+
+def _form(text: str, n: int) -> FormView:
+    fields = [Field("heading", "h", text)]
+    for i in range(n):
+        fields += [
+            Field("text", f"t{i}", text, value=text, placeholder=text, required=True),
+            Field("multiline", f"m{i}", text, value=text, max_length=2000),
+            Field("date", f"d{i}", text, value="2026-12-31"),
+            Field(
+                "choice", f"c{i}", text, value="a", choices=[Choice("a", text), Choice("b", text)]
+            ),
+            Field("multichoice", f"x{i}", text, value="a,b", choices=[Choice("a", text)]),
+        ]
+    return FormView(
+        title=text,
+        intro=[text] * n,
+        fields=fields,
+        buttons=[
+            Button(text, {"action": "form", "key": "k", "note": text}),
+            Button("Skip", {"a": 1}, validate=False),
+        ],
+    )
+
+
+def _sow(text: str, n: int) -> SowView:
+    return SowView(
+        customer=text,
+        subtitle=text,
+        workshops=[text] * n,
+        goals=[GoalLine(text, text, text)] * n,
+        factors=[(text, text)] * n,
+        agreements=[text, text],
+        buttons=[Button("Confirm", {"action": "agree_sow", "customer": "c"})],
+        inputs=[Field("text", "agreed_by", text, value=text)],
+    )
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_form_keeps_hostile_text_and_exact_submit_data(n: int) -> None:
+    card = form_card(_form(HOSTILE, n))
+    assert json.loads(json.dumps(card)) == card
+    assert card["version"] == "1.5"
+    runs = [node["text"] for node in _walk(card) if node.get("type") == "TextRun"]
+    assert HOSTILE in runs
+    submits = [node for node in _walk(card) if node.get("type") == "Action.Submit"]
+    assert submits[0]["data"] == {"action": "form", "key": "k", "note": HOSTILE}
+    assert submits[1]["associatedInputs"] == "none"
+    inputs = [node for node in _walk(card) if str(node.get("type", "")).startswith("Input.")]
+    assert len(inputs) == 5 * n
+    assert all(
+        node.get("type") != "TextBlock" or HOSTILE not in node.get("text", "")
+        for node in _walk(card)
+    )
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_sow_keeps_hostile_text(n: int) -> None:
+    card = sow_card(_sow(HOSTILE, n))
+    runs = [node["text"] for node in _walk(card) if node.get("type") == "TextRun"]
+    assert HOSTILE in runs
+    assert [node["id"] for node in _walk(card) if node.get("type") == "Input.Text"] == ["agreed_by"]
+
+
+def test_huge_text_everywhere_still_fits() -> None:
+    assert wire_size(form_card(_form(BIG, 5))) <= MAX_CARD_BYTES
+    assert wire_size(sow_card(_sow(BIG, 5))) <= MAX_CARD_BYTES
+
+
+def test_unknown_field_kind_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="unknown field kind"):
+        form_card(FormView("t", [Field("slider", "s", "S")], []))

@@ -17,6 +17,8 @@ class Command:
     description: str  # one line, <= 128 characters (Teams commandLists limit)
     example: str  # a full example line the bot understands
     scopes: tuple[str, ...] = SCOPES_ALL
+    # Teams' command menu shows at most 10 commands per scope; the rest are in `help`.
+    menu: bool = True
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -44,12 +46,52 @@ COMMANDS: tuple[Command, ...] = (
         "sow <customer>",
         "The statement of work as a card, and as Markdown to paste into a document",
         "sow Contoso",
+        menu=False,
+    ),
+    Command(
+        "deliver",
+        "deliver <customer>",
+        "Record a delivered workshop or engagement from the statement of work",
+        "deliver Contoso",
+    ),
+    Command(
+        "ensure",
+        "ensure <customer>",
+        "Check goals against delivery, capture CSAT/NPS and next steps; opens the next iteration",
+        "ensure Contoso",
+    ),
+    Command(
+        "status",
+        "status <customer>",
+        "Where a customer stands: phase, level trend, goals, touches, renewal, licenses, CSAT/NPS",
+        "status Contoso",
+    ),
+    Command(
+        "history",
+        "history <customer>",
+        "Every iteration as a timeline, with the maturity level per iteration",
+        "history Contoso",
+        menu=False,
+    ),
+    Command(
+        "report",
+        "report <customer>",
+        "Proof of execution of the last closed iteration as Markdown",
+        "report Contoso",
+        menu=False,
+    ),
+    Command(
+        "touch",
+        "touch <customer> [call|meeting|mail|chat] <note>",
+        "Log a customer touch; check-in reminders count these",
+        "touch Contoso call: renewal on track",
     ),
     Command(
         "catalog",
         "catalog [level]",
         "Browse the workshop catalog, all levels or one",
         "catalog cloud is an option",
+        menu=False,
     ),
     Command(
         "customers", "customers", "The customers of your organisation and their phase", "customers"

@@ -8,6 +8,7 @@ conversation reference (reminders need it) and saves conversation state at the e
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import ConversationState, InvokeResponse, TurnContext
@@ -18,10 +19,12 @@ from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 from bot.commands import COMMANDS, ParsedCommand, parse_command
 from cards import library
 from cards.views import CommandHelp, PhaseHelp
+from dialogs.account import Account
 from dialogs.agreement import Agreements
 from dialogs.assess_dialog import AssessDialog
 from dialogs.commit_dialog import CommitDialog
 from dialogs.commit_views import AGREE_ACTION
+from dialogs.delivery import RECORD_DELIVERY_ACTION, REVIEW_ACTION, DeliveryAndReview
 from dialogs.quick_check import (
     QUICK_CHECK_ACTION,
     SAVE_QUICK_CHECK_ACTION,
@@ -49,7 +52,11 @@ _RUN_COMMAND_ACTION = "run_command"
 # While a flow waits for an answer, these commands replace it...
 _STARTS_A_FLOW = frozenset({"assess", "quick check", "commit"})
 # ...and these are answered in passing, then the flow asks its question again.
-_ANSWERS_IN_PASSING = frozenset({"catalog", "customers", "sow"})
+_ANSWERS_IN_PASSING = frozenset(
+    {"catalog", "customers", "sow", "status", "history", "report", "touch", "deliver", "ensure"}
+)
+CommandHandler = Callable[[TurnContext, str], Awaitable[None]]
+CardActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
 _CANCEL_ACTION = "cancel"
 
 
@@ -74,10 +81,34 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self._dialogs.add(AssessDialog(services))
         self._dialogs.add(CommitDialog(services))
-        self._agreements = Agreements(services)
         self._quick_check = QuickCheck(
             services, conversation_state.create_property("HandledCards"), send_private
         )
+        self._agreements = Agreements(services)
+        self._delivery = DeliveryAndReview(services)
+        account = Account(services)
+        # Commands answered without a dialog: (turn context, argument) -> None.
+        self._handlers: dict[str, CommandHandler] = {
+            "help": lambda context, _: self._send_help(context),
+            "quick check": self._quick_check.start,
+            "sow": self._agreements.show,
+            "deliver": self._delivery.deliver,
+            "ensure": self._delivery.ensure,
+            "status": account.status,
+            "history": account.history,
+            "report": account.report,
+            "touch": account.touch,
+            "catalog": self._send_catalog,
+            "customers": lambda context, _: self._send_customers(context),
+        }
+        # Self-describing card submits: (turn context, submitted value) -> None.
+        self._card_actions: dict[str, CardActionHandler] = {
+            QUICK_CHECK_ACTION: self._quick_check.submit,
+            SAVE_QUICK_CHECK_ACTION: self._quick_check.save,
+            AGREE_ACTION: self._agreements.agree,
+            RECORD_DELIVERY_ACTION: self._delivery.record_delivery,
+            REVIEW_ACTION: self._delivery.review,
+        }
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember_conversation(turn_context)
@@ -140,12 +171,9 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         """Handle self-describing card actions; False lets the active dialog have the submit."""
         context = dialog_context.context
         action = value.get("action")
-        if action == QUICK_CHECK_ACTION:
-            await self._quick_check.submit(context, value)
-        elif action == SAVE_QUICK_CHECK_ACTION:
-            await self._quick_check.save(context, value)
-        elif action == AGREE_ACTION:
-            await self._agreements.agree(context, value)
+        handler = self._card_actions.get(action) if isinstance(action, str) else None
+        if handler is not None:
+            await handler(context, value)
         elif action == _CANCEL_ACTION:
             await self._cancel(dialog_context)
         elif action == _RUN_COMMAND_ACTION and isinstance(value.get("command"), str):
@@ -163,26 +191,18 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _run(self, dialog_context: DialogContext, parsed: ParsedCommand) -> None:
         context = dialog_context.context
         name, argument = parsed.command.name, parsed.argument
-        if name == "help":
-            await self._send_help(context)
-        elif name == "assess":
+        if name == "assess":
             await dialog_context.begin_dialog(AssessDialog.__name__, {"customer": argument})
-        elif name == "quick check":
-            await self._quick_check.start(context, argument)
         elif name == "commit":
             form = argument.casefold().endswith(" form") or argument.casefold() == "form"
             customer = argument[: -len("form")].strip() if form else argument
             await dialog_context.begin_dialog(
                 CommitDialog.__name__, {"customer": customer, "form": form}
             )
-        elif name == "sow":
-            await self._agreements.show(context, argument)
-        elif name == "catalog":
-            await self._send_catalog(context, argument)
-        elif name == "customers":
-            await self._send_customers(context)
         elif name == "cancel":
             await self._cancel(dialog_context)
+        else:
+            await self._handlers[name](context, argument)
 
     async def _cancel(self, dialog_context: DialogContext) -> None:
         if dialog_context.active_dialog is None:

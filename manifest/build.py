@@ -237,7 +237,7 @@ def command_lists(
         entries = [
             {"title": command.name, "description": command_description(command)}
             for command in commands
-            if scope in command.scopes
+            if command.menu and scope in command.scopes
         ]
         if len(entries) > MAX_COMMANDS_PER_LIST:
             raise ManifestError(

@@ -247,6 +247,7 @@ def assert_clipped_from(card: Card, text: str) -> None:
 TESTED_ELSEWHERE = {
     "form": "test_card_forms.py",
     "sow": "test_card_forms.py",
+    "summary": "test_card_summary.py",
 }
 
 

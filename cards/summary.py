@@ -1,0 +1,116 @@
+"""Summary cards (proof of execution, account status, history): facts, lines, an optional chart.
+
+Same rules as `cards.library`: text in TextRuns, fitted under the size limit. A chart is a Teams
+chart element built here from numbers and labels, always with a plain fallback for clients that
+cannot draw it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cards.forms import Button, _actions
+from cards.library import _fitted, _Limits
+from cards.renderer import render_card
+
+MAX_SECTIONS = 5
+MAX_FACTS = 8
+MAX_LINES = 10
+MAX_POINTS = 12
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A label and its value; `color` is a text color: default, good, warning or attention."""
+
+    label: str
+    value: str
+    color: str = "default"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with facts and lines under it."""
+
+    heading: str
+    facts: Sequence[Fact] = ()
+    lines: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class LinePoint:
+    """One point of a line chart: a label (e.g. "Iteration 2") and a value."""
+
+    label: str
+    value: float
+    value_text: str
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """A whole summary card."""
+
+    title: str
+    subtitle: str
+    sections: Sequence[Section]
+    buttons: Sequence[Button] = ()
+    chart_title: str = ""
+    points: Sequence[LinePoint] = field(default_factory=tuple)
+    chart_max: float = 4.0
+
+
+def _chart(view: SummaryView, lim: _Limits) -> dict[str, Any] | None:
+    points = list(view.points)[-MAX_POINTS:]
+    if not points:
+        return None
+    fallback_rows = [
+        {
+            "type": "RichTextBlock",
+            "spacing": "None",
+            "inlines": [
+                {"type": "TextRun", "text": f"{lim.short(p.label)}: {lim.short(p.value_text)}"}
+            ],
+        }
+        for p in points
+    ]
+    return {
+        "type": "Chart.Line",
+        "title": lim.short(view.chart_title),
+        "spacing": "Medium",
+        "data": [
+            {
+                "legend": lim.short(view.chart_title),
+                "values": [{"x": lim.short(p.label), "y": p.value} for p in points],
+            }
+        ],
+        "fallback": {"type": "Container", "items": fallback_rows},
+    }
+
+
+def summary_card(view: SummaryView) -> dict[str, Any]:
+    """Render a summary card."""
+
+    def build(lim: _Limits) -> dict[str, Any]:
+        sections = [
+            {
+                "heading": lim.short(s.heading),
+                "facts": [
+                    {"label": lim.short(f.label), "value": lim.line(f.value), "color": f.color}
+                    for f in list(s.facts)[:MAX_FACTS]
+                ],
+                "lines": [lim.line(line) for line in list(s.lines)[:MAX_LINES]],
+            }
+            for s in list(view.sections)[:MAX_SECTIONS]
+        ]
+        return render_card(
+            "summary",
+            title=lim.short(view.title),
+            subtitle=lim.line(view.subtitle),
+            chart=_chart(view, lim),
+            sections=sections,
+            actions=_actions(view.buttons, lim),
+        )
+
+    return _fitted("summary", build)

@@ -1,0 +1,477 @@
+"""`deliver <customer>` and `ensure <customer>`: delivery log, then the review that closes the
+iteration with proof of execution and opens the next one.
+
+Both are single form cards whose submit carries the customer, the iteration and a card id, so a
+repeated or outdated submit is recognised and nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from cards.forms import Button, Choice, Field, FormView, form_card
+from cards.summary import summary_card
+from dialogs.account_views import proof_view
+from dialogs.commitment_input import InputProblems, Problem, date_value, text_value
+from dialogs.lookup import customer_named
+from dialogs.messages import explain
+from dialogs.quick_check import replace_or_send
+from dialogs.services import DialogServices
+from dialogs.turn import card_message, tenant_of, user_of
+from engagement.customers import change
+from engagement.errors import DomainError
+from engagement.lifecycle import close_iteration, record_delivery, start_ensure
+from engagement.models import (
+    Customer,
+    Delivery,
+    GoalOutcome,
+    GoalStatus,
+    Phase,
+    Review,
+    Satisfaction,
+)
+
+RECORD_DELIVERY_ACTION = "record_delivery"
+REVIEW_ACTION = "review"
+MAX_NEXT_STEPS = 5
+_STATUSES = (
+    Choice(GoalStatus.ACHIEVED.value, "Achieved"),
+    Choice(GoalStatus.PARTIALLY.value, "Partially achieved"),
+    Choice(GoalStatus.NOT_ACHIEVED.value, "Not achieved"),
+)
+_SCALE = tuple(Choice(str(n), f"{n}") for n in range(1, 6))
+_NPS = tuple(Choice(str(n), f"{n}") for n in range(0, 11))
+
+
+def _problems(error: InputProblems) -> str:
+    return "Please fix this and submit again:\n\n" + "\n".join(
+        f"- {p.message}" for p in error.problems
+    )
+
+
+class DeliveryAndReview:
+    """The deliver and ensure phases."""
+
+    def __init__(self, services: DialogServices) -> None:
+        self._services = services
+
+    # --- deliver ----------------------------------------------------------------------------
+
+    async def deliver(self, context: TurnContext, argument: str) -> None:
+        """Show the delivery form for the customer's committed workshops."""
+        customer = await customer_named(
+            context, self._services.customers, argument, "deliver <customer>"
+        )
+        if customer is None:
+            return
+        iteration = customer.current
+        if iteration.phase is not Phase.DELIVER or iteration.commitment is None:
+            await context.send_activity(_phase_hint(customer, "record a delivery", Phase.DELIVER))
+            return
+        await context.send_activity(card_message(form_card(self._delivery_form(customer))))
+
+    async def record_delivery(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """A submitted delivery form."""
+        customer = await self._current(context, value, Phase.DELIVER)
+        if customer is None:
+            return
+        commitment = customer.current.commitment
+        assert commitment is not None
+        card_id = str(value.get("card") or "")
+        if any(d.id == card_id for d in customer.current.deliveries):
+            await context.send_activity("That delivery is already recorded.")
+            return
+        names = self._workshop_names()
+        try:
+            delivery = self._delivery(value, card_id, commitment.workshops, context)
+        except InputProblems as error:
+            await context.send_activity(_problems(error))
+            return
+        now = self._services.clock.now()
+        try:
+            saved, _ = await change(
+                self._services.customers,
+                tenant_of(context),
+                customer.id,
+                lambda c: record_delivery(c, delivery, now),
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        delivered = {d.workshop_id for d in saved.current.deliveries}
+        missing = [w for w in commitment.workshops if w not in delivered]
+        summary = (
+            f"Recorded: {names.get(delivery.workshop_id, delivery.workshop_id)} on "
+            f"{delivery.on:%d %b %Y}, {delivery.attendees} attendee(s). "
+            f"{len(commitment.workshops) - len(missing)} of {len(commitment.workshops)} committed "
+            "workshops delivered."
+        )
+        buttons = [
+            Button("Record another delivery", _command("deliver", saved.name), validate=False)
+        ]
+        if not missing:
+            summary += " Everything committed is delivered: time to check the goals."
+        buttons.insert(
+            0 if not missing else 1,
+            Button(
+                "Start ensure", _command("ensure", saved.name), validate=False, positive=not missing
+            ),
+        )
+        card = form_card(
+            FormView(
+                title=f"Delivery recorded · {saved.name}",
+                intro=[summary],
+                fields=[],
+                buttons=buttons,
+            )
+        )
+        await replace_or_send(context, card_message(card))
+
+    # --- ensure -----------------------------------------------------------------------------
+
+    async def ensure(self, context: TurnContext, argument: str) -> None:
+        """Move to ensure (once something was delivered) and show the review form."""
+        customer = await customer_named(
+            context, self._services.customers, argument, "ensure <customer>"
+        )
+        if customer is None:
+            return
+        iteration = customer.current
+        if iteration.phase is Phase.DELIVER:
+            if not iteration.deliveries:
+                await context.send_activity(
+                    f"Nothing is delivered yet for {customer.name}. Record a delivery first: "
+                    f"`deliver {customer.name}`."
+                )
+                return
+            now = self._services.clock.now()
+            customer, _ = await change(
+                self._services.customers,
+                tenant_of(context),
+                customer.id,
+                lambda c: start_ensure(c, now),
+            )
+            await context.send_activity(
+                f"{customer.name} moves to the ensure phase: check the goals against what was "
+                "delivered, and capture satisfaction and next steps."
+            )
+        elif iteration.phase is not Phase.ENSURE:
+            await context.send_activity(_phase_hint(customer, "review the goals", Phase.ENSURE))
+            return
+        await context.send_activity(card_message(form_card(self._review_form(customer))))
+
+    async def review(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """A submitted review: close the iteration, show the proof of execution, open the next."""
+        customer = await self._current(context, value, Phase.ENSURE)
+        if customer is None:
+            return
+        try:
+            review = self._review(customer, value, context)
+        except InputProblems as error:
+            await context.send_activity(_problems(error))
+            return
+        now = self._services.clock.now()
+        try:
+            saved, _ = await change(
+                self._services.customers,
+                tenant_of(context),
+                customer.id,
+                lambda c: close_iteration(c, review, now),
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        closed = saved.iterations[-2]
+        view = proof_view(self._services.catalog, saved, closed)
+        await replace_or_send(context, card_message(summary_card(view)))
+        carried = saved.current.carried_over
+        await context.send_activity(
+            f"Iteration {closed.number} of {saved.name} is closed. Iteration "
+            f"{saved.current.number} starts at assess with {len(carried)} next step(s) carried "
+            "over; "
+            f"re-assess now with `assess {saved.name}` or `quick check {saved.name}`."
+        )
+
+    # --- shared -----------------------------------------------------------------------------
+
+    async def _current(
+        self, context: TurnContext, value: dict[str, Any], phase: Phase
+    ) -> Customer | None:
+        customer_id = value.get("customer")
+        customer = (
+            await self._services.customers.get(tenant_of(context), customer_id)
+            if isinstance(customer_id, str)
+            else None
+        )
+        if customer is None:
+            await context.send_activity("That card is out of date, so nothing was recorded.")
+            return None
+        iteration = customer.current
+        if value.get("iteration") != iteration.number or iteration.phase is not phase:
+            await context.send_activity(
+                f"That card is from an earlier stage of {customer.name} (now iteration "
+                f"{iteration.number}, {iteration.phase.value} phase), so nothing was recorded."
+            )
+            return None
+        return customer
+
+    def _workshop_names(self) -> dict[str, str]:
+        return {w.id: w.name for w in self._services.catalog.workshops}
+
+    def _delivery_form(self, customer: Customer) -> FormView:
+        iteration = customer.current
+        commitment = iteration.commitment
+        assert commitment is not None
+        names = self._workshop_names()
+        delivered = {d.workshop_id for d in iteration.deliveries}
+        pending = [w for w in commitment.workshops if w not in delivered] or list(
+            commitment.workshops
+        )
+        today = self._services.clock.now().date()
+        return FormView(
+            title=f"Deliver · {customer.name}",
+            intro=[
+                f"Delivered so far: {len(delivered)} of {len(commitment.workshops)} committed "
+                "workshops."
+            ],
+            fields=[
+                Field(
+                    "choice",
+                    "workshop",
+                    "Workshop or engagement",
+                    pending[0],
+                    choices=[Choice(w, names.get(w, w)) for w in commitment.workshops],
+                ),
+                Field("date", "on", "Delivered on", today.isoformat(), required=True),
+                Field("text", "attendees", "Number of attendees", "", "e.g. 12", max_length=6),
+                Field("multiline", "notes", "Notes (optional)", max_length=2000),
+                Field(
+                    "text",
+                    "materials_url",
+                    "Link to the materials (optional)",
+                    "",
+                    "https://…",
+                    max_length=200,
+                ),
+            ],
+            buttons=[
+                Button(
+                    "Record delivery",
+                    {
+                        "action": RECORD_DELIVERY_ACTION,
+                        "customer": customer.id,
+                        "iteration": iteration.number,
+                        "card": uuid.uuid4().hex[:16],
+                    },
+                    positive=True,
+                )
+            ],
+        )
+
+    def _delivery(
+        self, value: dict[str, Any], card_id: str, committed: list[str], context: TurnContext
+    ) -> Delivery:
+        problems: list[Problem] = []
+        workshop = str(value.get("workshop") or "")
+        if workshop not in committed:
+            problems.append(Problem("workshop", "Pick one of the committed workshops."))
+        today = self._services.clock.now().date()
+        on = today
+        try:
+            on = date_value(value.get("on"), "on", "The delivery date", today, not_before=None)
+            if on > today:
+                problems.append(
+                    Problem("on", "The delivery date is in the future; record it once it happened.")
+                )
+        except InputProblems as error:
+            problems += error.problems
+        raw_attendees = str(value.get("attendees") or "0").strip()
+        attendees = (
+            int(raw_attendees) if raw_attendees.isdigit() and len(raw_attendees) <= 6 else -1
+        )
+        if attendees < 0:
+            problems.append(
+                Problem("attendees", "The number of attendees must be a whole number (0 or more).")
+            )
+        notes = url = ""
+        try:
+            notes = text_value(value.get("notes", ""), "notes", "The notes", 2000, required=False)
+            url = text_value(
+                value.get("materials_url", ""), "materials_url", "The link", 200, required=False
+            )
+            if url and not url.startswith(("https://", "http://")):
+                problems.append(
+                    Problem("materials_url", "The link must start with https:// or http://.")
+                )
+        except InputProblems as error:
+            problems += error.problems
+        if problems:
+            raise InputProblems(problems)
+        return Delivery(
+            id=card_id or uuid.uuid4().hex[:16],
+            workshop_id=workshop,
+            on=on,
+            attendees=attendees,
+            notes=notes,
+            materials_url=url,
+            by=user_of(context),
+            at=self._services.clock.now(),
+        )
+
+    def _review_form(self, customer: Customer) -> FormView:
+        iteration = customer.current
+        commitment = iteration.commitment
+        assert commitment is not None
+        fields: list[Field] = []
+        for goal in commitment.goals:
+            fields.append(Field("heading", f"h-{goal.id}", f"Goal: {goal.title} (KPI: {goal.kpi})"))
+            fields.append(
+                Field(
+                    "choice",
+                    f"status_{goal.id}",
+                    "Outcome",
+                    GoalStatus.ACHIEVED.value,
+                    choices=_STATUSES,
+                )
+            )
+            fields.append(
+                Field("text", f"evidence_{goal.id}", "Evidence (text or link)", max_length=2000)
+            )
+        fields += [
+            Field("heading", "h-csat", "Customer satisfaction (1 = poor, 5 = excellent)"),
+            Field("choice", "csat_overall", "Overall satisfaction", choices=_SCALE),
+            Field("choice", "csat_value", "Value for the effort", choices=_SCALE),
+            Field("choice", "csat_team", "The partner team's performance", choices=_SCALE),
+            Field("choice", "nps", "How likely to recommend us (0-10)", choices=_NPS),
+            Field("multiline", "comment", "Comment (optional)", max_length=2000),
+            Field("heading", "h-next", "Next steps"),
+            Field("multiline", "next_steps", "One per line (1-5)", required=True, max_length=1200),
+        ]
+        return FormView(
+            title=f"Ensure · {customer.name} · iteration {iteration.number}",
+            intro=[
+                "Check each committed goal against what was delivered. Leave all satisfaction "
+                "answers empty if the customer gave none."
+            ],
+            fields=fields,
+            buttons=[
+                Button(
+                    "Close the iteration",
+                    {
+                        "action": REVIEW_ACTION,
+                        "customer": customer.id,
+                        "iteration": iteration.number,
+                        "card": uuid.uuid4().hex[:16],
+                    },
+                    positive=True,
+                )
+            ],
+        )
+
+    def _review(self, customer: Customer, value: dict[str, Any], context: TurnContext) -> Review:
+        commitment = customer.current.commitment
+        assert commitment is not None
+        problems: list[Problem] = []
+        outcomes = []
+        for goal in commitment.goals:
+            status = value.get(f"status_{goal.id}")
+            if status not in {s.value for s in GoalStatus}:
+                problems.append(
+                    Problem(f"status_{goal.id}", f"Pick the outcome of the goal '{goal.title}'.")
+                )
+                continue
+            try:
+                evidence = text_value(
+                    value.get(f"evidence_{goal.id}", ""),
+                    "evidence",
+                    f"The evidence for '{goal.title}'",
+                    2000,
+                    required=False,
+                )
+            except InputProblems as error:
+                problems += error.problems
+                continue
+            outcomes.append(
+                GoalOutcome(goal_id=goal.id, status=GoalStatus(status), evidence=evidence)
+            )
+        satisfaction = None
+        answers = {
+            k: str(value.get(k) or "").strip()
+            for k in ("csat_overall", "csat_value", "csat_team", "nps")
+        }
+        if any(answers.values()):
+            if not all(answers.values()):
+                problems.append(
+                    Problem(
+                        "csat",
+                        "Answer all three satisfaction questions and the NPS, or none of them.",
+                    )
+                )
+            elif not all(a.isdigit() for a in answers.values()):
+                problems.append(Problem("csat", "Satisfaction answers must be numbers."))
+            else:
+                numbers = {k: int(a) for k, a in answers.items()}
+                if (
+                    not all(
+                        1 <= numbers[k] <= 5 for k in ("csat_overall", "csat_value", "csat_team")
+                    )
+                    or not 0 <= numbers["nps"] <= 10
+                ):
+                    problems.append(Problem("csat", "Satisfaction is 1-5 and NPS is 0-10."))
+                else:
+                    try:
+                        comment = text_value(
+                            value.get("comment", ""), "comment", "The comment", 2000, required=False
+                        )
+                        satisfaction = Satisfaction(
+                            overall=numbers["csat_overall"],
+                            value=numbers["csat_value"],
+                            team=numbers["csat_team"],
+                            nps=numbers["nps"],
+                            comment=comment,
+                        )
+                    except InputProblems as error:
+                        problems += error.problems
+        steps = [
+            " ".join(line.split())
+            for line in str(value.get("next_steps") or "").splitlines()
+            if line.strip()
+        ]
+        if not steps:
+            problems.append(Problem("next_steps", "Add at least one next step (one per line)."))
+        elif len(steps) > MAX_NEXT_STEPS:
+            problems.append(Problem("next_steps", f"At most {MAX_NEXT_STEPS} next steps."))
+        elif any(len(step) > 200 for step in steps):
+            problems.append(
+                Problem("next_steps", "Each next step can have at most 200 characters.")
+            )
+        if problems:
+            raise InputProblems(problems)
+        return Review(
+            outcomes=outcomes,
+            satisfaction=satisfaction,
+            next_steps=steps,
+            by=user_of(context),
+            at=self._services.clock.now(),
+        )
+
+
+def _command(command: str, argument: str) -> dict[str, object]:
+    return {"action": "run_command", "command": command, "argument": argument}
+
+
+def _phase_hint(customer: Customer, doing: str, phase: Phase) -> str:
+    iteration = customer.current
+    next_command = {
+        Phase.ASSESS: f"assess {customer.name}",
+        Phase.COMMIT: f"commit {customer.name}",
+        Phase.DELIVER: f"deliver {customer.name}",
+        Phase.ENSURE: f"ensure {customer.name}",
+    }[iteration.phase]
+    return (
+        f"{customer.name} is in the {iteration.phase.value} phase of iteration {iteration.number}, "
+        f"so I can't {doing} yet (that needs the {phase.value} phase). Next: `{next_command}`."
+    )

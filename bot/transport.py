@@ -8,8 +8,9 @@ sends replies with `requests` in a thread pool. `ReusingCloudAdapter`:
   ourselves: create conversation, update activity);
 - creates no user-token client (this bot has no OAuth sign-in; a dialog that adds one must create
   it where it is needed);
-- sends replies itself, as JSON over one shared aiohttp session, with the bearer token from the
-  same credentials the SDK would use, retrying 429/5xx briefly and honouring `Retry-After`;
+- sends replies and in-place card updates itself, as JSON over one shared aiohttp session, with
+  the bearer token from the same credentials the SDK would use, retrying 429/5xx briefly and
+  honouring `Retry-After`;
 - answers `deliveryMode: expectReplies` with the buffered replies (the stock path serialises the
   body twice and fails with HTTP 500).
 """
@@ -130,19 +131,28 @@ class ReusingCloudAdapter(CloudAdapter):  # type: ignore[misc]
                 responses.append(await self._post(connector, activity))
         return responses
 
-    async def _post(self, connector: Any, activity: Activity) -> ResourceResponse:
+    async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse:
+        """Replace a sent activity (a card updated in place), over the shared session too."""
+        connector = context.turn_state.get(self.BOT_CONNECTOR_CLIENT_KEY)
+        return await self._post(connector, activity, update=True)
+
+    async def _post(
+        self, connector: Any, activity: Activity, *, update: bool = False
+    ) -> ResourceResponse:
         conversation = quote(activity.conversation.id, safe="")
         url = f"{activity.service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
-        if activity.reply_to_id:
-            url += "/" + quote(activity.reply_to_id, safe="")
+        target = activity.id if update else activity.reply_to_id
+        if target:
+            url += "/" + quote(target, safe="")
         headers = {"Content-Type": "application/json"}
         token = await _bearer_token(connector)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         body = _wire_json(activity)
         session = self._shared_session()
+        method = "PUT" if update else "POST"
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
-            async with session.post(url, json=body, headers=headers) as response:
+            async with session.request(method, url, json=body, headers=headers) as response:
                 text = await response.text()
                 if response.status < 300:
                     data = await response.json(content_type=None) if text else {}
@@ -179,7 +189,7 @@ def _wire_json(activity: Activity) -> dict[str, Any]:
     """
     attachments = activity.attachments or []
     contents = [attachment.content for attachment in attachments]
-    plain = all(isinstance(content, dict) for content in contents)
+    plain = all(isinstance(content, dict) for content in contents)  # RenderedCard included
     if plain:
         for attachment in attachments:
             attachment.content = None

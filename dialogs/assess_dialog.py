@@ -18,6 +18,7 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
+from botbuilder.schema import Activity
 
 from cards import library
 from cards.views import ConfirmView
@@ -40,8 +41,9 @@ _CREATE = "create"
 _YES, _NO = "yes", "no"
 
 
-def confirm_new_customer_message(name: str, key: str) -> Any:
-    """The yes/no card asking to create an unknown customer."""
+def _confirm_new_customer(validations: dict[str, Any]) -> Activity:
+    """The yes/no card asking to create an unknown customer (rendered when shown)."""
+    name, key = str(validations["customer_name"]), str(validations["key"])
     card = library.confirm_card(
         ConfirmView(
             title=f"New customer: {name}",
@@ -60,7 +62,7 @@ class AssessDialog(ComponentDialog):  # type: ignore[misc]
         super().__init__(AssessDialog.__name__)
         self._services = services
         self.add_dialog(TextPrompt(_NAME_PROMPT, AssessDialog._is_valid_name))
-        self.add_dialog(CardChoicePrompt(_CONFIRM_PROMPT))
+        self.add_dialog(CardChoicePrompt(_CONFIRM_PROMPT, _confirm_new_customer))
         self.add_dialog(QuestionsDialog(services))
         self.add_dialog(
             WaterfallDialog(
@@ -102,13 +104,13 @@ class AssessDialog(ComponentDialog):  # type: ignore[misc]
             return await step.prompt(
                 _CONFIRM_PROMPT,
                 PromptOptions(
-                    prompt=confirm_new_customer_message(name, key),
-                    retry_prompt=MessageFactory.text(
-                        f"Create {name} and start the assessment? Answer yes or no."
-                    ),
-                    validations=choice_validations(
-                        key, [(_YES, "Yes"), (_NO, "No")], allow_back=False, aliases=YES_NO_ALIASES
-                    ),
+                    validations={
+                        **choice_validations(
+                            key, [(_YES, "Yes"), (_NO, "No")], False, YES_NO_ALIASES
+                        ),
+                        "customer_name": name,
+                        "retry_text": f"Create {name} and start the assessment? Answer yes or no.",
+                    },
                 ),
             )
         step.values[_CREATE] = False

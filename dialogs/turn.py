@@ -41,9 +41,20 @@ def is_shared_conversation(context: TurnContext) -> bool:
     return kind in {"groupChat", "channel"} or bool(conversation and conversation.is_group)
 
 
+class RenderedCard(dict[str, Any]):
+    """A rendered card, never changed after rendering: copying it returns the same object.
+
+    botbuilder deep-copies every outgoing activity; for a card that is hundreds of nested nodes
+    copied for nothing (about 1 ms a turn).
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RenderedCard:
+        return self
+
+
 def card_message(card: dict[str, Any], text: str | None = None) -> Activity:
     """A message carrying one Adaptive Card."""
-    return MessageFactory.attachment(CardFactory.adaptive_card(card), text=text)
+    return MessageFactory.attachment(CardFactory.adaptive_card(RenderedCard(card)), text=text)
 
 
 def message_text(context: TurnContext) -> str:

@@ -8,6 +8,7 @@ repeated or outdated submit is recognised and nothing is counted twice.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -91,15 +92,8 @@ class DeliveryAndReview:
             await context.send_activity(_problems(error))
             return
         now = self._services.clock.now()
-        try:
-            saved, _ = await change(
-                self._services.customers,
-                tenant_of(context),
-                customer.id,
-                lambda c: record_delivery(c, delivery, now),
-            )
-        except DomainError as error:
-            await context.send_activity(explain(error))
+        saved = await self._save(context, customer, lambda c: record_delivery(c, delivery, now))
+        if saved is None:
             return
         delivered = {d.workshop_id for d in saved.current.deliveries}
         missing = [w for w in commitment.workshops if w not in delivered]
@@ -174,15 +168,8 @@ class DeliveryAndReview:
             await context.send_activity(_problems(error))
             return
         now = self._services.clock.now()
-        try:
-            saved, _ = await change(
-                self._services.customers,
-                tenant_of(context),
-                customer.id,
-                lambda c: close_iteration(c, review, now),
-            )
-        except DomainError as error:
-            await context.send_activity(explain(error))
+        saved = await self._save(context, customer, lambda c: close_iteration(c, review, now))
+        if saved is None:
             return
         closed = saved.iterations[-2]
         view = proof_view(self._services.catalog, saved, closed)
@@ -217,6 +204,19 @@ class DeliveryAndReview:
             )
             return None
         return customer
+
+    async def _save(
+        self, context: TurnContext, customer: Customer, mutate: Callable[[Customer], object]
+    ) -> Customer | None:
+        """Apply a lifecycle move and save; explain a domain error instead (None then)."""
+        try:
+            saved, _ = await change(
+                self._services.customers, tenant_of(context), customer.id, mutate
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return None
+        return saved
 
     def _workshop_names(self) -> dict[str, str]:
         return {w.id: w.name for w in self._services.catalog.workshops}

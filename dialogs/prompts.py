@@ -82,17 +82,18 @@ def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str 
 PromptRenderer = Callable[[dict[str, Any]], Activity]
 
 
-class CardChoicePrompt(Prompt):  # type: ignore[misc]
-    """A choice prompt for Teams: card buttons, numbers and text all count.
+class RenderedPrompt(Prompt):  # type: ignore[misc]
+    """A prompt whose message is built from its JSON-only `validations` each time it is shown.
 
-    With `render`, the prompt's card is built from the JSON-only `validations` each time it is
-    shown instead of being stored in dialog state, and a `retry_text` there replaces a stored
-    retry Activity: botbuilder serialises (jsonpickle) the whole dialog state four times per
-    turn, so stored Activities and cards would be the largest cost of a turn.
+    Nothing but JSON is kept in dialog state: botbuilder serialises (jsonpickle) the whole dialog
+    state four times per turn, so stored Activities and cards would be the largest cost of a
+    turn. `validations["retry_text"]` is the re-prompt.
     """
 
-    def __init__(self, dialog_id: str, render: PromptRenderer | None = None) -> None:
-        super().__init__(dialog_id)
+    def __init__(
+        self, dialog_id: str, render: PromptRenderer | None = None, validator: Any = None
+    ) -> None:
+        super().__init__(dialog_id, validator)
         self._render = render
 
     async def on_prompt(
@@ -111,6 +112,10 @@ class CardChoicePrompt(Prompt):  # type: ignore[misc]
             await turn_context.send_activity(options.prompt)
         elif self._render is not None:
             await turn_context.send_activity(self._render(options.validations))
+
+
+class CardChoicePrompt(RenderedPrompt):
+    """A choice prompt for Teams: card buttons, numbers and text all count."""
 
     async def on_recognize(
         self,
@@ -135,7 +140,7 @@ def form_data(key: str, **extra: object) -> dict[str, object]:
     return {"action": FORM_ACTION, "key": key, **extra}
 
 
-class CardFormPrompt(Prompt):  # type: ignore[misc]
+class CardFormPrompt(RenderedPrompt):  # type: ignore[misc]
     """A prompt answered by submitting a form card (or, where the step allows, by typing).
 
     Recognises the submit of its own card (same `key`) as `{input id: value, ...}` and any typed
@@ -145,21 +150,7 @@ class CardFormPrompt(Prompt):  # type: ignore[misc]
     """
 
     def __init__(self, dialog_id: str, validator: Any, render: PromptRenderer) -> None:
-        super().__init__(dialog_id, validator)
-        self._render = render
-
-    async def on_prompt(
-        self,
-        turn_context: TurnContext,
-        state: dict[str, object],
-        options: PromptOptions,
-        is_retry: bool,
-    ) -> None:
-        retry_text = (options.validations or {}).get("retry_text")
-        if is_retry and retry_text:
-            await turn_context.send_activity(MessageFactory.text(str(retry_text)))
-        elif not is_retry:
-            await turn_context.send_activity(self._render(options.validations))
+        super().__init__(dialog_id, render, validator)
 
     async def on_recognize(
         self,

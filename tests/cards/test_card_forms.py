@@ -4,28 +4,16 @@ every card under the size limit."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView, form_card, sow_card
 from cards.library import wire_size
 from cards.renderer import MAX_CARD_BYTES
+from tests.support.cards import walk
 
 HOSTILE = 'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** 🎉'
 BIG = (HOSTILE * 200)[:10_240]
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    found = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found += _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _walk(item)
-    return found
 
 
 def _form(text: str, n: int) -> FormView:
@@ -69,25 +57,25 @@ def test_form_keeps_hostile_text_and_exact_submit_data(n: int) -> None:
     card = form_card(_form(HOSTILE, n))
     assert json.loads(json.dumps(card)) == card
     assert card["version"] == "1.5"
-    runs = [node["text"] for node in _walk(card) if node.get("type") == "TextRun"]
+    runs = [node["text"] for node in walk(card) if node.get("type") == "TextRun"]
     assert HOSTILE in runs
-    submits = [node for node in _walk(card) if node.get("type") == "Action.Submit"]
+    submits = [node for node in walk(card) if node.get("type") == "Action.Submit"]
     assert submits[0]["data"] == {"action": "form", "key": "k", "note": HOSTILE}
     assert submits[1]["associatedInputs"] == "none"
-    inputs = [node for node in _walk(card) if str(node.get("type", "")).startswith("Input.")]
+    inputs = [node for node in walk(card) if str(node.get("type", "")).startswith("Input.")]
     assert len(inputs) == 5 * n
     assert all(
         node.get("type") != "TextBlock" or HOSTILE not in node.get("text", "")
-        for node in _walk(card)
+        for node in walk(card)
     )
 
 
 @pytest.mark.parametrize("n", [0, 1, 5])
 def test_sow_keeps_hostile_text(n: int) -> None:
     card = sow_card(_sow(HOSTILE, n))
-    runs = [node["text"] for node in _walk(card) if node.get("type") == "TextRun"]
+    runs = [node["text"] for node in walk(card) if node.get("type") == "TextRun"]
     assert HOSTILE in runs
-    assert [node["id"] for node in _walk(card) if node.get("type") == "Input.Text"] == ["agreed_by"]
+    assert [node["id"] for node in walk(card) if node.get("type") == "Input.Text"] == ["agreed_by"]
 
 
 def test_huge_text_everywhere_still_fits() -> None:

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from cards.forms import Button
 from cards.library import wire_size
 from cards.renderer import MAX_CARD_BYTES
 from cards.summary import Fact, LinePoint, Section, SummaryView, summary_card
+from tests.support.cards import walk
 
 HOSTILE = 'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** 🎉'
 BIG = (HOSTILE * 200)[:10_240]
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    found = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found += _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _walk(item)
-    return found
 
 
 def _view(text: str, n: int) -> SummaryView:
@@ -42,10 +29,10 @@ def _view(text: str, n: int) -> SummaryView:
 @pytest.mark.parametrize("n", [0, 1, 3])
 def test_hostile_text_round_trips(n: int) -> None:
     card = summary_card(_view(HOSTILE, n))
-    runs = [node["text"] for node in _walk(card) if node.get("type") == "TextRun"]
+    runs = [node["text"] for node in walk(card) if node.get("type") == "TextRun"]
     assert HOSTILE in runs
     assert card["actions"][0]["data"]["argument"] == HOSTILE
-    charts = [node for node in _walk(card) if node.get("type") == "Chart.Line"]
+    charts = [node for node in walk(card) if node.get("type") == "Chart.Line"]
     assert len(charts) == (1 if n else 0)
     assert all(chart["fallback"]["items"] for chart in charts)
 
@@ -56,5 +43,5 @@ def test_huge_text_and_the_most_items_shown_fit() -> None:
 
 def test_long_lists_are_capped() -> None:
     card = summary_card(_view("x", 30))
-    assert len([n for n in _walk(card) if n.get("type") == "ColumnSet"]) <= 3 * 8
+    assert len([n for n in walk(card) if n.get("type") == "ColumnSet"]) <= 3 * 8
     assert wire_size(card) <= MAX_CARD_BYTES

@@ -94,13 +94,38 @@ COMMANDS: tuple[Command, ...] = (
         menu=False,
     ),
     Command(
-        "customers", "customers", "The customers of your organisation and their phase", "customers"
+        "portfolio",
+        "portfolio [mine] [renewals N] [level <level>] [page N]",
+        "Your customers riskiest first: health, phase, level, renewal, last touch; KPIs and charts",
+        "portfolio mine renewals 90",
+    ),
+    Command(
+        "health",
+        "health <customer>",
+        "A customer's health score 0-100 with every factor, its weight and what to do next",
+        "health Contoso",
+        menu=False,
+    ),
+    Command(
+        "kpis",
+        "kpis [mine]",
+        "Partner KPIs: CSAT this fiscal year, renewal pipeline, customers per phase and level",
+        "kpis",
+        menu=False,
+    ),
+    Command(
+        "customers",
+        "customers",
+        "The customers of your organisation and their phase",
+        "customers",
+        menu=False,
     ),
     Command(
         "cancel",
         "cancel",
         "Stop the current conversation flow; nothing half-done is saved",
         "cancel",
+        menu=False,
     ),
 )
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from botbuilder.core import ConversationState, InvokeResponse, TurnContext
+from botbuilder.core import ConversationState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
@@ -19,6 +19,7 @@ from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 from bot.commands import COMMANDS, ParsedCommand, parse_command
 from cards import library
 from cards.views import CommandHelp, PhaseHelp
+from dialogs import portfolio_commands
 from dialogs.account import Account
 from dialogs.agreement import Agreements
 from dialogs.assess_dialog import AssessDialog
@@ -32,7 +33,14 @@ from dialogs.quick_check import (
     QuickCheck,
 )
 from dialogs.services import DialogServices
-from dialogs.turn import card_message, message_text, submit_value, tenant_of
+from dialogs.turn import (
+    card_message,
+    is_shared_conversation,
+    message_text,
+    submit_value,
+    tenant_of,
+    user_of,
+)
 from dialogs.views import catalog_views
 from engagement.models import MaturityLevel
 from engagement.ports import ConversationReferences
@@ -53,7 +61,20 @@ _RUN_COMMAND_ACTION = "run_command"
 _STARTS_A_FLOW = frozenset({"assess", "quick check", "commit"})
 # ...and these are answered in passing, then the flow asks its question again.
 _ANSWERS_IN_PASSING = frozenset(
-    {"catalog", "customers", "sow", "status", "history", "report", "touch", "deliver", "ensure"}
+    {
+        "catalog",
+        "customers",
+        "sow",
+        "status",
+        "history",
+        "report",
+        "touch",
+        "deliver",
+        "ensure",
+        "portfolio",
+        "health",
+        "kpis",
+    }
 )
 CommandHandler = Callable[[TurnContext, str], Awaitable[None]]
 CardActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
@@ -81,6 +102,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self._dialogs.add(AssessDialog(services))
         self._dialogs.add(CommitDialog(services))
+        self._send_private = send_private
         self._quick_check = QuickCheck(
             services, conversation_state.create_property("HandledCards"), send_private
         )
@@ -100,6 +122,9 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             "touch": account.touch,
             "catalog": self._send_catalog,
             "customers": lambda context, _: self._send_customers(context),
+            "portfolio": self._portfolio,
+            "health": self._health,
+            "kpis": self._kpis,
         }
         # Self-describing card submits: (turn context, submitted value) -> None.
         self._card_actions: dict[str, CardActionHandler] = {
@@ -231,6 +256,51 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         await context.send_activity(
             card_message(library.catalog_card(catalog_views(catalog, levels)))
         )
+
+    async def _portfolio(self, context: TurnContext, argument: str) -> None:
+        reply = await portfolio_commands.portfolio_command(
+            argument,
+            tenant_of(context),
+            user_of(context).id,
+            self._services.clock.now(),
+            self._services.customers,
+            catalog=self._services.catalog,
+        )
+        await self._reply_privately(context, reply)
+
+    async def _health(self, context: TurnContext, argument: str) -> None:
+        reply = await portfolio_commands.health_command(
+            argument,
+            tenant_of(context),
+            user_of(context).id,
+            self._services.clock.now(),
+            self._services.customers,
+        )
+        await self._reply_privately(context, reply)
+
+    async def _kpis(self, context: TurnContext, argument: str) -> None:
+        reply = await portfolio_commands.kpis_command(
+            argument,
+            tenant_of(context),
+            user_of(context).id,
+            self._services.clock.now(),
+            self._services.customers,
+            catalog=self._services.catalog,
+        )
+        await self._reply_privately(context, reply)
+
+    async def _reply_privately(self, context: TurnContext, reply: dict[str, Any] | str) -> None:
+        """Account data stays out of shared chats (the customer may be in the meeting)."""
+        message = card_message(reply) if isinstance(reply, dict) else MessageFactory.text(reply)
+        if not is_shared_conversation(context):
+            await context.send_activity(message)
+        elif await self._send_private(context, message):
+            await context.send_activity("I've sent that to you in our private chat.")
+        else:
+            await context.send_activity(
+                "I couldn't message you privately. Ask me in a personal chat; I keep account "
+                "data out of shared chats."
+            )
 
     async def _send_customers(self, context: TurnContext) -> None:
         customers = await self._services.customers.list(tenant_of(context))

@@ -31,6 +31,16 @@ from cards.library import (
     welcome_card,
     wire_size,
 )
+from cards.portfolio import (
+    ChartSlice,
+    HealthFactorView,
+    HealthView,
+    KpiView,
+    PortfolioRowView,
+    PortfolioView,
+    health_card,
+    portfolio_card,
+)
 from cards.renderer import MAX_CARD_BYTES, CardRenderError, card_size
 from cards.views import (
     ChoiceQuestionView,
@@ -177,6 +187,30 @@ def confirm_view(text: str) -> ConfirmView:
     return ConfirmView(text, text, {"action": "yes", "note": HOSTILE}, {"action": "no"})
 
 
+def portfolio_view(text: str, n: int) -> PortfolioView:
+    row = PortfolioRowView(
+        text, text, "red", "42", text, text, {"action": "run_command", "note": HOSTILE}
+    )
+    return PortfolioView(
+        title=text,
+        scope=text,
+        rows=[row] * n,
+        page=1,
+        pages=2,
+        total=n,
+        empty_text=text,
+        level_chart=[ChartSlice(text, i + 1, str(i % 4 + 1)) for i in range(n)],
+        band_chart=[ChartSlice(text, i + 1, "green") for i in range(n)],
+        kpis=KpiView(text, [(text, text)] * n),
+        next_data={"action": "run_command", "command": "portfolio", "argument": "page 2"},
+    )
+
+
+def health_view(text: str, n: int) -> HealthView:
+    factor = HealthFactorView(text, "yellow", text, text, text, text)
+    return HealthView(text, 55, "yellow", [text] * n, [factor] * n, {"action": "run_command"})
+
+
 # One builder per card (a template name and a variant); `n` is the length of every list.
 BUILDERS: dict[str, Callable[[str, int], Card]] = {
     "welcome": lambda t, n: welcome_card(phases(t, n), commands(t, n)),
@@ -196,6 +230,14 @@ BUILDERS: dict[str, Callable[[str, int], Card]] = {
     "catalog": lambda t, n: catalog_card([level_view(t, n) for _ in range(min(n, 4))]),
     "confirm": lambda t, n: confirm_card(confirm_view(t)),
     "notice": lambda t, n: notice_card(t, t),
+    "portfolio": lambda t, n: portfolio_card(portfolio_view(t, n)),
+    "portfolio-kpis": lambda t, n: portfolio_card(
+        dataclasses.replace(portfolio_view(t, n), show_rows=False, rows=[], next_data=None)
+    ),
+    "health": lambda t, n: health_card(health_view(t, n)),
+    "health-unknown": lambda t, n: health_card(
+        dataclasses.replace(health_view(t, n), score=None, band="unknown")
+    ),
 }
 # Cards that show no view text when their lists are empty.
 LIST_ONLY = {"welcome", "help", "catalog"}
@@ -248,6 +290,8 @@ TESTED_ELSEWHERE = {
     "form": "test_card_forms.py",
     "sow": "test_card_forms.py",
     "summary": "test_card_summary.py",
+    "reminder": "../reminders/test_reminder_cards.py",
+    "reminder_list": "../reminders/test_reminder_cards.py",
 }
 
 

@@ -1,0 +1,501 @@
+"""`portfolio`, `health`, `kpis`, `export` and `import`: one async function per command.
+
+Each takes the text after the command, the tenant and user, `now` and the customer repository,
+and returns an Adaptive Card dict or reply text (export returns file contents). No botbuilder:
+the bot routes to these functions and sends what they return. Domain objects become card views
+here; the rules live in `engagement.health`, `.portfolio`, `.kpis` and `.exchange`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from cards.portfolio import (
+    BAND_LABELS,
+    MAX_ROWS,
+    ChartSlice,
+    HealthFactorView,
+    HealthView,
+    KpiView,
+    PortfolioRowView,
+    PortfolioView,
+    health_card,
+    portfolio_card,
+)
+from engagement.catalog import Catalog
+from engagement.errors import DomainError, InvalidCustomerName
+from engagement.exchange import (
+    ImportPlan,
+    ImportRefused,
+    assessments_and_goals_csv,
+    export_json,
+    plan_import,
+)
+from engagement.health import DEFAULT_POLICY, Health, HealthPolicy, assess_health
+from engagement.kpis import MICROSOFT_FISCAL_START, Kpis, partner_kpis
+from engagement.models import Customer
+from engagement.naming import clean_customer_name, customer_id_for
+from engagement.portfolio import (
+    BAND_ORDER,
+    PAGE_SIZE,
+    Page,
+    PortfolioQuery,
+    PortfolioRow,
+    QueryNotUnderstood,
+    level_by_label,
+    paginate,
+    parse_query,
+    portfolio_rows,
+    select,
+)
+from engagement.ports import CustomerRepository
+
+Reply = dict[str, Any] | str
+RUN_COMMAND = "run_command"
+MAX_PROBLEMS_SHOWN = 10
+MAX_CANDIDATES = 5
+IMPORT_USAGE = (
+    "Attach the export file (.json) to a message that says `import`, or paste its JSON after "
+    "`import`. Add `replace` (`import replace`) to overwrite customers that already exist."
+)
+
+
+def _command(command: str, argument: str = "") -> dict[str, object]:
+    data: dict[str, object] = {"action": RUN_COMMAND, "command": command}
+    if argument:
+        data["argument"] = argument
+    return data
+
+
+# ---------------------------------------------------------------- portfolio and kpis
+
+
+async def portfolio_command(
+    argument: str,
+    tenant_id: str,
+    user_id: str,
+    now: datetime,
+    customers: CustomerRepository,
+    *,
+    catalog: Catalog | None = None,
+    policy: HealthPolicy = DEFAULT_POLICY,
+    page_size: int = PAGE_SIZE,
+    fiscal_start_month: int = MICROSOFT_FISCAL_START,
+) -> Reply:
+    """`portfolio [mine|renewals N|level <level>] [page N]`: a page of customers, riskiest first.
+
+    Page 1 also shows the KPIs and the maturity and health charts of the selected customers.
+    An unknown filter gives a message listing the valid ones.
+    """
+    try:
+        query = parse_query(argument, catalog.find_level if catalog else level_by_label)
+    except QueryNotUnderstood as error:
+        return str(error)
+    stored = await customers.list(tenant_id)
+    rows = select(portfolio_rows(stored, now, policy), query, user_id)
+    page = paginate(rows, query.page, min(page_size, MAX_ROWS))  # the card shows MAX_ROWS at most
+    scope = _scope(query, page, len(stored))
+    first = page.number == 1
+    chosen = {row.customer_id for row in rows}
+    kpis = (
+        partner_kpis(
+            [c for c in stored if c.id in chosen], now, fiscal_start_month=fiscal_start_month
+        )
+        if first and rows
+        else None
+    )
+    filters = query.filter_text()
+    view = PortfolioView(
+        title="Portfolio",
+        scope=scope,
+        rows=[row_view(row) for row in page.rows],
+        page=page.number,
+        pages=page.count,
+        total=page.total,
+        empty_text=_empty_text(query, len(stored)),
+        level_chart=_level_slices(kpis) if kpis else [],
+        band_chart=_band_slices(rows) if first else [],
+        kpis=kpi_view(kpis) if kpis else None,
+        next_data=_command("portfolio", f"{filters} page {page.number + 1}".strip())
+        if page.has_next
+        else None,
+        previous_data=_command("portfolio", f"{filters} page {page.number - 1}".strip())
+        if page.has_previous
+        else None,
+    )
+    return portfolio_card(view)
+
+
+async def kpis_command(
+    argument: str,
+    tenant_id: str,
+    user_id: str,
+    now: datetime,
+    customers: CustomerRepository,
+    *,
+    catalog: Catalog | None = None,
+    policy: HealthPolicy = DEFAULT_POLICY,
+    fiscal_start_month: int = MICROSOFT_FISCAL_START,
+) -> Reply:
+    """`kpis [mine|renewals N|level <level>]`: CSAT and NPS this fiscal year, renewal pipeline,
+    customers per phase and level, with the maturity donut and the health pie."""
+    try:
+        query = parse_query(argument, catalog.find_level if catalog else level_by_label)
+    except QueryNotUnderstood as error:
+        return str(error)
+    stored = await customers.list(tenant_id)
+    rows = select(portfolio_rows(stored, now, policy), query, user_id)
+    chosen = {row.customer_id for row in rows}
+    kpis = partner_kpis(
+        [c for c in stored if c.id in chosen], now, fiscal_start_month=fiscal_start_month
+    )
+    view = PortfolioView(
+        title="Partner KPIs",
+        scope=f"Filtered: {query.describe()}" if query.filtered else "All customers",
+        rows=[],
+        page=1,
+        pages=1,
+        total=kpis.customers,
+        show_rows=False,
+        level_chart=_level_slices(kpis),
+        band_chart=_band_slices(rows),
+        kpis=kpi_view(kpis),
+        portfolio_data=_command("portfolio", query.filter_text()),
+    )
+    return portfolio_card(view)
+
+
+def _scope(query: PortfolioQuery, page: Page, stored: int) -> str:
+    scope = f"Filtered: {query.describe()}" if query.filtered else "All customers"
+    if query.filtered:
+        scope += f" ({page.total:,} of {stored:,})"
+    if query.page != page.number:
+        scope += f". There is no page {query.page}; this is page {page.number}."
+    return scope
+
+
+def _empty_text(query: PortfolioQuery, stored: int) -> str:
+    if not stored:
+        return "No customers yet. Type assess <name> or quick check <name> to add one."
+    return f"No customer matches {query.describe()}. Type portfolio to see all {stored:,}."
+
+
+def row_view(row: PortfolioRow) -> PortfolioRowView:
+    """A portfolio row for the card: name, phase/level line, band, renewal, last touch."""
+    level = row.level.label if row.level else "not assessed"
+    return PortfolioRowView(
+        name=row.name,
+        phase_level=f"Iteration {row.iteration} · {row.phase.value} · {level}",
+        band=row.health.band.value,
+        score_text="" if row.health.score is None else str(row.health.score),
+        renewal=_renewal_text(row),
+        last_touch=_touch_text(row.days_since_touch),
+        health_data=_command("health", row.customer_id),
+    )
+
+
+def _renewal_text(row: PortfolioRow) -> str:
+    days, when = row.renewal_in_days, row.renewal_date
+    if days is None or when is None:
+        return "no renewal date"
+    if days < 0:
+        return f"renewal {_days(-days)} overdue ({when:%d %b %Y})"
+    if days == 0:
+        return f"renews today ({when:%d %b %Y})"
+    return f"renews in {_days(days)} ({when:%d %b %Y})"
+
+
+def _touch_text(days: int | None) -> str:
+    if days is None:
+        return "no touch yet"
+    return "touched today" if days == 0 else f"touched {_days(days)} ago"
+
+
+def _days(count: int) -> str:
+    return f"{count:,} day" + ("" if count == 1 else "s")
+
+
+def _level_slices(kpis: Kpis) -> list[ChartSlice]:
+    return [
+        ChartSlice(
+            level.label if level else "Not assessed", count, str(level.rank) if level else "none"
+        )
+        for level, count in kpis.by_level.items()
+        if count
+    ]
+
+
+def _band_slices(rows: Sequence[PortfolioRow]) -> list[ChartSlice]:
+    counts = {band: sum(row.health.band == band for row in rows) for band in BAND_ORDER}
+    return [
+        ChartSlice(BAND_LABELS[band.value], count, band.value)
+        for band, count in counts.items()
+        if count
+    ]
+
+
+def kpi_view(kpis: Kpis) -> KpiView:
+    """The KPIs as label/value facts."""
+    year = f"FY{kpis.fiscal_year.name}"
+    csat = (
+        f"{kpis.csat_average:.2f} of 5 from {kpis.csat_reviews} closed iteration"
+        + ("" if kpis.csat_reviews == 1 else "s")
+        if kpis.csat_average is not None
+        else "no closed iteration with CSAT yet"
+    )
+    nps = f"{kpis.nps:+d}" if kpis.nps is not None else "no scores yet"
+    facts = [
+        ("Customers", f"{kpis.customers:,}"),
+        (f"CSAT {year}", csat),
+        (f"NPS {year}", nps),
+        *((f"Renewing within {d} days", f"{n:,}") for d, n in kpis.renewals.items()),
+    ]
+    if kpis.renewals_overdue:
+        facts.append(("Renewal date passed", f"{kpis.renewals_overdue:,}"))
+    facts.append(("Phases", " · ".join(f"{p.value} {n}" for p, n in kpis.by_phase.items())))
+    facts.append(
+        (
+            "Levels",
+            " · ".join(
+                f"{level.label if level else 'not assessed'} {n}"
+                for level, n in kpis.by_level.items()
+            ),
+        )
+    )
+    return KpiView(title=f"Key figures · {kpis.fiscal_year.label}", facts=facts)
+
+
+# ---------------------------------------------------------------- health
+
+
+async def health_command(
+    argument: str,
+    tenant_id: str,
+    user_id: str,
+    now: datetime,
+    customers: CustomerRepository,
+    *,
+    policy: HealthPolicy = DEFAULT_POLICY,
+) -> Reply:
+    """`health <customer>`: the customer's health card, or a message saying who is meant."""
+    if not argument.strip():
+        return "Which customer? Type `health <customer>`, e.g. `health Contoso`."
+    found = await find_customer(argument, tenant_id, customers)
+    if isinstance(found, str):
+        return found
+    return health_card(health_view(found, assess_health(found, now, policy)))
+
+
+async def find_customer(
+    argument: str, tenant_id: str, customers: CustomerRepository
+) -> Customer | str:
+    """The customer named (by name or id, exactly, else one name containing the text), or a
+    message: unknown, ambiguous (with candidates), or an unusable name."""
+    try:
+        name = clean_customer_name(argument)
+        customer = await customers.get(tenant_id, customer_id_for(name))
+    except InvalidCustomerName as error:
+        return f"That does not work as a customer name: {error.reason}."
+    if customer is not None:
+        return customer
+    wanted = name.casefold()
+    candidates = [c for c in await customers.list(tenant_id) if wanted in c.name.casefold()]
+    exact = [c for c in candidates if c.name.casefold() == wanted]
+    if len(exact) == 1 or len(candidates) == 1:
+        return (exact or candidates)[0]
+    if candidates:
+        names = ", ".join(c.name for c in candidates[:MAX_CANDIDATES])
+        more = f" and {len(candidates) - MAX_CANDIDATES} more" if len(candidates) > 5 else ""
+        return f'Several customers match "{name[:60]}": {names}{more}. Which one?'
+    return (
+        f'I don\'t know a customer called "{name[:60]}" in your organisation. '
+        "Type `portfolio` to see your customers."
+    )
+
+
+def health_view(customer: Customer, health: Health) -> HealthView:
+    """The health card's data."""
+    factors = []
+    for factor in health.factors:
+        if factor.score is not None:
+            score_text = f"{round(factor.score * 100)} points"
+            weight = f"weight {factor.weight} · counts {round(factor.share * 100)} %"
+        else:
+            score_text = "missing" if factor.missing else "not counted"
+            weight = f"weight {factor.weight} · not counted"
+        factors.append(
+            HealthFactorView(
+                label=factor.label,
+                rating=factor.rating.value,
+                score_text=score_text,
+                weight_text=weight,
+                value=factor.value.removeprefix("missing: "),
+                advice=factor.advice,
+            )
+        )
+    return HealthView(
+        customer_name=customer.name,
+        score=health.score,
+        band=health.band.value,
+        summary=list(health.summary),
+        factors=factors,
+        portfolio_data=_command("portfolio"),
+    )
+
+
+# ---------------------------------------------------------------- export and import
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    """What `export` produces: the JSON document and the CSV, with file names and a summary."""
+
+    json_name: str
+    json_text: str
+    csv_name: str
+    csv_text: str
+    summary: str
+
+
+async def export_command(
+    argument: str,
+    tenant_id: str,
+    user_id: str,
+    now: datetime,
+    customers: CustomerRepository,
+    *,
+    reminders: Iterable[Mapping[str, Any]] = (),
+) -> ExportFiles:
+    """`export`: the tenant's data as a csf-export JSON document and a CSV of assessments and
+    goals (for spreadsheets and backlogs)."""
+    stored = await customers.list(tenant_id)
+    csv_text = assessments_and_goals_csv(stored)
+    stem = f"csf-{_file_part(tenant_id)}-{now:%Y%m%d-%H%M}"
+    records = sum(1 for _ in csv.reader(io.StringIO(csv_text))) - 1
+    return ExportFiles(
+        json_name=f"{stem}.json",
+        json_text=export_json(tenant_id, stored, now, reminders),
+        csv_name=f"{stem}-assessments-goals.csv",
+        csv_text=csv_text,
+        summary=(
+            f"Exported {len(stored):,} customer"
+            + ("" if len(stored) == 1 else "s")
+            + f" with their iterations, touches and licenses, and {records:,} assessment and "
+            "goal rows as CSV. Keep the JSON file: import reads it back."
+        ),
+    )
+
+
+def _file_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "tenant"
+
+
+class CustomerImportWriter(Protocol):
+    """All-or-nothing bulk write the store offers for imports (see `import_command`)."""
+
+    async def import_customers(
+        self, tenant_id: str, add: Sequence[Customer], replace: Sequence[Customer]
+    ) -> None:
+        """Write every customer or none: add new ones, overwrite the replaced ones.
+
+        Raises a DomainError (CustomerAlreadyExists) and writes nothing when an id to add exists.
+        """
+        ...
+
+
+async def import_command(
+    argument: str,
+    tenant_id: str,
+    user_id: str,
+    now: datetime,
+    customers: CustomerRepository,
+    *,
+    document: str | bytes | None = None,
+    writer: CustomerImportWriter | None = None,
+) -> str:
+    """`import [replace] [<json>]`: check the whole document, then write all of it or nothing.
+
+    The JSON comes from `document` (an attached file) or from the argument. Without `writer`
+    the customers are written one by one through the repository, which is not atomic if the
+    store fails half-way (the reply says what was written then).
+    """
+    words = argument.strip()
+    replace = bool(re.match(r"^replace\b", words, re.IGNORECASE))
+    text = words[len("replace") :].strip() if replace else words
+    source = document if document is not None else text
+    if not source:
+        return IMPORT_USAGE
+    existing = {c.id for c in await customers.list(tenant_id)}
+    try:
+        plan = plan_import(source, tenant_id, existing, replace=replace)
+    except ImportRefused as refused:
+        return refusal_text(refused)
+    if not plan.customers:
+        return "The file holds no customers, so there was nothing to import."
+    if writer is not None:
+        try:
+            await writer.import_customers(tenant_id, plan.add, plan.replace)
+        except DomainError as error:
+            return f"Nothing was imported: {error}. Please try again."
+    else:
+        written = await _write_one_by_one(customers, plan)
+        if written is not None:
+            return written
+    return _imported_text(plan)
+
+
+def refusal_text(refused: ImportRefused) -> str:
+    """The reply to a refused import: nothing imported, and every problem (up to 10)."""
+    problems = refused.problems
+    # Code spans: the problems quote the file, which must not turn into Markdown or HTML.
+    lines = [f"- `{_code(str(problem))}`" for problem in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"- … and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+    count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
+    return f"I imported nothing: the file has {count}.\n" + "\n".join(lines)
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("\n", " ")
+
+
+async def _write_one_by_one(customers: CustomerRepository, plan: ImportPlan) -> str | None:
+    done = 0
+    try:
+        for customer in plan.add:
+            await customers.add(customer)
+            done += 1
+        for customer in plan.replace:
+            stored = await customers.get(plan.tenant_id, customer.id)
+            if stored is None:
+                await customers.add(customer)
+            else:
+                await customers.save(customer.model_copy(update={"version": stored.version}))
+            done += 1
+    except DomainError as error:
+        return (
+            f"The import stopped after {done} of {len(plan.customers)} customers: {error}. "
+            "The rest was not written; check the portfolio and import again with replace."
+        )
+    return None
+
+
+def _imported_text(plan: ImportPlan) -> str:
+    exported = plan.exported_at.astimezone(UTC)
+    parts = [f"{len(plan.add):,} added"]
+    if plan.replace:
+        parts.append(f"{len(plan.replace):,} replaced")
+    text = (
+        f"Imported {len(plan.customers):,} customer"
+        + ("" if len(plan.customers) == 1 else "s")
+        + f" ({', '.join(parts)}) from the export of {exported:%d %b %Y %H:%M} UTC."
+    )
+    if plan.reminders:
+        text += f" The file's {len(plan.reminders)} reminders were not imported."
+    return text

@@ -1,0 +1,452 @@
+"""Export and import of a tenant's data, and a CSV of assessments and goals. Pure.
+
+Imports only the standard library, pydantic and `engagement`.
+
+The export is a versioned JSON document::
+
+    {"format": "csf-export", "version": 1, "tenant_id": "...", "exported_at": "<ISO 8601>",
+     "customers": [<Customer without tenant_id>, ...], "reminders": [<object>, ...]}
+
+Import rules (`plan_import`), all checked before anything is planned, so a refused file writes
+nothing:
+
+- The text must be JSON (UTF-8), at most MAX_DOCUMENT_BYTES; format "csf-export", version 1;
+  no unknown top-level fields; at most MAX_CUSTOMERS customers.
+- Tenants: the file must come from the importing tenant (its `tenant_id`), unless the caller
+  explicitly allows another (a move between tenants). A customer entry may carry a `tenant_id`
+  only if it equals the file's. Every planned customer gets the *importing* tenant's id, never
+  the file's, so no file can place data in any other tenant's partition.
+- Every customer validates as a domain Customer, its iterations are numbered 1..n, every one but
+  the last is closed and the last is open (as the lifecycle leaves them). Ids are unique.
+- Conflicts: a customer id that already exists in the tenant refuses the import, unless
+  `replace=True`; then the file's customer replaces the stored one (customers not in the file
+  are left alone). The plan says which ids are added and which replaced; versions are reset to
+  0 and the store assigns its own.
+- Reminders are optional objects; a reminder naming a `customer_id` must name one in the file,
+  and its `tenant_id`, if any, is rewritten to the importing tenant.
+
+A refusal raises ImportRefused with every problem found (which customer by index and id, which
+field, why); the dialogs word it.
+
+The CSV has one row per assessment and one per committed goal (with its outcome when reviewed),
+told apart by the `record` column. Cells that a spreadsheet would run as a formula (starting
+with = + - @, or a tab or carriage return) get a leading single quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from engagement.errors import DomainError
+from engagement.models import Customer, GoalOutcome, Iteration, Phase
+
+FORMAT = "csf-export"
+VERSION = 1
+MAX_DOCUMENT_BYTES = 20_000_000
+MAX_CUSTOMERS = 10_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS = (
+    "record",
+    "customer_id",
+    "customer_name",
+    "iteration",
+    "phase",
+    "assessment_kind",
+    "level",
+    "assessed_at",
+    "assessed_by",
+    "dimension_scores",
+    "goal_id",
+    "goal_title",
+    "kpi",
+    "owner_side",
+    "owner_name",
+    "due",
+    "outcome",
+    "evidence",
+)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason an import is refused: where (a customer), which field, why."""
+
+    where: str | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        parts = [self.where] if self.where else []
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ": ".join([*parts, self.reason])
+
+
+class ImportRefused(DomainError):
+    """The document cannot be imported; nothing was planned. `problems` says why."""
+
+    def __init__(self, problems: Sequence[ImportProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems[:3]))
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What to write, all validated: customers to add and to replace, already re-tenanted."""
+
+    tenant_id: str
+    source_tenant_id: str
+    exported_at: datetime
+    add: tuple[Customer, ...]
+    replace: tuple[Customer, ...]
+    reminders: tuple[dict[str, Any], ...]
+
+    @property
+    def customers(self) -> tuple[Customer, ...]:
+        """Every customer to write, in file order within add, then replace."""
+        return (*self.add, *self.replace)
+
+
+class _Header(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["csf-export"]
+    version: Literal[1]
+    tenant_id: str = Field(min_length=1, max_length=200)
+    exported_at: AwareDatetime
+    customers: list[Any] = Field(max_length=MAX_CUSTOMERS)
+    reminders: list[dict[str, Any]] = []
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_document(
+    tenant_id: str,
+    customers: Iterable[Customer],
+    now: datetime,
+    reminders: Iterable[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The tenant's customers (and optional reminders) as an export document (JSON-ready)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "tenant_id": tenant_id,
+        "exported_at": now.isoformat(),
+        "customers": [
+            c.model_dump(mode="json", exclude={"tenant_id"})
+            for c in customers
+            if c.tenant_id == tenant_id
+        ],
+        "reminders": [dict(reminder) for reminder in reminders],
+    }
+
+
+def export_json(
+    tenant_id: str,
+    customers: Iterable[Customer],
+    now: datetime,
+    reminders: Iterable[Mapping[str, Any]] = (),
+) -> str:
+    """`export_document` as indented JSON text (UTF-8 characters kept)."""
+    document = export_document(tenant_id, customers, now, reminders)
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+# ---------------------------------------------------------------- import
+
+
+def plan_import(
+    document: str | bytes | Mapping[str, Any],
+    tenant_id: str,
+    existing_ids: Collection[str],
+    *,
+    replace: bool = False,
+    allow_other_tenant: bool = False,
+) -> ImportPlan:
+    """Validate a whole export document and plan its import into `tenant_id`.
+
+    Args:
+        document: the JSON text (or bytes, or the parsed object).
+        tenant_id: the importing tenant; every planned customer gets this id.
+        existing_ids: ids of the customers the tenant already has.
+        replace: let the file's customers replace existing ones with the same id.
+        allow_other_tenant: accept a file exported by another tenant (a deliberate move).
+
+    Raises:
+        ImportRefused: anything is wrong; every problem found is listed and nothing is planned.
+    """
+    data = _parse(document)
+    header = _header(data)
+    problems: list[ImportProblem] = []
+    if header.tenant_id != tenant_id and not allow_other_tenant:
+        problems.append(
+            ImportProblem(
+                None,
+                "tenant_id",
+                f"the file was exported from another organisation (tenant {header.tenant_id!r}); "
+                "import it there, or ask an administrator to move it deliberately",
+            )
+        )
+    customers: list[Customer] = []
+    first_index: dict[str, int] = {}
+    for index, entry in enumerate(header.customers):
+        customer, found = _customer(index, entry, header.tenant_id, tenant_id)
+        problems += found
+        if customer is None:
+            continue
+        if customer.id in first_index:
+            problems.append(
+                ImportProblem(
+                    _where(index, customer.id),
+                    "id",
+                    f"duplicate id, already used by customers[{first_index[customer.id]}]",
+                )
+            )
+            continue
+        first_index[customer.id] = index
+        customers.append(customer)
+    existing = set(existing_ids)
+    clashes = [c.id for c in customers if c.id in existing]
+    if clashes and not replace:
+        shown = ", ".join(repr(i) for i in clashes[:10]) + (" …" if len(clashes) > 10 else "")
+        problems.append(
+            ImportProblem(
+                None,
+                "customers",
+                f"{len(clashes)} customer(s) already exist: {shown}; import with replace to "
+                "overwrite them",
+            )
+        )
+    reminders, found = _reminders(header.reminders, set(first_index), tenant_id)
+    problems += found
+    if problems:
+        raise ImportRefused(problems)
+    return ImportPlan(
+        tenant_id=tenant_id,
+        source_tenant_id=header.tenant_id,
+        exported_at=header.exported_at,
+        add=tuple(c for c in customers if c.id not in existing),
+        replace=tuple(c for c in customers if c.id in existing),
+        reminders=tuple(reminders),
+    )
+
+
+def _refuse(reason: str, field: str | None = None) -> ImportRefused:
+    return ImportRefused([ImportProblem(None, field, reason)])
+
+
+def _parse(document: str | bytes | Mapping[str, Any]) -> Any:
+    if isinstance(document, Mapping):
+        return document
+    size = len(document.encode() if isinstance(document, str) else document)
+    if size > MAX_DOCUMENT_BYTES:
+        raise _refuse(f"the file has {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
+    try:
+        text = document.decode("utf-8-sig") if isinstance(document, bytes) else document
+    except UnicodeDecodeError as error:
+        raise _refuse(f"the file is not UTF-8 text (byte {error.start})") from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _refuse(
+            f"the file is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from error
+    except RecursionError as error:
+        raise _refuse("the file is not JSON this bot can read: nested too deeply") from error
+
+
+def _header(data: Any) -> _Header:
+    if not isinstance(data, dict):
+        raise _refuse(f"the file holds a JSON {_json_type(data)}, not an export object")
+    if data.get("format") != FORMAT:
+        found = data.get("format")
+        what = "is missing" if found is None else f"is {_short(found)}"
+        raise _refuse(f"{what}; a CSF export has format {FORMAT!r}", "format")
+    version = data.get("version")
+    if version != VERSION or isinstance(version, bool):
+        what = "is missing" if version is None else f"{_short(version)} is not supported"
+        raise _refuse(f"{what}; this bot reads version {VERSION}", "version")
+    try:
+        return _Header.model_validate(data)
+    except ValidationError as error:
+        raise ImportRefused(_problems(None, error)) from error
+
+
+def _customer(
+    index: int, entry: Any, file_tenant: str, tenant_id: str
+) -> tuple[Customer | None, list[ImportProblem]]:
+    entry_id = entry.get("id") if isinstance(entry, dict) else None
+    where = _where(index, entry_id)
+    if not isinstance(entry, dict):
+        return None, [ImportProblem(where, None, f"is a JSON {_json_type(entry)}, not an object")]
+    claimed = entry.get("tenant_id", file_tenant)
+    if claimed != file_tenant:
+        return None, [
+            ImportProblem(
+                where,
+                "tenant_id",
+                f"names tenant {_short(claimed)}, not the file's tenant; refused so that no "
+                "entry can write into another tenant",
+            )
+        ]
+    try:
+        customer = Customer.model_validate({**entry, "tenant_id": tenant_id, "version": 0})
+    except ValidationError as error:
+        return None, _problems(where, error)
+    problems = [ImportProblem(where, field, reason) for field, reason in _lifecycle(customer)]
+    return (None if problems else customer), problems
+
+
+def _lifecycle(customer: Customer) -> list[tuple[str, str]]:
+    """(field, reason) for iterations the lifecycle could not have produced."""
+    found = []
+    iterations: list[Iteration] = customer.iterations
+    for position, iteration in enumerate(iterations):
+        field = f"iterations[{position}]"
+        if iteration.number != position + 1:
+            found.append((f"{field}.number", f"is {iteration.number}, expected {position + 1}"))
+        last = position == len(iterations) - 1
+        closed = iteration.phase == Phase.CLOSED
+        if not last and (not closed or iteration.closed_at is None or iteration.review is None):
+            found.append((f"{field}.phase", "an earlier iteration must be closed with a review"))
+        if last and closed:
+            found.append((f"{field}.phase", "the last iteration must be open, not closed"))
+    return found
+
+
+def _reminders(
+    reminders: list[dict[str, Any]], customer_ids: set[str], tenant_id: str
+) -> tuple[list[dict[str, Any]], list[ImportProblem]]:
+    planned, problems = [], []
+    for index, reminder in enumerate(reminders):
+        customer_id = reminder.get("customer_id")
+        if customer_id is not None and customer_id not in customer_ids:
+            problems.append(
+                ImportProblem(
+                    f"reminders[{index}]",
+                    "customer_id",
+                    f"{_short(customer_id)} is not a customer in this file",
+                )
+            )
+            continue
+        planned.append(
+            {**reminder, "tenant_id": tenant_id} if "tenant_id" in reminder else dict(reminder)
+        )
+    return planned, problems
+
+
+def _problems(where: str | None, error: ValidationError) -> list[ImportProblem]:
+    return [
+        ImportProblem(where, _path(detail["loc"]) or None, _reason(detail))
+        for detail in error.errors(include_url=False)
+    ]
+
+
+def _reason(detail: Mapping[str, Any]) -> str:
+    message = str(detail["msg"])
+    if detail["type"] == "missing":
+        return "is missing"
+    if detail["type"] == "extra_forbidden":
+        return "is not a known field"
+    got = detail.get("input")
+    if isinstance(got, str | int | float | bool) or got is None:
+        return f"{message} (got {_short(got)})"
+    return message
+
+
+def _path(loc: Iterable[int | str]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _where(index: int, entry_id: Any) -> str:
+    named = f" ({_short(entry_id)})" if isinstance(entry_id, str) and entry_id else ""
+    return f"customers[{index}]{named}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), "value")
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def safe_cell(value: object) -> str:
+    """The value as text a spreadsheet shows and never evaluates as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def assessments_and_goals_csv(customers: Iterable[Customer]) -> str:
+    """One row per assessment and one per committed goal, for spreadsheets and backlogs."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for customer in customers:
+        for iteration in customer.iterations:
+            for row in _rows(customer, iteration):
+                writer.writerow([safe_cell(row.get(column)) for column in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def _rows(customer: Customer, iteration: Iteration) -> list[dict[str, object]]:
+    base: dict[str, object] = {
+        "customer_id": customer.id,
+        "customer_name": customer.name,
+        "iteration": iteration.number,
+        "phase": iteration.phase.value,
+    }
+    rows = []
+    assessment = iteration.assessment
+    if assessment is not None:
+        scores = "; ".join(f"{k}={v:.2f}" for k, v in sorted(assessment.dimension_scores.items()))
+        rows.append(
+            {
+                **base,
+                "record": "assessment",
+                "assessment_kind": assessment.kind.value,
+                "level": assessment.level.label,
+                "assessed_at": assessment.at.isoformat(),
+                "assessed_by": assessment.by.name or assessment.by.id,
+                "dimension_scores": scores,
+            }
+        )
+    outcomes: dict[str, GoalOutcome] = (
+        {o.goal_id: o for o in iteration.review.outcomes} if iteration.review else {}
+    )
+    goals = iteration.commitment.goals if iteration.commitment else []
+    for goal in goals:
+        outcome = outcomes.get(goal.id)
+        rows.append(
+            {
+                **base,
+                "record": "goal",
+                "goal_id": goal.id,
+                "goal_title": goal.title,
+                "kpi": goal.kpi,
+                "owner_side": goal.owner_side.value,
+                "owner_name": goal.owner_name,
+                "due": goal.due.isoformat(),
+                "outcome": outcome.status.value if outcome else "",
+                "evidence": outcome.evidence if outcome else "",
+            }
+        )
+    return rows

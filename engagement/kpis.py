@@ -1,0 +1,128 @@
+"""Partner KPIs: CSAT over the fiscal year, the renewal pipeline, customers per phase and level.
+
+Pure; imports only the standard library and `engagement`. `now` is passed in.
+
+- CSAT follows the seed: "a partner's CSAT score is derived from an average across all projects
+  completed in the current Fiscal Year". A project is an iteration closed (its `closed_at`, in
+  UTC) within the fiscal year, with satisfaction in its review; its CSAT is the mean of the
+  overall, value and team ratings (1-5). NPS is the classic % promoters minus % detractors of the
+  same reviews.
+- The fiscal year starts on the 1st of `start_month` (default 7, July: Microsoft's fiscal year)
+  and is named after the calendar year it ends in (July 2025 - June 2026 is FY2026).
+- The renewal pipeline counts renewal dates from today up to 90 and up to 180 days ahead; dates
+  that have passed are counted separately as overdue.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from engagement.health import NPS_PASSIVE, NPS_PROMOTER, csat_of
+from engagement.models import Customer, MaturityLevel, Phase
+from engagement.portfolio import latest_assessment
+
+MICROSOFT_FISCAL_START = 7
+PIPELINE_DAYS = (90, 180)
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """A fiscal year: first day, the day after the last, and its name (the year it ends in)."""
+
+    start: date
+    end: date  # exclusive
+    name: int
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day < self.end
+
+    @property
+    def label(self) -> str:
+        """ "FY2026 (Jul 2025 - Jun 2026)"."""
+        last = date.fromordinal(self.end.toordinal() - 1)
+        return f"FY{self.name} ({self.start:%b %Y} - {last:%b %Y})"
+
+
+def fiscal_year(day: date, start_month: int = MICROSOFT_FISCAL_START) -> FiscalYear:
+    """The fiscal year that contains `day`.
+
+    Raises:
+        ValueError: `start_month` is not 1..12.
+    """
+    if not 1 <= start_month <= 12:
+        raise ValueError(f"fiscal year start month must be 1..12, got {start_month}")
+    year = day.year if day.month >= start_month else day.year - 1
+    start = date(year, start_month, 1)
+    end = date(year + 1, start_month, 1)
+    return FiscalYear(start, end, year if start_month == 1 else year + 1)
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The partner's key figures at one moment."""
+
+    fiscal_year: FiscalYear
+    customers: int
+    csat_average: float | None  # None when no iteration with satisfaction closed this FY
+    csat_reviews: int
+    nps: int | None  # -100..100
+    renewals: dict[int, int]  # days ahead -> customers renewing within them (from today)
+    renewals_overdue: int
+    by_phase: dict[Phase, int]  # every open phase, in lifecycle order, zeros included
+    by_level: dict[MaturityLevel | None, int]  # every level least mature first, None last
+
+
+def partner_kpis(
+    customers: Iterable[Customer],
+    now: datetime,
+    *,
+    fiscal_start_month: int = MICROSOFT_FISCAL_START,
+    pipeline_days: tuple[int, ...] = PIPELINE_DAYS,
+) -> Kpis:
+    """The KPIs over `customers` at `now` (aware)."""
+    today = now.date()
+    year = fiscal_year(today, fiscal_start_month)
+    customers = list(customers)
+    csats: list[float] = []
+    npss: list[int] = []
+    for customer in customers:
+        for iteration in customer.iterations:
+            review = iteration.review
+            closed = iteration.closed_at
+            if closed is None or review is None or review.satisfaction is None:
+                continue
+            if closed.astimezone(UTC).date() in year:
+                csats.append(csat_of(review.satisfaction))
+                npss.append(review.satisfaction.nps)
+    days_ahead = [(c.renewal_date - today).days for c in customers if c.renewal_date is not None]
+    phases = Counter(c.current.phase for c in customers)
+    levels = Counter(_level(c) for c in customers)
+    return Kpis(
+        fiscal_year=year,
+        customers=len(customers),
+        csat_average=sum(csats) / len(csats) if csats else None,
+        csat_reviews=len(csats),
+        nps=net_promoter_score(npss),
+        renewals={limit: sum(0 <= d <= limit for d in days_ahead) for limit in pipeline_days},
+        renewals_overdue=sum(d < 0 for d in days_ahead),
+        by_phase={phase: phases[phase] for phase in Phase if phase != Phase.CLOSED},
+        by_level={level: levels[level] for level in [*MaturityLevel, None]},
+    )
+
+
+def net_promoter_score(scores: Iterable[int]) -> int | None:
+    """% promoters (9-10) minus % detractors (0-6), rounded; None without scores."""
+    values = list(scores)
+    if not values:
+        return None
+    promoters = sum(score >= NPS_PROMOTER for score in values)
+    detractors = sum(score < NPS_PASSIVE for score in values)
+    return round(100 * (promoters - detractors) / len(values))
+
+
+def _level(customer: Customer) -> MaturityLevel | None:
+    assessment = latest_assessment(customer)
+    return assessment.level if assessment else None

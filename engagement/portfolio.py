@@ -1,0 +1,283 @@
+"""The portfolio: one row per customer with its health, sorted by risk, filtered and paged. Pure.
+
+Imports only the standard library and `engagement`.
+
+Order: red first, then yellow, unknown, green (unknown before green: a customer nobody knows
+anything about needs a look before a healthy one); within a band the soonest renewal first
+(customers without a renewal date last), then the name.
+
+Filters (all optional, combined with AND): `mine` (the user owns the customer), `renewals N`
+(the renewal date is at most N days away; overdue renewals are included, they need action
+most), `level <level>` (the latest assessed maturity level). `page N` picks a page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from engagement.health import (
+    DEFAULT_POLICY,
+    Band,
+    Health,
+    HealthPolicy,
+    assess_health,
+    last_touch_at,
+)
+from engagement.models import Assessment, Customer, MaturityLevel, Phase
+
+PAGE_SIZE = 10
+DEFAULT_RENEWAL_DAYS = 90
+MAX_RENEWAL_DAYS = 3_660
+BAND_ORDER = (Band.RED, Band.YELLOW, Band.UNKNOWN, Band.GREEN)
+FILTER_USAGE = "`mine`, `renewals <days>`, `level <level>`, `page <n>`"  # Markdown code spans
+
+_NO_RENEWAL = 10**9  # sorts customers without a renewal date after every dated one
+LevelFinder = Callable[[str], MaturityLevel | None]
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One customer as the portfolio shows it."""
+
+    customer_id: str
+    name: str
+    owner_id: str
+    owner_name: str
+    iteration: int
+    phase: Phase
+    level: MaturityLevel | None
+    health: Health
+    renewal_date: date | None
+    renewal_in_days: int | None  # negative when the date has passed
+    last_touch: datetime | None
+    days_since_touch: int | None
+
+
+@dataclass(frozen=True)
+class PortfolioQuery:
+    """Filters and the page wanted; the default shows everything, page 1."""
+
+    mine: bool = False
+    renewals_within: int | None = None
+    level: MaturityLevel | None = None
+    page: int = 1
+
+    @property
+    def filtered(self) -> bool:
+        """True when any filter is set."""
+        return self.mine or self.renewals_within is not None or self.level is not None
+
+    def filter_text(self) -> str:
+        """The filters as a command argument that `parse_query` reads back (no page)."""
+        parts = []
+        if self.mine:
+            parts.append("mine")
+        if self.renewals_within is not None:
+            parts.append(f"renewals {self.renewals_within}")
+        if self.level is not None:
+            parts.append(f"level {self.level.rank}")
+        return " ".join(parts)
+
+    def describe(self) -> str:
+        """The filters for people: "mine, renewal within 90 days, level Cloud is an option"."""
+        parts = []
+        if self.mine:
+            parts.append("mine")
+        if self.renewals_within is not None:
+            parts.append(f"renewal within {self.renewals_within} days")
+        if self.level is not None:
+            parts.append(f"level {self.level.label}")
+        return ", ".join(parts)
+
+
+class QueryNotUnderstood(ValueError):
+    """A portfolio argument that is not a known filter; the message says what is valid."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows: `number` of `count` pages (1-based), `total` rows in all pages."""
+
+    rows: tuple[PortfolioRow, ...]
+    number: int
+    count: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        """True when a later page exists."""
+        return self.number < self.count
+
+    @property
+    def has_previous(self) -> bool:
+        """True when an earlier page exists."""
+        return self.number > 1
+
+
+def latest_assessment(customer: Customer) -> Assessment | None:
+    """The most recent assessment of any iteration (the open one first)."""
+    for iteration in reversed(customer.iterations):
+        if iteration.assessment is not None:
+            return iteration.assessment
+    return None
+
+
+def portfolio_row(
+    customer: Customer, now: datetime, policy: HealthPolicy = DEFAULT_POLICY
+) -> PortfolioRow:
+    """The row of one customer at `now`."""
+    assessment = latest_assessment(customer)
+    touched = last_touch_at(customer)
+    renewal = customer.renewal_date
+    return PortfolioRow(
+        customer_id=customer.id,
+        name=customer.name,
+        owner_id=customer.owner.id,
+        owner_name=customer.owner.name,
+        iteration=customer.current.number,
+        phase=customer.current.phase,
+        level=assessment.level if assessment else None,
+        health=assess_health(customer, now, policy),
+        renewal_date=renewal,
+        renewal_in_days=(renewal - now.date()).days if renewal else None,
+        last_touch=touched,
+        days_since_touch=max((now - touched).days, 0) if touched else None,
+    )
+
+
+def risk_order(row: PortfolioRow) -> tuple[int, int, str, str]:
+    """Sort key: band (red first), renewal soonest (none last), name, id."""
+    renewal = row.renewal_in_days if row.renewal_in_days is not None else _NO_RENEWAL
+    return (
+        BAND_ORDER.index(row.health.band),
+        renewal,
+        row.name.casefold(),
+        row.customer_id,
+    )
+
+
+def portfolio_rows(
+    customers: Iterable[Customer], now: datetime, policy: HealthPolicy = DEFAULT_POLICY
+) -> list[PortfolioRow]:
+    """Every customer's row, riskiest first."""
+    return sorted((portfolio_row(c, now, policy) for c in customers), key=risk_order)
+
+
+def matches(row: PortfolioRow, query: PortfolioQuery, user_id: str) -> bool:
+    """True when the row passes every filter of the query."""
+    if query.mine and row.owner_id != user_id:
+        return False
+    if query.renewals_within is not None and (
+        row.renewal_in_days is None or row.renewal_in_days > query.renewals_within
+    ):
+        return False
+    return query.level is None or row.level == query.level
+
+
+def select(rows: Iterable[PortfolioRow], query: PortfolioQuery, user_id: str) -> list[PortfolioRow]:
+    """The rows that pass the query's filters, order kept."""
+    return [row for row in rows if matches(row, query, user_id)]
+
+
+def paginate(rows: Sequence[PortfolioRow], number: int, size: int = PAGE_SIZE) -> Page:
+    """Page `number` (clamped to 1..count) of `size` rows; no rows give page 1 of 1."""
+    if size < 1:
+        raise ValueError(f"page size must be at least 1, got {size}")
+    count = max(1, math.ceil(len(rows) / size))
+    number = min(max(number, 1), count)
+    start = (number - 1) * size
+    return Page(tuple(rows[start : start + size]), number, count, len(rows))
+
+
+# ---------------------------------------------------------------- parsing the argument
+
+_KEYWORDS = {"mine", "my", "renewal", "renewals", "renewing", "level", "page", "all"}
+_SEPARATORS = re.compile(r"[,;]+")
+
+
+def level_by_label(text: str) -> MaturityLevel | None:
+    """A level from its rank ("2"), id, or label, or an unambiguous part of the label."""
+    key = " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
+    key = key.removeprefix("level ").strip()
+    if not key:
+        return None
+    for level in MaturityLevel:
+        if key in {str(level.rank), level.value.replace("_", " "), level.label.casefold()}:
+            return level
+    hits = [level for level in MaturityLevel if key in level.label.casefold()]
+    return hits[0] if len(hits) == 1 else None
+
+
+def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> PortfolioQuery:
+    """Read `[mine] [renewals N] [level <level>] [page N]`, in any order, case-insensitively.
+
+    Forgiving: "my" for mine, "renewal"/"renewing" for renewals, "renewals" without a number
+    (90 days), "renewals 60 days", commas between filters, "all" (no filter), and a bare number
+    at the end as the page ("mine 3").
+
+    Raises:
+        QueryNotUnderstood: an unknown word, a bad number, or an unknown level; the message
+            names it and lists the valid filters.
+    """
+    words = _SEPARATORS.sub(" ", argument).split()
+    mine = False
+    renewals: int | None = None
+    level: MaturityLevel | None = None
+    page = 1
+    i = 0
+    while i < len(words):
+        word = words[i].casefold()
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if word in {"mine", "my"}:
+            mine = True
+        elif word == "all":
+            pass
+        elif word in {"renewal", "renewals", "renewing"}:
+            renewals = DEFAULT_RENEWAL_DAYS
+            if nxt is not None and nxt.casefold().removesuffix("d").isdigit():
+                renewals = _number(nxt.casefold().removesuffix("d"), "renewals", MAX_RENEWAL_DAYS)
+                i += 1
+                if i + 1 < len(words) and words[i + 1].casefold() in {"day", "days"}:
+                    i += 1
+        elif word == "level":
+            taken = []
+            while i + 1 < len(words) and words[i + 1].casefold() not in _KEYWORDS:
+                taken.append(words[i + 1])
+                i += 1
+            if not taken:
+                raise QueryNotUnderstood(f"level needs a level name or number. {_valid()}")
+            level = find_level(" ".join(taken))
+            if level is None:
+                raise QueryNotUnderstood(
+                    f'I don\'t know the level "{" ".join(taken)[:60]}". {_levels()}'
+                )
+        elif word == "page":
+            if nxt is None:
+                raise QueryNotUnderstood(f"page needs a number. {_valid()}")
+            page = _number(nxt, "page", 10**6)
+            i += 1
+        elif word.isdigit() and i == len(words) - 1:
+            page = _number(word, "page", 10**6)
+        else:
+            raise QueryNotUnderstood(f'I don\'t know the filter "{words[i][:40]}". {_valid()}')
+        i += 1
+    return PortfolioQuery(mine=mine, renewals_within=renewals, level=level, page=page)
+
+
+def _number(text: str, what: str, highest: int) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= highest:
+        raise QueryNotUnderstood(f'{what} needs a number from 0 to {highest:,}, not "{text[:20]}".')
+    return int(text)
+
+
+def _levels() -> str:
+    names = ", ".join(f"{level.rank}. {level.label}" for level in MaturityLevel)
+    return f"The levels are: {names}."
+
+
+def _valid() -> str:
+    return f"Valid filters: {FILTER_USAGE} (e.g. `portfolio mine renewals 90 page 2`)."

@@ -9,13 +9,23 @@ from aiohttp import web
 from bot.adapter import build_adapter
 from bot.locks import ConversationLocks
 from bot.private import PrivateChats
+from bot.proactive import (
+    AdapterTransport,
+    RateLimiter,
+    ReminderSender,
+    ReminderSweeper,
+    ReminderTurns,
+)
+from bot.scheduler import reminder_sweeps
 from bot.settings import Settings
 from bot.state import LeanConversationState
 from bot.teams_bot import TeamsBot
 from bot.web import health_handler, messages_handler
 from catalog import load_catalog
+from dialogs.reminder_commands import ReminderServices
 from dialogs.services import DialogServices
 from engagement.clock import Clock, SystemClock
+from engagement.reminders import SchedulingCustomerRepository
 from store import Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -30,12 +40,17 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     """
     catalog = load_catalog(settings.catalog_dir)
     store = open_store(settings.data_dir)
+    clock = clock or SystemClock()
+    policy = settings.reminder_policy
+    # Every customer save keeps the reminder index current (moves it earlier, never later).
+    customers = SchedulingCustomerRepository(store.customers, store.reminders, policy, clock)
     conversation_state = LeanConversationState(store.bot_storage)
-    services = DialogServices(
-        customers=store.customers, catalog=catalog, clock=clock or SystemClock()
-    )
+    services = DialogServices(customers=customers, catalog=catalog, clock=clock)
+    reminder_turns = ReminderTurns(ReminderServices(customers, store.reminders, policy, clock))
     private_chats = PrivateChats(settings.app_id)
-    bot = TeamsBot(services, conversation_state, store.references, private_chats.send)
+    bot = TeamsBot(
+        services, conversation_state, store.references, private_chats.send, reminder_turns
+    )
     adapter = build_adapter(settings, conversation_state)
 
     app = web.Application(client_max_size=settings.max_body_bytes)
@@ -45,6 +60,33 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         messages_handler(adapter, bot, ConversationLocks(), local_mode=not settings.auth_enabled),
     )
     app.router.add_get("/healthz", health_handler(store))
+    if settings.reminders_enabled:
+        sender = ReminderSender(
+            AdapterTransport(adapter, settings.app_id),
+            RateLimiter(
+                settings.reminder_sends_per_second, settings.reminder_tenant_sends_per_second
+            ),
+        )
+        sweeper = ReminderSweeper(
+            customers=customers,
+            reminders=store.reminders,
+            references=store.references,
+            sender=sender,
+            policy=policy,
+        )
+
+        async def build_index() -> None:  # once, for customers stored before reminders existed
+            await store.reminders.build_index(settings.data_dir / "customers", policy, clock.now())
+
+        # cleanup_ctx stops the sweeps before on_cleanup closes the store.
+        app.cleanup_ctx.append(
+            reminder_sweeps(
+                sweeper,
+                interval=settings.reminder_sweep_seconds,
+                clock=clock,
+                before_first=build_index,
+            )
+        )
 
     async def close_store(_: web.Application) -> None:
         await adapter.close()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from engagement.reminders import ReminderPolicy
+from engagement.working_hours import zone_or_none
 
 
 class AppType(StrEnum):
@@ -43,6 +47,31 @@ class Settings(BaseSettings):
     max_body_bytes: Annotated[int, Field(ge=4096, le=10_000_000)] = Field(
         262_144, validation_alias="MAX_BODY_BYTES"
     )
+    # Proactive reminders (engagement/reminders.py, bot/proactive.py).
+    reminders_enabled: bool = Field(True, validation_alias="REMINDERS_ENABLED")
+    reminder_sweep_seconds: Annotated[float, Field(ge=1, le=3600)] = Field(
+        60.0, validation_alias="REMINDER_SWEEP_SECONDS"
+    )
+    reminder_check_in_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        14, validation_alias="REMINDER_CHECK_IN_DAYS"
+    )
+    reminder_renewal_days: str = Field("90,60,30", validation_alias="REMINDER_RENEWAL_DAYS")
+    reminder_stall_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        30, validation_alias="REMINDER_STALL_DAYS"
+    )
+    reminder_follow_up_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        7, validation_alias="REMINDER_FOLLOW_UP_DAYS"
+    )
+    reminder_workday_start: time = Field(time(9), validation_alias="REMINDER_WORKDAY_START")
+    reminder_workday_end: time = Field(time(17), validation_alias="REMINDER_WORKDAY_END")
+    reminder_weekends: bool = Field(False, validation_alias="REMINDER_WEEKENDS")
+    reminder_time_zone: str = Field("UTC", validation_alias="REMINDER_TIME_ZONE")
+    reminder_sends_per_second: Annotated[float, Field(gt=0, le=7)] = Field(
+        1.0, validation_alias="REMINDER_SENDS_PER_SECOND"
+    )
+    reminder_tenant_sends_per_second: Annotated[float, Field(gt=0, le=50)] = Field(
+        20.0, validation_alias="REMINDER_TENANT_SENDS_PER_SECOND"
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -58,6 +87,43 @@ class Settings(BaseSettings):
         if value is not None and not value.is_dir():
             raise ValueError(f"{value} is not a directory")
         return value
+
+    @field_validator("reminder_renewal_days")
+    @classmethod
+    def _renewal_days_are_numbers(cls, value: str) -> str:
+        days = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(part.isdigit() and 1 <= int(part) <= 730 for part in days):
+            raise ValueError("must be days between 1 and 730, separated by commas, e.g. 90,60,30")
+        return ",".join(days)
+
+    @field_validator("reminder_time_zone")
+    @classmethod
+    def _time_zone_is_known(cls, value: str) -> str:
+        if zone_or_none(value) is None:
+            raise ValueError("must be an IANA time zone such as Europe/Berlin")
+        return value
+
+    @field_validator("reminder_workday_end")
+    @classmethod
+    def _workday_ends_after_it_starts(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("reminder_workday_start")
+        if isinstance(start, time) and value <= start:
+            raise ValueError("must be later than REMINDER_WORKDAY_START")
+        return value
+
+    @property
+    def reminder_policy(self) -> ReminderPolicy:
+        """The reminder policy these settings describe."""
+        return ReminderPolicy(
+            check_in_days=self.reminder_check_in_days,
+            renewal_offsets=tuple(int(d) for d in self.reminder_renewal_days.split(",") if d),
+            stall_days=self.reminder_stall_days,
+            ensure_followup_days=self.reminder_follow_up_days,
+            working_hours_start=self.reminder_workday_start,
+            working_hours_end=self.reminder_workday_end,
+            weekend_sending=self.reminder_weekends,
+            default_time_zone=self.reminder_time_zone,
+        )
 
     @property
     def auth_enabled(self) -> bool:

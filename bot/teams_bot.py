@@ -17,6 +17,7 @@ from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
 from bot.commands import COMMANDS, ParsedCommand, parse_command
+from bot.proactive import ReminderTurns
 from cards import library
 from cards.views import CommandHelp, PhaseHelp
 from dialogs import portfolio_commands
@@ -75,6 +76,7 @@ _ANSWERS_IN_PASSING = frozenset(
         "health",
         "kpis",
     }
+    | {"reminders", "renewal", "licenses", "pause reminders", "resume reminders", "digest"}
 )
 CommandHandler = Callable[[TurnContext, str], Awaitable[None]]
 CardActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
@@ -94,6 +96,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         conversation_state: ConversationState,
         references: ConversationReferences,
         send_private: PrivateSender,
+        reminders: ReminderTurns | None = None,
     ) -> None:
         super().__init__()
         self._services = services
@@ -134,6 +137,10 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             RECORD_DELIVERY_ACTION: self._delivery.record_delivery,
             REVIEW_ACTION: self._delivery.review,
         }
+        self._reminders = reminders
+        if reminders is not None:
+            self._handlers.update(reminders.command_handlers())
+            self._card_actions.update(reminders.card_actions())
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember_conversation(turn_context)
@@ -376,3 +383,5 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         await self._references.put(
             tenant_of(turn_context), activity.conversation.id, reference.serialize()
         )
+        if self._reminders is not None:
+            await self._reminders.remember(turn_context)

@@ -8,6 +8,8 @@ the few files it needs:
     <data_dir>/customers/<sha256(tenant)>/<sha256(customer id)>.json   one customer + iterations
     <data_dir>/references/<sha256(tenant)>/<sha256(conversation)>.json one conversation reference
     <data_dir>/state/<2 hex>/<sha256(state key)>.json                   one botbuilder state key
+    <data_dir>/reminders/...                     reminder index, delivery records, preferences
+                                                 (see store/reminders.py)
 
 - File names are hashes (128 bits of SHA-256); the original ids stay inside the documents, so no
   user text reaches a path and any id (`19:abc@thread.tacv2;messageid=1`) is safe.
@@ -38,6 +40,7 @@ from store.atomic_storage import write_text_atomic
 from store.bot_state import TinyDbStorage
 from store.customers import TinyCustomerRepository
 from store.references import TinyConversationReferences
+from store.reminders import TinyReminderStore
 from store.shards import DEFAULT_CACHE_SIZE, ShardCache, ShardSet, StoreClosed
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "TinyConversationReferences",
     "TinyCustomerRepository",
     "TinyDbStorage",
+    "TinyReminderStore",
     "open_store",
 ]
 
@@ -67,6 +71,7 @@ class Store:
         customers: The tenant-scoped customer repository.
         references: Conversation references for proactive messages.
         bot_storage: botbuilder `Storage` for ConversationState and UserState.
+        reminders: The reminder index, delivery records and reminder preferences.
     """
 
     def __init__(self, data_dir: Path, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
@@ -76,6 +81,7 @@ class Store:
         self.customers = TinyCustomerRepository(ShardSet(data_dir / "customers", self._cache))
         self.references = TinyConversationReferences(ShardSet(data_dir / "references", self._cache))
         self.bot_storage = TinyDbStorage(ShardSet(data_dir / "state", self._cache))
+        self.reminders = TinyReminderStore(data_dir / "reminders", self._cache)
 
     def healthy(self) -> bool:
         """True when the store is open, its directory exists and a durable write succeeds.

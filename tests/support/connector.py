@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +49,11 @@ class FakeConnector:
     # Statuses to answer the next sends with, in order, before accepting again (429, 500, 403...).
     failures: list[int] = field(default_factory=list)
     retry_after: str = "0"
+    # Seconds to wait before answering the next sends, in order (a slow or hanging connector);
+    # the send is then handled as usual (accepted, or refused by `failures`).
+    delays: list[float] = field(default_factory=list)
+    # Awaited with each accepted send before it is answered (to act at exactly that moment).
+    on_accept: Callable[[Sent], Awaitable[None]] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def messages(self, conversation_id: str | None = None) -> list[Sent]:
@@ -67,6 +74,8 @@ def connector_app(fake: FakeConnector) -> web.Application:
 
     async def send(request: web.Request) -> web.Response:
         body = await request.json()
+        if fake.delays:
+            await asyncio.sleep(fake.delays.pop(0))
         if fake.failures:
             status = fake.failures.pop(0)
             fake.sent.append(Sent(f"REFUSED {status}", request.match_info["conversation"], body))
@@ -76,7 +85,10 @@ def connector_app(fake: FakeConnector) -> web.Application:
                 headers={"Retry-After": fake.retry_after},
             )
         activity_id = fake.next_id()
-        fake.sent.append(Sent("POST", request.match_info["conversation"], body, activity_id))
+        accepted = Sent("POST", request.match_info["conversation"], body, activity_id)
+        fake.sent.append(accepted)
+        if fake.on_accept is not None:
+            await fake.on_accept(accepted)
         return web.json_response({"id": activity_id})
 
     async def update(request: web.Request) -> web.Response:

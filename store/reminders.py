@@ -1,0 +1,472 @@
+"""TinyReminderStore: the next-due index, delivery records and user preferences for reminders.
+
+Layout under `<root>` (every file written by `AtomicJSONStorage`: atomic and durable):
+
+    due/<YYYYMMDDTHHMM>.json                   index bucket: customers to look at in those
+                                               10 minutes (UTC; the name is the bucket's start)
+    customers/<sha(tenant)>/<sha(customer)>.json  one document per customer: its index time and
+                                               bucket, delivery records by reminder id, the
+                                               conversation where it was last managed
+    users/<sha(tenant)>/<sha(user)>.json       one document per user: digest, pause, time zone,
+                                               personal and last conversation, last digest day
+    index-built                                marker: the index was built from existing customers
+
+Why buckets. A sweep must not load every customer on every tick, and a single index file would be
+rewritten whole on every change (TinyDB rewrites its file per write). An entry lives in the bucket
+of the 10 UTC minutes it is due in; a sweep reads only the buckets up to the current one (the
+sorted bucket names are kept in memory after one directory listing), and from those only the
+entries due by now. A bucket holds the customers due in ten minutes, so it stays small (100,000
+customers spread over the 14-day check-in cycle give ~50 per bucket, ~2,000 bucket files), and a
+change rewrites one or two of them.
+
+The index is a hint, never the truth: the sweep reloads the customer and its records and decides
+again. So the store errs on the early side. An entry is written to its new bucket before it is
+removed from the old one, and the customer document remembers its bucket (the "pointer"); a crash
+in between leaves a stray early entry, which costs the sweep one look, never a missed reminder.
+Entries written in bulk (the first build, benchmarks) have no pointer; a later reschedule then
+leaves the bulk entry as a stray, which is harmless in the same way.
+
+Every method does a few small synchronous TinyDB operations without awaiting in between, like the
+rest of `store`, so read-modify-write sequences are atomic within the event loop (one process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tinydb import Query
+from tinydb.queries import QueryInstance
+from tinydb.table import Table
+
+from engagement.models import Customer
+from engagement.reminders import (
+    SETTLED_STATES,
+    DeliveryRecord,
+    IndexEntry,
+    ReminderPolicy,
+    UserPreferences,
+    index_time,
+)
+from engagement.working_hours import zone_or_none
+from store.atomic_storage import read_json_file, remove_durably, write_text_atomic
+from store.shards import SHARD_SUFFIX, ShardCache, ShardSet
+
+logger = logging.getLogger(__name__)
+
+BUCKET_MINUTES = 10
+BUCKET_FORMAT = "%Y%m%dT%H%M"
+RECORD_RETENTION = timedelta(days=400)  # settled records older than this are dropped on write
+_MARKER = "index-built"
+
+
+def bucket_of(due: datetime) -> str:
+    """The index bucket (its first UTC minute) that holds an entry due at `due`."""
+    if due.tzinfo is None:
+        raise ValueError("due must be an aware datetime")
+    moment = due.astimezone(UTC)
+    start = moment.replace(minute=moment.minute - moment.minute % BUCKET_MINUTES)
+    return start.strftime(BUCKET_FORMAT)
+
+
+def _entry_matches(tenant_id: str, customer_id: str) -> QueryInstance:
+    record = Query()
+    condition: QueryInstance = (record.tenant_id == tenant_id) & (record.customer_id == customer_id)
+    return condition
+
+
+def _user_matches(tenant_id: str, user_id: str) -> QueryInstance:
+    record = Query()
+    condition: QueryInstance = (record.tenant_id == tenant_id) & (record.user_id == user_id)
+    return condition
+
+
+def _put(table: Table, condition: QueryInstance, document: dict[str, Any]) -> None:
+    """Insert or replace the one document matching `condition`: one write, none if unchanged.
+
+    (TinyDB's `upsert` writes twice for a new document: an update that matched nothing, then
+    the insert; every write here is an fsync.)
+    """
+    stored = table.get(condition)
+    if stored is None:
+        table.insert(document)
+    elif stored != document:
+        table.update(_replace_with(document), doc_ids=[stored.doc_id])
+
+
+def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
+    def replace(stored: MutableMapping[str, Any]) -> None:
+        stored.clear()
+        stored.update(document)
+
+    return replace
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+class TinyReminderStore:
+    """Reminder index, delivery records and preferences in small TinyDB files under `root`.
+
+    Implements `engagement.reminders.ReminderStore`.
+
+    Args:
+        root: The directory of this store's files (created lazily).
+        cache: The LRU of open shards; share the Store's so one limit covers all files.
+    """
+
+    def __init__(self, root: Path, cache: ShardCache) -> None:
+        self._root = root
+        self._cache = cache
+        self._due_dir = root / "due"
+        self._customers = ShardSet(root / "customers", cache)
+        self._users = ShardSet(root / "users", cache)
+        self._buckets: list[str] | None = None  # sorted names of the bucket files on disk
+
+    @property
+    def root(self) -> Path:
+        """The directory of this store's files."""
+        return self._root
+
+    # --- the index ---------------------------------------------------------------------------
+
+    def _bucket_names(self) -> list[str]:
+        if self._buckets is None:
+            try:
+                with os.scandir(self._due_dir) as entries:
+                    names = [
+                        entry.name.removesuffix(SHARD_SUFFIX)
+                        for entry in entries
+                        if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
+                    ]
+            except FileNotFoundError:
+                names = []
+            self._buckets = sorted(names)
+        return self._buckets
+
+    def _bucket_table(self, name: str) -> Table:
+        names = self._bucket_names()
+        index = bisect.bisect_left(names, name)
+        if index == len(names) or names[index] != name:
+            names.insert(index, name)
+        return self._cache.table(self._due_dir / (name + SHARD_SUFFIX))
+
+    def _drop_bucket_if_empty(self, name: str, table: Table) -> None:
+        if len(table) > 0:
+            return
+        path = self._due_dir / (name + SHARD_SUFFIX)
+        self._cache.forget(path)
+        remove_durably(path)
+        names = self._bucket_names()
+        index = bisect.bisect_left(names, name)
+        if index < len(names) and names[index] == name:
+            del names[index]
+
+    def _add_entry(self, name: str, tenant_id: str, customer_id: str, due: datetime) -> None:
+        table = self._bucket_table(name)
+        document = {"tenant_id": tenant_id, "customer_id": customer_id, "due": due.isoformat()}
+        _put(table, _entry_matches(tenant_id, customer_id), document)
+
+    def _has_bucket(self, name: str) -> bool:
+        names = self._bucket_names()
+        index = bisect.bisect_left(names, name)
+        return index < len(names) and names[index] == name
+
+    def _remove_entry(self, name: str, tenant_id: str, customer_id: str) -> None:
+        if not self._has_bucket(name):
+            return
+        table = self._bucket_table(name)
+        if table.remove(_entry_matches(tenant_id, customer_id)) or len(table) == 0:
+            self._drop_bucket_if_empty(name, table)
+
+    async def due(self, now: datetime, limit: int = 1000) -> list[IndexEntry]:
+        """Index entries due by `now`, earliest first, at most `limit`.
+
+        Reads only the buckets up to `now`'s (normally one or two small files).
+        """
+        self._cache.check_open()
+        names = self._bucket_names()
+        last = bisect.bisect_right(names, bucket_of(now))
+        found: list[IndexEntry] = []
+        for name in list(names[:last]):
+            table = self._bucket_table(name)
+            documents = table.all()
+            if not documents:
+                self._drop_bucket_if_empty(name, table)
+                continue
+            for document in documents:
+                due = _parse_time(document.get("due"))
+                if due is None or due <= now:
+                    found.append(
+                        IndexEntry(
+                            str(document.get("tenant_id", "")),
+                            str(document.get("customer_id", "")),
+                            due or now,
+                            name,
+                        )
+                    )
+            if len(found) >= limit:
+                break
+        found.sort(key=lambda entry: (entry.due, entry.tenant_id, entry.customer_id))
+        return found[:limit]
+
+    def _customer_table(self, tenant_id: str, customer_id: str) -> Table:
+        return self._customers.table(customer_id, scope=tenant_id)
+
+    def _customer_document(self, tenant_id: str, customer_id: str) -> dict[str, Any]:
+        document = self._customer_table(tenant_id, customer_id).get(
+            _entry_matches(tenant_id, customer_id)
+        )
+        if document is None:
+            return {"tenant_id": tenant_id, "customer_id": customer_id, "records": {}}
+        return dict(document)
+
+    def _write_customer_document(self, document: dict[str, Any]) -> None:
+        tenant_id, customer_id = document["tenant_id"], document["customer_id"]
+        table = self._customer_table(tenant_id, customer_id)
+        _put(table, _entry_matches(tenant_id, customer_id), document)
+
+    async def scheduled(self, tenant_id: str, customer_id: str) -> datetime | None:
+        """The customer's index time (from its pointer), or None."""
+        return _parse_time(self._customer_document(tenant_id, customer_id).get("due"))
+
+    async def schedule(
+        self,
+        tenant_id: str,
+        customer_id: str,
+        due: datetime | None,
+        *,
+        replacing: IndexEntry | None = None,
+    ) -> None:
+        """Set the customer's index time exactly (None: no entry), dropping `replacing` too.
+
+        Order: new entry, pointer, then removal of the old entries (see the module docstring).
+        """
+        document = self._customer_document(tenant_id, customer_id)
+        old_bucket = document.get("bucket")
+        new_bucket = bucket_of(due) if due is not None else None
+        if due is not None and new_bucket is not None:
+            self._add_entry(new_bucket, tenant_id, customer_id, due)
+        document["due"] = due.isoformat() if due is not None else None
+        document["bucket"] = new_bucket
+        self._write_customer_document(document)
+        stale = {old_bucket, replacing.location if replacing else None} - {new_bucket, None, ""}
+        for name in sorted(str(name) for name in stale):
+            self._remove_entry(name, tenant_id, customer_id)
+
+    async def schedule_no_later(self, tenant_id: str, customer_id: str, due: datetime) -> None:
+        """Move the customer's index time to `due` unless it already is at or before it."""
+        current = await self.scheduled(tenant_id, customer_id)
+        if current is not None and current <= due:
+            return
+        await self.schedule(tenant_id, customer_id, due)
+
+    # --- delivery records and the customer's conversation --------------------------------------
+
+    async def records(self, tenant_id: str, customer_id: str) -> dict[str, DeliveryRecord]:
+        """The customer's delivery records by reminder id."""
+        stored = self._customer_document(tenant_id, customer_id).get("records") or {}
+        records: dict[str, DeliveryRecord] = {}
+        for reminder_id, data in stored.items():
+            try:
+                records[reminder_id] = DeliveryRecord.model_validate(data)
+            except ValidationError:
+                logger.warning("skipping an unreadable delivery record %s", reminder_id)
+        return records
+
+    async def put_records(self, records: Iterable[DeliveryRecord]) -> None:
+        """Insert or replace records: one durable write per customer involved."""
+        by_customer: dict[tuple[str, str], list[DeliveryRecord]] = defaultdict(list)
+        for record in records:
+            by_customer[(record.tenant_id, record.customer_id)].append(record)
+        for (tenant_id, customer_id), group in by_customer.items():
+            document = self._customer_document(tenant_id, customer_id)
+            stored = dict(document.get("records") or {})
+            for record in group:
+                stored[record.id] = record.model_dump(mode="json")
+            document["records"] = _pruned(stored, max(r.updated_at for r in group))
+            self._write_customer_document(document)
+
+    async def customer_conversation(self, tenant_id: str, customer_id: str) -> str | None:
+        """The conversation where the customer was last managed, if known."""
+        value = self._customer_document(tenant_id, customer_id).get("conversation_id")
+        return value if isinstance(value, str) and value else None
+
+    async def remember_customer_conversation(
+        self, tenant_id: str, customer_id: str, conversation_id: str
+    ) -> None:
+        """Note that the customer was just managed in `conversation_id` (no write if unchanged)."""
+        document = self._customer_document(tenant_id, customer_id)
+        if document.get("conversation_id") != conversation_id:
+            document["conversation_id"] = conversation_id
+            self._write_customer_document(document)
+
+    # --- user preferences ------------------------------------------------------------------------
+
+    def _user_table(self, tenant_id: str, user_id: str) -> Table:
+        return self._users.table(user_id, scope=tenant_id)
+
+    async def preferences(self, tenant_id: str, user_id: str) -> UserPreferences:
+        """The user's preferences; defaults when none were stored."""
+        document = self._user_table(tenant_id, user_id).get(_user_matches(tenant_id, user_id))
+        if document is not None:
+            try:
+                return UserPreferences.model_validate(dict(document))
+            except ValidationError:
+                logger.warning("unreadable reminder preferences of a user of tenant %s", tenant_id)
+        return UserPreferences(tenant_id=tenant_id, user_id=user_id)
+
+    async def put_preferences(self, preferences: UserPreferences) -> None:
+        """Insert or replace the user's preferences (no write if unchanged)."""
+        tenant_id, user_id = preferences.tenant_id, preferences.user_id
+        table = self._user_table(tenant_id, user_id)
+        _put(table, _user_matches(tenant_id, user_id), preferences.model_dump(mode="json"))
+
+    async def remember_user_conversation(
+        self,
+        tenant_id: str,
+        user_id: str,
+        conversation_id: str,
+        *,
+        is_personal: bool,
+        time_zone: str | None = None,
+    ) -> None:
+        """Note where the user talked to the bot (called every turn; writes only on change).
+
+        A personal chat becomes the user's reminder conversation. A time zone Teams reported is
+        kept when it is a known IANA name.
+        """
+        preferences = await self.preferences(tenant_id, user_id)
+        changed = preferences.model_copy()
+        changed.last_conversation_id = conversation_id
+        if is_personal:
+            changed.personal_conversation_id = conversation_id
+        if time_zone and zone_or_none(time_zone) is not None:
+            changed.time_zone = time_zone
+        if changed != preferences:
+            await self.put_preferences(changed)
+
+    # --- building the index from existing customers --------------------------------------------
+
+    def index_built(self) -> bool:
+        """True once `build_index` completed here (or the index was started empty)."""
+        return (self._root / _MARKER).exists()
+
+    def mark_index_built(self) -> None:
+        """Record that the index covers every customer (new ones are indexed as they are saved)."""
+        write_text_atomic(self._root / _MARKER, "ok")
+
+    def bulk_load(self, entries: Iterable[IndexEntry]) -> int:
+        """Add many index entries with one write per bucket (no pointers; see the docstring).
+
+        Returns how many entries were added.
+        """
+        by_bucket: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for entry in entries:
+            by_bucket[bucket_of(entry.due)].append(
+                {
+                    "tenant_id": entry.tenant_id,
+                    "customer_id": entry.customer_id,
+                    "due": entry.due.isoformat(),
+                }
+            )
+        added = 0
+        for name, documents in sorted(by_bucket.items()):
+            table = self._bucket_table(name)
+            present = {(d.get("tenant_id"), d.get("customer_id")) for d in table.all()}
+            new = [d for d in documents if (d["tenant_id"], d["customer_id"]) not in present]
+            if new:
+                table.insert_multiple(new)
+                added += len(new)
+        return added
+
+    async def build_index(self, customers_dir: Path, policy: ReminderPolicy, now: datetime) -> int:
+        """Index every customer stored under `customers_dir` once (first start with reminders).
+
+        Reads the customer files in a worker thread (its cost grows with all customers, so it
+        must not stall turns), then writes one file per bucket. Customers saved meanwhile are
+        indexed by `SchedulingCustomerRepository` anyway. Writes nothing while there is no
+        customer directory (a new store). Idempotent; returns how many entries were added.
+        """
+        if self.index_built():
+            return 0
+        entries = await asyncio.to_thread(_index_entries, customers_dir, policy, now)
+        if entries is None:
+            return 0  # a new store: every customer will be indexed as it is added
+        self._cache.check_open()
+        added = self.bulk_load(entries)
+        self.mark_index_built()
+        logger.info("reminder index built: %d customers indexed", added)
+        return added
+
+
+def _pruned(records: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Records without settled ones whose due date is older than RECORD_RETENTION."""
+    horizon = (now - RECORD_RETENTION).date()
+    settled = {state.value for state in SETTLED_STATES}
+    kept: dict[str, Any] = {}
+    for reminder_id, data in records.items():
+        try:
+            due_on = date.fromisoformat(str(data.get("due_on")))
+        except ValueError:
+            due_on = None
+        if data.get("state") in settled and due_on is not None and due_on < horizon:
+            continue
+        kept[reminder_id] = data
+    return kept
+
+
+def _customer_documents(customers_dir: Path) -> Iterator[dict[str, Any]]:
+    try:
+        tenant_dirs = sorted(p for p in customers_dir.iterdir() if p.is_dir())
+    except FileNotFoundError:
+        return
+    for tenant_dir in tenant_dirs:
+        for path in sorted(tenant_dir.glob("*" + SHARD_SUFFIX)):
+            if path.name.startswith("."):
+                continue
+            content = read_json_file(path)
+            if not isinstance(content, dict):
+                continue
+            for document in (content.get("_default") or {}).values():
+                if isinstance(document, dict):
+                    yield document
+
+
+def _index_entries(
+    customers_dir: Path, policy: ReminderPolicy, now: datetime
+) -> list[IndexEntry] | None:
+    """Index entries of every stored customer; None when there is no customer directory."""
+    if not customers_dir.is_dir():
+        return None
+    entries: list[IndexEntry] = []
+    for document in _customer_documents(customers_dir):
+        try:
+            customer = Customer.model_validate(document)
+        except ValidationError:
+            logger.warning("skipping an unreadable customer file while indexing reminders")
+            continue
+        when = index_time(customer, {}, now, policy)
+        if when is not None:
+            entries.append(IndexEntry(customer.tenant_id, customer.id, when))
+    return entries
+
+
+def open_reminder_store(root: Path, cache: ShardCache | None = None) -> TinyReminderStore:
+    """A reminder store under `root`, with its own shard cache unless one is given."""
+    return TinyReminderStore(Path(root), cache or ShardCache())

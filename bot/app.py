@@ -7,6 +7,8 @@ import logging
 from aiohttp import web
 
 from bot.adapter import build_adapter
+from bot.downloads import Downloads, downloads_handler
+from bot.exchange import Exchange
 from bot.locks import ConversationLocks
 from bot.private import PrivateChats
 from bot.proactive import (
@@ -52,6 +54,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         services, conversation_state, store.references, private_chats.send, reminder_turns
     )
     adapter = build_adapter(settings, conversation_state)
+    downloads = Downloads(clock)
+    bot.use_exchange(
+        Exchange(
+            services,
+            downloads,
+            settings.base_url,
+            store.customer_import,
+            local_mode=not settings.auth_enabled,
+        )
+    )
 
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[STORE_KEY] = store
@@ -60,6 +72,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         messages_handler(adapter, bot, ConversationLocks(), local_mode=not settings.auth_enabled),
     )
     app.router.add_get("/healthz", health_handler(store))
+    app.router.add_get("/exports/{token}", downloads_handler(downloads))
     if settings.reminders_enabled:
         sender = ReminderSender(
             AdapterTransport(adapter, settings.app_id),

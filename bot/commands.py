@@ -155,6 +155,22 @@ COMMANDS: tuple[Command, ...] = (
         menu=False,
     ),
     Command(
+        "export",
+        "export",
+        "Your organisation's data as a JSON file, and assessments and goals as CSV (personal chat)",
+        "export",
+        scopes=("personal",),
+        menu=False,
+    ),
+    Command(
+        "import",
+        "import [replace]",
+        "Restore an export file attached to the message: checked first, imported all or nothing",
+        "import replace",
+        scopes=("personal",),
+        menu=False,
+    ),
+    Command(
         "customers",
         "customers",
         "The customers of your organisation and their phase",

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     max_body_bytes: Annotated[int, Field(ge=4096, le=10_000_000)] = Field(
         262_144, validation_alias="MAX_BODY_BYTES"
     )
+    public_base_url: str = Field("", validation_alias="PUBLIC_BASE_URL")
     # Proactive reminders (engagement/reminders.py, bot/proactive.py).
     reminders_enabled: bool = Field(True, validation_alias="REMINDERS_ENABLED")
     reminder_sweep_seconds: Annotated[float, Field(ge=1, le=3600)] = Field(
@@ -124,6 +125,18 @@ class Settings(BaseSettings):
             weekend_sending=self.reminder_weekends,
             default_time_zone=self.reminder_time_zone,
         )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_base_url_is_http(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for local use)")
+        return value.rstrip("/")
+
+    @property
+    def base_url(self) -> str:
+        """Where users' browsers reach this bot (for download links)."""
+        return self.public_base_url or f"http://{self.host}:{self.port}"
 
     @property
     def auth_enabled(self) -> bool:

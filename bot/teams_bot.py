@@ -17,6 +17,7 @@ from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
 from bot.commands import COMMANDS, ParsedCommand, parse_command
+from bot.exchange import Exchange
 from bot.proactive import ReminderTurns
 from cards import library
 from cards.views import CommandHelp, PhaseHelp
@@ -75,6 +76,8 @@ _ANSWERS_IN_PASSING = frozenset(
         "portfolio",
         "health",
         "kpis",
+        "export",
+        "import",
     }
     | {"reminders", "renewal", "licenses", "pause reminders", "resume reminders", "digest"}
 )
@@ -142,6 +145,11 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             self._handlers.update(reminders.command_handlers())
             self._card_actions.update(reminders.card_actions())
 
+    def use_exchange(self, exchange: Exchange) -> None:
+        """Offer `export` and `import` (built after the adapter, which owns the HTTP session)."""
+        self._handlers["export"] = exchange.export
+        self._handlers["import"] = exchange.import_
+
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember_conversation(turn_context)
         await super().on_turn(turn_context)
@@ -151,7 +159,9 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         text = message_text(turn_context)
         value = submit_value(turn_context)
         dialog_context = await self._dialogs.create_context(turn_context)
-        if len(text) > MAX_TEXT_LENGTH:
+        command = parse_command(text)
+        importing = command is not None and command.command.name == "import"
+        if len(text) > MAX_TEXT_LENGTH and not importing:
             await turn_context.send_activity(
                 f"That message is too long for me ({len(text)} characters; the limit is "
                 f"{MAX_TEXT_LENGTH}). Please shorten it."
@@ -168,7 +178,6 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             if dialog_context.active_dialog is not None:
                 await dialog_context.reprompt_dialog()
             return
-        command = parse_command(text)
         if dialog_context.active_dialog is not None:
             if command is not None and command.command.name in _STARTS_A_FLOW:
                 await dialog_context.cancel_all_dialogs()

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from cards.portfolio import (
     BAND_LABELS,
@@ -54,7 +54,7 @@ from engagement.portfolio import (
     portfolio_rows,
     select,
 )
-from engagement.ports import CustomerRepository
+from engagement.ports import CustomerImportWriter, CustomerRepository
 
 Reply = dict[str, Any] | str
 RUN_COMMAND = "run_command"
@@ -394,19 +394,6 @@ async def export_command(
 
 def _file_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "tenant"
-
-
-class CustomerImportWriter(Protocol):
-    """All-or-nothing bulk write the store offers for imports (see `import_command`)."""
-
-    async def import_customers(
-        self, tenant_id: str, add: Sequence[Customer], replace: Sequence[Customer]
-    ) -> None:
-        """Write every customer or none: add new ones, overwrite the replaced ones.
-
-        Raises a DomainError (CustomerAlreadyExists) and writes nothing when an id to add exists.
-        """
-        ...
 
 
 async def import_command(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from engagement.models import Customer
@@ -44,4 +45,17 @@ class ConversationReferences(Protocol):
 
     async def mark_stale(self, tenant_id: str, conversation_id: str) -> None:
         """Teams said the bot is gone from this conversation: stop using the reference."""
+        ...
+
+
+class CustomerImportWriter(Protocol):
+    """All-or-nothing bulk writes of customers (import)."""
+
+    async def import_customers(
+        self, tenant_id: str, add: Sequence[Customer], replace: Sequence[Customer]
+    ) -> None:
+        """Add `add` (version 1) and overwrite `replace` (stored version + 1), or write nothing.
+
+        Raises CustomerAlreadyExists, writing nothing, when an id to add exists by now.
+        """
         ...

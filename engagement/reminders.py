@@ -32,7 +32,7 @@ the stall clock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -43,7 +43,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from engagement.clock import Clock
 from engagement.models import Customer, Iteration, Person, Phase
-from engagement.ports import CustomerRepository
+from engagement.ports import CustomerImportWriter, CustomerRepository
 from engagement.working_hours import WorkingHours, resolve_zone, start_of_day, zone_or_none
 
 STALL_PHASES = frozenset({Phase.ASSESS, Phase.COMMIT, Phase.DELIVER, Phase.ENSURE})
@@ -613,6 +613,18 @@ class SchedulingCustomerRepository:
         """Index, then save (see the class docstring)."""
         await self._index(customer)
         return await self._inner.save(customer)
+
+    async def import_customers(
+        self,
+        writer: CustomerImportWriter,
+        tenant_id: str,
+        add: Sequence[Customer],
+        replace: Sequence[Customer],
+    ) -> None:
+        """Index every imported customer, then let `writer` write them all or none."""
+        for customer in (*add, *replace):
+            await self._index(customer)
+        await writer.import_customers(tenant_id, add, replace)
 
     async def _index(self, customer: Customer) -> None:
         now = self._clock.now()

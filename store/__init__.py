@@ -39,6 +39,7 @@ from types import TracebackType
 from store.atomic_storage import write_text_atomic
 from store.bot_state import TinyDbStorage
 from store.customers import TinyCustomerRepository
+from store.imports import TinyCustomerImporter, recover_all
 from store.references import TinyConversationReferences
 from store.reminders import TinyReminderStore
 from store.shards import DEFAULT_CACHE_SIZE, ShardCache, ShardSet, StoreClosed
@@ -72,13 +73,17 @@ class Store:
         references: Conversation references for proactive messages.
         bot_storage: botbuilder `Storage` for ConversationState and UserState.
         reminders: The reminder index, delivery records and reminder preferences.
+        customer_import: All-or-nothing bulk writes of customers (import).
     """
 
     def __init__(self, data_dir: Path, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self._cache = ShardCache(cache_size)
-        self.customers = TinyCustomerRepository(ShardSet(data_dir / "customers", self._cache))
+        customer_shards = ShardSet(data_dir / "customers", self._cache)
+        self.customers = TinyCustomerRepository(customer_shards)
+        self.customer_import = TinyCustomerImporter(customer_shards, self._cache, self.customers)
+        recover_all(customer_shards.root, self._cache)  # an import interrupted by a crash
         self.references = TinyConversationReferences(ShardSet(data_dir / "references", self._cache))
         self.bot_storage = TinyDbStorage(ShardSet(data_dir / "state", self._cache))
         self.reminders = TinyReminderStore(data_dir / "reminders", self._cache)

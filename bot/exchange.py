@@ -1,0 +1,136 @@
+"""`export` and `import`: the tenant's data out as files, and back in from a file.
+
+Both work only in the personal chat: an export holds every customer of the organisation, and an
+import replaces data, so neither belongs in a chat others read. Export files are offered as
+one-time download links (bot/downloads.py). An import reads a Teams file attachment (or JSON
+pasted after the command) and is written all or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+from botbuilder.core import TurnContext
+
+from bot.downloads import Downloads
+from bot.web import is_loopback_url
+from dialogs import portfolio_commands
+from dialogs.services import DialogServices
+from dialogs.turn import is_shared_conversation, tenant_of, user_of
+from engagement.ports import CustomerImportWriter
+from engagement.reminders import SchedulingCustomerRepository
+
+logger = logging.getLogger(__name__)
+
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
+MAX_IMPORT_BYTES = 20_000_000
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60)
+
+
+class _IndexedWriter:
+    """Imports through the store's all-or-nothing writer, keeping the reminder index current."""
+
+    def __init__(self, customers: SchedulingCustomerRepository, writer: CustomerImportWriter):
+        self._customers = customers
+        self._writer = writer
+
+    async def import_customers(self, tenant_id: str, add: Any, replace: Any) -> None:
+        await self._customers.import_customers(self._writer, tenant_id, add, replace)
+
+
+class Exchange:
+    """The export and import commands."""
+
+    def __init__(
+        self,
+        services: DialogServices,
+        downloads: Downloads,
+        base_url: str,
+        writer: CustomerImportWriter,
+        *,
+        local_mode: bool,
+    ) -> None:
+        self._services = services
+        self._downloads = downloads
+        self._base_url = base_url.rstrip("/")
+        customers = services.customers
+        self._writer: CustomerImportWriter = (
+            _IndexedWriter(customers, writer)
+            if isinstance(customers, SchedulingCustomerRepository)
+            else writer
+        )
+        self._local_mode = local_mode
+
+    async def export(self, context: TurnContext, argument: str) -> None:
+        """Offer the JSON export and the CSV as download links, in the personal chat only."""
+        if is_shared_conversation(context):
+            await context.send_activity("Exports are only made in our personal chat.")
+            return
+        files = await portfolio_commands.export_command(
+            argument,
+            tenant_of(context),
+            user_of(context).id,
+            self._services.clock.now(),
+            self._services.customers,
+        )
+        json_link = self._link(files.json_name, "application/json", files.json_text)
+        csv_link = self._link(files.csv_name, "text/csv", files.csv_text)
+        links = f"- [{files.json_name}]({json_link})\n- [{files.csv_name}]({csv_link})"
+        await context.send_activity(
+            f"{files.summary}\n\n{links}\n\nEach link works once, for 15 minutes."
+        )
+
+    async def import_(self, context: TurnContext, argument: str) -> None:
+        """Import an attached export file (or pasted JSON), all or nothing."""
+        if is_shared_conversation(context):
+            await context.send_activity("Imports are only made in our personal chat.")
+            return
+        try:
+            document = await self._attached_file(context)
+        except ValueError as error:
+            await context.send_activity(f"I imported nothing: {error}")
+            return
+        reply = await portfolio_commands.import_command(
+            argument,
+            tenant_of(context),
+            user_of(context).id,
+            self._services.clock.now(),
+            self._services.customers,
+            document=document,
+            writer=self._writer,
+        )
+        await context.send_activity(reply)
+
+    def _link(self, name: str, content_type: str, text: str) -> str:
+        return f"{self._base_url}/exports/{self._downloads.offer(name, content_type, text)}"
+
+    async def _attached_file(self, context: TurnContext) -> bytes | None:
+        for attachment in context.activity.attachments or []:
+            content = attachment.content if isinstance(attachment.content, dict) else {}
+            url = content.get("downloadUrl")
+            if attachment.content_type != FILE_DOWNLOAD_INFO or not isinstance(url, str):
+                continue
+            if self._local_mode and not is_loopback_url(url):
+                raise ValueError("in local mode files are only read from this machine")
+            if not self._local_mode and not url.startswith("https://"):
+                raise ValueError("the file's download address is not https")
+            return await _download(url)
+        return None
+
+
+async def _download(url: str) -> bytes:
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT) as session,
+            session.get(url) as response,
+        ):
+            if response.status != 200:
+                raise ValueError(f"the file could not be downloaded (HTTP {response.status})")
+            body = await response.content.read(MAX_IMPORT_BYTES + 1)
+    except aiohttp.ClientError as error:
+        raise ValueError("the file could not be downloaded") from error
+    if len(body) > MAX_IMPORT_BYTES:
+        raise ValueError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+    return body

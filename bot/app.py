@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from aiohttp import web
@@ -100,6 +101,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 before_first=build_index,
             )
         )
+
+    async def freeze_start_up_objects(_: web.Application) -> None:
+        # Everything built so far lives as long as the process: keep the collector from
+        # re-scanning it on every full collection (shorter pauses at the tail of turn latency).
+        gc.collect()
+        gc.freeze()
+
+    app.on_startup.append(freeze_start_up_objects)
 
     async def close_store(_: web.Application) -> None:
         await adapter.close()

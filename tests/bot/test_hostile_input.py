@@ -23,7 +23,22 @@ NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
 
 CONVERSATIONS = ["a:fuzz-1", "a:fuzz-2", "19:fuzz@thread.v2", "19:x@thread.tacv2;messageid=1"]
-ACTIONS = ["choose", "back", "cancel", "quick_check", "save_quick_check", "run_command", "nope"]
+ACTIONS = [
+    "choose",
+    "back",
+    "cancel",
+    "quick_check",
+    "save_quick_check",
+    "run_command",
+    "form",
+    "agree_sow",
+    "record_delivery",
+    "review",
+    "log_touch",
+    "snooze",
+    "reminder_done",
+    "nope",
+]
 
 json_leaf = st.one_of(
     st.none(),
@@ -54,6 +69,26 @@ hostile_text = st.one_of(
             "back",
             "1",
             "yes",
+            "commit Victim Co",
+            "commit Contoso form",
+            "sow Victim Co",
+            "deliver Victim Co",
+            "ensure Victim Co",
+            "status Victim Co",
+            "history Victim Co",
+            "report Victim Co",
+            "touch Victim Co call: hi",
+            "portfolio",
+            "portfolio level 9 page -1",
+            "health Victim Co",
+            "kpis",
+            "export",
+            "import {}",
+            "reminders",
+            "renewal Victim Co 2027-01-01",
+            "licenses Victim Co 5 3",
+            "pause reminders until tomorrow",
+            "digest on",
             "<at>bot</at> help",
             "x" * 5000,
             "{{ 7*7 }} </script> \\u0000",
@@ -72,6 +107,15 @@ card_value = st.fixed_dictionaries(
         "customer_name": json_value,
         "command": st.one_of(st.sampled_from(["assess", "quick check", "help"]), json_value),
         "q_environment": json_value,
+        "side": st.sampled_from(["partner", "customer", "x"]),
+        "revision": json_value,
+        "agreed_by": json_value,
+        "workshop": json_value,
+        "on": json_value,
+        "attendees": json_value,
+        "reminder": json_value,
+        "days": json_value,
+        "argument": json_value,
     },
 )
 

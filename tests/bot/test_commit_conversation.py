@@ -8,6 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.settings import Settings
+from catalog import load_catalog
 from engagement.clock import FixedClock
 from tests.support.cards import choice_sets, submit_actions, submit_data, texts
 from tests.support.connector import FakeConnector, Sent
@@ -196,3 +197,30 @@ async def test_commit_resumes_after_a_restart(
         conversation = Conversation(second, connector, "a:commit-restart")
         replies = await _press(conversation, goal_card, "Save goal", **GOAL)
         assert "Add another goal?" in texts(_card(replies))
+
+
+async def test_from_a_full_assessment_to_an_agreed_statement_of_work(
+    personal: Conversation,
+) -> None:
+    replies = await personal.say("assess Contoso")
+    replies = await personal.submit(submit_data(replies[0].cards[0], "Yes"))
+    for _ in range(len(load_catalog().questionnaire.questions)):
+        card = replies[-1].cards[0]
+        replies = await personal.submit(
+            [d for _, d in submit_actions(card) if d.get("action") == "choose"][1]
+        )
+    result = replies[-1].cards[0]
+    replies = await personal.submit(submit_data(result, "Start commit phase"))
+    assert "workshops" in texts(_card(replies))
+    review = await _to_review_from_workshops(personal, _card(replies))
+    sow = _card(await _press(personal, review, "Confirm"))
+    replies = await _press(personal, sow, "Record customer agreement", agreed_by="Carla Diaz")
+    assert "Both sides agreed" in _text(replies)
+
+
+async def _to_review_from_workshops(personal: Conversation, card: dict[str, Any]) -> dict[str, Any]:
+    replies = await _press(personal, card, "Next", workshops=choice_sets(card)[0]["value"])
+    replies = await _press(personal, _card(replies), "Save goal", **GOAL)
+    replies = await personal.say("no")
+    replies = await _press(personal, _card(replies), "Skip")
+    return _card(await _press(personal, _card(replies), "Next", **PERIOD))

@@ -80,6 +80,8 @@ async def test_export_then_import_into_another_tenant_via_a_file(
         await server.close()
     replies = await other.say("customers")
     assert "No customers yet" in replies[0].text
+    others_export, _ = await _export(other)
+    assert others_export["customers"] == []  # tenant B's export holds none of tenant A's data
 
 
 async def test_import_restores_the_own_tenants_data_all_or_nothing(personal: Conversation) -> None:

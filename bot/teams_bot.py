@@ -273,35 +273,29 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             card_message(library.catalog_card(catalog_views(catalog, levels)))
         )
 
-    async def _portfolio(self, context: TurnContext, argument: str) -> None:
-        reply = await portfolio_commands.portfolio_command(
+    def _query(self, context: TurnContext, argument: str) -> tuple[Any, ...]:
+        """The arguments every portfolio command takes: what, whose, when, from where."""
+        return (
             argument,
             tenant_of(context),
             user_of(context).id,
             self._services.clock.now(),
             self._services.customers,
-            catalog=self._services.catalog,
+        )
+
+    async def _portfolio(self, context: TurnContext, argument: str) -> None:
+        reply = await portfolio_commands.portfolio_command(
+            *self._query(context, argument), catalog=self._services.catalog
         )
         await self._reply_privately(context, reply)
 
     async def _health(self, context: TurnContext, argument: str) -> None:
-        reply = await portfolio_commands.health_command(
-            argument,
-            tenant_of(context),
-            user_of(context).id,
-            self._services.clock.now(),
-            self._services.customers,
-        )
+        reply = await portfolio_commands.health_command(*self._query(context, argument))
         await self._reply_privately(context, reply)
 
     async def _kpis(self, context: TurnContext, argument: str) -> None:
         reply = await portfolio_commands.kpis_command(
-            argument,
-            tenant_of(context),
-            user_of(context).id,
-            self._services.clock.now(),
-            self._services.customers,
-            catalog=self._services.catalog,
+            *self._query(context, argument), catalog=self._services.catalog
         )
         await self._reply_privately(context, reply)
 

@@ -107,10 +107,14 @@ async def test_phase_rules_are_explained(personal: Conversation) -> None:
     assert "deliver phase" in replies[0].text
 
 
+async def _delivered(conversation: Conversation) -> None:
+    await _quick_check(conversation, 1)
+    await _commit_and_agree(conversation)
+    await _deliver(conversation)
+
+
 async def test_review_input_problems_and_satisfaction_edge_cases(personal: Conversation) -> None:
-    await _quick_check(personal, 1)
-    await _commit_and_agree(personal)
-    await _deliver(personal)
+    await _delivered(personal)
     form = _card(await personal.say("ensure Contoso"))
     replies = await _press(
         personal,
@@ -152,9 +156,7 @@ async def test_review_input_problems_and_satisfaction_edge_cases(personal: Conve
 
 
 async def test_review_without_satisfaction_is_allowed(personal: Conversation) -> None:
-    await _quick_check(personal, 1)
-    await _commit_and_agree(personal)
-    await _deliver(personal)
+    await _delivered(personal)
     replies = await _ensure(
         personal, status_g1="not_achieved", status_g2="not_achieved", next_steps="Retry"
     )
@@ -170,7 +172,7 @@ async def test_report_markdown(personal: Conversation) -> None:
     assert "no closed iteration" in replies[0].text
     await _commit_and_agree(personal)
     await _deliver(personal)
-    await _ensure(personal, **GOOD_REVIEW)
+    await _ensure(personal, **GOOD_REVIEW)  # the report needs a closed iteration
     markdown = (await personal.say("report Contoso"))[0].text
     assert "# Proof of execution: Contoso, iteration 1" in markdown
     assert "| Goal achievement | 75% |" in markdown

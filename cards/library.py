@@ -46,7 +46,7 @@ MAX_DIMENSIONS = 12
 MAX_EXPLANATION_LINES = 8
 MAX_RESULT_WORKSHOPS = 5
 MAX_CATALOG_WORKSHOPS = 12
-MAX_COMMANDS = 20
+MAX_COMMANDS = 40
 WELCOME_COMMANDS = 4
 
 LEVELS = 4  # the framework's maturity levels, ranked 1 (least) to 4 (most mature)

@@ -15,6 +15,7 @@ from bot.transport import ReusingCloudAdapter
 
 logger = logging.getLogger(__name__)
 
+DIALOG_STATE = "DialogState"
 APOLOGY = "Sorry, something went wrong on my side. I have started over: please try that again."
 TYPING_DELAY_SECONDS = 0.75
 
@@ -33,6 +34,7 @@ def build_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthent
 def build_adapter(settings: Settings, conversation_state: ConversationState) -> ReusingCloudAdapter:
     """A CloudAdapter with typing indicators on slow turns and a turn-error handler."""
     adapter = ReusingCloudAdapter(build_authentication(settings))
+    dialog_state = conversation_state.create_property(DIALOG_STATE)
     adapter.use(ShowTypingMiddleware(delay=TYPING_DELAY_SECONDS, period=2.0))
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -53,11 +55,18 @@ def build_adapter(settings: Settings, conversation_state: ConversationState) -> 
                 )
         except Exception:  # the connector itself may be what failed; never raise from here
             logger.exception("Could not tell the user about the failed turn")
-        # A broken dialog must not trap the user: the next message starts fresh.
+        # A broken dialog must not trap the user: the next message starts fresh. Only the dialog
+        # stack is cleared; the rest of the conversation's state (e.g. which cards were already
+        # counted) stays. If even that cannot be loaded, the whole state goes.
         try:
-            await conversation_state.delete(context)
-        except Exception:  # e.g. the activity lacks what the state key needs
-            logger.exception("Could not clear the conversation state after a failed turn")
+            await dialog_state.delete(context)
+            await conversation_state.save_changes(context, force=True)
+        except Exception:
+            logger.exception("Could not clear the dialog stack; clearing the conversation state")
+            try:
+                await conversation_state.delete(context)
+            except Exception:  # e.g. the activity lacks what the state key needs
+                logger.exception("Could not clear the conversation state after a failed turn")
 
     adapter.on_turn_error = on_turn_error
     return adapter

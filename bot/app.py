@@ -63,6 +63,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             settings.base_url,
             store.customer_import,
             local_mode=not settings.auth_enabled,
+            links_work=settings.export_links_work,
         )
     )
 

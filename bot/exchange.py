@@ -51,6 +51,7 @@ class Exchange:
         writer: CustomerImportWriter,
         *,
         local_mode: bool,
+        links_work: bool = True,
     ) -> None:
         self._services = services
         self._downloads = downloads
@@ -62,11 +63,18 @@ class Exchange:
             else writer
         )
         self._local_mode = local_mode
+        self._links_work = links_work
 
     async def export(self, context: TurnContext, argument: str) -> None:
         """Offer the JSON export and the CSV as download links, in the personal chat only."""
         if is_shared_conversation(context):
             await context.send_activity("Exports are only made in our personal chat.")
+            return
+        if not self._links_work:
+            await context.send_activity(
+                "Exports need the bot's https address for the download links "
+                "(PUBLIC_BASE_URL); ask whoever runs the bot to set it."
+            )
             return
         files = await portfolio_commands.export_command(
             argument,

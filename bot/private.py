@@ -18,8 +18,9 @@ class PrivateChats:
     def __init__(self, app_id: str) -> None:
         self._app_id = app_id
 
-    async def send(self, context: TurnContext, message: Activity) -> bool:
-        """Send `message` to the turn's sender privately; False when Teams refuses."""
+    async def send(self, context: TurnContext, message: Activity | list[Activity]) -> bool:
+        """Send `message` (or several) to the turn's sender privately; False when Teams refuses."""
+        messages = message if isinstance(message, list) else [message]
         activity = context.activity
         tenant = tenant_of(context)
         parameters = ConversationParameters(
@@ -31,7 +32,8 @@ class PrivateChats:
         )
 
         async def deliver(private_context: TurnContext) -> None:
-            await private_context.send_activity(message)
+            for each in messages:
+                await private_context.send_activity(each)
 
         try:
             await context.adapter.create_conversation(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engagement.reminders import ReminderPolicy
@@ -133,6 +134,23 @@ class Settings(BaseSettings):
             raise ValueError("must start with https:// (or http:// for local use)")
         return value.rstrip("/")
 
+    @model_validator(mode="after")
+    def _safe_without_authentication(self) -> Settings:
+        if not self.app_id and not _is_loopback_host(self.host):
+            raise ValueError(
+                f"HOST={self.host} without MicrosoftAppId would let anyone on the network use "
+                "the bot unauthenticated: set MicrosoftAppId (and MicrosoftAppPassword), or "
+                "HOST=127.0.0.1 for local use"
+            )
+        if self.app_id and self.public_base_url.startswith("http://"):
+            raise ValueError("PUBLIC_BASE_URL must use https:// when MicrosoftAppId is set")
+        return self
+
+    @property
+    def export_links_work(self) -> bool:
+        """Download links need an address browsers reach: loopback locally, https otherwise."""
+        return not self.auth_enabled or self.public_base_url.startswith("https://")
+
     @property
     def base_url(self) -> str:
         """Where users' browsers reach this bot (for download links)."""
@@ -147,6 +165,15 @@ class Settings(BaseSettings):
     def logging_level(self) -> int:
         """The numeric logging level."""
         return logging.getLevelNamesMapping()[self.log_level]
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def describe_invalid_settings(error: ValidationError) -> str:

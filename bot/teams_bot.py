@@ -13,9 +13,11 @@ from typing import Any
 
 from botbuilder.core import ConversationState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.dialogs import DialogContext, DialogSet
-from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
+from botbuilder.dialogs import ComponentDialog, DialogContext, DialogSet
+from botbuilder.dialogs.prompts import TextPrompt
+from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ChannelAccount
 
+from bot.adapter import DIALOG_STATE
 from bot.commands import COMMANDS, ParsedCommand, parse_command
 from bot.exchange import Exchange
 from bot.proactive import ReminderTurns
@@ -28,6 +30,7 @@ from dialogs.assess_dialog import AssessDialog
 from dialogs.commit_dialog import CommitDialog
 from dialogs.commit_views import AGREE_ACTION
 from dialogs.delivery import RECORD_DELIVERY_ACTION, REVIEW_ACTION, DeliveryAndReview
+from dialogs.prompts import CardFormPrompt
 from dialogs.quick_check import (
     QUICK_CHECK_ACTION,
     SAVE_QUICK_CHECK_ACTION,
@@ -81,9 +84,43 @@ _ANSWERS_IN_PASSING = frozenset(
     }
     | {"reminders", "renewal", "licenses", "pause reminders", "resume reminders", "digest"}
 )
+# Answers that hold account data go to the asker privately when asked in a shared chat.
+_PRIVATE_IN_SHARED_CHATS = frozenset(
+    {
+        "status",
+        "history",
+        "report",
+        "customers",
+        "sow",
+        "touch",
+        "deliver",
+        "ensure",
+        "portfolio",
+        "health",
+        "kpis",
+        "reminders",
+        "renewal",
+        "licenses",
+    }
+)
 CommandHandler = Callable[[TurnContext, str], Awaitable[None]]
 CardActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
 _CANCEL_ACTION = "cancel"
+
+
+async def _expects_free_text(dialog_context: DialogContext) -> bool:
+    """True when the innermost waiting prompt takes any text (a name, a typed goal or date)."""
+    instance = dialog_context.active_dialog
+    if instance is None:
+        return False
+    dialog = await dialog_context.find_dialog(instance.id)
+    while isinstance(dialog, ComponentDialog):
+        stack = instance.state[ComponentDialog.persisted_dialog_state].dialog_stack
+        if not stack:
+            return False
+        instance = stack[0]
+        dialog = await dialog.find_dialog(instance.id)
+    return isinstance(dialog, TextPrompt | CardFormPrompt)
 
 
 def _command_help() -> list[CommandHelp]:
@@ -105,7 +142,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._services = services
         self._conversation_state = conversation_state
         self._references = references
-        self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self._dialogs = DialogSet(conversation_state.create_property(DIALOG_STATE))
         self._dialogs.add(AssessDialog(services))
         self._dialogs.add(CommitDialog(services))
         self._send_private = send_private
@@ -179,18 +216,13 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 await dialog_context.reprompt_dialog()
             return
         if dialog_context.active_dialog is not None:
-            if command is not None and command.command.name in _STARTS_A_FLOW:
-                await dialog_context.cancel_all_dialogs()
-                await turn_context.send_activity(
-                    "I stopped the unfinished flow; nothing of it was saved."
-                )
-            elif command is not None and command.command.name in _ANSWERS_IN_PASSING:
-                await self._run(dialog_context, command)
-                await dialog_context.reprompt_dialog()
-                return
-            else:
+            if command is None or await _expects_free_text(dialog_context):
+                # A typed answer ("Catalog Systems" as a name, a goal starting with "Health")
+                # belongs to the prompt, not to the command that shares its first word.
                 await dialog_context.continue_dialog()
-                return
+            else:
+                await self._command_during_flow(dialog_context, command)
+            return
         if command is not None:
             await self._run(dialog_context, command)
         elif value is not None:
@@ -223,11 +255,28 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             if command is None:
                 return False
             if dialog_context.active_dialog is not None:
-                await dialog_context.cancel_all_dialogs()
-            await self._run(dialog_context, command)
+                await self._command_during_flow(dialog_context, command)
+            else:
+                await self._run(dialog_context, command)
         else:
             return False
         return True
+
+    async def _command_during_flow(
+        self, dialog_context: DialogContext, command: ParsedCommand
+    ) -> None:
+        """A command while a flow waits: start the new flow (saying so), or answer and re-ask."""
+        if command.command.name in _STARTS_A_FLOW:
+            await dialog_context.cancel_all_dialogs()
+            await dialog_context.context.send_activity(
+                "I stopped the unfinished flow; nothing of it was saved."
+            )
+            await self._run(dialog_context, command)
+        elif command.command.name in _ANSWERS_IN_PASSING:
+            await self._run(dialog_context, command)
+            await dialog_context.reprompt_dialog()
+        else:
+            await dialog_context.continue_dialog()
 
     async def _run(self, dialog_context: DialogContext, parsed: ParsedCommand) -> None:
         context = dialog_context.context
@@ -242,6 +291,8 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
         elif name == "cancel":
             await self._cancel(dialog_context)
+        elif name in _PRIVATE_IN_SHARED_CHATS:
+            await self._in_private(context, self._handlers[name], argument)
         else:
             await self._handlers[name](context, argument)
 
@@ -287,28 +338,51 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         reply = await portfolio_commands.portfolio_command(
             *self._query(context, argument), catalog=self._services.catalog
         )
-        await self._reply_privately(context, reply)
+        await self._reply(context, reply)
 
     async def _health(self, context: TurnContext, argument: str) -> None:
         reply = await portfolio_commands.health_command(*self._query(context, argument))
-        await self._reply_privately(context, reply)
+        await self._reply(context, reply)
 
     async def _kpis(self, context: TurnContext, argument: str) -> None:
         reply = await portfolio_commands.kpis_command(
             *self._query(context, argument), catalog=self._services.catalog
         )
-        await self._reply_privately(context, reply)
+        await self._reply(context, reply)
 
-    async def _reply_privately(self, context: TurnContext, reply: dict[str, Any] | str) -> None:
-        """Account data stays out of shared chats (the customer may be in the meeting)."""
+    async def _reply(self, context: TurnContext, reply: dict[str, Any] | str) -> None:
         message = card_message(reply) if isinstance(reply, dict) else MessageFactory.text(reply)
+        await context.send_activity(message)
+
+    async def _in_private(
+        self, context: TurnContext, handler: CommandHandler, argument: str
+    ) -> None:
+        """Run a command whose answer holds account data; in a shared chat (the customer may be
+        in the meeting) deliver its replies to the asker's personal chat instead."""
         if not is_shared_conversation(context):
-            await context.send_activity(message)
-        elif await self._send_private(context, message):
+            await handler(context, argument)
+            return
+        captured: list[Activity] = []
+        capturing = True
+
+        async def capture(_: TurnContext, activities: list[Activity], send: Any) -> None:
+            if capturing:
+                captured.extend(a for a in activities if a.type == ActivityTypes.message)
+                activities.clear()  # the SDK sends what is left in the list
+            await send()
+
+        context.on_send_activities(capture)
+        try:
+            await handler(context, argument)
+        finally:
+            capturing = False
+        if not captured:
+            return
+        if await self._send_private(context, captured):
             await context.send_activity("I've sent that to you in our private chat.")
         else:
             await context.send_activity(
-                "I couldn't message you privately. Ask me in a personal chat; I keep account "
+                "I couldn't message you privately. Ask me in our personal chat; I keep account "
                 "data out of shared chats."
             )
 

@@ -223,7 +223,11 @@ class CommitDialog(ComponentDialog):  # type: ignore[misc]
             return await step.replace_dialog(
                 _STEPS, {**options, "only": decision["part"], "form": False}
             )
-        commitment = commitment_from_draft(options["draft"], self._known, self._today())
+        try:  # checked again: a date entered as "today" may have passed since the review
+            commitment = commitment_from_draft(options["draft"], self._known, self._today())
+        except InputProblems as error:
+            await step.context.send_activity(_problems_text(error))
+            return await step.replace_dialog(_STEPS, {**options, "form": True})
         user, now = user_of(step.context), self._services.clock.now()
 
         def save(customer: Customer) -> None:
@@ -286,7 +290,13 @@ class CommitDialog(ComponentDialog):  # type: ignore[misc]
 
     def _render_review(self, validations: dict[str, Any]) -> Activity:
         draft = validations["draft"]
-        commitment = commitment_from_draft(draft, self._known, self._today())
+        try:
+            commitment = commitment_from_draft(draft, self._known, self._today())
+        except InputProblems as error:  # shown again later, after a date passed
+            return MessageFactory.text(
+                _problems_text(error) + "\n\nPress Confirm on the draft to correct it in the "
+                "form, or type `cancel`."
+            )
         view = views.sow_view(
             self._services.catalog,
             views.SowHeader(**validations["header"]),
@@ -332,7 +342,7 @@ class CommitDialog(ComponentDialog):  # type: ignore[misc]
         return workshops_value(value.get("workshops"), self._known)
 
     def _factors(self, value: dict[str, Any]) -> dict[str, str]:
-        if value.get("skip") or value.get(TEXT_KEY, "").casefold() == "skip":
+        if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold() == "skip":
             return {}
         if TEXT_KEY in value:
             raise InputProblems([Problem("factors", "Fill in the card, or type `skip`.")])
@@ -373,8 +383,8 @@ class CommitDialog(ComponentDialog):  # type: ignore[misc]
         choice = value.get("choice") or str(value.get(TEXT_KEY, "")).casefold()
         if choice in ("confirm", "yes"):
             return {"choice": "confirm"}
-        part = value.get("edit_part") or ""
-        if choice == "edit" and part in dict(views.PARTS):
+        part = value.get("edit_part")
+        if choice == "edit" and isinstance(part, str) and part in dict(views.PARTS):
             return {"choice": "edit", "part": part}
         raise InputProblems(
             [Problem("review", "Press Confirm, or pick a part and press Edit (or type cancel).")]

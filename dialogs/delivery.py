@@ -378,7 +378,7 @@ class DeliveryAndReview:
         outcomes = []
         for goal in commitment.goals:
             status = value.get(f"status_{goal.id}")
-            if status not in {s.value for s in GoalStatus}:
+            if not isinstance(status, str) or status not in {s.value for s in GoalStatus}:
                 problems.append(
                     Problem(f"status_{goal.id}", f"Pick the outcome of the goal '{goal.title}'.")
                 )

@@ -165,7 +165,9 @@ class CardFormPrompt(RenderedPrompt):  # type: ignore[misc]
         if isinstance(value, dict):
             if value.get("action") == FORM_ACTION and value.get("key") == key:
                 result.succeeded = True
-                result.value = {k: v for k, v in value.items() if k not in ("action", "key")}
+                result.value = {
+                    k: v for k, v in value.items() if k not in ("action", "key", TEXT_KEY)
+                }
         elif text:
             result.succeeded = True
             result.value = {TEXT_KEY: text}

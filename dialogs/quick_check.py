@@ -31,7 +31,7 @@ SAVE_QUICK_CHECK_ACTION = "save_quick_check"
 _INPUT_PREFIX = "q_"
 _HANDLED_LIMIT = 200
 
-PrivateSender = Callable[[TurnContext, Activity], Awaitable[bool]]
+PrivateSender = Callable[[TurnContext, Activity | list[Activity]], Awaitable[bool]]
 
 
 class QuickCheck:

@@ -12,18 +12,26 @@ from botbuilder.schema import Activity
 from engagement.models import Person
 
 LOCAL_TENANT = "local"
+_LOCAL_CHANNELS = frozenset({"emulator", "test"})
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
 def tenant_of(context: TurnContext) -> str:
-    """The Teams tenant id of the turn; the Emulator and Playground without one share `local`."""
+    """The Teams tenant id of the turn; the Emulator and tests without one share `local`."""
     activity = context.activity
     tenant = activity.conversation.tenant_id if activity.conversation else None
     if not tenant and isinstance(activity.channel_data, dict):
         tenant_data = activity.channel_data.get("tenant")
         if isinstance(tenant_data, dict):
             tenant = tenant_data.get("id")
-    return tenant if isinstance(tenant, str) and tenant else LOCAL_TENANT
+    if isinstance(tenant, str) and tenant:
+        return tenant
+    if activity.channel_id in _LOCAL_CHANNELS:
+        return LOCAL_TENANT
+    # A channel without tenants (Web Chat, Direct Line): each conversation is its own partition,
+    # so such users never share data with each other.
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return f"conversation:{conversation_id}"
 
 
 def user_of(context: TurnContext) -> Person:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from bot.app import STORE_KEY
 from bot.commands import COMMANDS, parse_command
+from tests.support.cards import choice_sets, submit_data
 from tests.support.connector import FakeConnector
 from tests.support.conversation import BOT_ID, Conversation
 
@@ -107,3 +109,30 @@ async def test_unsupported_invokes_get_400(personal: Conversation) -> None:
             "/api/messages", json=personal.activity(type="invoke", name=name, value={})
         )
         assert response.status == 400, name
+
+
+async def test_conversations_without_a_tenant_do_not_share_data(
+    personal: Conversation, connector: FakeConnector
+) -> None:
+    first = Conversation(personal.client, connector, "webchat-1")
+    second = Conversation(personal.client, connector, "webchat-2")
+    for conversation in (first, second):
+        conversation.activity = _without_tenant(conversation.activity)  # type: ignore[method-assign]
+    card = (await first.say("quick check Secret Corp"))[0].cards[0]
+    value = dict(submit_data(card, "Show level"))
+    for choice_set in choice_sets(card):
+        value[choice_set["id"]] = choice_set["choices"][0]["value"]
+    await first.submit(value)
+    assert "Secret Corp" in (await first.say("customers"))[0].text
+    assert "No customers yet" in (await second.say("customers"))[0].text
+
+
+def _without_tenant(make: Any) -> Any:
+    def activity(**fields: Any) -> dict[str, Any]:
+        built = make(**fields)
+        built["channelId"] = "webchat"
+        built["conversation"].pop("tenantId", None)
+        built.pop("channelData", None)
+        return built
+
+    return activity

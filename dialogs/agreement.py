@@ -7,6 +7,8 @@ with the current statement instead of being counted.
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
@@ -44,20 +46,8 @@ class Agreements:
         if customer is None:
             await context.send_activity("That card is out of date, so nothing was recorded.")
             return
-        iteration = customer.current
-        commitment = iteration.commitment
-        current = (
-            iteration.phase is Phase.COMMIT
-            and commitment is not None
-            and value.get("iteration") == iteration.number
-            and value.get("revision") == views.revision(commitment)
-        )
-        if not current:
-            await context.send_activity(
-                "That statement of work has changed or moved on since this card was sent, so "
-                "nothing was recorded. Here is where it stands now:"
-            )
-            await self.show(context, customer.name)
+        if not _is_current(customer, value):
+            await self._outdated(context, customer.name)
             return
         side = AgreementSide.CUSTOMER if value.get("side") == "customer" else AgreementSide.PARTNER
         if side is AgreementSide.CUSTOMER:
@@ -78,11 +68,11 @@ class Agreements:
         now = self._services.clock.now()
         try:
             saved, both = await change(
-                self._services.customers,
-                tenant,
-                customer.id,
-                lambda c: agree(c, side, by, now),
+                self._services.customers, tenant, customer.id, partial(_agree, value, side, by, now)
             )
+        except _Outdated:  # it changed between the first look and the save (another turn)
+            await self._outdated(context, customer.name)
+            return
         except DomainError as error:
             await context.send_activity(explain(error))
             return
@@ -94,6 +84,13 @@ class Agreements:
             )
         else:
             await context.send_activity(f"Recorded the {side.value} side's agreement.")
+
+    async def _outdated(self, context: TurnContext, customer_name: str) -> None:
+        await context.send_activity(
+            "That statement of work has changed or moved on since this card was sent, so "
+            "nothing was recorded. Here is where it stands now:"
+        )
+        await self.show(context, customer_name)
 
     async def show(self, context: TurnContext, argument: str) -> None:
         """`sow <customer>`: the card, plus the statement as Markdown to paste into a document."""
@@ -163,3 +160,27 @@ class Agreements:
         return sow_card(
             views.sow_view(self._services.catalog, views.SowHeader.of(customer), commitment)
         )
+
+
+class _Outdated(Exception):
+    """The card's statement of work is no longer the customer's current one."""
+
+
+def _is_current(customer: Customer, value: dict[str, Any]) -> bool:
+    iteration = customer.current
+    commitment = iteration.commitment
+    return (
+        iteration.phase is Phase.COMMIT
+        and commitment is not None
+        and value.get("iteration") == iteration.number
+        and value.get("revision") == views.revision(commitment)
+    )
+
+
+def _agree(
+    value: dict[str, Any], side: AgreementSide, by: Person, now: datetime, customer: Customer
+) -> bool:
+    """Checked again on the copy being saved: `change` may re-read a newer customer."""
+    if not _is_current(customer, value):
+        raise _Outdated
+    return agree(customer, side, by, now)

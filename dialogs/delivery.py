@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -92,7 +94,7 @@ class DeliveryAndReview:
             await context.send_activity(_problems(error))
             return
         now = self._services.clock.now()
-        saved = await self._save(context, customer, lambda c: record_delivery(c, delivery, now))
+        saved = await self._save(context, customer, partial(_record_once, delivery, now))
         if saved is None:
             return
         delivered = {d.workshop_id for d in saved.current.deliveries}
@@ -475,3 +477,14 @@ def _phase_hint(customer: Customer, doing: str, phase: Phase) -> str:
         f"{customer.name} is in the {iteration.phase.value} phase of iteration {iteration.number}, "
         f"so I can't {doing} yet (that needs the {phase.value} phase). Next: `{next_command}`."
     )
+
+
+class _AlreadyRecorded(Exception):
+    """This delivery card was recorded already."""
+
+
+def _record_once(delivery: Delivery, now: datetime, customer: Customer) -> None:
+    """Checked on the copy being saved, so two submits of one card never record it twice."""
+    if any(d.id == delivery.id for d in customer.current.deliveries):
+        raise _AlreadyRecorded
+    record_delivery(customer, delivery, now)

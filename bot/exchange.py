@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from botbuilder.core import TurnContext
@@ -122,10 +123,30 @@ class Exchange:
                 continue
             if self._local_mode and not is_loopback_url(url):
                 raise ValueError("in local mode files are only read from this machine")
-            if not self._local_mode and not url.startswith("https://"):
-                raise ValueError("the file's download address is not https")
+            if not self._local_mode and not is_teams_file_url(url):
+                raise ValueError("the file's download address is not a Teams (SharePoint) one")
             return await _download(url)
         return None
+
+
+# Teams keeps chat files in SharePoint / OneDrive for Business; nothing else is fetched, so a
+# crafted attachment cannot make the bot request arbitrary addresses.
+TEAMS_FILE_HOST_SUFFIXES = (
+    ".sharepoint.com",
+    ".sharepoint.us",
+    ".sharepoint-mil.us",
+    ".sharepoint.cn",
+)
+
+
+def is_teams_file_url(url: str) -> bool:
+    """True for https addresses on SharePoint hosts (where Teams chat files live)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "https" and host.endswith(TEAMS_FILE_HOST_SUFFIXES)
 
 
 async def _download(url: str) -> bytes:

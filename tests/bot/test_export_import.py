@@ -8,6 +8,7 @@ import re
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from bot.exchange import is_teams_file_url
 from tests.bot.test_full_cycle import _quick_check
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
@@ -133,3 +134,16 @@ async def test_local_mode_reads_files_only_from_this_machine(personal: Conversat
         "only read from this machine"
         in personal.connector.messages(personal.conversation_id)[-1].text
     )
+
+
+def test_only_sharepoint_addresses_count_as_teams_files() -> None:
+    assert is_teams_file_url("https://contoso.sharepoint.com/personal/ada/Documents/x.json")
+    assert is_teams_file_url("https://contoso-my.sharepoint.com/x")
+    for url in (
+        "http://contoso.sharepoint.com/x",
+        "https://evil.example/x.sharepoint.com",
+        "https://sharepoint.com.evil.example/x",
+        "https://10.0.0.1/x",
+        "not a url",
+    ):
+        assert not is_teams_file_url(url), url

@@ -85,12 +85,29 @@ def status_data(customer_name: str) -> dict[str, Any]:
 
 
 def _actions(item: ReminderItemView) -> list[dict[str, Any]]:
+    # Two buttons fit a phone's width; the rest go to the "..." menu (mode secondary).
     return [
-        {"title": "Log touch", "data": log_touch_data(item.customer_id, item.reminder_id)},
-        {"title": "Snooze 1 day", "data": snooze_data(item.customer_id, item.reminder_id, 1)},
-        {"title": "Snooze 1 week", "data": snooze_data(item.customer_id, item.reminder_id, 7)},
-        {"title": "Open status", "data": status_data(item.customer_name)},
-        {"title": "Done", "data": done_data(item.customer_id, item.reminder_id)},
+        {
+            "title": "Log touch",
+            "data": log_touch_data(item.customer_id, item.reminder_id),
+            "mode": "primary",
+        },
+        {
+            "title": "Snooze 1 day",
+            "data": snooze_data(item.customer_id, item.reminder_id, 1),
+            "mode": "primary",
+        },
+        {
+            "title": "Snooze 1 week",
+            "data": snooze_data(item.customer_id, item.reminder_id, 7),
+            "mode": "secondary",
+        },
+        {"title": "Open status", "data": status_data(item.customer_name), "mode": "secondary"},
+        {
+            "title": "Done",
+            "data": done_data(item.customer_id, item.reminder_id),
+            "mode": "secondary",
+        },
     ]
 
 

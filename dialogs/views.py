@@ -17,6 +17,7 @@ from dialogs.prompts import back_data, choose_data
 from engagement.assessing import Evaluation
 from engagement.catalog import Catalog, Question, Workshop
 from engagement.models import AssessmentKind, MaturityLevel
+from engagement.scoring import level_for_score
 
 _KIND_LABELS = {AssessmentKind.QUICK: "Quick check", AssessmentKind.FULL: "Full assessment"}
 
@@ -81,7 +82,7 @@ def result_view(
             DimensionView(
                 name=_dimension_name(catalog, dimension_id),
                 score=value,
-                level_label=MaturityLevel.from_rank(min(4, max(1, round(value)))).label,
+                level_label=level_for_score(value).label,
             )
             for dimension_id, value in result.dimension_scores.items()
         ],

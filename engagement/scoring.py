@@ -128,6 +128,12 @@ def _display(value: Fraction) -> float:
     return round(float(value), 2)
 
 
+def level_for_score(score: float) -> MaturityLevel:
+    """The level a 1.0-4.0 score points to, by the same rule as the overall result."""
+    rank, _ = _nearest_rank(Fraction(score).limit_denominator(1000))
+    return MaturityLevel.from_rank(min(4, max(1, rank)))
+
+
 def _nearest_rank(value: Fraction) -> tuple[int, bool]:
     """The nearest integer rank, an exact half going down; and whether it was such a tie."""
     below = math.floor(value)

@@ -12,7 +12,7 @@ from catalog import load_catalog
 from engagement.catalog import Dimension, Option, Question, Questionnaire
 from engagement.errors import DomainError
 from engagement.models import MaturityLevel
-from engagement.scoring import InvalidAnswer, NoAnswers, ScoreResult, score
+from engagement.scoring import InvalidAnswer, NoAnswers, ScoreResult, level_for_score, score
 
 AFFINE, OPTION, SOLUTION, IN_USE = list(MaturityLevel)
 
@@ -375,3 +375,21 @@ def test_scoring_is_deterministic(answers: dict[str, str]) -> None:
     again = score(shipped(), dict(reversed(list(answers.items()))))
     assert first == again
     assert first.model_dump_json() == again.model_dump_json()
+
+
+@pytest.mark.parametrize(
+    ("score", "level"),
+    [
+        (1.0, MaturityLevel.CLOUD_AFFINE),
+        (1.5, MaturityLevel.CLOUD_AFFINE),
+        (1.51, MaturityLevel.CLOUD_IS_AN_OPTION),
+        (2.5, MaturityLevel.CLOUD_IS_AN_OPTION),
+        (3.5, MaturityLevel.CLOUD_IS_A_SOLUTION),
+        (3.67, MaturityLevel.CLOUD_IS_IN_USE),
+        (4.0, MaturityLevel.CLOUD_IS_IN_USE),
+    ],
+)
+def test_a_dimension_score_names_its_level_by_the_same_tie_rule(
+    score: float, level: MaturityLevel
+) -> None:
+    assert level_for_score(score) is level

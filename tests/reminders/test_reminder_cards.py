@@ -84,6 +84,8 @@ def test_a_reminder_card_has_the_five_one_click_actions() -> None:
         {"action": "run_command", "command": "status", "argument": "Contoso"},
         {"action": "reminder_done", "customer": "c1", "reminder": rid},
     ]
+    # Two buttons fit a phone's width; the other three sit in the "..." menu.
+    assert [a["mode"] for a in actions(card)] == ["primary"] * 2 + ["secondary"] * 3
 
 
 def test_hostile_text_round_trips_as_plain_text() -> None:

@@ -108,6 +108,11 @@ CardActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
 _CANCEL_ACTION = "cancel"
 
 
+def _flow_name(dialog_context: DialogContext) -> str:
+    active = dialog_context.active_dialog
+    return "statement of work" if active and active.id == CommitDialog.__name__ else "assessment"
+
+
 async def _expects_free_text(dialog_context: DialogContext) -> bool:
     """True when the innermost waiting prompt takes any text (a name, a typed goal or date)."""
     instance = dialog_context.active_dialog
@@ -143,6 +148,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self._conversation_state = conversation_state
         self._references = references
         self._dialogs = DialogSet(conversation_state.create_property(DIALOG_STATE))
+        self._flow_owner = conversation_state.create_property("FlowOwner")
         self._dialogs.add(AssessDialog(services))
         self._dialogs.add(CommitDialog(services))
         self._send_private = send_private
@@ -216,7 +222,13 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 await dialog_context.reprompt_dialog()
             return
         if dialog_context.active_dialog is not None:
-            if command is None or await _expects_free_text(dialog_context):
+            owner = await self._flow_owner.get(turn_context, dict)
+            if is_shared_conversation(turn_context) and owner.get("id") not in (
+                None,
+                user_of(turn_context).id,
+            ):
+                await self._someone_elses_flow(dialog_context, command, owner)
+            elif command is None or await _expects_free_text(dialog_context):
                 # A typed answer ("Catalog Systems" as a name, a goal starting with "Health")
                 # belongs to the prompt, not to the command that shares its first word.
                 await dialog_context.continue_dialog()
@@ -262,6 +274,29 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             return False
         return True
 
+    async def _someone_elses_flow(
+        self,
+        dialog_context: DialogContext,
+        command: ParsedCommand | None,
+        owner: dict[str, str],
+    ) -> None:
+        """In a shared chat a flow answers only the person who started it; others may still
+        ask things in passing (or cancel it)."""
+        context = dialog_context.context
+        name = owner.get("name") or "someone else"
+        if command is not None and command.command.name in _ANSWERS_IN_PASSING:
+            await self._run(dialog_context, command)
+        elif command is not None and command.command.name in _STARTS_A_FLOW:
+            await context.send_activity(
+                f"{name}'s {_flow_name(dialog_context)} is still running here. Let them finish, "
+                "type `cancel` to stop it, or start yours in our personal chat."
+            )
+        else:
+            await context.send_activity(
+                f"That answer was not counted: {name} started this "
+                f"{_flow_name(dialog_context)} and answers it. Type `cancel` to stop it."
+            )
+
     async def _command_during_flow(
         self, dialog_context: DialogContext, command: ParsedCommand
     ) -> None:
@@ -281,6 +316,9 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _run(self, dialog_context: DialogContext, parsed: ParsedCommand) -> None:
         context = dialog_context.context
         name, argument = parsed.command.name, parsed.argument
+        if name in _STARTS_A_FLOW and name != "quick check":
+            starter = user_of(context)
+            await self._flow_owner.set(context, {"id": starter.id, "name": starter.name})
         if name == "assess":
             await dialog_context.begin_dialog(AssessDialog.__name__, {"customer": argument})
         elif name == "commit":

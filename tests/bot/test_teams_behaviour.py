@@ -136,3 +136,32 @@ def _without_tenant(make: Any) -> Any:
         return built
 
     return activity
+
+
+async def test_in_a_group_chat_only_the_starter_answers_the_assessment(
+    personal: Conversation, connector: FakeConnector
+) -> None:
+    chat = "19:call@thread.v2"
+    ada = Conversation(personal.client, connector, chat, conversation_type="groupChat")
+    bob = Conversation(
+        personal.client,
+        connector,
+        chat,
+        user_id="bob",
+        user_name="Bob",
+        conversation_type="groupChat",
+    )
+    replies = await ada.say("assess Contoso", mention=True)
+    yes = submit_data(replies[0].cards[0], "Yes")
+    replies = await bob.submit(yes)
+    assert "not counted: Ada Lovelace started this assessment" in replies[0].text
+    replies = await ada.submit(yes)
+    assert "Question 1 of" in str(replies[0].body)
+    replies = await bob.say("2", mention=True)
+    assert "not counted" in replies[0].text
+    replies = await bob.say("assess Fabrikam", mention=True)
+    assert "Ada Lovelace's assessment is still running here" in replies[0].text
+    replies = await ada.say("1", mention=True)
+    assert "Question 2 of" in str(replies[0].body)
+    replies = await bob.say("cancel", mention=True)  # anyone may stop it
+    assert replies[0].text.startswith("Cancelled")

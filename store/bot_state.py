@@ -64,6 +64,10 @@ class TinyDbStorage(Storage):
     into the written item, so `BotState.save_changes` can save again in the same turn. A write
     checks every key before it changes any.
 
+    The durable file write (two fsyncs) of `write` runs in a worker thread, so other turns go on
+    meanwhile; the e_tag check and the write of one key are not interleaved with another write
+    of that key because the bot runs one turn per conversation at a time (bot/locks.py).
+
     jsonpickle decodes class paths: the data directory must be server-local and not writable by
     users.
 
@@ -123,7 +127,9 @@ class TinyDbStorage(Storage):
                 "e_tag": e_tag,
                 "state": jsonpickle.encode(_with_e_tag(item, e_tag)),
             }
-            tables[key].upsert(document, _matches(key))
+            # Keep any other key that shares this file (a hash collision); fsync off the loop.
+            others = [dict(d) for d in tables[key].all() if d.get("key") != key]
+            await self._shards.replace_documents(key, [*others, document])
             new_e_tags[key] = e_tag
         for key, item in changes.items():
             _set_e_tag(item, new_e_tags[key])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import os
 from collections import OrderedDict
@@ -18,7 +19,12 @@ from typing import Any, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from store.atomic_storage import AtomicJSONStorage, read_json_file, remove_durably
+from store.atomic_storage import (
+    AtomicJSONStorage,
+    read_json_file,
+    remove_durably,
+    write_text_atomic,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +136,24 @@ class ShardSet:
     def table(self, key: str, scope: str | None = None) -> Table:
         """The TinyDB table of the shard of `key`."""
         return self._cache.table(self.path(key, scope))
+
+    async def replace_documents(
+        self, key: str, documents: list[dict[str, Any]], scope: str | None = None
+    ) -> None:
+        """Rewrite the shard of `key` with `documents`, doing the durable file write (fsyncs)
+        in a worker thread so the event loop serves other turns meanwhile.
+
+        The shard's cached instance is dropped first and re-read on next use. Callers must
+        not touch this shard concurrently (bot state: one turn per conversation at a time).
+        """
+        self._cache.check_open()
+        path = self.path(key, scope)
+        table = {str(number): document for number, document in enumerate(documents, start=1)}
+        text = json.dumps(
+            {TinyDB.default_table_name: table}, ensure_ascii=False, separators=(",", ":")
+        )
+        self._cache.forget(path)
+        await asyncio.to_thread(write_text_atomic, path, text)
 
     def remove(self, key: str, scope: str | None = None) -> bool:
         """Delete the shard file of `key`. True when there was one."""

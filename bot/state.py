@@ -16,7 +16,7 @@ from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.bot_state import CachedBotState
 
 
-class _PickleHashedState(CachedBotState):  # type: ignore[misc]
+class _PickleHashedState(CachedBotState):
     def compute_hash(self, obj: object) -> Any:
         try:
             return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
@@ -24,7 +24,7 @@ class _PickleHashedState(CachedBotState):  # type: ignore[misc]
             return super().compute_hash(obj)
 
 
-class LeanConversationState(ConversationState):  # type: ignore[misc]
+class LeanConversationState(ConversationState):
     """ConversationState whose change check costs a pickle, not a jsonpickle flatten."""
 
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:

@@ -132,7 +132,7 @@ def _command_help() -> list[CommandHelp]:
     return [CommandHelp(usage=c.usage, description=c.description) for c in COMMANDS]
 
 
-class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
+class TeamsBot(TeamsActivityHandler):
     """The Customer Success Framework bot."""
 
     def __init__(

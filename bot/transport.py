@@ -53,7 +53,7 @@ class ConnectorError(Exception):
         super().__init__(f"connector answered {status} for {url}: {body[:200]}")
 
 
-class ReusingCloudAdapter(CloudAdapter):  # type: ignore[misc]
+class ReusingCloudAdapter(CloudAdapter):
     """A CloudAdapter that reuses connector clients and sends replies over aiohttp."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

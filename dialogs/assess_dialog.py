@@ -55,7 +55,7 @@ def _confirm_new_customer(validations: dict[str, Any]) -> Activity:
     return card_message(card)
 
 
-class AssessDialog(ComponentDialog):  # type: ignore[misc]
+class AssessDialog(ComponentDialog):
     """The full maturity assessment of one customer."""
 
     def __init__(self, services: DialogServices) -> None:

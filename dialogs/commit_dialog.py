@@ -60,7 +60,7 @@ def _problems_text(error: InputProblems) -> str:
     return "Please fix this and submit again:\n\n" + "\n".join(f"- {line}" for line in lines)
 
 
-class CommitDialog(ComponentDialog):  # type: ignore[misc]
+class CommitDialog(ComponentDialog):
     """Captures the statement of work for a customer's current iteration."""
 
     def __init__(self, services: DialogServices) -> None:

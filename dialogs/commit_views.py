@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView
@@ -235,7 +236,7 @@ def revision(commitment: Commitment) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def _day(value: Any) -> str:
+def _day(value: date | datetime) -> str:
     return value.strftime("%d %b %Y")
 
 

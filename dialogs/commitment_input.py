@@ -10,7 +10,7 @@ form card in one go):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -99,7 +99,7 @@ def goal_value(raw: Mapping[str, Any], number: int, today: date) -> Goal:
     problems: list[Problem] = []
     prefix = f"Goal {number}"
     values: dict[str, Any] = {}
-    checks = {
+    checks: dict[str, Callable[[], object]] = {
         "title": lambda: text_value(
             raw.get("title"), "title", f"{prefix}: the goal", SHORT_TEXT, required=True
         ),

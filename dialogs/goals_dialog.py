@@ -34,7 +34,7 @@ _GOAL = "goal_form"
 _MORE = "goal_more"
 
 
-class GoalsDialog(ComponentDialog):  # type: ignore[misc]
+class GoalsDialog(ComponentDialog):
     """Collects 1-5 goals; returns them as JSON dicts (title, kpi, owner_side, owner_name, due)."""
 
     def __init__(self, services: DialogServices) -> None:

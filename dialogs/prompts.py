@@ -82,7 +82,7 @@ def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str 
 PromptRenderer = Callable[[dict[str, Any]], Activity]
 
 
-class RenderedPrompt(Prompt):  # type: ignore[misc]
+class RenderedPrompt(Prompt):
     """A prompt whose message is built from its JSON-only `validations` each time it is shown.
 
     Nothing but JSON is kept in dialog state: botbuilder serialises (jsonpickle) the whole dialog
@@ -140,7 +140,7 @@ def form_data(key: str, **extra: object) -> dict[str, object]:
     return {"action": FORM_ACTION, "key": key, **extra}
 
 
-class CardFormPrompt(RenderedPrompt):  # type: ignore[misc]
+class CardFormPrompt(RenderedPrompt):
     """A prompt answered by submitting a form card (or, where the step allows, by typing).
 
     Recognises the submit of its own card (same `key`) as `{input id: value, ...}` and any typed

@@ -27,7 +27,7 @@ _STEPS = "question_steps"
 _ANSWER_PROMPT = "question_answer"
 
 
-class QuestionsDialog(ComponentDialog):  # type: ignore[misc]
+class QuestionsDialog(ComponentDialog):
     """Asks every question of the questionnaire in order; returns {question id: option id}."""
 
     def __init__(self, services: DialogServices) -> None:

@@ -652,3 +652,12 @@ def test_notice_shows_title_and_text() -> None:
         "Out of date",
         "That card is out of date.",
     ]
+
+
+def test_the_explanation_is_one_tap_away_not_always_shown() -> None:
+    card = BUILDERS["result"](HOSTILE, 3)
+    toggles = of_type(card, "Action.ToggleVisibility")
+    assert [t["title"] for t in toggles] == ["Why this level?"]
+    (hidden,) = [e for e in walk(card) if e.get("id") == toggles[0]["targetElements"][0]]
+    assert hidden["isVisible"] is False
+    assert HOSTILE in [run["text"] for run in of_type(hidden, "TextRun")]

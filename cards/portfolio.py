@@ -17,7 +17,6 @@ from typing import Any
 from cards.library import _fitted, _Limits
 from cards.renderer import render_card
 
-BANDS = ("red", "yellow", "unknown", "green")
 BAND_LABELS = {"red": "Red", "yellow": "Yellow", "green": "Green", "unknown": "Unknown"}
 _TEXT_COLORS = {"red": "Attention", "yellow": "Warning", "green": "Good", "unknown": "Default"}
 CHART_COLORS = {"red": "attention", "yellow": "warning", "green": "good", "unknown": "neutral"}

@@ -28,7 +28,6 @@ SNOOZE_ACTION = "snooze"
 REMINDER_DONE_ACTION = "reminder_done"
 RUN_COMMAND_ACTION = "run_command"
 STATUS_COMMAND = "status"
-SNOOZE_DAYS = (1, 7)
 
 MAX_DIGEST_ITEMS = 10  # the sender splits longer digests into several cards
 MAX_LIST_ROWS = 30

@@ -58,7 +58,6 @@ class SummaryView:
     buttons: Sequence[Button] = ()
     chart_title: str = ""
     points: Sequence[LinePoint] = field(default_factory=tuple)
-    chart_max: float = 4.0
 
 
 def _chart(view: SummaryView, lim: _Limits) -> dict[str, Any] | None:

@@ -55,6 +55,7 @@ from cards.views import (
     ResultView,
     WorkshopView,
 )
+from tests.support.cards import walk
 
 HOSTILE = (
     'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** [link](http://x) 🎉'
@@ -67,17 +68,6 @@ Card = dict[str, Any]
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def walk(node: object) -> Iterator[dict[str, Any]]:
-    """Every JSON object in `node`, depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
 
 
 def strings(node: object, *, skip: str = "") -> Iterator[str]:

@@ -36,6 +36,7 @@ from cards.renderer import MAX_CARD_BYTES, CardRenderError, card_size, render_ca
 from dialogs.portfolio_commands import portfolio_command
 from engagement.models import Customer
 from engagement.portfolio import parse_query
+from tests.support.cards import of_type, walk
 
 HOSTILE = (
     'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** [link](http://x) 🎉'
@@ -43,20 +44,6 @@ HOSTILE = (
 BIG = (HOSTILE * 200)[:10_240]
 MARK = "Bobby"
 Card = dict[str, Any]
-
-
-def walk(node: object) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
-
-
-def of_type(card: Card, kind: str) -> list[dict[str, Any]]:
-    return [element for element in walk(card) if element.get("type") == kind]
 
 
 def runs(card: Card) -> list[str]:

@@ -16,6 +16,8 @@ from cards.reminders import (
     reminder_list_card,
 )
 from cards.renderer import MAX_CARD_BYTES, CardRenderError, render_card
+from tests.support.cards import of_type
+from tests.support.cards import runs as texts
 
 HOSTILE = 'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} **bold** [x](http://evil) {{ y }} 🎉'
 
@@ -30,40 +32,6 @@ def item(number: int = 1, text: str = "Contoso") -> ReminderItemView:
         due="Mon 2 Nov 2026",
         overdue=number % 2 == 0,
     )
-
-
-def texts(card: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextRun":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
-
-
-def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
 
 
 def test_a_reminder_card_has_the_five_one_click_actions() -> None:
@@ -152,3 +120,7 @@ def test_the_templates_name_a_missing_value() -> None:
         render_card("reminder")
     with pytest.raises(CardRenderError, match="'rows' is undefined"):
         render_card("reminder_list", heading="h", empty="e", more="")
+
+
+def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return of_type(card, "Action.Submit")

@@ -41,6 +41,7 @@ from engagement.reminders import (
 )
 from store import open_store
 from store.reminders import TinyReminderStore, open_reminder_store
+from tests.support.cards import runs as texts
 
 TODAY = NOW.date()
 
@@ -59,23 +60,6 @@ async def services(tmp_path: Path) -> AsyncIterator[ReminderServices]:
 def store_of(services: ReminderServices) -> TinyReminderStore:
     assert isinstance(services.reminders, TinyReminderStore)
     return services.reminders
-
-
-def texts(card: Any) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextRun":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
 
 
 # --- dates (the shared parser of engagement.dates) --------------------------------------------

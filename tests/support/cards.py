@@ -17,6 +17,16 @@ def walk(node: Any) -> Iterator[dict[str, Any]]:
             yield from walk(item)
 
 
+def of_type(card: Any, kind: str) -> list[dict[str, Any]]:
+    """Every element of one type (e.g. "Action.Submit", "Input.ChoiceSet"), in order."""
+    return [node for node in walk(card) if node.get("type") == kind]
+
+
+def runs(card: Any) -> list[str]:
+    """The text of every TextRun, in order (where cards put user text)."""
+    return [str(node["text"]) for node in of_type(card, "TextRun")]
+
+
 def submit_actions(card: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(title, data) of every Action.Submit in the card, in order."""
     return [

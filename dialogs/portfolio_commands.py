@@ -102,14 +102,7 @@ async def portfolio_command(
     page = paginate(rows, query.page, min(page_size, MAX_ROWS))  # the card shows MAX_ROWS at most
     scope = _scope(query, page, len(stored))
     first = page.number == 1
-    chosen = {row.customer_id for row in rows}
-    kpis = (
-        partner_kpis(
-            [c for c in stored if c.id in chosen], now, fiscal_start_month=fiscal_start_month
-        )
-        if first and rows
-        else None
-    )
+    kpis = _kpis_of(stored, rows, now, fiscal_start_month) if first and rows else None
     filters = query.filter_text()
     view = PortfolioView(
         title="Portfolio",
@@ -151,10 +144,7 @@ async def kpis_command(
         return str(error)
     stored = await customers.list(tenant_id)
     rows = select(portfolio_rows(stored, now, policy), query, user_id)
-    chosen = {row.customer_id for row in rows}
-    kpis = partner_kpis(
-        [c for c in stored if c.id in chosen], now, fiscal_start_month=fiscal_start_month
-    )
+    kpis = _kpis_of(stored, rows, now, fiscal_start_month)
     view = PortfolioView(
         title="Partner KPIs",
         scope=f"Filtered: {query.describe()}" if query.filtered else "All customers",
@@ -169,6 +159,15 @@ async def kpis_command(
         portfolio_data=_command("portfolio", query.filter_text()),
     )
     return portfolio_card(view)
+
+
+def _kpis_of(
+    stored: Sequence[Customer], rows: Sequence[PortfolioRow], now: datetime, fiscal_start_month: int
+) -> Kpis:
+    """The partner KPIs of the customers the filters selected."""
+    chosen = {row.customer_id for row in rows}
+    selected = [c for c in stored if c.id in chosen]
+    return partner_kpis(selected, now, fiscal_start_month=fiscal_start_month)
 
 
 def _scope(query: PortfolioQuery, page: Page, stored: int) -> str:

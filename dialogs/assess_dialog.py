@@ -27,7 +27,7 @@ from dialogs.prompts import YES_NO_ALIASES, CardChoicePrompt, choice_validations
 from dialogs.questions_dialog import QuestionsDialog
 from dialogs.services import DialogServices
 from dialogs.turn import card_message, tenant_of, user_of
-from dialogs.views import result_view
+from dialogs.views import saved_result_view
 from engagement.assessing import save_assessment
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.models import AssessmentKind, Phase
@@ -167,14 +167,7 @@ class AssessDialog(ComponentDialog):
             return await step.end_dialog()
         if saved.replaced:
             await step.context.send_activity("This assessment replaces the earlier draft.")
-        view = result_view(
-            services.catalog,
-            saved.customer.name,
-            AssessmentKind.FULL,
-            saved.evaluation,
-            saved.assessment.by.name,
-            saved.assessment.at,
-        )
+        view = saved_result_view(services.catalog, saved)
         await step.context.send_activity(card_message(library.result_card(view)))
         return await step.end_dialog()
 

@@ -20,7 +20,7 @@ from cards.views import ChoiceQuestionView, OptionView, QuickCheckView
 from dialogs.messages import explain
 from dialogs.services import DialogServices
 from dialogs.turn import card_message, is_shared_conversation, tenant_of, user_of
-from dialogs.views import result_view
+from dialogs.views import result_view, saved_result_view
 from engagement.assessing import evaluate, save_assessment
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.models import AssessmentKind, Phase
@@ -153,14 +153,7 @@ class QuickCheck:
         handled["save:" + card_id] = saved.customer.name
         _trim(handled)
         await self._handled.set(context, handled)
-        view = result_view(
-            self._services.catalog,
-            saved.customer.name,
-            AssessmentKind.QUICK,
-            saved.evaluation,
-            saved.assessment.by.name,
-            saved.assessment.at,
-        )
+        view = saved_result_view(self._services.catalog, saved)
         await replace_or_send(context, card_message(library.result_card(view)))
         note = "Added it as a new customer. " if saved.created else ""
         await context.send_activity(f"Saved to {saved.customer.name}. {note}".strip())
@@ -197,14 +190,7 @@ class QuickCheck:
             now=self._services.clock.now(),
             create_if_missing=True,
         )
-        view = result_view(
-            self._services.catalog,
-            saved.customer.name,
-            AssessmentKind.QUICK,
-            saved.evaluation,
-            saved.assessment.by.name,
-            saved.assessment.at,
-        )
+        view = saved_result_view(self._services.catalog, saved)
         label = f"{saved.assessment.level.label} for {saved.customer.name}"
         return card_message(library.result_card(view)), label
 

@@ -14,7 +14,7 @@ from cards.views import (
     WorkshopView,
 )
 from dialogs.prompts import back_data, choose_data
-from engagement.assessing import Evaluation
+from engagement.assessing import Evaluation, SavedAssessment
 from engagement.catalog import Catalog, Question, Workshop
 from engagement.models import AssessmentKind, MaturityLevel
 from engagement.scoring import level_for_score
@@ -96,6 +96,19 @@ def result_view(
         save_data=save_data,
         assessed_by=assessed_by,
         assessed_at=assessed_at.strftime("%d %b %Y, %H:%M UTC"),
+    )
+
+
+def saved_result_view(catalog: Catalog, saved: SavedAssessment) -> ResultView:
+    """The result card's data for an assessment stored on a customer."""
+    assessment = saved.assessment
+    return result_view(
+        catalog,
+        saved.customer.name,
+        assessment.kind,
+        saved.evaluation,
+        assessment.by.name,
+        assessment.at,
     )
 
 

@@ -198,14 +198,20 @@ def bench_settings(data_dir: Path) -> Settings:
 
 
 def activity(service_url: str, conversation_id: str, activity_id: str, **fields: Any) -> bytes:
-    """A Teams personal-chat message activity, encoded once."""
+    """A Teams personal-chat message activity, encoded once.
+
+    A personal chat belongs to one user, so the sender is derived from the conversation id: each
+    worker's conversation has its own user, as in Teams (one user with 16 personal chats would
+    move the user's "last conversation" on every turn, which no real user does).
+    """
+    user = "bench-user-" + conversation_id.rsplit(":", 1)[-1]
     body: dict[str, Any] = {
         "type": "message",
         "id": activity_id,
         "timestamp": "2026-11-02T09:30:00.000Z",
         "serviceUrl": service_url,
         "channelId": "msteams",
-        "from": {"id": "29:bench-user", "name": "Bench User", "aadObjectId": "aad-bench-user"},
+        "from": {"id": f"29:{user}", "name": "Bench User", "aadObjectId": f"aad-{user}"},
         "conversation": {
             "id": conversation_id,
             "conversationType": "personal",

@@ -21,6 +21,7 @@ from bot.adapter import DIALOG_STATE
 from bot.commands import COMMANDS, ParsedCommand, parse_command
 from bot.exchange import Exchange
 from bot.proactive import ReminderTurns
+from bot.wire import to_wire
 from cards import library
 from cards.views import CommandHelp, PhaseHelp
 from dialogs import portfolio_commands
@@ -496,7 +497,7 @@ class TeamsBot(TeamsActivityHandler):
         reference = TurnContext.get_conversation_reference(activity)
         reference.activity_id = None  # proactive messages start new threads; keeps it unchanged
         await self._references.put(
-            tenant_of(turn_context), activity.conversation.id, reference.serialize()
+            tenant_of(turn_context), activity.conversation.id, to_wire(reference)
         )
         if self._reminders is not None:
             await self._reminders.remember(turn_context)

@@ -37,6 +37,8 @@ from botbuilder.schema import (
 from botframework.connector import Channels
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
 
+from bot.wire import to_wire
+
 logger = logging.getLogger(__name__)
 
 MAX_CACHED_CONNECTORS = 256
@@ -182,10 +184,10 @@ async def _bearer_token(connector: Any) -> str:
 
 
 def _wire_json(activity: Activity) -> dict[str, Any]:
-    """`activity.serialize()`, without msrest walking card contents that are JSON already.
+    """`activity.serialize()`, without walking card contents that are JSON already.
 
-    msrest serialises an attachment's `content` (type object) node by node, which costs more
-    than the rest of the turn's reply; our cards are plain JSON dicts, so they are put back as is.
+    An attachment's `content` (type object) would be checked node by node, which costs more than
+    the rest of the reply; our cards are plain JSON dicts, so they are put back as is.
     """
     attachments = activity.attachments or []
     contents = [attachment.content for attachment in attachments]
@@ -194,7 +196,7 @@ def _wire_json(activity: Activity) -> dict[str, Any]:
         for attachment in attachments:
             attachment.content = None
     try:
-        body: dict[str, Any] = activity.serialize()
+        body = to_wire(activity)
     finally:
         if plain:
             for attachment, content in zip(attachments, contents, strict=True):

@@ -19,6 +19,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.locks import ConversationLocks
+from bot.wire import from_wire
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def parse_activity(body: bytes, *, local_mode: bool) -> Activity:
         if value is not None and (not isinstance(value, str) or len(value) > _MAX_ID_LENGTH):
             raise ValueError(f"'{name}' must be a string of at most {_MAX_ID_LENGTH} characters")
     try:
-        activity = Activity().deserialize(data)
+        activity = from_wire(Activity, data)
     except Exception as error:  # msrest raises several types for wrongly typed fields
         raise ValueError(f"not a valid activity: {error}") from error
     if activity.conversation is None or not isinstance(activity.conversation.id, str):

@@ -8,13 +8,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import jsonpickle
 from botbuilder.core import Storage
 from tinydb import Query
 from tinydb.queries import QueryInstance
 from tinydb.table import Table
 
 from store.shards import ShardSet
+from store.state_codec import decode_state, encode_state
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,10 @@ class TinyDbStorage(Storage):
     """Bot state in `<root>/<2 hex chars>/<key digest>.json`, one document per storage key.
 
     Values are flattened with jsonpickle, as botbuilder-azure's BlobStorage does, and the encoded
-    JSON text is stored verbatim (jsonpickle's output depends on key order). The key itself, which
-    may hold any characters, is kept inside the document; file names are hashes.
+    JSON text is stored verbatim (jsonpickle's output depends on key order); store/state_codec.py
+    produces and reads that text without jsonpickle's generic machinery for plain dialog state.
+    The key itself, which may hold any characters, is kept inside the document; file names are
+    hashes.
 
     `e_tag` is honoured as botbuilder's `MemoryStorage` does: an incoming e_tag of None or "*"
     always writes, one that differs from the stored e_tag raises `KeyError("Etag conflict...")`,
@@ -88,7 +90,7 @@ class TinyDbStorage(Storage):
         for key in keys or []:
             document = self._table(key).get(_matches(key))
             if document is not None:
-                items[key] = jsonpickle.decode(document["state"])
+                items[key] = decode_state(document["state"])
         return items
 
     async def write(self, changes: Mapping[str, Any]) -> None:
@@ -125,7 +127,7 @@ class TinyDbStorage(Storage):
             document = {
                 "key": key,
                 "e_tag": e_tag,
-                "state": jsonpickle.encode(_with_e_tag(item, e_tag)),
+                "state": encode_state(_with_e_tag(item, e_tag)),
             }
             # Keep any other key that shares this file (a hash collision); fsync off the loop.
             others = [dict(d) for d in tables[key].all() if d.get("key") != key]

@@ -10,9 +10,12 @@ from typing import Any
 from tinydb import Query
 from tinydb.queries import QueryInstance
 
+from store.recent import Recent
 from store.shards import ShardSet
 
 logger = logging.getLogger(__name__)
+
+REMEMBERED_CONVERSATIONS = 10_000
 
 
 def _matches(tenant_id: str, conversation_id: str) -> QueryInstance:
@@ -35,20 +38,26 @@ class TinyConversationReferences:
 
     def __init__(self, shards: ShardSet) -> None:
         self._shards = shards
+        # The document on disk, for conversations put recently: `put` runs on every turn.
+        self._written: Recent[tuple[str, str], dict[str, Any]] = Recent(REMEMBERED_CONVERSATIONS)
 
     async def put(self, tenant_id: str, conversation_id: str, reference: dict[str, Any]) -> None:
-        """Insert or refresh a reference (clears a stale mark)."""
+        """Insert or refresh a reference (clears a stale mark); no write when it is unchanged."""
         document = {
             "tenant_id": tenant_id,
             "conversation_id": conversation_id,
             "reference": reference,
             "stale": False,
         }
+        key = (tenant_id, conversation_id)
+        if self._written.get(key) == document:
+            return
         table = self._shards.table(conversation_id, scope=tenant_id)
         condition = _matches(tenant_id, conversation_id)
-        if table.get(condition) == document:  # refreshed on every turn: skip the fsyncs if same
-            return
-        table.upsert(document, condition)
+        if table.get(condition) != document:
+            self._written.discard(key)
+            table.upsert(document, condition)
+        self._written.put(key, document)
 
     async def get(self, tenant_id: str, conversation_id: str) -> dict[str, Any] | None:
         """The reference, or None when unknown or stale."""
@@ -61,6 +70,7 @@ class TinyConversationReferences:
 
     async def mark_stale(self, tenant_id: str, conversation_id: str) -> None:
         """Stop using the reference of a conversation the bot was removed from."""
+        self._written.discard((tenant_id, conversation_id))
         table = self._shards.table(conversation_id, scope=tenant_id)
         updated = table.update({"stale": True}, _matches(tenant_id, conversation_id))
         if not updated:

@@ -58,6 +58,7 @@ from engagement.reminders import (
 )
 from engagement.working_hours import zone_or_none
 from store.atomic_storage import read_json_file, remove_durably, write_text_atomic
+from store.recent import Recent
 from store.shards import SHARD_SUFFIX, ShardCache, ShardSet
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ BUCKET_MINUTES = 10
 BUCKET_FORMAT = "%Y%m%dT%H%M"
 RECORD_RETENTION = timedelta(days=400)  # settled records older than this are dropped on write
 _MARKER = "index-built"
+REMEMBERED_USERS = 10_000
 
 
 def bucket_of(due: datetime) -> str:
@@ -136,6 +138,10 @@ class TinyReminderStore:
         self._due_dir = root / "due"
         self._customers = ShardSet(root / "customers", cache)
         self._users = ShardSet(root / "users", cache)
+        # What `remember_user_conversation` last noted per user, while no other write intervened.
+        self._remembered: Recent[tuple[str, str], tuple[str, bool, str | None]] = Recent(
+            REMEMBERED_USERS
+        )
         self._buckets: list[str] | None = None  # sorted names of the bucket files on disk
 
     @property
@@ -334,6 +340,7 @@ class TinyReminderStore:
     async def put_preferences(self, preferences: UserPreferences) -> None:
         """Insert or replace the user's preferences (no write if unchanged)."""
         tenant_id, user_id = preferences.tenant_id, preferences.user_id
+        self._remembered.discard((tenant_id, user_id))
         table = self._user_table(tenant_id, user_id)
         _put(table, _user_matches(tenant_id, user_id), preferences.model_dump(mode="json"))
 
@@ -351,6 +358,9 @@ class TinyReminderStore:
         A personal chat becomes the user's reminder conversation. A time zone Teams reported is
         kept when it is a known IANA name.
         """
+        noted = (conversation_id, is_personal, time_zone)
+        if self._remembered.get((tenant_id, user_id)) == noted:
+            return  # the same as this user's last turn, and nothing wrote their preferences since
         preferences = await self.preferences(tenant_id, user_id)
         changed = preferences.model_copy()
         changed.last_conversation_id = conversation_id
@@ -360,6 +370,7 @@ class TinyReminderStore:
             changed.time_zone = time_zone
         if changed != preferences:
             await self.put_preferences(changed)
+        self._remembered.put((tenant_id, user_id), noted)
 
     # --- building the index from existing customers --------------------------------------------
 

@@ -197,6 +197,19 @@ async def test_remember_user_conversation_writes_only_on_change(
     assert len(writes) == 2
 
 
+async def test_remembering_again_after_another_write_rechecks_the_stored_preferences(
+    reminders: TinyReminderStore,
+) -> None:
+    await reminders.remember_user_conversation(TENANT, OWNER.id, "a:personal", is_personal=True)
+    outdated = await reminders.preferences(TENANT, OWNER.id)
+    outdated.last_conversation_id = "19:old@thread.v2"  # e.g. a command that read it earlier
+    await reminders.put_preferences(outdated)
+
+    await reminders.remember_user_conversation(TENANT, OWNER.id, "a:personal", is_personal=True)
+
+    assert (await reminders.preferences(TENANT, OWNER.id)).last_conversation_id == "a:personal"
+
+
 async def test_customer_conversation_is_remembered(reminders: TinyReminderStore) -> None:
     assert await reminders.customer_conversation(TENANT, "a") is None
     await reminders.remember_customer_conversation(TENANT, "a", "19:team@thread.tacv2")

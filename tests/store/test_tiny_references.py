@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
 from engagement.ports import ConversationReferences
@@ -62,6 +63,21 @@ async def test_stale_reference_reads_as_none_until_put_again(store: Store) -> No
 
     await store.references.put(TENANT, CONVERSATION, _reference())
     assert await store.references.get(TENANT, CONVERSATION) == _reference()
+
+
+async def test_putting_the_same_reference_again_writes_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.references.put(TENANT, CONVERSATION, _reference())
+    written: list[Path] = []
+    monkeypatch.setattr(
+        "store.atomic_storage.write_text_atomic", lambda path, text: written.append(path)
+    )
+
+    for _ in range(3):
+        await store.references.put(TENANT, CONVERSATION, _reference())
+
+    assert written == []
 
 
 async def test_marking_an_unknown_conversation_stale_is_harmless(store: Store) -> None:

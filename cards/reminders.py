@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cards.library import clip, wire_size
-from cards.renderer import MAX_CARD_BYTES, CardRenderError, render_card
+from cards.library import clip, oversize
+from cards.renderer import CardRenderError, render_card
 
 LOG_TOUCH_ACTION = "log_touch"
 SNOOZE_ACTION = "snooze"
@@ -129,8 +129,8 @@ def _fitted(name: str, build: Callable[[float], dict[str, Any]]) -> dict[str, An
     size = 0
     for scale in _SHRINK_STEPS:
         card = build(scale)
-        size = wire_size(card)
-        if size <= MAX_CARD_BYTES:
+        size = oversize(card)
+        if not size:
             return card
     raise CardRenderError(f"{name}.json.j2", f"{size} bytes with all text shortened")
 

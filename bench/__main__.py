@@ -10,7 +10,6 @@ import asyncio
 import importlib
 import inspect
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.rounds is not None and args.rounds < 1:
         parser.error("--rounds must be at least 1")
 
-    started = time.perf_counter()
-    from bench import turns  # botbuilder, msrest and the bot: imported here so the cost is measured
+    from bench import turns
 
-    import_ms = 1000 * (time.perf_counter() - started)
-    print(turns.main(args.quick, profile=args.profile, rounds=args.rounds, import_ms=import_ms))
+    print(turns.main(args.quick, profile=args.profile, rounds=args.rounds))
     sys.stdout.flush()
 
     if args.no_store or not STORE_COST.exists():

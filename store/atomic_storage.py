@@ -149,6 +149,14 @@ class AtomicJSONStorage(Storage):
         self._data = json.loads(text)
         self._loaded = True
 
+    def remember(self, data: JsonData) -> None:
+        """Take `data` (owned by this storage from now on) as what the file holds.
+
+        For a writer that replaced the file itself, durably (`ShardSet.replace_documents`).
+        """
+        self._data = data
+        self._loaded = True
+
     def forget(self) -> None:
         """Drop the cached content, e.g. after the file was deleted."""
         self._data = None

@@ -32,12 +32,15 @@ def _e_tag_of(item: Any) -> Any:
     return getattr(item, "e_tag", None)
 
 
-def _with_e_tag(item: Any, e_tag: str) -> Any:
+def _without_e_tag(item: Any) -> Any:
+    """The item as encoded: its e_tag lives beside the encoded text, not inside it."""
     if isinstance(item, dict):
-        return {**item, "e_tag": e_tag}
-    tagged = copy.copy(item)
-    tagged.e_tag = e_tag
-    return tagged
+        return {key: value for key, value in item.items() if key != "e_tag"}
+    if getattr(item, "e_tag", None) is None:
+        return item
+    untagged = copy.copy(item)
+    untagged.e_tag = None
+    return untagged
 
 
 def _set_e_tag(item: Any, e_tag: str) -> None:
@@ -56,6 +59,9 @@ class TinyDbStorage(Storage):
     Values are flattened with jsonpickle, as botbuilder-azure's BlobStorage does, and the encoded
     JSON text is stored verbatim (jsonpickle's output depends on key order); store/state_codec.py
     produces and reads that text without jsonpickle's generic machinery for plain dialog state.
+    The e_tag is kept beside the text, not inside it, so a write whose text equals the stored one
+    is skipped (and keeps its e_tag): that comparison is the change check of a turn's state
+    (bot/state.py), at the cost of the encoding that a changed state needs anyway.
     The key itself, which may hold any characters, is kept inside the document; file names are
     hashes.
 
@@ -90,7 +96,9 @@ class TinyDbStorage(Storage):
         for key in keys or []:
             document = self._table(key).get(_matches(key))
             if document is not None:
-                items[key] = decode_state(document["state"])
+                item = decode_state(document["state"])
+                _set_e_tag(item, document["e_tag"])
+                items[key] = item
         return items
 
     async def write(self, changes: Mapping[str, Any]) -> None:
@@ -106,6 +114,7 @@ class TinyDbStorage(Storage):
         if not changes:
             return
         tables: dict[str, Table] = {}
+        stored_documents: dict[str, Any] = {}
         for key, item in changes.items():
             incoming = _e_tag_of(item)
             if incoming == "":
@@ -121,20 +130,21 @@ class TinyDbStorage(Storage):
             ):
                 raise KeyError(f"Etag conflict.\nOriginal: {incoming}\r\nCurrent: {current}")
             tables[key] = table
-        new_e_tags: dict[str, str] = {}
+            stored_documents[key] = stored
+        e_tags: dict[str, str] = {}
         for key, item in changes.items():
-            e_tag = uuid.uuid4().hex
-            document = {
-                "key": key,
-                "e_tag": e_tag,
-                "state": encode_state(_with_e_tag(item, e_tag)),
-            }
+            text = encode_state(_without_e_tag(item))
+            stored = stored_documents[key]
+            if stored is not None and stored.get("state") == text:
+                e_tags[key] = stored["e_tag"]  # the same state: nothing to write
+                continue
+            e_tags[key] = uuid.uuid4().hex
+            document = {"key": key, "e_tag": e_tags[key], "state": text}
             # Keep any other key that shares this file (a hash collision); fsync off the loop.
             others = [dict(d) for d in tables[key].all() if d.get("key") != key]
             await self._shards.replace_documents(key, [*others, document])
-            new_e_tags[key] = e_tag
         for key, item in changes.items():
-            _set_e_tag(item, new_e_tags[key])
+            _set_e_tag(item, e_tags[key])
 
     async def delete(self, keys: list[str]) -> None:
         """Remove the items of `keys`; missing keys are ignored."""

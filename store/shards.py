@@ -89,6 +89,18 @@ class ShardCache:
             self._open.move_to_end(path)
         return db.table(TinyDB.default_table_name)
 
+    def prime(self, path: Path, data: dict[str, Any]) -> None:
+        """Open the shard at `path` knowing that its file holds `data` (no read on next use)."""
+        self.forget(path)
+        db = TinyDB(path, storage=AtomicJSONStorage)
+        storage = db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        storage.remember(data)
+        self._open[path] = db
+        if len(self._open) > self._capacity:
+            _, evicted = self._open.popitem(last=False)
+            evicted.close()
+
     def __contains__(self, path: object) -> bool:
         return path in self._open
 
@@ -143,8 +155,10 @@ class ShardSet:
         """Rewrite the shard of `key` with `documents`, doing the durable file write (fsyncs)
         in a worker thread so the event loop serves other turns meanwhile.
 
-        The shard's cached instance is dropped first and re-read on next use. Callers must
-        not touch this shard concurrently (bot state: one turn per conversation at a time).
+        The shard's cached instance is dropped first; once the file is written, the cache is
+        primed with what it now holds (after a failed write the file is read again on next
+        use). Callers must not touch this shard concurrently (bot state: one turn per
+        conversation at a time).
         """
         self._cache.check_open()
         path = self.path(key, scope)
@@ -154,6 +168,7 @@ class ShardSet:
         )
         self._cache.forget(path)
         await asyncio.to_thread(write_text_atomic, path, text)
+        self._cache.prime(path, json.loads(text))
 
     def remove(self, key: str, scope: str | None = None) -> bool:
         """Delete the shard file of `key`. True when there was one."""

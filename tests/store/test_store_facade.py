@@ -98,3 +98,31 @@ async def test_list_skips_leftover_temporary_files(data_dir: Path) -> None:
 
         assert [customer.id for customer in await store.customers.list(TENANT)] == ["contoso"]
     assert sorted(os.listdir(directory))[0].endswith(".tmp")
+
+
+async def test_a_replaced_shard_is_served_from_memory_afterwards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shards = ShardSet(tmp_path / "state", ShardCache(capacity=4))
+    await shards.replace_documents("k", [{"key": "k", "n": 1}])
+
+    def no_disk(path: Path) -> None:
+        raise AssertionError(f"read {path} from disk")
+
+    monkeypatch.setattr("store.atomic_storage.read_json_file", no_disk)
+    assert shards.table("k").all() == [{"key": "k", "n": 1}]
+
+
+async def test_after_a_failed_replace_the_shard_is_read_from_disk_again(tmp_path: Path) -> None:
+    shards = ShardSet(tmp_path / "state", ShardCache(capacity=4))
+    await shards.replace_documents("k", [{"key": "k", "n": 1}])
+
+    def failing(path: Path, text: str) -> None:
+        raise OSError("disk full")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("store.shards.write_text_atomic", failing)
+        with pytest.raises(OSError, match="disk full"):
+            await shards.replace_documents("k", [{"key": "k", "n": 2}])
+
+    assert shards.table("k").all() == [{"key": "k", "n": 1}]

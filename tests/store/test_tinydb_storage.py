@@ -10,6 +10,7 @@ import pytest
 from botbuilder.core import ConversationState, MemoryStorage, Storage, StoreItem, TurnContext
 from botbuilder.core.adapters import TestAdapter
 
+from bot.state import LeanConversationState
 from store import Store, TinyDbStorage, open_store
 
 # A Teams channel thread id: ':' '@' ';' '=' must be safe as a key.
@@ -162,3 +163,50 @@ async def test_bot_state_can_save_twice_in_one_turn(store: Store) -> None:
     assert len(set(keys)) == 1
     stored = await store.bot_storage.read(keys[:1])
     assert stored[keys[0]]["counter"] == {"n": 2}
+
+
+async def test_writing_the_same_state_again_writes_nothing_and_keeps_the_e_tag(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item: dict[str, Any] = {"dialog": {"step": 1}}
+    await store.bot_storage.write({KEY: item})
+    e_tag = item["e_tag"]
+    written: list[Path] = []
+    monkeypatch.setattr("store.shards.write_text_atomic", lambda path, text: written.append(path))
+
+    await store.bot_storage.write({KEY: dict(item)})
+
+    assert written == []
+    assert (await store.bot_storage.read([KEY]))[KEY]["e_tag"] == e_tag
+
+
+async def test_a_turn_that_changes_no_state_writes_no_file(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = LeanConversationState(store.bot_storage)
+    counter = state.create_property("counter")
+
+    async def turn(context: TurnContext) -> None:
+        await counter.set(context, {"n": 1})
+        await state.save_changes(context)
+
+    adapter = TestAdapter(turn)
+    await adapter.send("first")
+    written: list[Path] = []
+    monkeypatch.setattr("store.shards.write_text_atomic", lambda path, text: written.append(path))
+    await adapter.send("same again")
+
+    assert written == []
+
+
+async def test_documents_with_the_e_tag_inside_the_text_still_read(store: Store) -> None:
+    """The format before the e_tag moved beside the text."""
+    await store.bot_storage.write({KEY: {"n": 1}})
+    table = store.bot_storage._table(KEY)
+    table.update({"state": '{"n": 2, "e_tag": "old"}', "e_tag": "old"})
+
+    item = (await store.bot_storage.read([KEY]))[KEY]
+
+    assert item == {"n": 2, "e_tag": "old"}
+    await store.bot_storage.write({KEY: {**item, "n": 3}})
+    assert (await store.bot_storage.read([KEY]))[KEY]["n"] == 3

@@ -59,8 +59,9 @@ def ensure_directory(directory: Path) -> None:
         fsync_directory(created.parent)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that a crash leaves either the old or the new content.
+def write_text_atomic(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (str, or UTF-8 bytes) so that a crash leaves either the old or
+    the new content.
 
     The temporary file lives in the target's directory (a rename is only atomic within one file
     system), is fsynced before the rename, and the directory is fsynced after it.
@@ -69,8 +70,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     ensure_directory(directory)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)

@@ -7,6 +7,7 @@ File names are hashes of the ids, so no user text (customer names, conversation 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from tinydb import TinyDB
 from tinydb.table import Table
 
@@ -25,6 +27,7 @@ from store.atomic_storage import (
     remove_durably,
     write_text_atomic,
 )
+from store.recent import Recent
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,7 @@ T = TypeVar("T")
 
 SHARD_SUFFIX = ".json"
 DEFAULT_CACHE_SIZE = 1024
+KNOWN_PATHS = 16_384  # per ShardSet: paths of recently used keys
 _DIGEST_CHARS = 32  # 128 bits of SHA-256: collisions are not a practical concern
 _FANOUT_CHARS = 2  # shards without a scope spread over 256 directories
 
@@ -40,8 +44,9 @@ class StoreClosed(RuntimeError):
     """The store was closed; open a new one."""
 
 
+@functools.lru_cache(maxsize=65_536)
 def digest(text: str) -> str:
-    """A stable, file-name-safe hash of an id."""
+    """A stable, file-name-safe hash of an id (cached: a turn hashes the same ids repeatedly)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
 
 
@@ -133,6 +138,7 @@ class ShardSet:
     def __init__(self, root: Path, cache: ShardCache) -> None:
         self._root = root
         self._cache = cache
+        self._paths: Recent[tuple[str, str | None], Path] = Recent(KNOWN_PATHS)
 
     @property
     def root(self) -> Path:
@@ -141,9 +147,14 @@ class ShardSet:
 
     def path(self, key: str, scope: str | None = None) -> Path:
         """The shard file of `key` (within `scope`, if given)."""
+        known = self._paths.get((key, scope))
+        if known is not None:
+            return known  # the same Path object: its hash, the shard cache's key, is computed once
         key_digest = digest(key)
         directory = digest(scope) if scope is not None else key_digest[:_FANOUT_CHARS]
-        return self._root / directory / (key_digest + SHARD_SUFFIX)
+        path = self._root / directory / (key_digest + SHARD_SUFFIX)
+        self._paths.put((key, scope), path)
+        return path
 
     def table(self, key: str, scope: str | None = None) -> Table:
         """The TinyDB table of the shard of `key`."""
@@ -163,12 +174,14 @@ class ShardSet:
         self._cache.check_open()
         path = self.path(key, scope)
         table = {str(number): document for number, document in enumerate(documents, start=1)}
-        text = json.dumps(
-            {TinyDB.default_table_name: table}, ensure_ascii=False, separators=(",", ":")
-        )
+        content = {TinyDB.default_table_name: table}
+        try:
+            data: str | bytes = orjson.dumps(content)
+        except (TypeError, orjson.JSONEncodeError):  # e.g. a non-string key: the slower encoder
+            data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         self._cache.forget(path)
-        await asyncio.to_thread(write_text_atomic, path, text)
-        self._cache.prime(path, json.loads(text))
+        await asyncio.to_thread(write_text_atomic, path, data)
+        self._cache.prime(path, orjson.loads(data) if isinstance(data, bytes) else json.loads(data))
 
     def remove(self, key: str, scope: str | None = None) -> bool:
         """Delete the shard file of `key`. True when there was one."""

@@ -176,7 +176,7 @@ def _restore(value: Any) -> Any:
 
 def decode_state(text: str) -> Any:
     """`jsonpickle.decode(text)`: the same objects, built directly when the text allows it."""
-    data = jsonpickle_json.decode(text)
+    data = jsonpickle_json.decode(text)  # not orjson: it reads integers beyond 64 bits as floats
     try:
         return _restore(data)
     except _Unsupported:

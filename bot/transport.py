@@ -33,7 +33,6 @@ from botbuilder.schema import (
     Activity,
     ActivityTypes,
     DeliveryModes,
-    ExpectedReplies,
     ResourceResponse,
 )
 from botframework.connector import Channels
@@ -94,10 +93,9 @@ class ReusingCloudAdapter(CloudAdapter):
         )
         await self.run_pipeline(context, logic)
         if activity.delivery_mode == DeliveryModes.expect_replies:
-            return InvokeResponse(
-                status=HTTPStatus.OK,
-                body=ExpectedReplies(activities=context.buffered_reply_activities),
-            )
+            # Serialised here: msrest would turn a RenderedCard (a dict subclass) into its repr.
+            replies = [_wire_json(reply) for reply in context.buffered_reply_activities]
+            return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
         response: InvokeResponse | None = self._process_turn_results(context)
         return response
 

@@ -120,9 +120,9 @@ def messages_handler(
         async with locks.hold(activity.conversation.id):
             invoke_response = await adapter.process_activity(authentication, activity, bot.on_turn)
         if invoke_response:
-            return web.json_response(
-                data=serializer_helper(invoke_response.body), status=invoke_response.status
-            )
+            body = invoke_response.body
+            data = body if isinstance(body, dict) else serializer_helper(body)  # dict: JSON already
+            return web.json_response(data=data, status=invoke_response.status)
         return web.Response(status=201)
 
     return messages

@@ -78,6 +78,10 @@ def _plan(cls: type) -> _Plan | None:
     except KeyError:
         pass
     plan: _Plan | None
+    base = cls.__mro__[1]
+    if getattr(cls, "_attribute_map", None) is getattr(base, "_attribute_map", None):
+        plan = _plans[cls] = _plan(base)  # a subclass with its base's fields (CardActivity)
+        return plan
     try:
         if getattr(cls, "_validation", None) or getattr(cls, "_subtype_map", None):
             raise _Unsupported("read-only fields or subtypes")

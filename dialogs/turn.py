@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import Activity
+from botbuilder.core import CardFactory, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, AttachmentLayoutTypes
 
 from engagement.models import Person
 
@@ -60,9 +61,28 @@ class RenderedCard(dict[str, Any]):
         return self
 
 
+class CardActivity(Activity):
+    """An outgoing card message whose deep copy is a shallow one.
+
+    botbuilder deep-copies every activity it sends, then only assigns the copy's own fields
+    (conversation, recipient, ids); the nested attachment is shared, as the card already was
+    (`RenderedCard`).
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CardActivity:
+        return copy.copy(self)
+
+
 def card_message(card: dict[str, Any], text: str | None = None) -> Activity:
-    """A message carrying one Adaptive Card."""
-    return MessageFactory.attachment(CardFactory.adaptive_card(RenderedCard(card)), text=text)
+    """A message carrying one Adaptive Card (what `MessageFactory.attachment` builds)."""
+    message = CardActivity(
+        type=ActivityTypes.message,
+        attachment_layout=AttachmentLayoutTypes.list,
+        attachments=[CardFactory.adaptive_card(RenderedCard(card))],
+    )
+    if text:
+        message.text = text
+    return message
 
 
 def message_text(context: TurnContext) -> str:

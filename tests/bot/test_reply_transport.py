@@ -32,7 +32,9 @@ async def test_expect_replies_returns_the_replies_in_the_response(personal: Conv
     response = await personal.client.post("/api/messages", json=activity)
     assert response.status == 200
     body = await response.json()
-    assert body["activities"][0]["attachments"][0]["contentType"].endswith("adaptive")
+    attachment = body["activities"][0]["attachments"][0]
+    assert attachment["contentType"].endswith("adaptive")
+    assert attachment["content"]["type"] == "AdaptiveCard"  # the card, not its Python repr
     assert personal.connector.messages(personal.conversation_id) == []
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 from typing import Any, ClassVar
 
 import pytest
+from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
@@ -21,7 +23,9 @@ from hypothesis import strategies as st
 from msrest.serialization import Model
 
 from bot import wire
+from bot.transport import _wire_json
 from bot.wire import from_wire, to_wire
+from dialogs.turn import card_message
 
 JSON_LEAVES = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)
@@ -169,3 +173,21 @@ def test_models_with_read_only_fields_are_left_to_msrest() -> None:
         _attribute_map: ClassVar = {"id": {"key": "id", "type": "str"}}
 
     assert wire._plan(Guarded) is None
+
+
+def test_a_card_message_is_sent_as_its_plain_activity_would_be() -> None:
+    card = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": "é <b>"}]}
+    message = card_message(card, text="hello")
+    plain = MessageFactory.attachment(CardFactory.adaptive_card(card), text="hello")
+
+    assert json.dumps(_wire_json(message)) == json.dumps(plain.serialize())
+    assert wire._plan(type(message)) is wire._plan(Activity)
+
+
+def test_sending_a_card_message_copies_its_fields_not_its_card() -> None:
+    message = card_message({"type": "AdaptiveCard", "body": []})
+    sent = copy.deepcopy(message)
+    sent.conversation = ConversationAccount(id="a:2")
+
+    assert message.conversation is None
+    assert sent.attachments[0].content is message.attachments[0].content

@@ -155,13 +155,12 @@ class ReusingCloudAdapter(CloudAdapter):
         method = "PUT" if update else "POST"
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
             async with session.request(method, url, data=data, headers=headers) as response:
-                text = await response.text()
+                answer = await response.read()
                 if response.status < 300:
-                    data = await response.json(content_type=None) if text else {}
-                    return ResourceResponse(id=(data or {}).get("id") or "")
+                    return ResourceResponse(id=_sent_id(answer))
                 retryable = response.status == 429 or response.status >= 500
                 if not retryable or attempt == MAX_SEND_ATTEMPTS:
-                    raise ConnectorError(response.status, url, text)
+                    raise ConnectorError(response.status, url, answer.decode("utf-8", "replace"))
                 delay = _retry_after(response.headers.get("Retry-After"), attempt)
             logger.warning("Connector answered %s; retrying in %.1f s", response.status, delay)
             await asyncio.sleep(delay)
@@ -205,6 +204,16 @@ def _wire_json(activity: Activity) -> dict[str, Any]:
         for wire, content in zip(body.get("attachments", []), contents, strict=True):
             wire["content"] = content
     return body
+
+
+def _sent_id(answer: bytes) -> str:
+    """The sent activity's id from the connector's answer; "" when it gave none (it was sent)."""
+    try:
+        data = orjson.loads(answer) if answer else None
+    except orjson.JSONDecodeError:
+        return ""
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _json_bytes(body: dict[str, Any]) -> bytes:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import ConversationAccount
 
-from bot.transport import _wire_json
+from bot.transport import _sent_id, _wire_json
 from tests.support.conversation import Conversation
 
 
@@ -49,3 +50,13 @@ def test_wire_json_equals_the_sdk_serialisation() -> None:
     activity.reply_to_id = "x"
     assert _wire_json(activity) == activity.serialize()
     assert activity.attachments[0].content is card
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [(b'{"id":"1:x"}', "1:x"), (b"", ""), (b"not json", ""), (b"[1]", ""), (b'{"id":5}', "")],
+)
+def test_the_sent_id_is_read_from_whatever_the_connector_answered(
+    answer: bytes, expected: str
+) -> None:
+    assert _sent_id(answer) == expected

@@ -86,6 +86,7 @@ from engagement.reminders import (
     Reminder,
     ReminderPolicy,
     ReminderStore,
+    Rescheduled,
     UserPreferences,
     due_reminders,
     next_due,
@@ -482,6 +483,7 @@ class ReminderSweeper:
                 report.errors.append(f"customer {entry.customer_id}: planning failed")
                 times = [now + self._retry_max]
             looked[key] = _Looked([entry], times)
+            await asyncio.sleep(0)  # a batch can be hundreds of customers: let turns run too
         for recipient in recipients.values():
             if not recipient.items:
                 continue
@@ -490,10 +492,11 @@ class ReminderSweeper:
             except Exception:  # its records stay `sending` or pending: sent again later
                 logger.exception("delivering reminders to user %s failed", recipient.user_id)
                 report.errors.append(f"user {recipient.user_id}: delivery failed")
-        for (tenant_id, customer_id), seen in looked.items():
-            when = min(seen.times, default=None)
-            for entry in seen.entries:
-                await self._store.schedule(tenant_id, customer_id, when, replacing=entry)
+        swept = [
+            Rescheduled(tenant_id, customer_id, min(seen.times, default=None), tuple(seen.entries))
+            for (tenant_id, customer_id), seen in looked.items()
+        ]
+        await self._store.reschedule(swept, now)
         if report.sent or report.failed or report.undeliverable:
             logger.info(
                 "reminder sweep: %d sent in %d cards, %d failed, %d undeliverable, %d deferred",

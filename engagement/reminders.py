@@ -480,6 +480,16 @@ class IndexEntry:
     location: str = ""
 
 
+@dataclass(frozen=True)
+class Rescheduled:
+    """A swept customer's next index time (None: none) and the index entries the sweep read."""
+
+    tenant_id: str
+    customer_id: str
+    due: datetime | None
+    looked: tuple[IndexEntry, ...]
+
+
 class ReminderStore(Protocol):
     """Storage for reminders: the next-due index, delivery records, user preferences."""
 
@@ -504,6 +514,12 @@ class ReminderStore(Protocol):
 
     async def schedule_no_later(self, tenant_id: str, customer_id: str, due: datetime) -> None:
         """Move the customer's index time earlier to `due` if it is later or missing."""
+        ...
+
+    async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
+        """After a sweep that started at `started`: `schedule` every swept customer, dropping
+        the entries it looked at. An index time set after `started` (a customer saved during
+        the sweep) is kept when it is earlier than the sweep's."""
         ...
 
     async def records(self, tenant_id: str, customer_id: str) -> dict[str, DeliveryRecord]:

@@ -37,7 +37,7 @@ import bisect
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ from engagement.reminders import (
     DeliveryRecord,
     IndexEntry,
     ReminderPolicy,
+    Rescheduled,
     UserPreferences,
     index_time,
 )
@@ -200,6 +201,41 @@ class TinyReminderStore:
         if table.remove(_entry_matches(tenant_id, customer_id)) or len(table) == 0:
             self._drop_bucket_if_empty(name, table)
 
+    def _add_entries(self, name: str, entries: dict[tuple[str, str], datetime]) -> None:
+        """Put many entries into one bucket: at most one update and one insert (two writes)."""
+        table = self._bucket_table(name)
+        present = {(d.get("tenant_id"), d.get("customer_id")): d for d in table.all()}
+        moved = {
+            key: due.isoformat()
+            for key, due in entries.items()
+            if key in present and present[key].get("due") != due.isoformat()
+        }
+        if moved:
+
+            def set_due(document: MutableMapping[str, Any]) -> None:
+                document["due"] = moved[(document["tenant_id"], document["customer_id"])]
+
+            table.update(set_due, doc_ids=[present[key].doc_id for key in moved])
+        new = [
+            {"tenant_id": key[0], "customer_id": key[1], "due": due.isoformat()}
+            for key, due in entries.items()
+            if key not in present
+        ]
+        if new:
+            table.insert_multiple(new)
+
+    def _remove_entries(self, name: str, keys: set[tuple[str, str]]) -> None:
+        """Drop many customers' entries from one bucket in one write."""
+        if not self._has_bucket(name):
+            return
+        table = self._bucket_table(name)
+        doomed = [
+            d.doc_id for d in table.all() if (d.get("tenant_id"), d.get("customer_id")) in keys
+        ]
+        if doomed:
+            table.remove(doc_ids=doomed)
+        self._drop_bucket_if_empty(name, table)
+
     async def due(self, now: datetime, limit: int = 1000) -> list[IndexEntry]:
         """Index entries due by `now`, earliest first, at most `limit`.
 
@@ -274,6 +310,49 @@ class TinyReminderStore:
         stale = {old_bucket, replacing.location if replacing else None} - {new_bucket, None, ""}
         for name in sorted(str(name) for name in stale):
             self._remove_entry(name, tenant_id, customer_id)
+
+    async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
+        """`schedule` for a sweep's customers, with one or two writes per bucket, not per customer.
+
+        The same order as `schedule`: new entries (grouped by bucket), pointers (one file per
+        customer; the event loop serves turns between them), then removals of old entries
+        (grouped by bucket). A sweep's batch often comes from one bucket (customers imported
+        together fall due together); rewriting that bucket once per customer made a sweep of
+        10,000 such customers block the event loop for most of a minute.
+
+        Pointers are read before anything is written: an index time after `started` was set
+        during the sweep (the sweep only looks at customers due by then) and is kept when it is
+        earlier than the sweep's.
+        """
+        self._cache.check_open()
+        plans: list[tuple[dict[str, Any], datetime | None, str | None, set[str]]] = []
+        additions: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)
+        for item in swept:
+            key = (item.tenant_id, item.customer_id)
+            document = self._customer_document(*key)
+            due = item.due
+            current = _parse_time(document.get("due"))
+            if current is not None and current > started and (due is None or current < due):
+                due = current
+            new_bucket = bucket_of(due) if due is not None else None
+            if due is not None and new_bucket is not None:
+                additions[new_bucket][key] = due
+            old = {document.get("bucket"), *(entry.location for entry in item.looked)}
+            stale = {str(name) for name in old - {new_bucket, None, ""}}
+            plans.append((document, due, new_bucket, stale))
+        for name, entries in sorted(additions.items()):
+            self._add_entries(name, entries)
+        removals: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for document, due, new_bucket, stale in plans:
+            fresh = self._customer_document(document["tenant_id"], document["customer_id"])
+            fresh["due"] = due.isoformat() if due is not None else None
+            fresh["bucket"] = new_bucket
+            self._write_customer_document(fresh)
+            for name in stale:
+                removals[name].add((document["tenant_id"], document["customer_id"]))
+            await asyncio.sleep(0)  # let turns run between the customers' durable writes
+        for name, keys in sorted(removals.items()):
+            self._remove_entries(name, keys)
 
     async def schedule_no_later(self, tenant_id: str, customer_id: str, due: datetime) -> None:
         """Move the customer's index time to `due` unless it already is at or before it."""

@@ -17,6 +17,7 @@ from engagement.reminders import (
     DeliveryState,
     IndexEntry,
     ReminderPolicy,
+    Rescheduled,
     SchedulingCustomerRepository,
     due_reminders,
 )
@@ -275,3 +276,60 @@ async def test_the_index_is_written_before_the_customer(tmp_path: Path) -> None:
             await customers.save(stale)
         # The failed save still pulled the entry forward: an early look, never a missed one.
         assert await reminders.scheduled(TENANT, added.id) == NOW
+
+
+async def test_rescheduling_a_sweep_rewrites_each_bucket_once_not_per_customer(
+    reminders: TinyReminderStore, writes: list[Path]
+) -> None:
+    due = NOW - timedelta(days=1)
+    ids = [f"c{n:03d}" for n in range(50)]  # imported together: one bucket
+    reminders.bulk_load(IndexEntry(TENANT, customer_id, due) for customer_id in ids)
+    looked = await reminders.due(NOW, 100)
+    writes.clear()
+
+    later = NOW + timedelta(days=3)
+    swept = [Rescheduled(TENANT, e.customer_id, later, (e,)) for e in looked]
+    await reminders.reschedule(swept, NOW)
+
+    assert bucket_files(reminders) == [bucket_of(later)]
+    assert [e.customer_id for e in await reminders.due(later, 100)] == ids
+    assert all([await reminders.scheduled(TENANT, i) for i in ids])
+    bucket_writes = [path for path in writes if path.parent.name == "due"]
+    assert len(bucket_writes) <= 2  # the new bucket once; the old one deleted, not rewritten
+    assert len(writes) - len(bucket_writes) == len(ids)  # one pointer per customer
+
+
+async def test_rescheduling_keeps_an_earlier_time_set_while_the_sweep_ran(
+    reminders: TinyReminderStore,
+) -> None:
+    reminders.bulk_load([IndexEntry(TENANT, "a", NOW - timedelta(hours=1))])
+    reminders.bulk_load([IndexEntry(TENANT, "b", NOW - timedelta(hours=1))])
+    looked = {e.customer_id: e for e in await reminders.due(NOW, 10)}
+    soon = NOW + timedelta(hours=2)
+    await reminders.schedule_no_later(TENANT, "a", soon)  # a turn saved "a" meanwhile
+    await reminders.schedule_no_later(TENANT, "b", NOW + timedelta(days=9))
+
+    sweep_time = NOW + timedelta(days=5)
+    await reminders.reschedule(
+        [Rescheduled(TENANT, i, sweep_time, (looked[i],)) for i in ("a", "b")], NOW
+    )
+
+    assert await reminders.scheduled(TENANT, "a") == soon
+    assert await reminders.scheduled(TENANT, "b") == sweep_time
+    assert {e.customer_id for e in await reminders.due(soon, 10)} == {"a"}
+
+
+async def test_rescheduling_moves_entries_already_in_the_target_bucket(
+    reminders: TinyReminderStore,
+) -> None:
+    later = NOW + timedelta(days=2)
+    start = later.replace(minute=later.minute - later.minute % 10, second=0, microsecond=0)
+    target, moved = start + timedelta(minutes=5), start + timedelta(minutes=2)  # one bucket
+    await reminders.schedule(TENANT, "a", target)
+    reminders.bulk_load([IndexEntry(TENANT, "a", NOW - timedelta(hours=1))])
+    looked = await reminders.due(NOW, 10)
+
+    await reminders.reschedule([Rescheduled(TENANT, "a", moved, tuple(looked))], NOW)
+
+    assert [e.due for e in await reminders.due(target, 10)] == [moved]  # moved, not added
+    assert await reminders.scheduled(TENANT, "a") == moved

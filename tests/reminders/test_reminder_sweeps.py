@@ -86,6 +86,28 @@ async def test_a_sweep_loads_only_the_due_customers(rig: Rig) -> None:
     assert (await rig.sweeper.sweep(NOW + timedelta(days=1))).customers == 0
 
 
+async def test_a_big_sweep_lets_other_work_run_between_customers(rig: Rig) -> None:
+    """Customers imported together fall due together; turns must not wait for the whole batch."""
+    await rig.add(*(customer(f"c{n:02d}", created=NOW - timedelta(days=15)) for n in range(40)))
+    ticks = 0
+    sweeping = True
+
+    async def other_turns() -> None:
+        nonlocal ticks
+        while sweeping:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(other_turns())
+    report = await rig.sweeper.sweep(NOW)
+    sweeping = False
+    await ticker
+
+    assert report.customers == 40
+    assert ticks >= 2 * 40  # the planning and the rescheduling of every customer yielded
+    assert await rig.reminders.due(NOW, 100) == []  # every customer moved on
+
+
 async def test_a_reminder_whose_cause_is_gone_is_not_sent(rig: Rig) -> None:
     await rig.personal_chat()
     made = customer(created=NOW - timedelta(days=15))

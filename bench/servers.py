@@ -32,7 +32,6 @@ import pstats  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 import warnings  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
@@ -48,31 +47,11 @@ from botbuilder.integration.aiohttp import (  # noqa: E402
     ConfigurationBotFrameworkAuthentication,
 )
 
+from bench.hosting import Hosted, host  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 IMPORT_MS = 1000 * (time.perf_counter() - _STARTED)
-
-
-@dataclass
-class Hosted:
-    """One aiohttp application listening on 127.0.0.1."""
-
-    runner: web.AppRunner
-    url: str
-
-    async def close(self) -> None:
-        await self.runner.cleanup()
-
-
-async def host(app: web.Application) -> Hosted:
-    """Serve `app` on 127.0.0.1 on a free port."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return Hosted(runner, f"http://127.0.0.1:{port}")
 
 
 def bare_app() -> web.Application:

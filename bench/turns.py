@@ -36,6 +36,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bench.hosting import host
+
 CONCURRENCIES = (1, 4, 16)
 SCENARIOS = ("bare", "echo", "help", "assess")
 LABELS = {
@@ -107,27 +109,6 @@ class FakeConnector:
 
 
 # --- hosting the connector, and the servers' process ---------------------------------------------
-
-
-@dataclass
-class Hosted:
-    """One aiohttp application listening on 127.0.0.1."""
-
-    runner: web.AppRunner
-    url: str
-
-    async def close(self) -> None:
-        await self.runner.cleanup()
-
-
-async def host(app: web.Application) -> Hosted:
-    """Serve `app` on 127.0.0.1 on a free port."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return Hosted(runner, f"http://127.0.0.1:{port}")
 
 
 @dataclass

@@ -72,9 +72,10 @@ class TinyDbStorage(Storage):
     into the written item, so `BotState.save_changes` can save again in the same turn. A write
     checks every key before it changes any.
 
-    The durable file write (two fsyncs) of `write` runs in a worker thread, so other turns go on
-    meanwhile; the e_tag check and the write of one key are not interleaved with another write
-    of that key because the bot runs one turn per conversation at a time (bot/locks.py).
+    The durable file write (two fsyncs) of `write` may run in a worker thread (on a slow disk,
+    see store/write_placement.py), so other turns go on meanwhile; the e_tag check and the
+    write of one key are not interleaved with another write of that key because the bot runs one
+    turn per conversation at a time (bot/locks.py).
 
     jsonpickle decodes class paths: the data directory must be server-local and not writable by
     users.

@@ -28,6 +28,7 @@ from store.atomic_storage import (
     write_text_atomic,
 )
 from store.recent import Recent
+from store.write_placement import WritePlacement
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class ShardCache:
             raise ValueError("capacity must be at least 1")
         self._capacity = capacity
         self._open: OrderedDict[Path, TinyDB] = OrderedDict()
+        self.placement = WritePlacement()  # one disk: one judgement of how fast writes are
         self._closed = False
 
     def __len__(self) -> int:
@@ -163,8 +165,8 @@ class ShardSet:
     async def replace_documents(
         self, key: str, documents: list[dict[str, Any]], scope: str | None = None
     ) -> None:
-        """Rewrite the shard of `key` with `documents`, doing the durable file write (fsyncs)
-        in a worker thread so the event loop serves other turns meanwhile.
+        """Rewrite the shard of `key` with `documents`, durably: inline while the disk is fast,
+        in a worker thread while it is slow, so other turns go on (store/write_placement.py).
 
         The shard's cached instance is dropped first; once the file is written, the cache is
         primed with what it now holds (after a failed write the file is read again on next
@@ -180,7 +182,7 @@ class ShardSet:
         except (TypeError, orjson.JSONEncodeError):  # e.g. a non-string key: the slower encoder
             data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         self._cache.forget(path)
-        await asyncio.to_thread(write_text_atomic, path, data)
+        await self._cache.placement.run(functools.partial(write_text_atomic, path, data))
         self._cache.prime(path, orjson.loads(data) if isinstance(data, bytes) else json.loads(data))
 
     def remove(self, key: str, scope: str | None = None) -> bool:

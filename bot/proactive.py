@@ -410,6 +410,7 @@ class _Recipient:
 class _Looked:
     entries: list[IndexEntry]
     times: list[datetime]
+    version: int | None = None  # of the customer as planned
 
 
 class ReminderSweeper:
@@ -470,11 +471,13 @@ class ReminderSweeper:
             if key in looked:  # a stray second entry of the customer: dropped when rescheduled
                 looked[key].entries.append(entry)
                 continue
+            version = None
             try:
                 customer = await self._customers.get(entry.tenant_id, entry.customer_id)
                 if customer is None:
                     await self._store.schedule(*key, None, replacing=entry)
                     continue
+                version = customer.version
                 report.customers += 1
                 recipient = await self._recipient(recipients, customer)
                 times = await self._plan(customer, recipient, now, report)
@@ -482,7 +485,7 @@ class ReminderSweeper:
                 logger.exception("reminders of customer %s of tenant %s failed", *key)
                 report.errors.append(f"customer {entry.customer_id}: planning failed")
                 times = [now + self._retry_max]
-            looked[key] = _Looked([entry], times)
+            looked[key] = _Looked([entry], times, version)
             await asyncio.sleep(0)  # a batch can be hundreds of customers: let turns run too
         for recipient in recipients.values():
             if not recipient.items:
@@ -492,11 +495,7 @@ class ReminderSweeper:
             except Exception:  # its records stay `sending` or pending: sent again later
                 logger.exception("delivering reminders to user %s failed", recipient.user_id)
                 report.errors.append(f"user {recipient.user_id}: delivery failed")
-        swept = [
-            Rescheduled(tenant_id, customer_id, min(seen.times, default=None), tuple(seen.entries))
-            for (tenant_id, customer_id), seen in looked.items()
-        ]
-        await self._store.reschedule(swept, now)
+        await self._reschedule(looked, now)
         if report.sent or report.failed or report.undeliverable:
             logger.info(
                 "reminder sweep: %d sent in %d cards, %d failed, %d undeliverable, %d deferred",
@@ -507,6 +506,24 @@ class ReminderSweeper:
                 report.deferred,
             )
         return report
+
+    async def _reschedule(self, looked: dict[tuple[str, str], _Looked], now: datetime) -> None:
+        """Index each looked-at customer for its next look.
+
+        A customer saved since it was planned (a turn ran while the sweep waited on Teams) is
+        looked at again at once, with its new data: its save may have asked for an earlier
+        look that the index did not take because the sweep's entry was earlier still. Nothing
+        from the version check to the index write suspends (store reads and writes are
+        synchronous), so no save can slip in between.
+        """
+        swept = []
+        for (tenant_id, customer_id), seen in looked.items():
+            when = min(seen.times, default=None)
+            current = await self._customers.get(tenant_id, customer_id)
+            if current is not None and seen.version is not None and current.version != seen.version:
+                when = now
+            swept.append(Rescheduled(tenant_id, customer_id, when, tuple(seen.entries)))
+        await self._store.reschedule(swept, now)
 
     async def _recipient(
         self, recipients: dict[tuple[str, str], _Recipient], customer: Customer

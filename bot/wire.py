@@ -42,17 +42,20 @@ class _Field:
 class _Plan:
     """How one model class maps to JSON, or None where msrest must do it."""
 
-    __slots__ = ("fields", "known_keys")
+    __slots__ = ("fields", "known_keys", "package")
 
-    def __init__(self, fields: list[_Field]) -> None:
+    def __init__(self, fields: list[_Field], package: str) -> None:
         self.fields = fields
         self.known_keys = frozenset(field.key for field in fields)
+        self.package = package  # where msrest looks up the fields' type names
 
 
 _plans: dict[type, _Plan | None] = {}
 
 
-def _field(attr: str, key: str, data_type: str, dependencies: dict[str, Any]) -> _Field:
+def _field(attr: str, key: str, data_type: Any, dependencies: dict[str, Any]) -> _Field:
+    if not isinstance(data_type, str):  # a few Teams models name a class object here
+        raise _Unsupported("a type that is not a name")
     if data_type in _SCALARS:
         return _Field(attr, key, "scalar", _SCALARS[data_type])
     if data_type == "object":
@@ -100,7 +103,7 @@ def _plan(cls: type) -> _Plan | None:
                 # msrest resolves nested type names in the outermost model's package
                 raise _Unsupported("a model from another package")
             fields.append(_field(attr, key, description["type"], dependencies))
-        plan = _Plan(fields)
+        plan = _Plan(fields, _package(cls))
     except _Unsupported:
         plan = None
     _plans[cls] = plan
@@ -178,8 +181,9 @@ def to_wire(model: Model) -> dict[str, Any]:
     try:
         return _model_to_wire(model)
     except _Unsupported:
-        result: dict[str, Any] = model.serialize()  # type: ignore[no-untyped-call]
-        return result
+        pass  # msrest is called outside the handler, so its own exceptions are not chained
+    result: dict[str, Any] = model.serialize()  # type: ignore[no-untyped-call]
+    return result
 
 
 # --- from the wire --------------------------------------------------------------------------------
@@ -216,13 +220,18 @@ def _from_wire_value(value: Any, field: _Field) -> Any:
 
 def _model_from_wire(cls: type[ModelT], data: Any) -> ModelT:
     plan = _plan(cls)
-    if plan is None or type(data) is not dict:
+    # msrest resolves nested type names in the package of the class asked for: a subclass from
+    # another package (CardActivity) does not deserialise there, so msrest must say so.
+    if plan is None or plan.package != _package(cls) or type(data) is not dict:
         raise _Unsupported(cls)
     values = {}
     for field in plan.fields:
         value = data.get(field.key)
         values[field.attr] = None if value is None else _from_wire_value(value, field)
-    model = cls(**values)
+    try:
+        model = cls(**values)
+    except TypeError as error:  # a constructor that rejects its own fields: msrest's error
+        raise _Unsupported(cls) from error
     extra = {key: value for key, value in data.items() if key not in plan.known_keys}
     if extra:
         model.additional_properties = extra
@@ -234,5 +243,7 @@ def from_wire(cls: type[ModelT], data: Any) -> ModelT:
     try:
         return _model_from_wire(cls, data)
     except _Unsupported:
-        result: ModelT = cls.deserialize(data)  # type: ignore[no-untyped-call]
-        return result
+        pass  # msrest is called outside the handler: inside it, Python 3.11 turned one of
+        # msrest's TypeErrors into a KeyError (found in review)
+    result: ModelT = cls.deserialize(data)  # type: ignore[no-untyped-call]
+    return result

@@ -67,10 +67,11 @@ class TinyDbStorage(Storage):
 
     `e_tag` is honoured as botbuilder's `MemoryStorage` does: an incoming e_tag of None or "*"
     always writes, one that differs from the stored e_tag raises `KeyError("Etag conflict...")`,
-    and an empty e_tag raises. Unlike MemoryStorage, every write assigns a fresh e_tag (also the
-    first one), so concurrent writers of one key are detected, and the new e_tag is copied back
-    into the written item, so `BotState.save_changes` can save again in the same turn. A write
-    checks every key before it changes any.
+    and an empty e_tag raises. Unlike MemoryStorage, every write that changes the stored text
+    assigns a fresh e_tag (also the first one), so concurrent writers of one key are detected; a
+    write of identical text keeps the e_tag (nothing is lost: the stored state is the same). The
+    e_tag is copied back into the written item, so `BotState.save_changes` can save again in the
+    same turn. A write checks every key before it changes any.
 
     The durable file write (two fsyncs) of `write` may run in a worker thread (on a slow disk,
     see store/write_placement.py), so other turns go on meanwhile; the e_tag check and the

@@ -315,14 +315,14 @@ class TinyReminderStore:
         """`schedule` for a sweep's customers, with one or two writes per bucket, not per customer.
 
         The same order as `schedule`: new entries (grouped by bucket), pointers (one file per
-        customer; the event loop serves turns between them), then removals of old entries
-        (grouped by bucket). A sweep's batch often comes from one bucket (customers imported
-        together fall due together); rewriting that bucket once per customer made a sweep of
-        10,000 such customers block the event loop for most of a minute.
+        customer), then removals of old entries (grouped by bucket). A sweep's batch often comes
+        from one bucket (customers imported together fall due together); rewriting that bucket
+        once per customer made a sweep of 10,000 such customers block the event loop for most of
+        a minute. Like every method here it does not await in between, so no `schedule` of a turn
+        can interleave and have its entry removed.
 
-        Pointers are read before anything is written: an index time after `started` was set
-        during the sweep (the sweep only looks at customers due by then) and is kept when it is
-        earlier than the sweep's.
+        An index time after `started` was set during the sweep (the sweep only looks at
+        customers due by then) and is kept when it is earlier than the sweep's.
         """
         self._cache.check_open()
         plans: list[tuple[dict[str, Any], datetime | None, str | None, set[str]]] = []
@@ -344,13 +344,11 @@ class TinyReminderStore:
             self._add_entries(name, entries)
         removals: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for document, due, new_bucket, stale in plans:
-            fresh = self._customer_document(document["tenant_id"], document["customer_id"])
-            fresh["due"] = due.isoformat() if due is not None else None
-            fresh["bucket"] = new_bucket
-            self._write_customer_document(fresh)
+            document["due"] = due.isoformat() if due is not None else None
+            document["bucket"] = new_bucket
+            self._write_customer_document(document)
             for name in stale:
                 removals[name].add((document["tenant_id"], document["customer_id"]))
-            await asyncio.sleep(0)  # let turns run between the customers' durable writes
         for name, keys in sorted(removals.items()):
             self._remove_entries(name, keys)
 

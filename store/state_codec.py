@@ -65,6 +65,18 @@ def _class_name_if_plain(instance: Any) -> str | None:
     return str(name)
 
 
+def _judged(instance: Any) -> str | None:
+    """`_class_name_if_plain`, where any error while asking means "not plain"."""
+    try:
+        return _class_name_if_plain(instance)
+    except Exception:  # e.g. a __getattr__ that recurses on a blank instance
+        return None
+
+
+# Per-instance attributes that change how jsonpickle treats an object (it asks each instance).
+_INSTANCE_HOOKS = ("_jsonpickle_exclude",)
+
+
 class _Classes:
     """Per-class answers, computed once: which classes take the fast path, by type and by name."""
 
@@ -77,7 +89,7 @@ class _Classes:
         try:
             name = self._names[cls]
         except KeyError:
-            name = self._names[cls] = _class_name_if_plain(instance)
+            name = self._names[cls] = _judged(instance)
             if name is not None:
                 self._by_name.setdefault(name, cls)
         if name is None:
@@ -101,7 +113,7 @@ class _Classes:
             blank = _blank(cls)
         except Exception:  # a class that needs arguments: jsonpickle handles it
             return None
-        if _class_name_if_plain(blank) != name:
+        if _judged(blank) != name:
             return None
         self._names.setdefault(cls, name)
         return cls
@@ -122,7 +134,12 @@ def _flatten(value: Any, seen: set[int]) -> Any:
     if kind is dict:
         return _flatten_items(value, {}, seen)
     data = {_OBJECT_TAG: _classes.name_of(value)}
-    return _flatten_items(value.__dict__, data, seen)
+    attributes = value.__dict__
+    if any(
+        type(key) is not str or key.startswith("__") or key in _INSTANCE_HOOKS for key in attributes
+    ):
+        raise _Unsupported("instance hooks")  # e.g. an instance's own __reduce__
+    return _flatten_items(attributes, data, seen)
 
 
 def _flatten_items(items: dict[Any, Any], data: dict[str, Any], seen: set[int]) -> dict[str, Any]:
@@ -170,7 +187,10 @@ def _restore(value: Any) -> Any:
             continue
         if key.startswith(("py/", "__")) or key == "default_factory":
             raise _Unsupported("key")
-        setattr(instance, key, _restore(item))
+        try:
+            setattr(instance, key, _restore(item))
+        except Exception as error:  # frozen dataclasses, read-only properties: jsonpickle's way
+            raise _Unsupported("attribute") from error
     return instance
 
 

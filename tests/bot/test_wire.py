@@ -18,6 +18,12 @@ from botbuilder.schema import (
     ConversationReference,
     Entity,
 )
+from botbuilder.schema.teams import (
+    MessagingExtensionResponse,
+    MessagingExtensionResult,
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from msrest.serialization import Model
@@ -25,7 +31,7 @@ from msrest.serialization import Model
 from bot import wire
 from bot.transport import _wire_json
 from bot.wire import from_wire, to_wire
-from dialogs.turn import card_message
+from dialogs.turn import CardActivity, card_message
 
 JSON_LEAVES = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)
@@ -191,3 +197,30 @@ def test_sending_a_card_message_copies_its_fields_not_its_card() -> None:
 
     assert message.conversation is None
     assert sent.attachments[0].content is message.attachments[0].content
+
+
+def test_a_teams_model_whose_map_names_a_class_object_goes_to_msrest() -> None:
+    """Found in review: `len()` of a class object raised TypeError in the plan compiler."""
+    model = MessagingExtensionResponse(
+        compose_extension=MessagingExtensionResult(type="result", text="hi")
+    )
+    assert to_wire(model) == model.serialize()
+
+
+@pytest.mark.parametrize(
+    ("cls", "data"),
+    [
+        (MessagingExtensionResponse, {"composeExtension": {"type": "result"}}),
+        (TaskModuleMessageResponse, {"type": "message", "value": "done"}),
+        (TaskModuleContinueResponse, {"value": {"title": "t", "height": 3}}),
+    ],
+)
+def test_teams_models_read_as_msrest_reads_them(cls: type[Model], data: dict[str, Any]) -> None:
+    """Found in review: constructor errors and a KeyError raised inside the fallback."""
+    assert _outcome(lambda: from_wire(cls, data)) == _outcome(lambda: cls.deserialize(data))
+
+
+def test_a_subclass_from_another_package_is_read_by_msrest() -> None:
+    data = {"type": "message", "from": {"id": "u"}, "conversation": {"id": "c"}}
+    expected = _outcome(lambda: CardActivity.deserialize(data))
+    assert _outcome(lambda: from_wire(CardActivity, data)) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -333,3 +334,29 @@ async def test_rescheduling_moves_entries_already_in_the_target_bucket(
 
     assert [e.due for e in await reminders.due(target, 10)] == [moved]  # moved, not added
     assert await reminders.scheduled(TENANT, "a") == moved
+
+
+async def test_a_turn_scheduling_while_a_sweep_reschedules_keeps_its_entry(
+    reminders: TinyReminderStore,
+) -> None:
+    """A `schedule_no_later` racing `reschedule` (found in review: the entry was removed)."""
+    old, started = NOW - timedelta(minutes=2), NOW
+    for customer_id in ("a", "x"):
+        await reminders.schedule(TENANT, customer_id, old)
+    looked = {e.customer_id: e for e in await reminders.due(started, 10)}
+    swept_to, wanted = NOW + timedelta(hours=1), NOW + timedelta(minutes=2)
+
+    async def turn() -> None:
+        while await reminders.scheduled(TENANT, "a") != swept_to:  # noqa: ASYNC110 - any gap
+            await asyncio.sleep(0)
+        await reminders.schedule_no_later(TENANT, "x", wanted)
+
+    await asyncio.gather(
+        reminders.reschedule(
+            [Rescheduled(TENANT, c, swept_to, (looked[c],)) for c in ("a", "x")], started
+        ),
+        turn(),
+    )
+
+    assert await reminders.scheduled(TENANT, "x") == wanted
+    assert "x" in {e.customer_id for e in await reminders.due(wanted, 10)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import jsonpickle
@@ -177,3 +178,46 @@ def test_a_dialog_stack_round_trips_through_the_fast_path() -> None:
 def test_unknown_classes_are_left_to_jsonpickle() -> None:
     text = '{"py/object": "nowhere.Missing", "a": 1}'
     assert decode_state(text) == jsonpickle.decode(text)
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    name: str
+    count: int
+
+
+class Delegating:
+    """Forwards unknown attributes to a dict: recurses on an instance made without __init__."""
+
+    def __init__(self) -> None:
+        self.items = {"k": 1}
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.items[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def test_a_frozen_dataclass_decodes_as_jsonpickle_decodes_it() -> None:
+    """Found in review: the fast path's setattr raised FrozenInstanceError."""
+    text = encode_state(Frozen("a", 1))
+    assert text == jsonpickle.encode(Frozen("a", 1))
+    assert decode_state(text) == jsonpickle.decode(text) == Frozen("a", 1)
+
+
+def test_a_class_that_cannot_be_judged_on_a_blank_instance_is_left_to_jsonpickle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found in review: after a restart (nothing encoded yet) judging the class recursed."""
+    text = jsonpickle.encode(Delegating())
+    monkeypatch.setattr(state_codec, "_classes", state_codec._Classes())  # a fresh process
+    assert decode_state(text).items == {"k": 1}
+
+
+def test_an_instance_s_own_jsonpickle_exclude_is_honoured() -> None:
+    """Found in review: the class was judged plain from an earlier instance."""
+    encode_state(Plain(a=1))
+    hiding = Plain(a=1, secret="token", _jsonpickle_exclude=["secret"])
+    assert encode_state(hiding) == jsonpickle.encode(hiding)
+    assert "token" not in encode_state(hiding)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 SCOPES_ALL = ("personal", "team", "groupChat")
+
+
+class DuringFlow(StrEnum):
+    """What a command does while a flow (assess, commit) waits for an answer."""
+
+    STARTS = "starts"  # replaces the waiting flow (it starts one of its own)
+    IN_PASSING = "in passing"  # answered, then the flow asks its question again
+    OTHER = "other"  # handled by the bot itself (help, cancel)
 
 
 @dataclass(frozen=True)
@@ -19,27 +28,39 @@ class Command:
     scopes: tuple[str, ...] = SCOPES_ALL
     # Teams' command menu shows at most 10 commands per scope; the rest are in `help`.
     menu: bool = True
+    during_flow: DuringFlow = DuringFlow.IN_PASSING
+    # Answers that hold account data go to the asker privately when asked in a shared chat.
+    private: bool = False
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("help", "help", "What the bot does, the four phases and every command", "help"),
+    Command(
+        "help",
+        "help",
+        "What the bot does, the four phases and every command",
+        "help",
+        during_flow=DuringFlow.OTHER,
+    ),
     Command(
         "quick check",
         "quick check [customer]",
         "One card with 5 questions: maturity level and workshops in a minute",
         "quick check Contoso",
+        during_flow=DuringFlow.STARTS,
     ),
     Command(
         "assess",
         "assess <customer>",
         "Full maturity assessment, one question at a time, with the recommended workshops",
         "assess Contoso",
+        during_flow=DuringFlow.STARTS,
     ),
     Command(
         "commit",
         "commit <customer> [form]",
         "Agree the statement of work: workshops, goals with KPIs, success factors, dates",
         "commit Contoso",
+        during_flow=DuringFlow.STARTS,
     ),
     Command(
         "sow",
@@ -47,24 +68,28 @@ COMMANDS: tuple[Command, ...] = (
         "The statement of work as a card, and as Markdown to paste into a document",
         "sow Contoso",
         menu=False,
+        private=True,
     ),
     Command(
         "deliver",
         "deliver <customer>",
         "Record a delivered workshop or engagement from the statement of work",
         "deliver Contoso",
+        private=True,
     ),
     Command(
         "ensure",
         "ensure <customer>",
         "Check goals against delivery, capture CSAT/NPS and next steps; opens the next iteration",
         "ensure Contoso",
+        private=True,
     ),
     Command(
         "status",
         "status <customer>",
         "Where a customer stands: phase, level trend, goals, touches, renewal, licenses, CSAT/NPS",
         "status Contoso",
+        private=True,
     ),
     Command(
         "history",
@@ -72,6 +97,7 @@ COMMANDS: tuple[Command, ...] = (
         "Every iteration as a timeline, with the maturity level per iteration",
         "history Contoso",
         menu=False,
+        private=True,
     ),
     Command(
         "report",
@@ -79,18 +105,21 @@ COMMANDS: tuple[Command, ...] = (
         "Proof of execution of the last closed iteration as Markdown",
         "report Contoso",
         menu=False,
+        private=True,
     ),
     Command(
         "touch",
         "touch <customer> [call|meeting|mail|chat] <note>",
         "Log a customer touch; check-in reminders count these",
         "touch Contoso call: renewal on track",
+        private=True,
     ),
     Command(
         "reminders",
         "reminders",
         "What is due and coming up for your customers in the next 30 days",
         "reminders",
+        private=True,
     ),
     Command(
         "renewal",
@@ -98,6 +127,7 @@ COMMANDS: tuple[Command, ...] = (
         "Set a customer's renewal date; you are reminded 90, 60 and 30 days ahead",
         "renewal Contoso 2027-06-30",
         menu=False,
+        private=True,
     ),
     Command(
         "licenses",
@@ -105,6 +135,7 @@ COMMANDS: tuple[Command, ...] = (
         "Record licensed and active Azure users of a customer",
         "licenses Contoso 500 320",
         menu=False,
+        private=True,
     ),
     Command(
         "pause reminders",
@@ -139,6 +170,7 @@ COMMANDS: tuple[Command, ...] = (
         "portfolio [mine] [renewals N] [level <level>] [page N]",
         "Your customers riskiest first: health, phase, level, renewal, last touch; KPIs and charts",
         "portfolio mine renewals 90",
+        private=True,
     ),
     Command(
         "health",
@@ -146,6 +178,7 @@ COMMANDS: tuple[Command, ...] = (
         "A customer's health score 0-100 with every factor, its weight and what to do next",
         "health Contoso",
         menu=False,
+        private=True,
     ),
     Command(
         "kpis",
@@ -153,6 +186,7 @@ COMMANDS: tuple[Command, ...] = (
         "Partner KPIs: CSAT this fiscal year, renewal pipeline, customers per phase and level",
         "kpis",
         menu=False,
+        private=True,
     ),
     Command(
         "export",
@@ -176,6 +210,7 @@ COMMANDS: tuple[Command, ...] = (
         "The customers of your organisation and their phase",
         "customers",
         menu=False,
+        private=True,
     ),
     Command(
         "cancel",
@@ -183,6 +218,7 @@ COMMANDS: tuple[Command, ...] = (
         "Stop the current conversation flow; nothing half-done is saved",
         "cancel",
         menu=False,
+        during_flow=DuringFlow.OTHER,
     ),
 )
 

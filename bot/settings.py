@@ -136,7 +136,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _safe_without_authentication(self) -> Settings:
-        if not self.app_id and not _is_loopback_host(self.host):
+        if not self.app_id and not is_loopback_host(self.host):
             raise ValueError(
                 f"HOST={self.host} without MicrosoftAppId would let anyone on the network use "
                 "the bot unauthenticated: set MicrosoftAppId (and MicrosoftAppPassword), or "
@@ -167,7 +167,8 @@ class Settings(BaseSettings):
         return logging.getLevelNamesMapping()[self.log_level]
 
 
-def _is_loopback_host(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:

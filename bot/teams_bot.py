@@ -18,7 +18,7 @@ from botbuilder.dialogs.prompts import TextPrompt
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ChannelAccount
 
 from bot.adapter import DIALOG_STATE
-from bot.commands import COMMANDS, ParsedCommand, parse_command
+from bot.commands import COMMANDS, DuringFlow, ParsedCommand, parse_command
 from bot.exchange import Exchange
 from bot.proactive import ReminderTurns
 from bot.wire import to_wire
@@ -63,47 +63,6 @@ CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abort"})
 HELP_WORDS = frozenset({"help", "?", "/help", "hilfe"})
 MAX_TEXT_LENGTH = 2000
 _RUN_COMMAND_ACTION = "run_command"
-# While a flow waits for an answer, these commands replace it...
-_STARTS_A_FLOW = frozenset({"assess", "quick check", "commit"})
-# ...and these are answered in passing, then the flow asks its question again.
-_ANSWERS_IN_PASSING = frozenset(
-    {
-        "catalog",
-        "customers",
-        "sow",
-        "status",
-        "history",
-        "report",
-        "touch",
-        "deliver",
-        "ensure",
-        "portfolio",
-        "health",
-        "kpis",
-        "export",
-        "import",
-    }
-    | {"reminders", "renewal", "licenses", "pause reminders", "resume reminders", "digest"}
-)
-# Answers that hold account data go to the asker privately when asked in a shared chat.
-_PRIVATE_IN_SHARED_CHATS = frozenset(
-    {
-        "status",
-        "history",
-        "report",
-        "customers",
-        "sow",
-        "touch",
-        "deliver",
-        "ensure",
-        "portfolio",
-        "health",
-        "kpis",
-        "reminders",
-        "renewal",
-        "licenses",
-    }
-)
 CommandHandler = Callable[[TurnContext, str], Awaitable[None]]
 CardActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
 _CANCEL_ACTION = "cancel"
@@ -285,9 +244,9 @@ class TeamsBot(TeamsActivityHandler):
         ask things in passing (or cancel it)."""
         context = dialog_context.context
         name = owner.get("name") or "someone else"
-        if command is not None and command.command.name in _ANSWERS_IN_PASSING:
+        if command is not None and command.command.during_flow is DuringFlow.IN_PASSING:
             await self._run(dialog_context, command)
-        elif command is not None and command.command.name in _STARTS_A_FLOW:
+        elif command is not None and command.command.during_flow is DuringFlow.STARTS:
             await context.send_activity(
                 f"{name}'s {_flow_name(dialog_context)} is still running here. Let them finish, "
                 "type `cancel` to stop it, or start yours in our personal chat."
@@ -302,13 +261,13 @@ class TeamsBot(TeamsActivityHandler):
         self, dialog_context: DialogContext, command: ParsedCommand
     ) -> None:
         """A command while a flow waits: start the new flow (saying so), or answer and re-ask."""
-        if command.command.name in _STARTS_A_FLOW:
+        if command.command.during_flow is DuringFlow.STARTS:
             await dialog_context.cancel_all_dialogs()
             await dialog_context.context.send_activity(
                 "I stopped the unfinished flow; nothing of it was saved."
             )
             await self._run(dialog_context, command)
-        elif command.command.name in _ANSWERS_IN_PASSING:
+        elif command.command.during_flow is DuringFlow.IN_PASSING:
             await self._run(dialog_context, command)
             await dialog_context.reprompt_dialog()
         else:
@@ -317,7 +276,7 @@ class TeamsBot(TeamsActivityHandler):
     async def _run(self, dialog_context: DialogContext, parsed: ParsedCommand) -> None:
         context = dialog_context.context
         name, argument = parsed.command.name, parsed.argument
-        if name in _STARTS_A_FLOW and name != "quick check":
+        if parsed.command.during_flow is DuringFlow.STARTS and name != "quick check":
             starter = user_of(context)
             await self._flow_owner.set(context, {"id": starter.id, "name": starter.name})
         if name == "assess":
@@ -330,7 +289,7 @@ class TeamsBot(TeamsActivityHandler):
             )
         elif name == "cancel":
             await self._cancel(dialog_context)
-        elif name in _PRIVATE_IN_SHARED_CHATS:
+        elif parsed.command.private:
             await self._in_private(context, self._handlers[name], argument)
         else:
             await self._handlers[name](context, argument)

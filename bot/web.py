@@ -7,7 +7,6 @@ credentials) instead of an exception inside the SDK.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from typing import Any, Protocol
@@ -19,6 +18,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.locks import ConversationLocks
+from bot.settings import is_loopback_host
 from bot.wire import from_wire
 
 logger = logging.getLogger(__name__)
@@ -46,14 +46,7 @@ def is_loopback_url(url: str) -> bool:
         host = parts.hostname or ""
     except ValueError:
         return False
-    if parts.scheme not in {"http", "https"}:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return parts.scheme in {"http", "https"} and is_loopback_host(host)
 
 
 def parse_activity(body: bytes, *, local_mode: bool) -> Activity:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,36 +55,14 @@ from cards.views import (
     ResultView,
     WorkshopView,
 )
-from tests.support.cards import walk
+from tests.support.cards import BIG, HOSTILE, MARK, of_type, strings, walk
 
-HOSTILE = (
-    'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** [link](http://x) 🎉'
-)
-BIG = (HOSTILE * 200)[:10_240]  # a 10 KB string
-MARK = "Bobby"  # in HOSTILE and BIG, and in none of the cards' own text
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 Card = dict[str, Any]
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def strings(node: object, *, skip: str = "") -> Iterator[str]:
-    """Every string value (not key) in `node`, leaving out values under the key `skip`."""
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key != skip:
-                yield from strings(value, skip=skip)
-    elif isinstance(node, list):
-        for item in node:
-            yield from strings(item, skip=skip)
-
-
-def of_type(card: Card, kind: str) -> list[dict[str, Any]]:
-    return [element for element in walk(card) if element.get("type") == kind]
 
 
 def runs(card: Card) -> list[str]:

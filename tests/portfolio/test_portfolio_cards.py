@@ -4,7 +4,6 @@ and paging through 0, 1 and 500 customers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -36,29 +35,13 @@ from cards.renderer import MAX_CARD_BYTES, CardRenderError, card_size, render_ca
 from dialogs.portfolio_commands import portfolio_command
 from engagement.models import Customer
 from engagement.portfolio import parse_query
-from tests.support.cards import of_type, walk
+from tests.support.cards import BIG, HOSTILE, MARK, of_type, strings, walk
 
-HOSTILE = (
-    'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** [link](http://x) 🎉'
-)
-BIG = (HOSTILE * 200)[:10_240]
-MARK = "Bobby"
 Card = dict[str, Any]
 
 
 def runs(card: Card) -> list[str]:
     return [run["text"] for run in of_type(card, "TextRun")]
-
-
-def strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from strings(item)
 
 
 def assert_card(card: Card) -> None:

@@ -93,16 +93,23 @@ async def test_stop_waits_for_the_running_sweep() -> None:
 
 
 async def test_stop_cancels_a_sweep_that_hangs() -> None:
+    cancelled = asyncio.Event()
+
     class Hanging:
         async def sweep(self, now: datetime) -> None:
             started.set()
-            await asyncio.Event().wait()
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                cancelled.set()
+                raise
 
     started = asyncio.Event()
     loop = SweepLoop(Hanging(), interval=1, clock=FixedClock(NOW), grace=0.01)
     loop.start()
     await started.wait()
-    await loop.stop()  # returns: the sweep was cancelled
+    await asyncio.wait_for(loop.stop(), timeout=10)  # fails instead of hanging the suite
+    assert cancelled.is_set()
 
 
 async def test_preparation_runs_once_before_the_first_sweep_and_may_fail() -> None:

@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+# User text that tries to break JSON, Markdown, templates and HTML (cards must show it as is).
+HOSTILE = (
+    'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** [link](http://x) 🎉'
+)
+BIG = (HOSTILE * 200)[:10_240]  # a 10 KB string
+MARK = "Bobby"  # in HOSTILE and BIG, and in none of the cards' own text
+
 
 def walk(node: Any) -> Iterator[dict[str, Any]]:
     """Every JSON object in a card, depth first (fallbacks included)."""
@@ -15,6 +22,19 @@ def walk(node: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(node, list):
         for item in node:
             yield from walk(item)
+
+
+def strings(node: object, *, skip: str = "") -> Iterator[str]:
+    """Every string value (not key) in `node`, leaving out values under the key `skip`."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key != skip:
+                yield from strings(value, skip=skip)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item, skip=skip)
 
 
 def of_type(card: Any, kind: str) -> list[dict[str, Any]]:

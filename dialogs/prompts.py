@@ -3,8 +3,8 @@
 Botbuilder's ChoicePrompt shows suggested actions, which Teams renders only in personal chats,
 and it ignores card submits. This prompt sends an Adaptive Card with a button per option (works in
 personal chat, group chat and channels) and accepts:
-- an Action.Submit whose data is `{"action": "choose", "key": <key>, "choice": <value>}` for the
-  prompt's own key (a button from an older card carries another key and is not accepted);
+- an Action.Submit whose data is `{"action": "choose", "prompt": <key>, "choice": <value>}` for
+  the prompt's own key (a button from an older card carries another key and is not accepted);
 - a typed number (`2`), the option's label or value, case-insensitively;
 - `back` when the prompt allows it (result BACK).
 """
@@ -23,6 +23,9 @@ from dialogs.turn import message_text
 BACK = "__back__"
 CHOOSE_ACTION = "choose"
 BACK_ACTION = "back"
+# The submit data field naming the prompt a button belongs to. Never `key`: the Agents Playground
+# throws "Cannot assign to read only property 'key'" on such a button and sends nothing.
+PROMPT_FIELD = "prompt"
 
 
 YES_NO_ALIASES = {"yes": ["y", "yes", "yeah", "yep", "ok", "sure"], "no": ["n", "no", "nope"]}
@@ -45,19 +48,19 @@ def choice_validations(
 
 def choose_data(key: str, value: str) -> dict[str, object]:
     """Submit data for the button that picks `value`."""
-    return {"action": CHOOSE_ACTION, "key": key, "choice": value}
+    return {"action": CHOOSE_ACTION, PROMPT_FIELD: key, "choice": value}
 
 
 def back_data(key: str) -> dict[str, object]:
     """Submit data for a Back button."""
-    return {"action": BACK_ACTION, "key": key}
+    return {"action": BACK_ACTION, PROMPT_FIELD: key}
 
 
 def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str | None:
     """The chosen value (or BACK), or None when the input is not one of the choices."""
     choices: list[list[str]] = validations["choices"]
     if isinstance(value, dict):
-        if value.get("key") != validations["key"]:
+        if value.get(PROMPT_FIELD) != validations["key"]:
             return None
         if value.get("action") == BACK_ACTION and validations["allow_back"]:
             return BACK
@@ -137,7 +140,7 @@ TEXT_KEY = "__text__"
 
 def form_data(key: str, **extra: object) -> dict[str, object]:
     """Submit data for a form button of the prompt with this key."""
-    return {"action": FORM_ACTION, "key": key, **extra}
+    return {"action": FORM_ACTION, PROMPT_FIELD: key, **extra}
 
 
 class CardFormPrompt(RenderedPrompt):
@@ -163,10 +166,10 @@ class CardFormPrompt(RenderedPrompt):
         text = message_text(turn_context)
         key = options.validations["key"]
         if isinstance(value, dict):
-            if value.get("action") == FORM_ACTION and value.get("key") == key:
+            if value.get("action") == FORM_ACTION and value.get(PROMPT_FIELD) == key:
                 result.succeeded = True
                 result.value = {
-                    k: v for k, v in value.items() if k not in ("action", "key", TEXT_KEY)
+                    k: v for k, v in value.items() if k not in ("action", PROMPT_FIELD, TEXT_KEY)
                 }
         elif text:
             result.succeeded = True

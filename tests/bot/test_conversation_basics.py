@@ -66,5 +66,5 @@ async def test_catalog_with_unknown_level_explains(personal: Conversation) -> No
 
 
 async def test_stale_card_submit_without_a_flow_is_explained(personal: Conversation) -> None:
-    replies = await personal.submit({"action": "choose", "key": "old:q1", "choice": "x"})
+    replies = await personal.submit({"action": "choose", "prompt": "old:q1", "choice": "x"})
     assert "no longer active" in replies[0].text

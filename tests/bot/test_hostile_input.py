@@ -98,7 +98,7 @@ hostile_text = st.one_of(
 card_value = st.fixed_dictionaries(
     {"action": st.sampled_from(ACTIONS)},
     optional={
-        "key": st.text(max_size=20),
+        "prompt": st.text(max_size=20),
         "choice": json_value,
         "card": st.one_of(st.text(max_size=12), json_value),
         "customer": st.one_of(st.text(max_size=30), json_value),

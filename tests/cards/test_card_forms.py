@@ -33,7 +33,7 @@ def _form(text: str, n: int) -> FormView:
         intro=[text] * n,
         fields=fields,
         buttons=[
-            Button(text, {"action": "form", "key": "k", "note": text}),
+            Button(text, {"action": "form", "prompt": "k", "note": text}),
             Button("Skip", {"a": 1}, validate=False),
         ],
     )
@@ -60,7 +60,7 @@ def test_form_keeps_hostile_text_and_exact_submit_data(n: int) -> None:
     runs = [node["text"] for node in walk(card) if node.get("type") == "TextRun"]
     assert HOSTILE in runs
     submits = [node for node in walk(card) if node.get("type") == "Action.Submit"]
-    assert submits[0]["data"] == {"action": "form", "key": "k", "note": HOSTILE}
+    assert submits[0]["data"] == {"action": "form", "prompt": "k", "note": HOSTILE}
     assert submits[1]["associatedInputs"] == "none"
     inputs = [node for node in walk(card) if str(node.get("type", "")).startswith("Input.")]
     assert len(inputs) == 5 * n

@@ -44,7 +44,7 @@ def test_own_buttons_count_and_others_do_not() -> None:
     assert recognize_choice(VALIDATIONS, "", choose_data("run1:q1", "made-up")) is None
     assert recognize_choice(VALIDATIONS, "", back_data("run1:q1")) == BACK
     assert recognize_choice(VALIDATIONS, "", {"action": "choose"}) is None
-    assert recognize_choice(VALIDATIONS, "", {"key": ["not", "hashable"]}) is None
+    assert recognize_choice(VALIDATIONS, "", {"prompt": ["not", "hashable"]}) is None
 
 
 def test_back_only_where_allowed() -> None:

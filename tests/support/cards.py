@@ -77,3 +77,20 @@ def texts(card: dict[str, Any]) -> str:
             if isinstance(node.get(key), str):
                 parts.append(node[key])
     return "\n".join(parts)
+
+
+# Fields a Teams client or the Agents Playground owns in submit data: the Playground throws
+# "Cannot assign to read only property 'key'" on a button whose data has `key` and sends nothing;
+# Teams adds `msteams` and reads it itself; the rest are Action and Input property names.
+CLIENT_OWNED_FIELDS = frozenset({"key", "msteams", "id", "type", "title", "verb", "data"})
+
+
+def client_owned_fields(card: Any) -> set[str]:
+    """Client-owned field names used in the data of any Action.Submit/Action.Execute in `card`."""
+    found: set[str] = set()
+    for node in walk(card):
+        if node.get("type") in ("Action.Submit", "Action.Execute") and isinstance(
+            node.get("data"), dict
+        ):
+            found |= CLIENT_OWNED_FIELDS & set(node["data"])
+    return found

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from tests.support.cards import client_owned_fields
 from tests.support.connector import FakeConnector, Sent
 
 BOT_ID = "28:csf-bot"
@@ -84,6 +85,10 @@ class Conversation:
         before = len(self.connector.sent)
         status = await self.post(activity)
         assert status in (200, 201), f"/api/messages answered {status}"
+        for sent in self.connector.sent[before:]:
+            for card in sent.cards:
+                owned = client_owned_fields(card)
+                assert not owned, f"a card button's data carries client-owned fields {owned}"
         mine = {self.conversation_id, f"a:private-29:{self.user_id}"}  # this chat, or 1:1 with me
         return [
             s

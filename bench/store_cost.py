@@ -3,7 +3,7 @@
 `python -m bench.store_cost [--quick]`
 
 A turn's store work here is what a command like `deliver Contoso` does: get one customer, save it,
-then read and write the conversation's dialog state (ConversationState over TinyDbStorage). Two
+then read and write the conversation's dialog state (ConversationState over TinyStateStorage). Two
 access patterns are measured against both stores, interleaved in batches so machine noise hits
 both alike:
 
@@ -93,9 +93,9 @@ async def one_turn(store: Store, customer_id: str, conversation: int, turn: int)
     customer.updated_at = NOW + timedelta(seconds=turn)
     await store.customers.save(customer)
     key = _state_key(conversation)
-    state = (await store.bot_storage.read([key])).get(key, {"DialogState": {"step": 0}})
+    state = (await store.state_storage.read([key])).get(key, {"DialogState": {"step": 0}})
     state["DialogState"] = {"step": turn}
-    await store.bot_storage.write({key: state})
+    await store.state_storage.write({key: state})
 
 
 async def _measure(

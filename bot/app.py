@@ -47,7 +47,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     policy = settings.reminder_policy
     # Every customer save keeps the reminder index current (moves it earlier, never later).
     customers = SchedulingCustomerRepository(store.customers, store.reminders, policy, clock)
-    conversation_state = LeanConversationState(store.bot_storage)
+    conversation_state = LeanConversationState(store.state_storage)
     services = DialogServices(customers=customers, catalog=catalog, clock=clock)
     reminder_turns = ReminderTurns(ReminderServices(customers, store.reminders, policy, clock))
     private_chats = PrivateChats(settings.app_id)

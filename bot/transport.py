@@ -38,6 +38,7 @@ from botbuilder.schema import (
 from botframework.connector import Channels
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
 
+from bot.sdk_internals import INVOKE_RESPONSE_KEY, create_turn_context, process_turn_results
 from bot.wire import to_wire
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,8 @@ class ReusingCloudAdapter(CloudAdapter):
         )
         activity.caller_id = result.caller_id
         connector_client = await self._connector(result, activity.service_url)
-        context = self._create_turn_context(
+        context = create_turn_context(
+            self,
             activity,
             result.claims_identity,
             result.audience,
@@ -96,7 +98,7 @@ class ReusingCloudAdapter(CloudAdapter):
             # Serialised here: msrest would turn a RenderedCard (a dict subclass) into its repr.
             replies = [_wire_json(reply) for reply in context.buffered_reply_activities]
             return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
-        response: InvokeResponse | None = self._process_turn_results(context)
+        response: InvokeResponse | None = process_turn_results(self, context)
         return response
 
     async def _connector(self, result: AuthenticateRequestResult, service_url: str) -> Any:
@@ -124,7 +126,7 @@ class ReusingCloudAdapter(CloudAdapter):
                 await asyncio.sleep(int((activity.value or 1000) / 1000))
                 responses.append(ResourceResponse(id=""))
             elif activity.type == ActivityTypes.invoke_response:
-                context.turn_state[self._INVOKE_RESPONSE_KEY] = activity
+                context.turn_state[INVOKE_RESPONSE_KEY] = activity
                 responses.append(ResourceResponse(id=""))
             elif activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator:
                 responses.append(ResourceResponse(id=""))

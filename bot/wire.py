@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 from msrest.serialization import Deserializer, Model, Serializer
 
+from bot.sdk_internals import attribute_map, class_models, needs_msrest
+
 ModelT = TypeVar("ModelT", bound=Model)
 
 _SCALARS = {"str": str, "bool": bool, "int": int, "float": float}
@@ -82,17 +84,16 @@ def _plan(cls: type) -> _Plan | None:
         pass
     plan: _Plan | None
     base = cls.__mro__[1]
-    if getattr(cls, "_attribute_map", None) is getattr(base, "_attribute_map", None):
+    described = attribute_map(cls)
+    if described is attribute_map(base):
         plan = _plans[cls] = _plan(base)  # a subclass with its base's fields (CardActivity)
         return plan
     try:
-        if getattr(cls, "_validation", None) or getattr(cls, "_subtype_map", None):
-            raise _Unsupported("read-only fields or subtypes")
-        if hasattr(cls, "_xml_map"):
-            raise _Unsupported("XML")
-        dependencies = cls._infer_class_models()  # type: ignore[attr-defined]
+        if described is None or needs_msrest(cls):
+            raise _Unsupported("read-only fields, subtypes or XML")
+        dependencies = class_models(cls)
         fields = []
-        for attr, description in cls._attribute_map.items():  # type: ignore[attr-defined]
+        for attr, description in described.items():
             key = description["key"]
             if not key or "." in key or "\\" in key:
                 raise _Unsupported("flattened or additional-properties key")

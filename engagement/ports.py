@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from engagement.models import Customer
@@ -58,4 +58,27 @@ class CustomerImportWriter(Protocol):
 
         Raises CustomerAlreadyExists, writing nothing, when an id to add exists by now.
         """
+        ...
+
+
+class StateStorage(Protocol):
+    """Conversation state (the dialog stack and per-conversation scratch) as opaque items by key.
+
+    The shape of botbuilder's `Storage` without depending on it (bot/state.py adapts it):
+    items are whatever the conversation layer stores (dicts or objects with an `e_tag`).
+    Optimistic concurrency on `e_tag`: an incoming e_tag of None or "*" always writes, one that
+    differs from the stored e_tag raises `KeyError` and writes nothing; every write that changes
+    an item gives it a fresh e_tag, copied back into the written item.
+    """
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        """The stored items of those `keys` that exist; missing keys are left out."""
+        ...
+
+    async def write(self, changes: Mapping[str, Any]) -> None:
+        """Store each item under its key, honouring e_tags (all keys are checked first)."""
+        ...
+
+    async def delete(self, keys: list[str]) -> None:
+        """Remove the items of `keys`; missing keys are ignored."""
         ...

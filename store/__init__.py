@@ -26,8 +26,10 @@ the few files it needs:
   take a few ms, so they run on the event loop with no await between read and write; the store is
   for one process (one instance per data directory), as TinyDB itself is.
 
-A second backend (PostgreSQL) implements the same three interfaces: the `engagement.ports`
-Protocols and `botbuilder.core.Storage`.
+A second backend (PostgreSQL) implements the same plain Protocols of ours: those of
+`engagement.ports` (customers, import, conversation references, conversation state) and
+`engagement.reminders.ReminderStore`. Nothing in store/ imports botbuilder: bot/state.py adapts
+`StateStorage` to botbuilder's `Storage`.
 """
 
 from __future__ import annotations
@@ -37,20 +39,20 @@ from pathlib import Path
 from types import TracebackType
 
 from store.atomic_storage import write_text_atomic
-from store.bot_state import TinyDbStorage
 from store.customers import TinyCustomerRepository
 from store.imports import TinyCustomerImporter, recover_all
 from store.references import TinyConversationReferences
 from store.reminders import TinyReminderStore
 from store.shards import DEFAULT_CACHE_SIZE, ShardCache, ShardSet, StoreClosed
+from store.state_storage import TinyStateStorage
 
 __all__ = [
     "Store",
     "StoreClosed",
     "TinyConversationReferences",
     "TinyCustomerRepository",
-    "TinyDbStorage",
     "TinyReminderStore",
+    "TinyStateStorage",
     "open_store",
 ]
 
@@ -60,7 +62,7 @@ _HEALTH_PROBE = ".health-probe"
 
 
 class Store:
-    """The store of one data directory: repositories plus botbuilder storage, sharing one cache.
+    """The store of one data directory: repositories plus conversation state, sharing one cache.
 
     Build it with `open_store`. Close it once when the app stops (closing twice is harmless).
 
@@ -71,7 +73,7 @@ class Store:
     Attributes:
         customers: The tenant-scoped customer repository.
         references: Conversation references for proactive messages.
-        bot_storage: botbuilder `Storage` for ConversationState and UserState.
+        state_storage: Conversation state (dialog stacks), see `engagement.ports.StateStorage`.
         reminders: The reminder index, delivery records and reminder preferences.
         customer_import: All-or-nothing bulk writes of customers (import).
     """
@@ -85,7 +87,7 @@ class Store:
         self.customer_import = TinyCustomerImporter(customer_shards, self._cache, self.customers)
         recover_all(customer_shards.root, self._cache)  # an import interrupted by a crash
         self.references = TinyConversationReferences(ShardSet(data_dir / "references", self._cache))
-        self.bot_storage = TinyDbStorage(ShardSet(data_dir / "state", self._cache))
+        self.state_storage = TinyStateStorage(ShardSet(data_dir / "state", self._cache))
         self.reminders = TinyReminderStore(data_dir / "reminders", self._cache)
 
     def healthy(self) -> bool:

@@ -70,7 +70,7 @@ async def write_forever(data_dir: Path, first: int) -> None:
             _acknowledge(f"save {number} {hot.version}")
         else:
             key = f"msteams/conversations/19:k{number % STATE_KEYS}@thread.v2/"
-            await store.bot_storage.write({key: {"n": number}})
+            await store.state_storage.write({key: {"n": number}})
             _acknowledge(f"state {key} {number}")
         number += 1
 

@@ -103,7 +103,7 @@ async def _assert_everything_acknowledged_is_stored(data_dir: Path, seen: Acknow
             if hot.version == version:
                 assert [contact.name for contact in hot.contacts] == [str(number)]
 
-        stored = await store.bot_storage.read(list(seen.states))
+        stored = await store.state_storage.read(list(seen.states))
         for key, number in seen.states.items():
             assert stored[key]["n"] >= number
 

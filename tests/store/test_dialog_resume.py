@@ -18,6 +18,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
+from bot.state import SdkStorage
 from store import Store, open_store
 
 _NAME = "name"  # step.values key: JSON primitives only
@@ -52,7 +53,7 @@ class Bot:
 
     def use(self, store: Store) -> None:
         """Rebuild ConversationState and the dialogs over `store`, as a restarted bot would."""
-        self.state = ConversationState(store.bot_storage)
+        self.state = ConversationState(SdkStorage(store.state_storage))
         self.dialogs = DialogSet(self.state.create_property("DialogState"))
         self.dialogs.add(TextPrompt(TextPrompt.__name__))
         self.dialogs.add(

@@ -50,7 +50,7 @@ async def test_use_after_close_raises_store_closed(data_dir: Path) -> None:
     with pytest.raises(StoreClosed):
         await store.customers.get(TENANT, "contoso")
     with pytest.raises(StoreClosed):
-        await store.bot_storage.write({"key": {"n": 1}})
+        await store.state_storage.write({"key": {"n": 1}})
 
 
 async def test_customer_files_are_named_by_hashes_under_the_tenant(data_dir: Path) -> None:

@@ -1,4 +1,5 @@
-"""TinyDbStorage against botbuilder's Storage contract, side by side with the SDK's own."""
+"""TinyStateStorage (through bot.state.SdkStorage) against botbuilder's Storage contract, side by
+side with the SDK's own."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 from botbuilder.core import ConversationState, MemoryStorage, Storage, StoreItem, TurnContext
 from botbuilder.core.adapters import TestAdapter
 
-from bot.state import LeanConversationState
-from store import Store, TinyDbStorage, open_store
+from bot.state import LeanConversationState, SdkStorage
+from store import Store, TinyStateStorage, open_store
 
 # A Teams channel thread id: ':' '@' ';' '=' must be safe as a key.
 KEY = "msteams/conversations/19:abc-DEF_1@thread.tacv2;messageid=1712345678901/"
@@ -19,13 +20,13 @@ KEY = "msteams/conversations/19:abc-DEF_1@thread.tacv2;messageid=1712345678901/"
 
 @pytest.fixture(params=["memory", "tinydb"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    """The SDK's MemoryStorage and our TinyDbStorage: both must pass the same contract."""
+    """The SDK's MemoryStorage and our TinyStateStorage: both must pass the same contract."""
     if request.param == "memory":
         yield MemoryStorage()
         return
     opened = open_store(tmp_path / "data")
     try:
-        yield opened.bot_storage
+        yield SdkStorage(opened.state_storage)
     finally:
         opened.close()
 
@@ -97,10 +98,10 @@ class TestStorageContract:
 
 
 async def test_every_write_assigns_a_new_e_tag(store: Store) -> None:
-    await store.bot_storage.write({KEY: {"n": 1}})
-    first = (await store.bot_storage.read([KEY]))[KEY]["e_tag"]
-    await store.bot_storage.write({KEY: {"n": 2, "e_tag": first}})
-    second = (await store.bot_storage.read([KEY]))[KEY]["e_tag"]
+    await store.state_storage.write({KEY: {"n": 1}})
+    first = (await store.state_storage.read([KEY]))[KEY]["e_tag"]
+    await store.state_storage.write({KEY: {"n": 2, "e_tag": first}})
+    second = (await store.state_storage.read([KEY]))[KEY]["e_tag"]
 
     assert first
     assert second
@@ -108,12 +109,12 @@ async def test_every_write_assigns_a_new_e_tag(store: Store) -> None:
 
 
 async def test_a_conflict_in_one_key_writes_no_key(store: Store) -> None:
-    await store.bot_storage.write({KEY: {"n": 1}})
+    await store.state_storage.write({KEY: {"n": 1}})
 
     with pytest.raises(KeyError):
-        await store.bot_storage.write({"other": {"n": 1}, KEY: {"n": 2, "e_tag": "stale"}})
+        await store.state_storage.write({"other": {"n": 1}, KEY: {"n": 2, "e_tag": "stale"}})
 
-    assert await store.bot_storage.read(["other"]) == {}
+    assert await store.state_storage.read(["other"]) == {}
 
 
 def _file_names(directory: Path) -> list[str]:
@@ -121,13 +122,13 @@ def _file_names(directory: Path) -> list[str]:
 
 
 async def test_keys_never_reach_file_names(store: Store, data_dir: Path) -> None:
-    await store.bot_storage.write({KEY: {"n": 1}, "../../etc/passwd": {"n": 2}})
+    await store.state_storage.write({KEY: {"n": 1}, "../../etc/passwd": {"n": 2}})
 
     names = _file_names(data_dir)
 
     assert names
     assert all(set(name) <= set("0123456789abcdef.json") for name in names)
-    assert set(await store.bot_storage.read([KEY, "../../etc/passwd"])) == {
+    assert set(await store.state_storage.read([KEY, "../../etc/passwd"])) == {
         KEY,
         "../../etc/passwd",
     }
@@ -135,16 +136,16 @@ async def test_keys_never_reach_file_names(store: Store, data_dir: Path) -> None
 
 async def test_state_survives_reopening(data_dir: Path) -> None:
     with open_store(data_dir) as first:
-        await first.bot_storage.write({KEY: {"dialog": {"step": 1}}})
+        await first.state_storage.write({KEY: {"dialog": {"step": 1}}})
     with open_store(data_dir) as second:
-        assert _without_e_tag((await second.bot_storage.read([KEY]))[KEY]) == {
+        assert _without_e_tag((await second.state_storage.read([KEY]))[KEY]) == {
             "dialog": {"step": 1}
         }
 
 
 async def test_bot_state_can_save_twice_in_one_turn(store: Store) -> None:
     """The new e_tag is copied back into the saved state, so a second save does not conflict."""
-    state = ConversationState(store.bot_storage)
+    state = ConversationState(SdkStorage(store.state_storage))
     counter = state.create_property("counter")
     keys: list[str] = []
 
@@ -159,9 +160,9 @@ async def test_bot_state_can_save_twice_in_one_turn(store: Store) -> None:
     await adapter.send("hi")
     await adapter.send("again")
 
-    assert isinstance(store.bot_storage, TinyDbStorage)
+    assert isinstance(store.state_storage, TinyStateStorage)
     assert len(set(keys)) == 1
-    stored = await store.bot_storage.read(keys[:1])
+    stored = await store.state_storage.read(keys[:1])
     assert stored[keys[0]]["counter"] == {"n": 2}
 
 
@@ -169,21 +170,21 @@ async def test_writing_the_same_state_again_writes_nothing_and_keeps_the_e_tag(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     item: dict[str, Any] = {"dialog": {"step": 1}}
-    await store.bot_storage.write({KEY: item})
+    await store.state_storage.write({KEY: item})
     e_tag = item["e_tag"]
     written: list[Path] = []
     monkeypatch.setattr("store.shards.write_text_atomic", lambda path, text: written.append(path))
 
-    await store.bot_storage.write({KEY: dict(item)})
+    await store.state_storage.write({KEY: dict(item)})
 
     assert written == []
-    assert (await store.bot_storage.read([KEY]))[KEY]["e_tag"] == e_tag
+    assert (await store.state_storage.read([KEY]))[KEY]["e_tag"] == e_tag
 
 
 async def test_a_turn_that_changes_no_state_writes_no_file(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = LeanConversationState(store.bot_storage)
+    state = LeanConversationState(SdkStorage(store.state_storage))
     counter = state.create_property("counter")
 
     async def turn(context: TurnContext) -> None:
@@ -201,12 +202,12 @@ async def test_a_turn_that_changes_no_state_writes_no_file(
 
 async def test_documents_with_the_e_tag_inside_the_text_still_read(store: Store) -> None:
     """The format before the e_tag moved beside the text."""
-    await store.bot_storage.write({KEY: {"n": 1}})
-    table = store.bot_storage._table(KEY)
+    await store.state_storage.write({KEY: {"n": 1}})
+    table = store.state_storage._table(KEY)
     table.update({"state": '{"n": 2, "e_tag": "old"}', "e_tag": "old"})
 
-    item = (await store.bot_storage.read([KEY]))[KEY]
+    item = (await store.state_storage.read([KEY]))[KEY]
 
     assert item == {"n": 2, "e_tag": "old"}
-    await store.bot_storage.write({KEY: {**item, "n": 3}})
-    assert (await store.bot_storage.read([KEY]))[KEY]["n"] == 3
+    await store.state_storage.write({KEY: {**item, "n": 3}})
+    assert (await store.state_storage.read([KEY]))[KEY]["n"] == 3

@@ -1,4 +1,7 @@
-"""TinyDbStorage: botbuilder's `Storage` (ConversationState, UserState) over one file per key."""
+"""TinyStateStorage: conversation state (`engagement.ports.StateStorage`) over one file per key.
+
+botbuilder's ConversationState reads and writes it through `bot.state.SdkStorage`; nothing here
+imports botbuilder."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from botbuilder.core import Storage
 from tinydb import Query
 from tinydb.queries import QueryInstance
 from tinydb.table import Table
@@ -53,7 +55,7 @@ def _set_e_tag(item: Any, e_tag: str) -> None:
         logger.debug("could not copy the new e_tag into a %s", type(item).__name__)
 
 
-class TinyDbStorage(Storage):
+class TinyStateStorage:
     """Bot state in `<root>/<2 hex chars>/<key digest>.json`, one document per storage key.
 
     Values are flattened with jsonpickle, as botbuilder-azure's BlobStorage does, and the encoded
@@ -86,7 +88,6 @@ class TinyDbStorage(Storage):
     """
 
     def __init__(self, shards: ShardSet) -> None:
-        super().__init__()
         self._shards = shards
 
     def _table(self, key: str) -> Table:
@@ -120,7 +121,7 @@ class TinyDbStorage(Storage):
         for key, item in changes.items():
             incoming = _e_tag_of(item)
             if incoming == "":
-                raise Exception("TinyDbStorage.write(): etag missing")
+                raise Exception("TinyStateStorage.write(): etag missing")
             table = self._table(key)
             stored = table.get(_matches(key))
             current = stored.get("e_tag") if stored is not None else None

@@ -42,7 +42,7 @@ def _call_store_cost(quick: bool) -> int:
             result = entry(quick)
         else:
             result = entry(argv)
-        if inspect.isawaitable(result):
+        if inspect.iscoroutine(result):
             result = asyncio.run(result)
     except SystemExit as stop:  # an argparse-based main() exits
         result = stop.code

@@ -71,7 +71,7 @@ class CommitDialog(ComponentDialog):
         self.add_dialog(
             CardFormPrompt(
                 _WORKSHOPS,
-                self._check(self._workshops),
+                self._check(self._workshops, with_validations=True),
                 self._render(views.workshops_form, "selected"),
             )
         )
@@ -308,13 +308,14 @@ class CommitDialog(ComponentDialog):
         return card_message(sow_card(view), text="Here is the draft. Confirm it, or edit one part.")
 
     def _check(
-        self, parse: Callable[[dict[str, Any]], Any]
+        self, parse: Callable[..., Any], *, with_validations: bool = False
     ) -> Callable[[PromptValidatorContext], Any]:
         async def validate(prompt: PromptValidatorContext) -> bool:
             if not prompt.recognized.succeeded:
                 return False  # another card's button: the prompt re-asks with retry_text
+            extra = (prompt.options.validations,) if with_validations else ()
             try:
-                prompt.recognized.value = parse(prompt.recognized.value)
+                prompt.recognized.value = parse(prompt.recognized.value, *extra)
             except InputProblems as error:
                 await prompt.context.send_activity(_problems_text(error))
                 return False
@@ -325,11 +326,11 @@ class CommitDialog(ComponentDialog):
     def _today(self) -> Any:
         return self._services.clock.now().date()
 
-    def _workshops(self, value: dict[str, Any]) -> list[str]:
-        if TEXT_KEY in value:  # typed numbers, e.g. "1, 3"
-            choices = [c.value for c in views.workshop_choices(self._services.catalog, [])]
-            picked = [p.strip() for p in value[TEXT_KEY].split(",")]
-            if not all(p.isdigit() and 1 <= int(p) <= len(choices) for p in picked):
+    def _workshops(self, value: dict[str, Any], validations: dict[str, Any]) -> list[str]:
+        if TEXT_KEY in value:  # typed numbers, e.g. "1, 3", as the card numbers them
+            choices = views.workshop_choices(self._services.catalog, validations["recommended"])
+            picked = views.picked_by_number(choices, value[TEXT_KEY])
+            if picked is None:
                 raise InputProblems(
                     [
                         Problem(
@@ -338,7 +339,7 @@ class CommitDialog(ComponentDialog):
                         )
                     ]
                 )
-            return [choices[int(p) - 1] for p in picked]
+            return picked
         return workshops_value(value.get("workshops"), self._known)
 
     def _factors(self, value: dict[str, Any]) -> dict[str, str]:

@@ -26,13 +26,23 @@ AGREE_ACTION = "agree_sow"
 
 
 def workshop_choices(catalog: Catalog, recommended: Sequence[str]) -> list[Choice]:
-    """Recommended workshops first (in their order), then the rest of the catalog."""
+    """Recommended workshops first (in their order), then the rest of the catalog, numbered as
+    shown: typed numbers (`1, 3`) pick by these numbers (`picked_by_number`)."""
     ordered = [w for w in (catalog.workshop(i) for i in recommended) if w is not None]
     ordered += [w for w in catalog.workshops if w.id not in recommended]
     labels = {level: level.label for level in {lvl for w in ordered for lvl in w.levels}}
     return [
-        Choice(w.id, f"{w.name} ({', '.join(labels[lvl] for lvl in w.levels)})") for w in ordered
+        Choice(w.id, f"{number}. {w.name} ({', '.join(labels[lvl] for lvl in w.levels)})")
+        for number, w in enumerate(ordered, start=1)
     ]
+
+
+def picked_by_number(choices: Sequence[Choice], typed: str) -> list[str] | None:
+    """The workshop ids for typed numbers ("1, 3") in the card's order; None if not numbers."""
+    picked = [p.strip() for p in typed.split(",")]
+    if not all(p.isdigit() and 1 <= int(p) <= len(choices) for p in picked):
+        return None
+    return list(dict.fromkeys(choices[int(p) - 1].value for p in picked))
 
 
 def _cancel() -> Button:
@@ -45,7 +55,10 @@ def workshops_form(
     """Step 1: which workshops."""
     return FormView(
         title=f"Commit · {customer} · workshops",
-        intro=["The assessment's recommendations are listed first. Pick one or more."],
+        intro=[
+            "The assessment's recommendations are listed first. Pick one or more, or type "
+            "their numbers (e.g. 1, 3)."
+        ],
         fields=[
             Field(
                 "multichoice",

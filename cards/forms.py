@@ -108,6 +108,8 @@ def _element(item: Field, lim: _Limits) -> dict[str, Any]:
             isMultiSelect=item.kind == "multichoice",
             choices=[{"title": lim.line(c.title), "value": c.value} for c in item.choices],
         )
+        if item.placeholder and item.kind == "choice":
+            element["placeholder"] = lim.short(item.placeholder)
         if item.value:
             element["value"] = item.value
     else:

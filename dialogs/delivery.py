@@ -331,12 +331,14 @@ class DeliveryAndReview:
         for goal in commitment.goals:
             fields.append(Field("heading", f"h-{goal.id}", f"Goal: {goal.title} (KPI: {goal.kpi})"))
             fields.append(
-                Field(
+                Field(  # nothing preselected: an outcome is recorded only once someone picks it
                     "choice",
                     f"status_{goal.id}",
                     "Outcome",
-                    GoalStatus.ACHIEVED.value,
+                    placeholder="Choose the outcome",
+                    required=True,
                     choices=_STATUSES,
+                    error=f"Pick the outcome of '{goal.title}'",
                 )
             )
             fields.append(

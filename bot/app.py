@@ -11,14 +11,11 @@ from bot.adapter import build_adapter
 from bot.downloads import Downloads, downloads_handler
 from bot.exchange import Exchange
 from bot.locks import ConversationLocks
+from bot.outbound.pacing import RateLimiter
+from bot.outbound.sending import AdapterTransport, ReminderSender
 from bot.private import PrivateChats
-from bot.proactive import (
-    AdapterTransport,
-    RateLimiter,
-    ReminderSender,
-    ReminderSweeper,
-    ReminderTurns,
-)
+from bot.proactive import ReminderTurns
+from bot.reminder_sweep import ReminderSweeper
 from bot.scheduler import reminder_sweeps
 from bot.settings import Settings
 from bot.state import LeanConversationState

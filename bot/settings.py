@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         262_144, validation_alias="MAX_BODY_BYTES"
     )
     public_base_url: str = Field("", validation_alias="PUBLIC_BASE_URL")
-    # Proactive reminders (engagement/reminders.py, bot/proactive.py).
+    # Proactive reminders (engagement/reminders.py, bot/reminder_sweep.py, bot/outbound/).
     reminders_enabled: bool = Field(True, validation_alias="REMINDERS_ENABLED")
     reminder_sweep_seconds: Annotated[float, Field(ge=1, le=3600)] = Field(
         60.0, validation_alias="REMINDER_SWEEP_SECONDS"

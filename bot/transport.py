@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import OrderedDict
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -38,22 +37,27 @@ from botbuilder.schema import (
 from botframework.connector import Channels
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
 
+from bot.outbound.retry import RetryPolicy, retrying
 from bot.sdk_internals import INVOKE_RESPONSE_KEY, create_turn_context, process_turn_results
 from bot.wire import to_wire
+from store.recent import Recent
 
 logger = logging.getLogger(__name__)
 
 MAX_CACHED_CONNECTORS = 256
-MAX_SEND_ATTEMPTS = 3
-MAX_RETRY_AFTER_SECONDS = 5.0
+# Replies within a turn: three attempts, Retry-After honoured up to 5 s (the user is waiting).
+REPLY_RETRIES = RetryPolicy(attempts=3, backoff=1.0, max_wait=5.0, cap=True)
 SEND_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class ConnectorError(Exception):
     """The connector refused or failed a send."""
 
-    def __init__(self, status: int, url: str, body: str) -> None:
+    def __init__(
+        self, status: int, url: str, body: str, *, retry_after: float | None = None
+    ) -> None:
         self.status = status
+        self.retry_after = retry_after  # seconds, from the Retry-After header
         super().__init__(f"connector answered {status} for {url}: {body[:200]}")
 
 
@@ -62,7 +66,7 @@ class ReusingCloudAdapter(CloudAdapter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._connectors: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._connectors: Recent[tuple[str, str, str], Any] = Recent(MAX_CACHED_CONNECTORS)
         self._session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -109,11 +113,7 @@ class ReusingCloudAdapter(CloudAdapter):
         client = self._connectors.get(key)
         if client is None:
             client = await result.connector_factory.create(service_url, result.audience)
-            self._connectors[key] = client
-            if len(self._connectors) > MAX_CACHED_CONNECTORS:
-                self._connectors.popitem(last=False)
-        else:
-            self._connectors.move_to_end(key)
+            self._connectors.put(key, client)
         return client
 
     async def send_activities(
@@ -155,18 +155,22 @@ class ReusingCloudAdapter(CloudAdapter):
         data = _json_bytes(_wire_json(activity))
         session = self._shared_session()
         method = "PUT" if update else "POST"
-        for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+
+        async def attempt() -> ResourceResponse:
             async with session.request(method, url, data=data, headers=headers) as response:
                 answer = await response.read()
                 if response.status < 300:
                     return ResourceResponse(id=_sent_id(answer))
-                retryable = response.status == 429 or response.status >= 500
-                if not retryable or attempt == MAX_SEND_ATTEMPTS:
-                    raise ConnectorError(response.status, url, answer.decode("utf-8", "replace"))
-                delay = _retry_after(response.headers.get("Retry-After"), attempt)
-            logger.warning("Connector answered %s; retrying in %.1f s", response.status, delay)
-            await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+                raise ConnectorError(
+                    response.status,
+                    url,
+                    answer.decode("utf-8", "replace"),
+                    retry_after=_retry_after(response.headers.get("Retry-After")),
+                )
+
+        return await retrying(
+            attempt, REPLY_RETRIES, what=f"{method} {url}", transient=_connector_transient
+        )
 
     def _shared_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -226,9 +230,14 @@ def _json_bytes(body: dict[str, Any]) -> bytes:
         return json.dumps(body, separators=(",", ":")).encode()
 
 
-def _retry_after(header: str | None, attempt: int) -> float:
+def _retry_after(header: str | None) -> float | None:
+    """The Retry-After header in seconds (not negative); None when missing or not a number."""
     try:
-        seconds = float(header) if header is not None else float(attempt)
+        return max(0.0, float(header)) if header is not None else None
     except ValueError:
-        seconds = float(attempt)
-    return max(0.0, min(seconds, MAX_RETRY_AFTER_SECONDS))
+        return None
+
+
+def _connector_transient(error: BaseException) -> bool:
+    """A reply is retried when the connector answered 429 or 5xx (not on network errors)."""
+    return isinstance(error, ConnectorError) and (error.status == 429 or error.status >= 500)

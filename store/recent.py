@@ -1,8 +1,9 @@
-"""Recent: a bounded map of what a store last wrote or read, to skip rewriting the same thing."""
+"""Recent: the one small LRU cache of the bot (store files, connector clients, what was written)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -10,16 +11,22 @@ V = TypeVar("V")
 
 
 class Recent(Generic[K, V]):
-    """The `capacity` most recently used entries; the oldest is dropped first.
+    """The `capacity` most recently used entries; the least recently used is dropped first.
 
-    Only correct for data this process alone writes (as every shard of the store is): the owner
-    updates or discards an entry whenever it writes the data the entry describes.
+    As a memory of stored data it is only correct for data this process alone writes (as every
+    shard of the store is): the owner updates or discards an entry whenever it writes the data
+    the entry describes.
+
+    Args:
+        capacity: Entries kept at most.
+        on_evict: Called with each entry dropped for lack of room (e.g. to close it).
     """
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, on_evict: Callable[[V], object] | None = None) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self._capacity = capacity
+        self._on_evict = on_evict
         self._entries: OrderedDict[K, V] = OrderedDict()
 
     def get(self, key: K) -> V | None:
@@ -34,11 +41,22 @@ class Recent(Generic[K, V]):
         self._entries[key] = value
         self._entries.move_to_end(key)
         if len(self._entries) > self._capacity:
-            self._entries.popitem(last=False)
+            _, evicted = self._entries.popitem(last=False)
+            if self._on_evict is not None:
+                self._on_evict(evicted)
 
-    def discard(self, key: K) -> None:
-        """Forget `key`, if remembered."""
-        self._entries.pop(key, None)
+    def discard(self, key: K) -> V | None:
+        """Forget `key`; return its entry, if it was remembered."""
+        return self._entries.pop(key, None)
+
+    def pop_all(self) -> list[V]:
+        """Forget every entry; return them."""
+        values = list(self._entries.values())
+        self._entries.clear()
+        return values
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
 
     def __len__(self) -> int:
         return len(self._entries)

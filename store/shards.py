@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import os
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,7 +64,7 @@ class ShardCache:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self._capacity = capacity
-        self._open: OrderedDict[Path, TinyDB] = OrderedDict()
+        self._open: Recent[Path, TinyDB] = Recent(capacity, on_evict=TinyDB.close)
         self.placement = WritePlacement()  # one disk: one judgement of how fast writes are
         self._closed = False
 
@@ -88,12 +87,7 @@ class ShardCache:
         db = self._open.get(path)
         if db is None:
             db = TinyDB(path, storage=AtomicJSONStorage)
-            self._open[path] = db
-            if len(self._open) > self._capacity:
-                _, evicted = self._open.popitem(last=False)
-                evicted.close()
-        else:
-            self._open.move_to_end(path)
+            self._open.put(path, db)
         return db.table(TinyDB.default_table_name)
 
     def prime(self, path: Path, data: dict[str, Any]) -> None:
@@ -103,24 +97,20 @@ class ShardCache:
         storage = db.storage
         assert isinstance(storage, AtomicJSONStorage)
         storage.remember(data)
-        self._open[path] = db
-        if len(self._open) > self._capacity:
-            _, evicted = self._open.popitem(last=False)
-            evicted.close()
+        self._open.put(path, db)
 
     def __contains__(self, path: object) -> bool:
         return path in self._open
 
     def forget(self, path: Path) -> None:
         """Close and drop the instance for `path`, if open."""
-        db = self._open.pop(path, None)
+        db = self._open.discard(path)
         if db is not None:
             db.close()
 
     def close(self) -> None:
         """Close every instance; later use raises StoreClosed. Idempotent."""
-        while self._open:
-            _, db = self._open.popitem()
+        for db in self._open.pop_all():
             db.close()
         self._closed = True
 

@@ -4,6 +4,8 @@ imports no SDK, and the SDK's private internals are touched in bot/sdk_internals
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,21 @@ def test_sdk_internals_are_used_in_one_module_only() -> None:
     }
     assert offenders == {}
     assert _foreign_private_uses(ROOT / SDK_INTERNALS, own), "the module that says why is empty"
+
+
+# Application logic and the outbound rules in bot/ that must stay free of the SDK (and of the
+# modules that import it), so a move to another SDK leaves them as they are.
+SDK_FREE = ["bot/reminder_sweep.py", "bot/outbound/retry.py", "bot/outbound/pacing.py"]
+
+
+@pytest.mark.parametrize("module", SDK_FREE)
+def test_sdk_free_modules_load_no_sdk(module: str) -> None:
+    name = module.removesuffix(".py").replace("/", ".")
+    check = (
+        f"import sys, {name}; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'botbuilder', 'botframework'}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

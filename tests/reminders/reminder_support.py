@@ -17,7 +17,9 @@ from typing import Any
 from botbuilder.core import ConversationState, MemoryStorage, TurnContext
 
 from bot.adapter import build_adapter
-from bot.proactive import AdapterTransport, RateLimiter, ReminderSender, ReminderSweeper
+from bot.outbound.pacing import RateLimiter
+from bot.outbound.sending import AdapterTransport, ReminderSender
+from bot.reminder_sweep import ReminderSweeper
 from bot.settings import Settings
 from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer

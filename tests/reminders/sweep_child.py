@@ -17,7 +17,9 @@ from pathlib import Path
 from botbuilder.core import ConversationState, MemoryStorage
 
 from bot.adapter import build_adapter
-from bot.proactive import AdapterTransport, RateLimiter, ReminderSender, ReminderSweeper
+from bot.outbound.pacing import RateLimiter
+from bot.outbound.sending import AdapterTransport, ReminderSender
+from bot.reminder_sweep import ReminderSweeper
 from bot.settings import Settings
 from engagement.reminders import ReminderPolicy
 from store import open_store

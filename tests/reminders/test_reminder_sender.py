@@ -10,12 +10,9 @@ from typing import Any
 import pytest
 from reminder_support import ANY_TIME, NOW, PERSONAL, TENANT, Rig, build_rig, customer, reminder_ids
 
-from bot.proactive import (
-    RateLimiter,
-    ReminderSender,
-    SendStatus,
-    TokenBucket,
-)
+from bot.outbound.pacing import RateLimiter, TokenBucket
+from bot.outbound.retry import SendStatus
+from bot.outbound.sending import ReminderSender
 from bot.transport import ConnectorError
 from engagement.reminders import DeliveryState, due_reminders
 from tests.support.connector import FakeConnector

@@ -24,7 +24,9 @@ from reminder_support import (
     reminder_ids,
 )
 
-from bot.proactive import AdapterTransport, RateLimiter, ReminderSender, ReminderSweeper
+from bot.outbound.pacing import RateLimiter
+from bot.outbound.sending import AdapterTransport, ReminderSender
+from bot.reminder_sweep import ReminderSweeper
 from dialogs.reminder_actions import handle_reminder_action
 from dialogs.reminder_commands import ReminderServices
 from engagement.models import Touch

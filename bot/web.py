@@ -7,7 +7,6 @@ credentials) instead of an exception inside the SDK.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -17,6 +16,7 @@ from botbuilder.core import Bot, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
+from bot.inbound import check_activity_shape, decode_json
 from bot.locks import ConversationLocks
 from bot.settings import is_loopback_host
 from bot.wire import from_wire
@@ -32,11 +32,6 @@ class HealthCheck(Protocol):
 
 def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
-
-
-# Fields the bot echoes into URLs or storage keys: anything but a short string is refused.
-_STRING_FIELDS = ("id", "replyToId", "serviceUrl", "locale", "name", "action")
-_MAX_ID_LENGTH = 1024
 
 
 def is_loopback_url(url: str) -> bool:
@@ -57,20 +52,10 @@ def parse_activity(body: bytes, *, local_mode: bool) -> Activity:
     bot send requests to other hosts. With authentication the token's `serviceurl` claim is checked
     against the activity instead.
     """
-    try:
-        data: Any = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"body is not valid JSON: {error}") from error
+    data = decode_json(body)
     if not isinstance(data, dict):
         raise ValueError("body must be a JSON object (an activity)")
-    if not isinstance(data.get("type"), str) or not data["type"]:
-        raise ValueError("activity needs a string 'type'")
-    if not isinstance(data.get("channelId"), str) or not data["channelId"]:
-        raise ValueError("activity needs a string 'channelId'")
-    for name in _STRING_FIELDS:
-        value = data.get(name)
-        if value is not None and (not isinstance(value, str) or len(value) > _MAX_ID_LENGTH):
-            raise ValueError(f"'{name}' must be a string of at most {_MAX_ID_LENGTH} characters")
+    check_activity_shape(data)
     try:
         activity = from_wire(Activity, data)
     except Exception as error:  # msrest raises several types for wrongly typed fields

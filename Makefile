@@ -1,9 +1,10 @@
 # Two commands a newcomer needs: `make run` (bot on 127.0.0.1:3978) and `make test` (the whole suite).
+# `make e2e` clicks through a whole iteration in the Agents Playground in headless Chromium (root).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench package clean
+.PHONY: run test lint bench package e2e clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +38,13 @@ bench: $(VENV)/.installed-dev
 package: $(VENV)/.installed-dev
 	$(BIN)/python -m manifest.build
 
+e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+e2e: $(VENV)/.installed e2e/node_modules/.installed
+	sh e2e/install-system.sh
+	$(BIN)/python e2e/run.py
+
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache e2e/node_modules

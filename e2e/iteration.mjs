@@ -1,0 +1,103 @@
+// One whole iteration in the Agents Playground's web page, by clicking where a button exists.
+// Usage: node iteration.mjs <playground url> <screenshot dir>  (run by e2e/run.py inside a
+// loopback-only network namespace).
+import fs from 'node:fs';
+import { chromium } from 'playwright-core';
+import { Chat, DESKTOP } from './page.mjs';
+
+const [url, outDir] = process.argv.slice(2);
+const CUSTOMER = 'Fabrikam';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+async function quickCheck(chat) {
+  await chat.step('help', () => chat.click('Help'), ['How I can help', 'Phases']);
+  await chat.step('quick-check', () => chat.click('Quick check'), ['Show level']);
+  const card = chat.cardWith('Show level');
+  const dropdowns = chat.dropdowns(card);
+  const count = await dropdowns.count();
+  if (count < 4) throw new Error(`the quick check shows ${count} dropdowns`);
+  for (let i = 0; i < count; i += 1) await chat.choose(dropdowns.nth(i), 1);
+  await chat.step('quick-check-level', () => chat.click('Show level'), [/Cloud is/]);
+}
+
+async function assess(chat) {
+  await chat.step('assess', () => chat.say(`assess ${CUSTOMER}`), ['Yes']);
+  await chat.step('assess-yes', () => chat.click('Yes'), ['Question 1 of 10']);
+  for (let n = 1; n <= 10; n += 1) {
+    const card = chat.botMessages().filter({ hasText: `Question ${n} of 10` }).last();
+    const answer = card.locator('.ac-actionSet').nth(1 + (n % 2)).getByRole('button');
+    const expected = n < 10 ? `Question ${n + 1} of 10` : 'Recommended workshops';
+    await chat.step(`assess-q${n}`, () => answer.click(), [expected]);
+  }
+}
+
+/** A date `days` from today, as a date input takes it. */
+function isoDate(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+}
+
+async function commit(chat) {
+  await chat.step('commit', () => chat.click('Start commit phase'), ['workshops']);
+  let card = chat.cardWith('Next');
+  for (const name of [/^Microsoft Cloud Workshops/, /^Architecture Design/, /^Pilot/]) {
+    await card.getByText(name).click();
+  }
+  await chat.step('commit-workshops', () => chat.click('Next'), ['goal 1 of up to']);
+  card = chat.cardWith('Save goal');
+  await chat.fill(card, 'Goal', 'Landing zone live');
+  await chat.fill(card, 'Success criterion (KPI)', '3 subscriptions under policy');
+  await chat.fill(card, "Owner's name (optional)", 'Alex Wilber');
+  await chat.fill(card, 'Target date', isoDate(45));
+  await chat.step('commit-goal', () => chat.click('Save goal'), ['1 goal(s) so far']);
+  await chat.step('commit-no-more-goals', () => chat.click('No'), ['success factors']);
+  card = chat.cardWith('Skip');
+  await chat.fill(card, 'Stakeholders (names, roles, executive sponsor)', 'Carla Diaz, CIO (sponsor)');
+  await chat.fill(card, 'Scenarios', 'Landing zone for the web shop');
+  await chat.fill(card, 'Awareness plan', 'Kick-off with the IT leads');
+  await chat.fill(card, 'Training plan', 'AZ-104 for two admins');
+  await chat.step('commit-success-factors', () => chat.click('Save'), ['dates and contact']);
+  card = chat.cardWith('Next');
+  await chat.fill(card, 'Start of the engagement', isoDate(0));
+  await chat.fill(card, 'End of the engagement', isoDate(60));
+  await chat.fill(card, 'Customer contact who agrees', 'Carla Diaz, CIO');
+  await chat.step('commit-dates', () => chat.click('Next'), [
+    'Statement of work',
+    'Landing zone live',
+    'Carla Diaz, CIO (sponsor)',
+  ]);
+  await chat.step('commit-confirm', () => chat.click('Confirm'), ['Record customer agreement']);
+  await chat.step('commit-customer-agrees', () => chat.click('Record customer agreement'), [
+    'Both sides agreed',
+  ]);
+}
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    page.setDefaultTimeout(10000);
+    const chat = new Chat(page, outDir);
+    await chat.blockOutside();
+    await page.goto(url);
+    await chat.reply([], ["Customer Success assistant"]);
+    await chat.closeLogPanel();
+    await chat.screenshots('welcome');
+    try {
+      await quickCheck(chat);
+      await assess(chat);
+      await commit(chat);
+    } catch (error) {
+      await page.screenshot({ path: `${outDir}/failure.png` }).catch(() => {});
+      throw error;
+    }
+    chat.finish();
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();

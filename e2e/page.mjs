@@ -1,0 +1,200 @@
+// The Agents Playground's chat page, as a person uses it: read the messages, click card buttons,
+// fill card inputs, type into the compose box. Every step waits for the bot's answer to render,
+// checks what it says, and saves a screenshot at a desktop and a mobile width.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const DESKTOP = { width: 1280, height: 900 };
+const MOBILE = { width: 390, height: 844 };
+const REPLY_TIMEOUT_MS = 15000;
+const SETTLE_MS = 600;
+
+/** True for the only hosts the page may reach: this machine. */
+export function isLocal(url) {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') return true;
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
+
+export class Chat {
+  constructor(page, outDir) {
+    this.page = page;
+    this.outDir = outDir;
+    this.stepNumber = 0;
+    this.errors = [];
+    this.blocked = new Set();
+    page.on('pageerror', (error) => this.errors.push(`page error: ${error.message}`));
+  }
+
+  /** Abort every request that is not to this machine (fonts, scripts, telemetry of the CDN). */
+  async blockOutside() {
+    await this.page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLocal(url)) return route.continue();
+      this.blocked.add(new URL(url).host);
+      return route.abort();
+    });
+  }
+
+  botMessages() {
+    return this.page.locator('.fai-OutputCard');
+  }
+
+  /** The text of every bot message, oldest first. */
+  async texts() {
+    return this.botMessages().allInnerTexts();
+  }
+
+  /**
+   * Wait for the bot's answer to an action: the messages that are new or changed (a card the bot
+   * updated in place) since `before`, once they contain every expected text and stop changing.
+   */
+  async reply(before, expected) {
+    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+    let last = null;
+    let stableSince = Date.now();
+    for (;;) {
+      const texts = await this.texts();
+      const text = texts.filter((t, i) => i >= before.length || t !== before[i]).join('\n');
+      if (text !== last) {
+        last = text;
+        stableSince = Date.now();
+      }
+      const missing = expected.filter((e) => !matches(text, e));
+      if (text && missing.length === 0 && Date.now() - stableSince >= SETTLE_MS) return text;
+      if (this.errors.length) throw new Error(this.errors.join('\n'));
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no reply with ${missing.map(String).join(', ')} within ${REPLY_TIMEOUT_MS} ms; ` +
+            `the new messages read:\n${text || '(none)'}`,
+        );
+      }
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** One step: do something, wait for the answer, check it and take the screenshots. */
+  async step(name, action, expected, { forbidden = [] } = {}) {
+    const before = await this.texts();
+    await action();
+    const text = await this.reply(before, [].concat(expected));
+    const after = await this.texts();
+    const firstNew = after.findIndex((t, i) => i >= before.length || t !== before[i]);
+    for (const bad of [/something went wrong/i, /out of date/i, ...forbidden]) {
+      if (matches(text, bad)) throw new Error(`step ${name}: the bot answered ${bad}:\n${text}`);
+    }
+    await this.screenshots(name, firstNew);
+    fs.writeFileSync(path.join(this.outDir, `${String(this.stepNumber).padStart(2, '0')}-${name}.txt`), text);
+    return text;
+  }
+
+  /** Screenshots at the desktop width and at a phone's width, the step's answer at the top. */
+  async screenshots(name, firstNew = -1) {
+    this.stepNumber += 1;
+    const base = path.join(this.outDir, `${String(this.stepNumber).padStart(2, '0')}-${name}`);
+    await this.showAnswer(firstNew);
+    await this.page.screenshot({ path: `${base}-desktop.png` });
+    await this.page.setViewportSize(MOBILE);
+    await this.page.evaluate(fitToPhone, true);
+    await this.showAnswer(firstNew);
+    await this.page.screenshot({ path: `${base}-mobile.png` });
+    await this.page.evaluate(fitToPhone, false);
+    await this.page.setViewportSize(DESKTOP);
+  }
+
+  /** Scroll the first message of the answer to the top (the last message when it is short). */
+  async showAnswer(firstNew) {
+    const messages = this.botMessages();
+    const count = await messages.count();
+    const index = firstNew >= 0 && firstNew < count ? firstNew : count - 1;
+    await messages.nth(index).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await this.page.waitForTimeout(150);
+  }
+
+  /** Close the Playground's log panel, which covers the chat at a phone's width. */
+  async closeLogPanel() {
+    await this.page.getByText('Log Panel').locator('..').getByRole('button').last().click();
+  }
+
+  /** Type a message into the compose box and send it (only where no button exists). */
+  async say(text) {
+    const box = this.page.locator('[contenteditable="true"][role="textbox"]');
+    await box.click();
+    await box.pressSequentially(text);
+    await box.press('Enter');
+  }
+
+  /** The last bot message that shows a button with this exact title. */
+  cardWith(button) {
+    return this.botMessages()
+      .filter({ has: this.page.getByRole('button', { name: button, exact: true }) })
+      .last();
+  }
+
+  /** Click the button with this title on the newest card that has one. */
+  async click(button) {
+    await this.cardWith(button).getByRole('button', { name: button, exact: true }).click();
+  }
+
+  /** Open a card's dropdown (Fluent combobox) and click an option: by its text, or its index. */
+  async choose(combobox, option) {
+    await combobox.click();
+    const listbox = this.page.getByRole('listbox').last();
+    const item =
+      typeof option === 'number'
+        ? listbox.getByRole('option').nth(option)
+        : listbox.getByRole('option', { name: option, exact: true });
+    await item.click();
+    await this.page.getByRole('listbox').waitFor({ state: 'detached' }).catch(() => {});
+  }
+
+  /** The dropdowns of a card, in order. */
+  dropdowns(card) {
+    return card.getByRole('combobox');
+  }
+
+  /** A card's input, found by the text of its label (a required field's label ends in " *"). */
+  async input(card, label) {
+    const labels = card.locator('label');
+    const texts = await labels.allInnerTexts();
+    const index = texts.findIndex((t) => t.replace(/\s*\*\s*$/, '').trim() === label);
+    if (index < 0) throw new Error(`no input labelled ${JSON.stringify(label)}; labels: ${texts}`);
+    const id = await labels.nth(index).getAttribute('for');
+    return card.locator(`[id="${id}"]`);
+  }
+
+  /** Fill a card's text, number or date input labelled `label`. */
+  async fill(card, label, value) {
+    await (await this.input(card, label)).fill(value);
+  }
+
+  finish() {
+    fs.writeFileSync(
+      path.join(this.outDir, 'blocked-hosts.txt'),
+      [...this.blocked].sort().join('\n') + '\n',
+    );
+    if (this.errors.length) throw new Error(this.errors.join('\n'));
+  }
+}
+
+/**
+ * In the page: let the chat and its cards shrink to a phone's width (the Playground's chat pane
+ * keeps a desktop minimum width; Teams on a phone shows cards at the screen's width).
+ */
+function fitToPhone(on) {
+  document.getElementById('e2e-phone')?.remove();
+  if (!on) return;
+  for (const card of document.querySelectorAll('.ac-adaptiveCard')) {
+    for (let el = card; el && el !== document.body; el = el.parentElement) el.dataset.e2eFit = '';
+  }
+  const style = document.createElement('style');
+  style.id = 'e2e-phone';
+  style.textContent = '[data-e2e-fit] { min-width: 0 !important; max-width: 100% !important; }';
+  document.head.append(style);
+}
+
+function matches(text, expected) {
+  return expected instanceof RegExp ? expected.test(text) : text.includes(expected);
+}
+
+export { DESKTOP, MOBILE };

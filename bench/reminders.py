@@ -31,7 +31,8 @@ from pathlib import Path
 
 from engagement.lifecycle import new_customer
 from engagement.models import Person, Touch
-from engagement.reminders import IndexEntry, ReminderPolicy, due_reminders
+from engagement.reminder_records import IndexEntry
+from engagement.reminders import ReminderPolicy, due_reminders
 from store import open_store
 from store.reminders import TinyReminderStore, open_reminder_store
 

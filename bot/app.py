@@ -25,7 +25,7 @@ from catalog import load_catalog
 from dialogs.reminder_commands import ReminderServices
 from dialogs.services import DialogServices
 from engagement.clock import Clock, SystemClock
-from engagement.reminders import SchedulingCustomerRepository
+from engagement.reminder_index import SchedulingCustomerRepository
 from store import Store, open_store
 
 logger = logging.getLogger(__name__)

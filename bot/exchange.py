@@ -21,7 +21,7 @@ from dialogs import portfolio_commands
 from dialogs.services import DialogServices
 from dialogs.turn import is_shared_conversation, tenant_of, user_of
 from engagement.ports import CustomerImportWriter
-from engagement.reminders import SchedulingCustomerRepository
+from engagement.reminder_index import SchedulingCustomerRepository
 
 logger = logging.getLogger(__name__)
 

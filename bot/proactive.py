@@ -24,7 +24,7 @@ from dialogs.reminder_commands import (
 )
 from dialogs.turn import card_message, tenant_of, user_of
 from engagement.models import Person
-from engagement.reminders import ReminderStore
+from engagement.ports import ReminderStore
 
 # --- the bot side: commands, card actions and the per-turn feed ---------------------------
 

@@ -52,19 +52,15 @@ from bot.outbound.retry import CardSender, SendResult, SendStatus
 from cards.reminders import MAX_DIGEST_ITEMS, reminder_card, reminder_digest_card
 from dialogs.reminder_commands import reminder_view
 from engagement.models import Customer
-from engagement.ports import ConversationReferences, CustomerRepository
-from engagement.reminders import (
+from engagement.ports import ConversationReferences, CustomerRepository, ReminderStore
+from engagement.reminder_records import (
     DeliveryRecord,
     DeliveryState,
     IndexEntry,
-    Reminder,
-    ReminderPolicy,
-    ReminderStore,
     Rescheduled,
     UserPreferences,
-    due_reminders,
-    next_due,
 )
+from engagement.reminders import Reminder, ReminderPolicy, due_reminders, next_due
 from engagement.working_hours import local_date
 
 logger = logging.getLogger(__name__)

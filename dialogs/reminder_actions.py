@@ -22,13 +22,8 @@ from dialogs.reminder_commands import ReminderServices, format_day, reindex
 from engagement.customers import change
 from engagement.errors import ConcurrencyConflict, CustomerNotFound
 from engagement.models import Customer, Person, Touch, TouchKind
-from engagement.reminders import (
-    DeliveryRecord,
-    DeliveryState,
-    ReminderKind,
-    ReminderPolicy,
-    due_reminders,
-)
+from engagement.reminder_records import DeliveryRecord, DeliveryState
+from engagement.reminders import ReminderKind, ReminderPolicy, due_reminders
 from engagement.working_hours import local_date
 
 logger = logging.getLogger(__name__)

@@ -32,16 +32,10 @@ from engagement.dates import DateNotUnderstood, parse_date
 from engagement.errors import CustomerNotFound, InvalidCustomerName
 from engagement.models import Customer, LicenseLine, Person
 from engagement.naming import clean_customer_name, customer_id_for
-from engagement.ports import CustomerRepository
-from engagement.reminders import (
-    DeliveryState,
-    Reminder,
-    ReminderKind,
-    ReminderPolicy,
-    ReminderStore,
-    index_time,
-    upcoming,
-)
+from engagement.ports import CustomerRepository, ReminderStore
+from engagement.reminder_index import index_time
+from engagement.reminder_records import DeliveryState
+from engagement.reminders import Reminder, ReminderKind, ReminderPolicy, upcoming
 from engagement.working_hours import local_date
 
 UPCOMING_DAYS = 30

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from engagement.models import Customer
+from engagement.reminder_records import (
+    DeliveryRecord,
+    IndexEntry,
+    Rescheduled,
+    UserPreferences,
+)
 
 
 class CustomerRepository(Protocol):
@@ -81,4 +88,75 @@ class StateStorage(Protocol):
 
     async def delete(self, keys: list[str]) -> None:
         """Remove the items of `keys`; missing keys are ignored."""
+        ...
+
+
+class ReminderStore(Protocol):
+    """Storage for reminders: the next-due index, delivery records, user preferences."""
+
+    async def due(self, now: datetime, limit: int) -> list[IndexEntry]:
+        """Index entries with `due <= now`, earliest first, at most `limit`."""
+        ...
+
+    async def scheduled(self, tenant_id: str, customer_id: str) -> datetime | None:
+        """The customer's index time, or None when it has none."""
+        ...
+
+    async def schedule(
+        self,
+        tenant_id: str,
+        customer_id: str,
+        due: datetime | None,
+        *,
+        replacing: IndexEntry | None = None,
+    ) -> None:
+        """Set the customer's index time (None removes it), also dropping `replacing`."""
+        ...
+
+    async def schedule_no_later(self, tenant_id: str, customer_id: str, due: datetime) -> None:
+        """Move the customer's index time earlier to `due` if it is later or missing."""
+        ...
+
+    async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
+        """After a sweep that started at `started`: `schedule` every swept customer, dropping
+        the entries it looked at. An index time set after `started` (a customer saved during
+        the sweep) is kept when it is earlier than the sweep's."""
+        ...
+
+    async def records(self, tenant_id: str, customer_id: str) -> dict[str, DeliveryRecord]:
+        """The customer's delivery records by reminder id."""
+        ...
+
+    async def put_records(self, records: Iterable[DeliveryRecord]) -> None:
+        """Insert or replace records (each durable when this returns)."""
+        ...
+
+    async def preferences(self, tenant_id: str, user_id: str) -> UserPreferences:
+        """The user's preferences (defaults when none were stored)."""
+        ...
+
+    async def put_preferences(self, preferences: UserPreferences) -> None:
+        """Insert or replace the user's preferences."""
+        ...
+
+    async def customer_conversation(self, tenant_id: str, customer_id: str) -> str | None:
+        """The conversation where the customer was last managed, if known."""
+        ...
+
+    async def remember_customer_conversation(
+        self, tenant_id: str, customer_id: str, conversation_id: str
+    ) -> None:
+        """Note that the customer was just managed in `conversation_id`."""
+        ...
+
+    async def remember_user_conversation(
+        self,
+        tenant_id: str,
+        user_id: str,
+        conversation_id: str,
+        *,
+        is_personal: bool,
+        time_zone: str | None = None,
+    ) -> None:
+        """Note where the user talked to the bot (a personal chat becomes their reminder chat)."""
         ...

@@ -1,8 +1,9 @@
 """Reminder policy: which reminders a customer has due at a given time, and when the next one is.
 
 Everything here is a pure function of a Customer, an injected `now` and a `ReminderPolicy`; no I/O.
-The storage this feature needs is described by the `ReminderStore` Protocol at the end (the TinyDB
-implementation lives in `store/reminders.py`).
+What the sender records is in `engagement/reminder_records.py`, the storage Protocol
+(`ReminderStore`) in `engagement/ports.py`, and the repository wrapper that keeps the reminder index
+current in `engagement/reminder_index.py`.
 
 Kinds and when they are due (seeds: partners touch each customer at least twice a month; vendors
 prompt partners for renewal 60-90 days ahead):
@@ -32,18 +33,16 @@ the stall clock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Protocol
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from engagement.clock import Clock
 from engagement.models import Customer, Iteration, Person, Phase
-from engagement.ports import CustomerImportWriter, CustomerRepository
 from engagement.working_hours import WorkingHours, resolve_zone, start_of_day, zone_or_none
 
 STALL_PHASES = frozenset({Phase.ASSESS, Phase.COMMIT, Phase.DELIVER, Phase.ENSURE})
@@ -384,269 +383,3 @@ def upcoming(
         if occurrences.following is not None and occurrences.following.due_at <= until:
             found.append(occurrences.following)
     return sorted(found, key=lambda reminder: (reminder.due_at, reminder.kind, reminder.subject))
-
-
-# --- What the sender records, and the storage Protocol -------------------------------------------
-
-
-class DeliveryState(StrEnum):
-    """Where a reminder's delivery stands."""
-
-    PENDING = "pending"  # due and not delivered yet; a failed attempt waits for `retry_at`
-    SENDING = "sending"  # intent recorded before a send; after a crash it is sent again
-    SENT = "sent"  # the connector accepted it
-    SNOOZED = "snoozed"  # delivered; deliver again at `snoozed_until`
-    DONE = "done"  # the user marked it done (or logged the touch): never again
-    UNDELIVERABLE = "undeliverable"  # Teams said the conversation is gone; not retried
-
-
-SETTLED_STATES = frozenset({DeliveryState.SENT, DeliveryState.DONE, DeliveryState.UNDELIVERABLE})
-
-
-class DeliveryRecord(BaseModel):
-    """The delivery state of one reminder (by its id)."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    id: Annotated[str, Field(min_length=1, max_length=100)]
-    tenant_id: str
-    customer_id: str
-    kind: ReminderKind
-    due_on: date
-    state: DeliveryState = DeliveryState.PENDING
-    attempts: Annotated[int, Field(ge=0)] = 0
-    last_error: Annotated[str, Field(max_length=500)] = ""
-    sent_at: AwareDatetime | None = None
-    retry_at: AwareDatetime | None = None
-    snoozed_until: AwareDatetime | None = None
-    conversation_id: str = ""
-    updated_at: AwareDatetime
-
-    @classmethod
-    def for_reminder(cls, reminder: Reminder, now: datetime) -> DeliveryRecord:
-        """A fresh pending record for `reminder`."""
-        return cls(
-            id=reminder.id,
-            tenant_id=reminder.tenant_id,
-            customer_id=reminder.customer_id,
-            kind=reminder.kind,
-            due_on=reminder.due_on,
-            updated_at=now,
-        )
-
-    def waits_until(self, now: datetime) -> datetime | None:
-        """When this record may be sent (again): `now` or later; None when it is settled."""
-        if self.state in SETTLED_STATES:
-            return None
-        if self.state == DeliveryState.SNOOZED and self.snoozed_until is not None:
-            return max(now, self.snoozed_until)
-        if self.state == DeliveryState.PENDING and self.retry_at is not None:
-            return max(now, self.retry_at)
-        return now  # pending, or `sending` left by a crash: at least once, so send again
-
-
-class UserPreferences(BaseModel):
-    """One user's reminder settings and where to reach them, per tenant."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    tenant_id: str
-    user_id: str
-    digest: bool = False
-    paused_until: date | None = None  # reminders resume at the start of this date
-    time_zone: str | None = None  # IANA name as Teams reported it
-    personal_conversation_id: str | None = None
-    last_conversation_id: str | None = None
-    last_digest_on: date | None = None  # local date of the last digest sent
-
-    def paused(self, now: datetime, zone: ZoneInfo) -> datetime | None:
-        """The time reminders resume if paused at `now`, else None."""
-        if self.paused_until is None:
-            return None
-        resume = start_of_day(self.paused_until, zone)
-        return resume if resume > now else None
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """A customer whose reminders need a look at `due` (a hint: the sweep re-checks).
-
-    `location` is backend-specific (where the entry was found), passed back when rescheduling.
-    """
-
-    tenant_id: str
-    customer_id: str
-    due: datetime
-    location: str = ""
-
-
-@dataclass(frozen=True)
-class Rescheduled:
-    """A swept customer's next index time (None: none) and the index entries the sweep read."""
-
-    tenant_id: str
-    customer_id: str
-    due: datetime | None
-    looked: tuple[IndexEntry, ...]
-
-
-class ReminderStore(Protocol):
-    """Storage for reminders: the next-due index, delivery records, user preferences."""
-
-    async def due(self, now: datetime, limit: int) -> list[IndexEntry]:
-        """Index entries with `due <= now`, earliest first, at most `limit`."""
-        ...
-
-    async def scheduled(self, tenant_id: str, customer_id: str) -> datetime | None:
-        """The customer's index time, or None when it has none."""
-        ...
-
-    async def schedule(
-        self,
-        tenant_id: str,
-        customer_id: str,
-        due: datetime | None,
-        *,
-        replacing: IndexEntry | None = None,
-    ) -> None:
-        """Set the customer's index time (None removes it), also dropping `replacing`."""
-        ...
-
-    async def schedule_no_later(self, tenant_id: str, customer_id: str, due: datetime) -> None:
-        """Move the customer's index time earlier to `due` if it is later or missing."""
-        ...
-
-    async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
-        """After a sweep that started at `started`: `schedule` every swept customer, dropping
-        the entries it looked at. An index time set after `started` (a customer saved during
-        the sweep) is kept when it is earlier than the sweep's."""
-        ...
-
-    async def records(self, tenant_id: str, customer_id: str) -> dict[str, DeliveryRecord]:
-        """The customer's delivery records by reminder id."""
-        ...
-
-    async def put_records(self, records: Iterable[DeliveryRecord]) -> None:
-        """Insert or replace records (each durable when this returns)."""
-        ...
-
-    async def preferences(self, tenant_id: str, user_id: str) -> UserPreferences:
-        """The user's preferences (defaults when none were stored)."""
-        ...
-
-    async def put_preferences(self, preferences: UserPreferences) -> None:
-        """Insert or replace the user's preferences."""
-        ...
-
-    async def customer_conversation(self, tenant_id: str, customer_id: str) -> str | None:
-        """The conversation where the customer was last managed, if known."""
-        ...
-
-    async def remember_customer_conversation(
-        self, tenant_id: str, customer_id: str, conversation_id: str
-    ) -> None:
-        """Note that the customer was just managed in `conversation_id`."""
-        ...
-
-    async def remember_user_conversation(
-        self,
-        tenant_id: str,
-        user_id: str,
-        conversation_id: str,
-        *,
-        is_personal: bool,
-        time_zone: str | None = None,
-    ) -> None:
-        """Note where the user talked to the bot (a personal chat becomes their reminder chat)."""
-        ...
-
-
-def index_time(
-    customer: Customer,
-    records: dict[str, DeliveryRecord],
-    now: datetime,
-    policy: ReminderPolicy,
-    zone: ZoneInfo | None = None,
-) -> datetime | None:
-    """When the sweep should next look at `customer`, from its reminders and records alone.
-
-    `now` when a due reminder is not settled yet (its exact send time depends on the recipient's
-    working hours and preferences, which the sweep knows); else the earliest snooze end, retry
-    time or next due time.
-    """
-    times: list[datetime] = []
-    for reminder in due_reminders(customer, now, policy, zone):
-        record = records.get(reminder.id)
-        wait = now if record is None else record.waits_until(now)
-        if wait is not None:
-            times.append(wait)
-    following = next_due(customer, now, policy, zone)
-    if following is not None:
-        times.append(following)
-    return min(times, default=None)
-
-
-class SchedulingCustomerRepository:
-    """A CustomerRepository that keeps the reminder index in step with every add and save.
-
-    The index entry is moved earlier *before* the customer is written (never later), so a crash
-    between the two leaves an early entry (the sweep looks, finds nothing, reschedules), never a
-    missing one. Moving an entry later is the sweep's job.
-
-    Args:
-        inner: The repository that stores customers.
-        reminders: The reminder store holding the index.
-        policy: The reminder policy.
-        clock: Anything with `now()` (aware UTC).
-    """
-
-    def __init__(
-        self,
-        inner: CustomerRepository,
-        reminders: ReminderStore,
-        policy: ReminderPolicy,
-        clock: Clock,
-    ) -> None:
-        self._inner = inner
-        self._reminders = reminders
-        self._policy = policy
-        self._clock = clock
-
-    async def get(self, tenant_id: str, customer_id: str) -> Customer | None:
-        """The customer, or None."""
-        return await self._inner.get(tenant_id, customer_id)
-
-    async def list(self, tenant_id: str) -> list[Customer]:
-        """Every customer of one tenant, ordered by name."""
-        return await self._inner.list(tenant_id)
-
-    async def add(self, customer: Customer) -> Customer:
-        """Index, then add (see the class docstring)."""
-        await self._index(customer)
-        return await self._inner.add(customer)
-
-    async def save(self, customer: Customer) -> Customer:
-        """Index, then save (see the class docstring)."""
-        await self._index(customer)
-        return await self._inner.save(customer)
-
-    async def import_customers(
-        self,
-        writer: CustomerImportWriter,
-        tenant_id: str,
-        add: Sequence[Customer],
-        replace: Sequence[Customer],
-    ) -> None:
-        """Index every imported customer, then let `writer` write them all or none."""
-        for customer in (*add, *replace):
-            await self._index(customer)
-        await writer.import_customers(tenant_id, add, replace)
-
-    async def _index(self, customer: Customer) -> None:
-        now = self._clock.now()
-        preferences = await self._reminders.preferences(customer.tenant_id, customer.owner.id)
-        zone = self._policy.zone(preferences.time_zone)
-        records = await self._reminders.records(customer.tenant_id, customer.id)
-        when = index_time(customer, records, now, self._policy, zone)
-        if when is not None:
-            await self._reminders.schedule_no_later(customer.tenant_id, customer.id, when)

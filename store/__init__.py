@@ -26,10 +26,9 @@ the few files it needs:
   take a few ms, so they run on the event loop with no await between read and write; the store is
   for one process (one instance per data directory), as TinyDB itself is.
 
-A second backend (PostgreSQL) implements the same plain Protocols of ours: those of
-`engagement.ports` (customers, import, conversation references, conversation state) and
-`engagement.reminders.ReminderStore`. Nothing in store/ imports botbuilder: bot/state.py adapts
-`StateStorage` to botbuilder's `Storage`.
+A second backend (PostgreSQL) implements the same plain Protocols of ours, all in
+`engagement.ports` (customers, import, conversation references, conversation state, reminders).
+Nothing in store/ imports botbuilder: bot/state.py adapts `StateStorage` to botbuilder's `Storage`.
 """
 
 from __future__ import annotations

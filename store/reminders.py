@@ -48,15 +48,15 @@ from tinydb.queries import QueryInstance
 from tinydb.table import Table
 
 from engagement.models import Customer
-from engagement.reminders import (
+from engagement.reminder_index import index_time
+from engagement.reminder_records import (
     SETTLED_STATES,
     DeliveryRecord,
     IndexEntry,
-    ReminderPolicy,
     Rescheduled,
     UserPreferences,
-    index_time,
 )
+from engagement.reminders import ReminderPolicy
 from engagement.working_hours import zone_or_none
 from store.atomic_storage import read_json_file, remove_durably, write_text_atomic
 from store.recent import Recent
@@ -126,7 +126,7 @@ def _parse_time(value: object) -> datetime | None:
 class TinyReminderStore:
     """Reminder index, delivery records and preferences in small TinyDB files under `root`.
 
-    Implements `engagement.reminders.ReminderStore`.
+    Implements `engagement.ports.ReminderStore`.
 
     Args:
         root: The directory of this store's files (created lazily).

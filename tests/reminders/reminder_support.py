@@ -35,7 +35,8 @@ from engagement.models import (
     Phase,
     Touch,
 )
-from engagement.reminders import ReminderPolicy, SchedulingCustomerRepository
+from engagement.reminder_index import SchedulingCustomerRepository
+from engagement.reminders import ReminderPolicy
 from store import Store, open_store
 from store.reminders import TinyReminderStore, open_reminder_store
 from tests.support.connector import FakeConnector, Sent

@@ -33,12 +33,9 @@ from dialogs.reminder_commands import (
 )
 from engagement.clock import FixedClock
 from engagement.models import LicenseLine, Phase
-from engagement.reminders import (
-    DeliveryRecord,
-    DeliveryState,
-    SchedulingCustomerRepository,
-    due_reminders,
-)
+from engagement.reminder_index import SchedulingCustomerRepository
+from engagement.reminder_records import DeliveryRecord, DeliveryState
+from engagement.reminders import due_reminders
 from store import open_store
 from store.reminders import TinyReminderStore, open_reminder_store
 from tests.support.cards import runs as texts

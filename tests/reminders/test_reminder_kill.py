@@ -21,7 +21,8 @@ from pathlib import Path
 
 from reminder_support import ANY_TIME, NOW, TENANT, Person, build_rig, customer, reminder_ids
 
-from engagement.reminders import DeliveryState, due_reminders
+from engagement.reminder_records import DeliveryState
+from engagement.reminders import due_reminders
 from tests.support.connector import FakeConnector, Sent
 
 HERE = Path(__file__).resolve().parent

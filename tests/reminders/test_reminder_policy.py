@@ -10,14 +10,13 @@ from pydantic import ValidationError
 from reminder_support import NOW, OWNER, customer, in_phase, with_delivery, with_goals
 
 from engagement.models import Customer, GoalOutcome, GoalStatus, Phase, Review
+from engagement.reminder_index import index_time
+from engagement.reminder_records import DeliveryRecord, DeliveryState
 from engagement.reminders import (
-    DeliveryRecord,
-    DeliveryState,
     Reminder,
     ReminderKind,
     ReminderPolicy,
     due_reminders,
-    index_time,
     next_due,
     reminder_id,
     upcoming,

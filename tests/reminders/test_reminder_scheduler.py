@@ -21,7 +21,7 @@ from bot.scheduler import SweepLoop, reminder_sweeps
 from dialogs.reminder_commands import ReminderServices
 from dialogs.turn import LOCAL_TENANT
 from engagement.clock import FixedClock
-from engagement.reminders import SchedulingCustomerRepository
+from engagement.reminder_index import SchedulingCustomerRepository
 from store import open_store
 from store.reminders import open_reminder_store
 

@@ -14,7 +14,8 @@ from bot.outbound.pacing import RateLimiter, TokenBucket
 from bot.outbound.retry import SendStatus
 from bot.outbound.sending import ReminderSender
 from bot.transport import ConnectorError
-from engagement.reminders import DeliveryState, due_reminders
+from engagement.reminder_records import DeliveryState
+from engagement.reminders import due_reminders
 from tests.support.connector import FakeConnector
 
 

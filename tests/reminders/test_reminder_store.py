@@ -13,15 +13,9 @@ import store.atomic_storage
 from engagement.clock import FixedClock
 from engagement.errors import ConcurrencyConflict
 from engagement.models import Touch
-from engagement.reminders import (
-    DeliveryRecord,
-    DeliveryState,
-    IndexEntry,
-    ReminderPolicy,
-    Rescheduled,
-    SchedulingCustomerRepository,
-    due_reminders,
-)
+from engagement.reminder_index import SchedulingCustomerRepository
+from engagement.reminder_records import DeliveryRecord, DeliveryState, IndexEntry, Rescheduled
+from engagement.reminders import ReminderPolicy, due_reminders
 from store import open_store
 from store.reminders import TinyReminderStore, bucket_of, open_reminder_store
 

@@ -30,7 +30,8 @@ from bot.reminder_sweep import ReminderSweeper
 from dialogs.reminder_actions import handle_reminder_action
 from dialogs.reminder_commands import ReminderServices
 from engagement.models import Touch
-from engagement.reminders import DeliveryState, ReminderPolicy, due_reminders
+from engagement.reminder_records import DeliveryState
+from engagement.reminders import ReminderPolicy, due_reminders
 from tests.support.connector import FakeConnector
 
 GROUP = "19:contoso-team@thread.v2"

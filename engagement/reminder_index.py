@@ -1,0 +1,104 @@
+"""When the sweep should next look at a customer, and a repository that keeps that index current."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from engagement.clock import Clock
+from engagement.models import Customer
+from engagement.ports import CustomerImportWriter, CustomerRepository, ReminderStore
+from engagement.reminder_records import DeliveryRecord
+from engagement.reminders import ReminderPolicy, due_reminders, next_due
+
+
+def index_time(
+    customer: Customer,
+    records: dict[str, DeliveryRecord],
+    now: datetime,
+    policy: ReminderPolicy,
+    zone: ZoneInfo | None = None,
+) -> datetime | None:
+    """When the sweep should next look at `customer`, from its reminders and records alone.
+
+    `now` when a due reminder is not settled yet (its exact send time depends on the recipient's
+    working hours and preferences, which the sweep knows); else the earliest snooze end, retry
+    time or next due time.
+    """
+    times: list[datetime] = []
+    for reminder in due_reminders(customer, now, policy, zone):
+        record = records.get(reminder.id)
+        wait = now if record is None else record.waits_until(now)
+        if wait is not None:
+            times.append(wait)
+    following = next_due(customer, now, policy, zone)
+    if following is not None:
+        times.append(following)
+    return min(times, default=None)
+
+
+class SchedulingCustomerRepository:
+    """A CustomerRepository that keeps the reminder index in step with every add and save.
+
+    The index entry is moved earlier *before* the customer is written (never later), so a crash
+    between the two leaves an early entry (the sweep looks, finds nothing, reschedules), never a
+    missing one. Moving an entry later is the sweep's job.
+
+    Args:
+        inner: The repository that stores customers.
+        reminders: The reminder store holding the index.
+        policy: The reminder policy.
+        clock: Anything with `now()` (aware UTC).
+    """
+
+    def __init__(
+        self,
+        inner: CustomerRepository,
+        reminders: ReminderStore,
+        policy: ReminderPolicy,
+        clock: Clock,
+    ) -> None:
+        self._inner = inner
+        self._reminders = reminders
+        self._policy = policy
+        self._clock = clock
+
+    async def get(self, tenant_id: str, customer_id: str) -> Customer | None:
+        """The customer, or None."""
+        return await self._inner.get(tenant_id, customer_id)
+
+    async def list(self, tenant_id: str) -> list[Customer]:
+        """Every customer of one tenant, ordered by name."""
+        return await self._inner.list(tenant_id)
+
+    async def add(self, customer: Customer) -> Customer:
+        """Index, then add (see the class docstring)."""
+        await self._index(customer)
+        return await self._inner.add(customer)
+
+    async def save(self, customer: Customer) -> Customer:
+        """Index, then save (see the class docstring)."""
+        await self._index(customer)
+        return await self._inner.save(customer)
+
+    async def import_customers(
+        self,
+        writer: CustomerImportWriter,
+        tenant_id: str,
+        add: Sequence[Customer],
+        replace: Sequence[Customer],
+    ) -> None:
+        """Index every imported customer, then let `writer` write them all or none."""
+        for customer in (*add, *replace):
+            await self._index(customer)
+        await writer.import_customers(tenant_id, add, replace)
+
+    async def _index(self, customer: Customer) -> None:
+        now = self._clock.now()
+        preferences = await self._reminders.preferences(customer.tenant_id, customer.owner.id)
+        zone = self._policy.zone(preferences.time_zone)
+        records = await self._reminders.records(customer.tenant_id, customer.id)
+        when = index_time(customer, records, now, self._policy, zone)
+        if when is not None:
+            await self._reminders.schedule_no_later(customer.tenant_id, customer.id, when)

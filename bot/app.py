@@ -24,6 +24,7 @@ from bot.web import health_handler, messages_handler
 from catalog import load_catalog
 from dialogs.reminder_commands import ReminderServices
 from dialogs.services import DialogServices
+from engagement.book import ListedSummaries
 from engagement.clock import Clock, SystemClock
 from engagement.reminder_index import SchedulingCustomerRepository
 from store import Store, open_store
@@ -45,7 +46,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     # Every customer save keeps the reminder index current (moves it earlier, never later).
     customers = SchedulingCustomerRepository(store.customers, store.reminders, policy, clock)
     conversation_state = LeanConversationState(store.state_storage)
-    services = DialogServices(customers=customers, catalog=catalog, clock=clock)
+    services = DialogServices(
+        customers=customers,
+        catalog=catalog,
+        clock=clock,
+        summaries=ListedSummaries(customers, clock),
+    )
     reminder_turns = ReminderTurns(ReminderServices(customers, store.reminders, policy, clock))
     private_chats = PrivateChats(settings.app_id)
     bot = TeamsBot(

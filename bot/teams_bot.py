@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import ConversationState, InvokeResponse, MessageFactory, TurnContext
@@ -62,6 +63,7 @@ PHASES = (
 CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abort"})
 HELP_WORDS = frozenset({"help", "?", "/help", "hilfe"})
 MAX_TEXT_LENGTH = 2000
+CUSTOMERS_SHOWN = 50  # `customers` lists the first 50 by name
 _RUN_COMMAND_ACTION = "run_command"
 CommandHandler = Callable[[TurnContext, str], Awaitable[None]]
 CardActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
@@ -322,29 +324,29 @@ class TeamsBot(TeamsActivityHandler):
             card_message(library.catalog_card(catalog_views(catalog, levels)))
         )
 
-    def _query(self, context: TurnContext, argument: str) -> tuple[Any, ...]:
-        """The arguments every portfolio command takes: what, whose, when, from where."""
-        return (
-            argument,
-            tenant_of(context),
-            user_of(context).id,
-            self._services.clock.now(),
-            self._services.customers,
-        )
+    def _query(self, context: TurnContext, argument: str) -> tuple[str, str, str, datetime]:
+        """The arguments every portfolio command takes: what, whose, when."""
+        return (argument, tenant_of(context), user_of(context).id, self._services.clock.now())
 
     async def _portfolio(self, context: TurnContext, argument: str) -> None:
         reply = await portfolio_commands.portfolio_command(
-            *self._query(context, argument), catalog=self._services.catalog
+            *self._query(context, argument),
+            self._services.summaries,
+            catalog=self._services.catalog,
         )
         await self._reply(context, reply)
 
     async def _health(self, context: TurnContext, argument: str) -> None:
-        reply = await portfolio_commands.health_command(*self._query(context, argument))
+        reply = await portfolio_commands.health_command(
+            *self._query(context, argument), self._services.customers, self._services.summaries
+        )
         await self._reply(context, reply)
 
     async def _kpis(self, context: TurnContext, argument: str) -> None:
         reply = await portfolio_commands.kpis_command(
-            *self._query(context, argument), catalog=self._services.catalog
+            *self._query(context, argument),
+            self._services.summaries,
+            catalog=self._services.catalog,
         )
         await self._reply(context, reply)
 
@@ -385,23 +387,21 @@ class TeamsBot(TeamsActivityHandler):
             )
 
     async def _send_customers(self, context: TurnContext) -> None:
-        customers = await self._services.customers.list(tenant_of(context))
-        if not customers:
+        listing = await self._services.summaries.by_name(tenant_of(context), limit=CUSTOMERS_SHOWN)
+        if not listing.total:
             await context.send_activity(
                 "No customers yet. Type `assess <name>` or `quick check <name>` to add one."
             )
             return
-        lines = []
-        for customer in customers[:50]:
-            iteration = customer.current
-            level = iteration.assessment.level.label if iteration.assessment else "not assessed"
-            lines.append(
-                f"- **{customer.name}**: iteration {iteration.number}, "
-                f"{iteration.phase.value} phase, {level}"
-            )
-        more = f"\n\n…and {len(customers) - 50} more." if len(customers) > 50 else ""
+        lines = [
+            f"- **{s.name}**: iteration {s.iteration}, {s.phase.value} phase, "
+            + (s.level.label if s.level else "not assessed")
+            for s in listing.summaries
+        ]
+        more = listing.total - len(listing.summaries)
+        more_text = f"\n\n…and {more:,} more." if more > 0 else ""
         await context.send_activity(
-            f"Your organisation's customers ({len(customers)}):\n\n" + "\n".join(lines) + more
+            f"Your organisation's customers ({listing.total:,}):\n\n" + "\n".join(lines) + more_text
         )
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:

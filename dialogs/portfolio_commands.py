@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from cards.portfolio import (
     health_card,
     portfolio_card,
 )
+from engagement.book import PortfolioRequest
 from engagement.catalog import Catalog
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.exchange import (
@@ -37,8 +38,8 @@ from engagement.exchange import (
     export_json,
     plan_import,
 )
-from engagement.health import DEFAULT_POLICY, Health, HealthPolicy, assess_health
-from engagement.kpis import MICROSOFT_FISCAL_START, Kpis, partner_kpis
+from engagement.health import DEFAULT_POLICY, Band, Health, HealthPolicy, assess_health
+from engagement.kpis import MICROSOFT_FISCAL_START, Kpis
 from engagement.models import Customer
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.portfolio import (
@@ -49,17 +50,15 @@ from engagement.portfolio import (
     PortfolioRow,
     QueryNotUnderstood,
     level_by_label,
-    paginate,
     parse_query,
-    portfolio_rows,
-    select,
 )
-from engagement.ports import CustomerImportWriter, CustomerRepository
+from engagement.ports import CustomerImportWriter, CustomerRepository, CustomerSummaries
 
 Reply = dict[str, Any] | str
 RUN_COMMAND = "run_command"
 MAX_PROBLEMS_SHOWN = 10
 MAX_CANDIDATES = 5
+MAX_LOOKED_AT = 50  # names containing the text, looked at for an exact match
 IMPORT_USAGE = (
     "Attach the export file (.json) to a message that says `import`, or paste its JSON after "
     "`import`. Add `replace` (`import replace`) to overwrite customers that already exist."
@@ -81,39 +80,40 @@ async def portfolio_command(
     tenant_id: str,
     user_id: str,
     now: datetime,
-    customers: CustomerRepository,
+    summaries: CustomerSummaries,
     *,
     catalog: Catalog | None = None,
-    policy: HealthPolicy = DEFAULT_POLICY,
     page_size: int = PAGE_SIZE,
     fiscal_start_month: int = MICROSOFT_FISCAL_START,
 ) -> Reply:
     """`portfolio [mine|renewals N|level <level>] [page N]`: a page of customers, riskiest first.
 
     Page 1 also shows the KPIs and the maturity and health charts of the selected customers.
-    An unknown filter gives a message listing the valid ones.
+    An unknown filter gives a message listing the valid ones. Reads the customer summaries only.
     """
     try:
         query = parse_query(argument, catalog.find_level if catalog else level_by_label)
     except QueryNotUnderstood as error:
         return str(error)
-    stored = await customers.list(tenant_id)
-    rows = select(portfolio_rows(stored, now, policy), query, user_id)
-    page = paginate(rows, query.page, min(page_size, MAX_ROWS))  # the card shows MAX_ROWS at most
-    scope = _scope(query, page, len(stored))
-    first = page.number == 1
-    kpis = _kpis_of(stored, rows, now, fiscal_start_month) if first and rows else None
+    size = min(page_size, MAX_ROWS)  # the card shows MAX_ROWS at most
+    request = PortfolioRequest(
+        query, user_id, now, size, figures=True, fiscal_start_month=fiscal_start_month
+    )
+    answer = await summaries.portfolio(tenant_id, request)
+    if answer.page.number != 1:
+        answer = replace(answer, kpis=None, bands=None)
+    page, kpis = answer.page, answer.kpis if answer.page.total else None
     filters = query.filter_text()
     view = PortfolioView(
         title="Portfolio",
-        scope=scope,
+        scope=_scope(query, page, answer.stored),
         rows=[row_view(row) for row in page.rows],
         page=page.number,
         pages=page.count,
         total=page.total,
-        empty_text=_empty_text(query, len(stored)),
+        empty_text=_empty_text(query, answer.stored),
         level_chart=_level_slices(kpis) if kpis else [],
-        band_chart=_band_slices(rows) if first else [],
+        band_chart=_band_slices(answer.bands or {}),
         kpis=kpi_view(kpis) if kpis else None,
         next_data=_command("portfolio", f"{filters} page {page.number + 1}".strip())
         if page.has_next
@@ -130,10 +130,9 @@ async def kpis_command(
     tenant_id: str,
     user_id: str,
     now: datetime,
-    customers: CustomerRepository,
+    summaries: CustomerSummaries,
     *,
     catalog: Catalog | None = None,
-    policy: HealthPolicy = DEFAULT_POLICY,
     fiscal_start_month: int = MICROSOFT_FISCAL_START,
 ) -> Reply:
     """`kpis [mine|renewals N|level <level>]`: CSAT and NPS this fiscal year, renewal pipeline,
@@ -142,9 +141,12 @@ async def kpis_command(
         query = parse_query(argument, catalog.find_level if catalog else level_by_label)
     except QueryNotUnderstood as error:
         return str(error)
-    stored = await customers.list(tenant_id)
-    rows = select(portfolio_rows(stored, now, policy), query, user_id)
-    kpis = _kpis_of(stored, rows, now, fiscal_start_month)
+    request = PortfolioRequest(
+        replace(query, page=1), user_id, now, 1, fiscal_start_month=fiscal_start_month
+    )
+    answer = await summaries.portfolio(tenant_id, request)
+    kpis = answer.kpis
+    assert kpis is not None  # figures were asked for
     view = PortfolioView(
         title="Partner KPIs",
         scope=f"Filtered: {query.describe()}" if query.filtered else "All customers",
@@ -154,20 +156,11 @@ async def kpis_command(
         total=kpis.customers,
         show_rows=False,
         level_chart=_level_slices(kpis),
-        band_chart=_band_slices(rows),
+        band_chart=_band_slices(answer.bands or {}),
         kpis=kpi_view(kpis),
         portfolio_data=_command("portfolio", query.filter_text()),
     )
     return portfolio_card(view)
-
-
-def _kpis_of(
-    stored: Sequence[Customer], rows: Sequence[PortfolioRow], now: datetime, fiscal_start_month: int
-) -> Kpis:
-    """The partner KPIs of the customers the filters selected."""
-    chosen = {row.customer_id for row in rows}
-    selected = [c for c in stored if c.id in chosen]
-    return partner_kpis(selected, now, fiscal_start_month=fiscal_start_month)
 
 
 def _scope(query: PortfolioQuery, page: Page, stored: int) -> str:
@@ -191,8 +184,8 @@ def row_view(row: PortfolioRow) -> PortfolioRowView:
     return PortfolioRowView(
         name=row.name,
         phase_level=f"Iteration {row.iteration} · {row.phase.value} · {level}",
-        band=row.health.band.value,
-        score_text="" if row.health.score is None else str(row.health.score),
+        band=row.band.value,
+        score_text="" if row.score is None else str(row.score),
         renewal=_renewal_text(row),
         last_touch=_touch_text(row.days_since_touch),
         health_data=_command("health", row.customer_id),
@@ -230,12 +223,11 @@ def _level_slices(kpis: Kpis) -> list[ChartSlice]:
     ]
 
 
-def _band_slices(rows: Sequence[PortfolioRow]) -> list[ChartSlice]:
-    counts = {band: sum(row.health.band == band for row in rows) for band in BAND_ORDER}
+def _band_slices(counts: Mapping[Band, int]) -> list[ChartSlice]:
     return [
-        ChartSlice(BAND_LABELS[band.value], count, band.value)
-        for band, count in counts.items()
-        if count
+        ChartSlice(BAND_LABELS[band.value], counts.get(band, 0), band.value)
+        for band in BAND_ORDER
+        if counts.get(band, 0)
     ]
 
 
@@ -279,20 +271,21 @@ async def health_command(
     user_id: str,
     now: datetime,
     customers: CustomerRepository,
+    summaries: CustomerSummaries,
     *,
     policy: HealthPolicy = DEFAULT_POLICY,
 ) -> Reply:
     """`health <customer>`: the customer's health card, or a message saying who is meant."""
     if not argument.strip():
         return "Which customer? Type `health <customer>`, e.g. `health Contoso`."
-    found = await find_customer(argument, tenant_id, customers)
+    found = await find_customer(argument, tenant_id, customers, summaries)
     if isinstance(found, str):
         return found
     return health_card(health_view(found, assess_health(found, now, policy)))
 
 
 async def find_customer(
-    argument: str, tenant_id: str, customers: CustomerRepository
+    argument: str, tenant_id: str, customers: CustomerRepository, summaries: CustomerSummaries
 ) -> Customer | str:
     """The customer named (by name or id, exactly, else one name containing the text), or a
     message: unknown, ambiguous (with candidates), or an unusable name."""
@@ -304,14 +297,18 @@ async def find_customer(
     if customer is not None:
         return customer
     wanted = name.casefold()
-    candidates = [c for c in await customers.list(tenant_id) if wanted in c.name.casefold()]
+    listing = await summaries.by_name(tenant_id, contains=name, limit=MAX_LOOKED_AT)
+    candidates = listing.summaries
     exact = [c for c in candidates if c.name.casefold() == wanted]
-    if len(exact) == 1 or len(candidates) == 1:
-        return (exact or candidates)[0]
+    if len(exact) == 1 or listing.total == 1:
+        found = await customers.get(tenant_id, (exact or candidates)[0].customer_id)
+        if found is not None:
+            return found
     if candidates:
         names = ", ".join(c.name for c in candidates[:MAX_CANDIDATES])
-        more = f" and {len(candidates) - MAX_CANDIDATES} more" if len(candidates) > 5 else ""
-        return f'Several customers match "{name[:60]}": {names}{more}. Which one?'
+        more = listing.total - MAX_CANDIDATES
+        more_text = f" and {more:,} more" if more > 0 else ""
+        return f'Several customers match "{name[:60]}": {names}{more_text}. Which one?'
     return (
         f'I don\'t know a customer called "{name[:60]}" in your organisation. '
         "Type `portfolio` to see your customers."

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from engagement.catalog import Catalog
 from engagement.clock import Clock
-from engagement.ports import CustomerRepository
+from engagement.ports import CustomerRepository, CustomerSummaries
 
 
 @dataclass(frozen=True)
@@ -16,3 +16,4 @@ class DialogServices:
     customers: CustomerRepository
     catalog: Catalog
     clock: Clock
+    summaries: CustomerSummaries  # portfolio, kpis, customers: never every customer file

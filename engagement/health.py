@@ -313,12 +313,26 @@ def _lack(what: str, advice: str = "") -> _Draft:
     return _Draft(None, f"missing: {what}", advice, missing=True)
 
 
-def _licenses(customer: Customer) -> _Draft:
+def _license_usage(customer: Customer) -> tuple[list[LicenseLine], int, int]:
+    """The newest line per product that has users, licensed users and active licensed users."""
     lines = [line for line in latest_licenses(customer.licenses) if line.licensed or line.active]
-    if not lines:
-        return _lack("no license lines recorded", "record licensed and active users")
     licensed = sum(line.licensed for line in lines)
     used = sum(min(line.active, line.licensed) if line.licensed else 0 for line in lines)
+    return lines, licensed, used
+
+
+def license_utilisation(customer: Customer) -> float | None:
+    """The utilisation the licenses factor scores (0.0-1.0); None without license lines."""
+    lines, licensed, used = _license_usage(customer)
+    if not lines:
+        return None
+    return used / licensed if licensed else 1.0
+
+
+def _licenses(customer: Customer) -> _Draft:
+    lines, licensed, used = _license_usage(customer)
+    if not lines:
+        return _lack("no license lines recorded", "record licensed and active users")
     over = [line for line in lines if line.active > line.licensed]
     fraction = used / licensed if licensed else 1.0
     risk = license_risk(licensed, used) if licensed else LicenseRisk.LOW

@@ -19,10 +19,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Protocol
 
-from engagement.health import NPS_PASSIVE, NPS_PROMOTER, csat_of
+from engagement.health import NPS_PASSIVE, NPS_PROMOTER
 from engagement.models import Customer, MaturityLevel, Phase
-from engagement.portfolio import latest_assessment
+from engagement.summary import ReviewScore, summarize
 
 MICROSOFT_FISCAL_START = 7
 PIPELINE_DAYS = (90, 180)
@@ -75,6 +76,79 @@ class Kpis:
     by_level: dict[MaturityLevel | None, int]  # every level least mature first, None last
 
 
+class KpiFacts(Protocol):
+    """What the KPIs read of one customer (a `CustomerSummary` has it)."""
+
+    @property
+    def phase(self) -> Phase: ...
+    @property
+    def level(self) -> MaturityLevel | None: ...
+    @property
+    def renewal_date(self) -> date | None: ...
+    @property
+    def reviews(self) -> tuple[ReviewScore, ...]: ...
+
+
+class KpiTally:
+    """The KPIs of customers added one at a time (memory: a few counters, not the customers).
+
+    Args:
+        now: The moment the KPIs are for (aware).
+        fiscal_start_month: First month of the fiscal year.
+        pipeline_days: The renewal pipeline's horizons, in days from today.
+    """
+
+    def __init__(
+        self,
+        now: datetime,
+        *,
+        fiscal_start_month: int = MICROSOFT_FISCAL_START,
+        pipeline_days: tuple[int, ...] = PIPELINE_DAYS,
+    ) -> None:
+        self._today = now.date()
+        self._year = fiscal_year(self._today, fiscal_start_month)
+        self._pipeline_days = pipeline_days
+        self._customers = 0
+        self._csats: list[float] = []
+        self._npss: list[int] = []
+        self._renewals = dict.fromkeys(pipeline_days, 0)
+        self._overdue = 0
+        self._phases: Counter[Phase] = Counter()
+        self._levels: Counter[MaturityLevel | None] = Counter()
+
+    def add(self, facts: KpiFacts) -> None:
+        """Count one customer."""
+        self._customers += 1
+        for review in facts.reviews:
+            if review.closed_at.astimezone(UTC).date() in self._year:
+                self._csats.append(review.csat)
+                self._npss.append(review.nps)
+        if facts.renewal_date is not None:
+            days = (facts.renewal_date - self._today).days
+            if days < 0:
+                self._overdue += 1
+            for limit in self._pipeline_days:
+                if days <= limit:
+                    self._renewals[limit] += days >= 0
+        self._phases[facts.phase] += 1
+        self._levels[facts.level] += 1
+
+    def result(self) -> Kpis:
+        """The KPIs of every customer added so far."""
+        csats = self._csats
+        return Kpis(
+            fiscal_year=self._year,
+            customers=self._customers,
+            csat_average=sum(csats) / len(csats) if csats else None,
+            csat_reviews=len(csats),
+            nps=net_promoter_score(self._npss),
+            renewals=dict(self._renewals),
+            renewals_overdue=self._overdue,
+            by_phase={phase: self._phases[phase] for phase in Phase if phase != Phase.CLOSED},
+            by_level={level: self._levels[level] for level in [*MaturityLevel, None]},
+        )
+
+
 def partner_kpis(
     customers: Iterable[Customer],
     now: datetime,
@@ -82,35 +156,11 @@ def partner_kpis(
     fiscal_start_month: int = MICROSOFT_FISCAL_START,
     pipeline_days: tuple[int, ...] = PIPELINE_DAYS,
 ) -> Kpis:
-    """The KPIs over `customers` at `now` (aware)."""
-    today = now.date()
-    year = fiscal_year(today, fiscal_start_month)
-    customers = list(customers)
-    csats: list[float] = []
-    npss: list[int] = []
+    """The KPIs over `customers` at `now` (aware), from their summaries."""
+    tally = KpiTally(now, fiscal_start_month=fiscal_start_month, pipeline_days=pipeline_days)
     for customer in customers:
-        for iteration in customer.iterations:
-            review = iteration.review
-            closed = iteration.closed_at
-            if closed is None or review is None or review.satisfaction is None:
-                continue
-            if closed.astimezone(UTC).date() in year:
-                csats.append(csat_of(review.satisfaction))
-                npss.append(review.satisfaction.nps)
-    days_ahead = [(c.renewal_date - today).days for c in customers if c.renewal_date is not None]
-    phases = Counter(c.current.phase for c in customers)
-    levels = Counter(_level(c) for c in customers)
-    return Kpis(
-        fiscal_year=year,
-        customers=len(customers),
-        csat_average=sum(csats) / len(csats) if csats else None,
-        csat_reviews=len(csats),
-        nps=net_promoter_score(npss),
-        renewals={limit: sum(0 <= d <= limit for d in days_ahead) for limit in pipeline_days},
-        renewals_overdue=sum(d < 0 for d in days_ahead),
-        by_phase={phase: phases[phase] for phase in Phase if phase != Phase.CLOSED},
-        by_level={level: levels[level] for level in [*MaturityLevel, None]},
-    )
+        tally.add(summarize(customer, now))
+    return tally.result()
 
 
 def net_promoter_score(scores: Iterable[int]) -> int | None:
@@ -121,8 +171,3 @@ def net_promoter_score(scores: Iterable[int]) -> int | None:
     promoters = sum(score >= NPS_PROMOTER for score in values)
     detractors = sum(score < NPS_PASSIVE for score in values)
     return round(100 * (promoters - detractors) / len(values))
-
-
-def _level(customer: Customer) -> MaturityLevel | None:
-    assessment = latest_assessment(customer)
-    return assessment.level if assessment else None

@@ -19,20 +19,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from engagement.health import (
-    DEFAULT_POLICY,
-    Band,
-    Health,
-    HealthPolicy,
-    assess_health,
-    last_touch_at,
-)
-from engagement.models import Assessment, Customer, MaturityLevel, Phase
+from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
+from engagement.models import Customer, MaturityLevel, Phase
+from engagement.summary import CustomerSummary, latest_assessment, summarize
+
+__all__ = ["latest_assessment"]  # re-exported: it was defined here
 
 PAGE_SIZE = 10
 DEFAULT_RENEWAL_DAYS = 90
 MAX_RENEWAL_DAYS = 3_660
 BAND_ORDER = (Band.RED, Band.YELLOW, Band.UNKNOWN, Band.GREEN)
+BAND_RANK = {band: rank for rank, band in enumerate(BAND_ORDER)}
 FILTER_USAGE = "`mine`, `renewals <days>`, `level <level>`, `page <n>`"  # Markdown code spans
 
 _NO_RENEWAL = 10**9  # sorts customers without a renewal date after every dated one
@@ -50,7 +47,8 @@ class PortfolioRow:
     iteration: int
     phase: Phase
     level: MaturityLevel | None
-    health: Health
+    score: int | None  # health score 0-100, None when unknown
+    band: Band
     renewal_date: date | None
     renewal_in_days: int | None  # negative when the date has passed
     last_touch: datetime | None
@@ -118,30 +116,19 @@ class Page:
         return self.number > 1
 
 
-def latest_assessment(customer: Customer) -> Assessment | None:
-    """The most recent assessment of any iteration (the open one first)."""
-    for iteration in reversed(customer.iterations):
-        if iteration.assessment is not None:
-            return iteration.assessment
-    return None
-
-
-def portfolio_row(
-    customer: Customer, now: datetime, policy: HealthPolicy = DEFAULT_POLICY
-) -> PortfolioRow:
-    """The row of one customer at `now`."""
-    assessment = latest_assessment(customer)
-    touched = last_touch_at(customer)
-    renewal = customer.renewal_date
+def row_of(summary: CustomerSummary, now: datetime) -> PortfolioRow:
+    """The row of a summarised customer at `now` (days are counted from `now`)."""
+    renewal, touched = summary.renewal_date, summary.last_touch
     return PortfolioRow(
-        customer_id=customer.id,
-        name=customer.name,
-        owner_id=customer.owner.id,
-        owner_name=customer.owner.name,
-        iteration=customer.current.number,
-        phase=customer.current.phase,
-        level=assessment.level if assessment else None,
-        health=assess_health(customer, now, policy),
+        customer_id=summary.customer_id,
+        name=summary.name,
+        owner_id=summary.owner_id,
+        owner_name=summary.owner_name,
+        iteration=summary.iteration,
+        phase=summary.phase,
+        level=summary.level,
+        score=summary.score,
+        band=summary.band,
         renewal_date=renewal,
         renewal_in_days=(renewal - now.date()).days if renewal else None,
         last_touch=touched,
@@ -149,15 +136,21 @@ def portfolio_row(
     )
 
 
-def risk_order(row: PortfolioRow) -> tuple[int, int, str, str]:
-    """Sort key: band (red first), renewal soonest (none last), name, id."""
-    renewal = row.renewal_in_days if row.renewal_in_days is not None else _NO_RENEWAL
-    return (
-        BAND_ORDER.index(row.health.band),
-        renewal,
-        row.name.casefold(),
-        row.customer_id,
-    )
+def portfolio_row(
+    customer: Customer, now: datetime, policy: HealthPolicy = DEFAULT_POLICY
+) -> PortfolioRow:
+    """The row of one customer at `now`."""
+    return row_of(summarize(customer, now, policy), now)
+
+
+def risk_order(row: PortfolioRow | CustomerSummary) -> tuple[int, int, str, str]:
+    """Sort key: band (red first), renewal soonest (none last), name, id.
+
+    Ordering by renewal date is ordering by days to the renewal, so the key needs no `now`
+    (a SQL backend orders by band rank, renewal date nulls last, lower(name), id).
+    """
+    renewal = row.renewal_date.toordinal() if row.renewal_date is not None else _NO_RENEWAL
+    return (BAND_RANK[row.band], renewal, row.name.casefold(), row.customer_id)
 
 
 def portfolio_rows(
@@ -167,20 +160,24 @@ def portfolio_rows(
     return sorted((portfolio_row(c, now, policy) for c in customers), key=risk_order)
 
 
-def matches(row: PortfolioRow, query: PortfolioQuery, user_id: str) -> bool:
-    """True when the row passes every filter of the query."""
+def matches(
+    row: PortfolioRow | CustomerSummary, query: PortfolioQuery, user_id: str, today: date
+) -> bool:
+    """True when the row (or summary) passes every filter of the query on `today`."""
     if query.mine and row.owner_id != user_id:
         return False
     if query.renewals_within is not None and (
-        row.renewal_in_days is None or row.renewal_in_days > query.renewals_within
+        row.renewal_date is None or (row.renewal_date - today).days > query.renewals_within
     ):
         return False
     return query.level is None or row.level == query.level
 
 
-def select(rows: Iterable[PortfolioRow], query: PortfolioQuery, user_id: str) -> list[PortfolioRow]:
+def select(
+    rows: Iterable[PortfolioRow], query: PortfolioQuery, user_id: str, today: date
+) -> list[PortfolioRow]:
     """The rows that pass the query's filters, order kept."""
-    return [row for row in rows if matches(row, query, user_id)]
+    return [row for row in rows if matches(row, query, user_id, today)]
 
 
 def paginate(rows: Sequence[PortfolioRow], number: int, size: int = PAGE_SIZE) -> Page:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from engagement.book import PortfolioAnswer, PortfolioRequest
 from engagement.models import Customer
 from engagement.reminder_records import (
     DeliveryRecord,
@@ -13,6 +14,7 @@ from engagement.reminder_records import (
     Rescheduled,
     UserPreferences,
 )
+from engagement.summary import NameListing
 
 
 class CustomerRepository(Protocol):
@@ -159,4 +161,28 @@ class ReminderStore(Protocol):
         time_zone: str | None = None,
     ) -> None:
         """Note where the user talked to the bot (a personal chat becomes their reminder chat)."""
+        ...
+
+
+class CustomerSummaries(Protocol):
+    """The per-tenant book of customer summaries (`engagement.summary`), kept current on every
+    customer save by the backend that stores the customers.
+
+    `portfolio`, `kpis`, `customers` and finding a customer by part of its name read only this,
+    never every customer. A backend stores what `engagement.summary.summarize` computes (the
+    domain's own rules) and answers as `engagement.book.answer_portfolio` / `list_by_name`
+    would over all of the tenant's summaries: the TinyDB store streams its summary files through
+    `PortfolioTally` in slices; a SQL backend can filter, order (`portfolio.risk_order`) and
+    count with indexes. Summaries whose health is from an earlier day are recomputed by the
+    backend (`CustomerSummary.stale_on`); the answer may use them meanwhile.
+    """
+
+    async def portfolio(self, tenant_id: str, request: PortfolioRequest) -> PortfolioAnswer:
+        """One page of the tenant's customers selected by `request.query`, riskiest first, with
+        the selection's KPIs and health bands when `request.figures` is set."""
+        ...
+
+    async def by_name(self, tenant_id: str, *, contains: str = "", limit: int = 50) -> NameListing:
+        """The first `limit` customers ordered by name (casefolded, then id) whose name contains
+        `contains` (casefolded), and how many contain it."""
         ...

@@ -17,6 +17,7 @@ from catalog import load_catalog
 from dialogs.assess_dialog import AssessDialog
 from dialogs.services import DialogServices
 from dialogs.turn import LOCAL_TENANT
+from engagement.book import ListedSummaries
 from engagement.clock import FixedClock
 from engagement.models import AssessmentKind, MaturityLevel, Phase
 from store import Store, open_store
@@ -65,8 +66,13 @@ def press(card: dict[str, Any], title: str) -> Activity:
     return Activity(type=ActivityTypes.message, value=submit_data(card, title))
 
 
+def services_of(store: Store) -> DialogServices:
+    clock = FixedClock(_NOW)
+    return DialogServices(store.customers, CATALOG, clock, ListedSummaries(store.customers, clock))
+
+
 async def test_assess_walks_every_question_and_stores_the_level(store: Store) -> None:
-    services = DialogServices(store.customers, CATALOG, FixedClock(_NOW))
+    services = services_of(store)
     adapter = dialog_adapter(AssessDialog(services))
     replies: list[Activity] = []
     flow: TestFlow = await adapter.send("Contoso")
@@ -88,7 +94,7 @@ async def test_assess_walks_every_question_and_stores_the_level(store: Store) ->
 
 
 async def test_back_on_the_first_question_is_not_an_answer(store: Store) -> None:
-    services = DialogServices(store.customers, CATALOG, FixedClock(_NOW))
+    services = services_of(store)
     adapter = dialog_adapter(AssessDialog(services))
     replies: list[Activity] = []
     flow = await adapter.send("Contoso")
@@ -100,7 +106,7 @@ async def test_back_on_the_first_question_is_not_an_answer(store: Store) -> None
 
 
 async def test_an_invalid_name_is_explained_and_asked_again(store: Store) -> None:
-    services = DialogServices(store.customers, CATALOG, FixedClock(_NOW))
+    services = services_of(store)
     adapter = dialog_adapter(AssessDialog(services))
     flow = await adapter.send("!!!")
     flow = await flow.assert_reply(lambda a, d=None: _assert_in("does not work", a.text))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from engagement.book import ListedSummaries, PortfolioAnswer, PortfolioRequest
 from engagement.clock import FixedClock
 from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, CustomerNotFound
 from engagement.lifecycle import (
@@ -38,6 +39,7 @@ from engagement.models import (
     TouchKind,
 )
 from engagement.naming import customer_id_for
+from engagement.summary import NameListing
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 TODAY = NOW.date()
@@ -200,6 +202,15 @@ class MemoryCustomers:
     async def list(self, tenant_id: str) -> list[Customer]:
         found = [Customer.model_validate(d) for (t, _), d in self.records.items() if t == tenant_id]
         return sorted(found, key=lambda c: (c.name.casefold(), c.id))
+
+    # CustomerSummaries, computed from the records at NOW
+    async def portfolio(self, tenant_id: str, request: PortfolioRequest) -> PortfolioAnswer:
+        return await ListedSummaries(self, FixedClock(NOW)).portfolio(tenant_id, request)
+
+    async def by_name(self, tenant_id: str, *, contains: str = "", limit: int = 50) -> NameListing:
+        return await ListedSummaries(self, FixedClock(NOW)).by_name(
+            tenant_id, contains=contains, limit=limit
+        )
 
 
 def _document(item: Customer, version: int) -> dict[str, Any]:

@@ -64,6 +64,12 @@ def repository() -> MemoryCustomers:
     )
 
 
+def both() -> tuple[MemoryCustomers, MemoryCustomers]:
+    """The repository twice: as customers and as their summaries."""
+    repo = repository()
+    return repo, repo
+
+
 # ---------------------------------------------------------------- portfolio and kpis
 
 
@@ -142,7 +148,7 @@ async def test_kpis_card_has_the_figures_and_a_portfolio_button() -> None:
 
 
 async def test_health_card_shows_score_band_every_factor_and_weights() -> None:
-    card = await health_command("Fabrikam", TENANT, "aad-ada", NOW, repository())
+    card = await health_command("Fabrikam", TENANT, "aad-ada", NOW, *both())
     shown = texts(card)
     assert "Fabrikam" in shown
     for label in ("License utilisation", "Satisfaction (CSAT/NPS)", "Renewal", "Phase progress"):
@@ -162,7 +168,7 @@ async def test_health_card_shows_score_band_every_factor_and_weights() -> None:
     ],
 )
 async def test_health_explains_what_it_cannot_find(argument: str, reply: str) -> None:
-    answer = await health_command(argument, TENANT, "aad-ada", NOW, repository())
+    answer = await health_command(argument, TENANT, "aad-ada", NOW, *both())
     assert isinstance(answer, str)
     assert answer.startswith(reply)
 
@@ -170,9 +176,10 @@ async def test_health_explains_what_it_cannot_find(argument: str, reply: str) ->
 async def test_health_finds_a_customer_by_id_or_part_of_the_name() -> None:
     repo = repository()
     for argument in ("northwind-traders", "northwind", "NORTHWIND TRADERS"):
-        assert "Northwind Traders" in texts(await health_command(argument, TENANT, "x", NOW, repo))
+        found = await health_command(argument, TENANT, "x", NOW, repo, repo)
+        assert "Northwind Traders" in texts(found)
     await repo.add(customer("Northwind Logistics"))
-    reply = await health_command("northwind", TENANT, "x", NOW, repo)
+    reply = await health_command("northwind", TENANT, "x", NOW, repo, repo)
     assert reply == (
         'Several customers match "northwind": Northwind Logistics, Northwind Traders. Which one?'
     )

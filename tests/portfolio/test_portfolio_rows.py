@@ -63,9 +63,9 @@ def test_rows_sort_red_yellow_unknown_green_then_renewal_then_name() -> None:
         "Unknown A",
         "Green A",
     ]
-    assert [row.health.band for row in rows] == [Band.RED] * 3 + [Band.YELLOW] * 2 + [
-        Band.UNKNOWN
-    ] * 2 + [Band.GREEN]
+    assert [row.band for row in rows] == [Band.RED] * 3 + [Band.YELLOW] * 2 + [Band.UNKNOWN] * 2 + [
+        Band.GREEN
+    ]
 
 
 def test_a_row_has_name_phase_level_band_renewal_and_last_touch() -> None:
@@ -93,7 +93,7 @@ def test_filters_mine_renewals_and_level() -> None:
     )
 
     def names(query: PortfolioQuery, user: str = "aad-ada") -> set[str]:
-        return {row.name for row in select(rows, query, user)}
+        return {row.name for row in select(rows, query, user, TODAY)}
 
     assert names(PortfolioQuery(mine=True)) == {"Mine soon", "Mine late", "Overdue", "Unassessed"}
     assert names(PortfolioQuery(mine=True), user="aad-bob") == {"Bobs soon"}

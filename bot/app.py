@@ -21,7 +21,8 @@ from bot.settings import Settings
 from bot.state import LeanConversationState
 from bot.teams_bot import TeamsBot
 from bot.web import health_handler, messages_handler
-from catalog import load_catalog
+from catalog import load_catalog, load_readiness
+from dialogs.readiness import Readiness
 from dialogs.reminder_commands import ReminderServices
 from dialogs.services import DialogServices
 from engagement.book import ListedSummaries
@@ -40,6 +41,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     Raises CatalogError when the catalog files are invalid (start-up must stop then).
     """
     catalog = load_catalog(settings.catalog_dir)
+    readiness_checklist = load_readiness(settings.catalog_dir)
     store = open_store(settings.data_dir)
     clock = clock or SystemClock()
     policy = settings.reminder_policy
@@ -55,7 +57,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     reminder_turns = ReminderTurns(ReminderServices(customers, store.reminders, policy, clock))
     private_chats = PrivateChats(settings.app_id)
     bot = TeamsBot(
-        services, conversation_state, store.references, private_chats.send, reminder_turns
+        services,
+        conversation_state,
+        store.references,
+        private_chats.send,
+        reminder_turns,
+        readiness=Readiness(readiness_checklist, store.readiness, clock),
     )
     adapter = build_adapter(settings, conversation_state)
     downloads = Downloads(clock)

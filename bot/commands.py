@@ -189,6 +189,14 @@ COMMANDS: tuple[Command, ...] = (
         private=True,
     ),
     Command(
+        "readiness",
+        "readiness [new]",
+        "Your organisation's customer-success readiness: 5 sections scored 1-5, level, next steps",
+        "readiness",
+        menu=False,
+        private=True,
+    ),
+    Command(
         "export",
         "export",
         "Your organisation's data as a JSON file, and assessments and goals as CSV (personal chat)",

@@ -39,6 +39,7 @@ from dialogs.quick_check import (
     PrivateSender,
     QuickCheck,
 )
+from dialogs.readiness import READINESS_ACTION, Readiness
 from dialogs.services import DialogServices
 from dialogs.turn import (
     card_message,
@@ -104,6 +105,7 @@ class TeamsBot(TeamsActivityHandler):
         references: ConversationReferences,
         send_private: PrivateSender,
         reminders: ReminderTurns | None = None,
+        readiness: Readiness | None = None,
     ) -> None:
         super().__init__()
         self._services = services
@@ -145,6 +147,9 @@ class TeamsBot(TeamsActivityHandler):
             RECORD_DELIVERY_ACTION: self._delivery.record_delivery,
             REVIEW_ACTION: self._delivery.review,
         }
+        if readiness is not None:
+            self._handlers["readiness"] = readiness.command
+            self._card_actions[READINESS_ACTION] = readiness.answer
         self._reminders = reminders
         if reminders is not None:
             self._handlers.update(reminders.command_handlers())

@@ -1,4 +1,5 @@
-"""The partner-editable catalog (levels, workshops, questionnaire) and its validating loader.
+"""The partner-editable catalog (levels, workshops, questionnaire, readiness checklist) and its
+validating loader.
 
 Imports engagement (the models it fills), never bot, dialogs or cards.
 """
@@ -6,9 +7,19 @@ Imports engagement (the models it fills), never bot, dialogs or cards.
 from catalog.loader import (
     LEVELS_FILE,
     QUESTIONNAIRE_FILE,
+    READINESS_FILE,
     WORKSHOPS_FILE,
     CatalogError,
     load_catalog,
+    load_readiness,
 )
 
-__all__ = ["LEVELS_FILE", "QUESTIONNAIRE_FILE", "WORKSHOPS_FILE", "CatalogError", "load_catalog"]
+__all__ = [
+    "LEVELS_FILE",
+    "QUESTIONNAIRE_FILE",
+    "READINESS_FILE",
+    "WORKSHOPS_FILE",
+    "CatalogError",
+    "load_catalog",
+    "load_readiness",
+]

@@ -1,4 +1,5 @@
-"""Read levels.toml, workshops.toml and questionnaire.toml into a validated `Catalog`.
+"""Read levels.toml, workshops.toml and questionnaire.toml into a validated `Catalog`, and
+readiness.toml into the `ReadinessChecklist`.
 
 Any mistake in a file raises CatalogError naming the file, the entry and the field, so a partner
 who edited the catalog can fix it from the message alone. Imports engagement, never bot code.
@@ -12,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from engagement.catalog import (
@@ -31,10 +32,17 @@ from engagement.catalog import (
     questionnaire_problems,
     workshop_problems,
 )
+from engagement.readiness import (
+    ReadinessChecklist,
+    ReadinessLevel,
+    ReadinessSection,
+    checklist_problems,
+)
 
 LEVELS_FILE = "levels.toml"
 WORKSHOPS_FILE = "workshops.toml"
 QUESTIONNAIRE_FILE = "questionnaire.toml"
+READINESS_FILE = "readiness.toml"
 
 # Arrays of tables that are entries with ids; the key is the TOML name, the value how to call one.
 _ENTRY_KINDS = {
@@ -43,6 +51,8 @@ _ENTRY_KINDS = {
     "dimension": "dimension",
     "question": "question",
     "options": "option",
+    "section": "section",
+    "element": "element",
 }
 _FRIENDLIER = {
     "missing": "required field is missing",
@@ -82,6 +92,12 @@ class _QuestionnaireFile(CatalogModel):
     question: list[Question]
 
 
+class _ReadinessFile(CatalogModel):
+    scale: tuple[Annotated[str, Field(min_length=1, max_length=100)], ...]
+    section: Annotated[list[ReadinessSection], Field(min_length=1, max_length=10)]
+    level: Annotated[list[ReadinessLevel], Field(min_length=1, max_length=10)]
+
+
 def load_catalog(directory: Path | None = None) -> Catalog:
     """Load and check the catalog from `directory` (default: the files shipped in this package).
 
@@ -107,6 +123,29 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         )
     except ValidationError as error:  # pragma: no cover - a rule checked by the model only
         raise CatalogError("catalog", [CatalogProblem(None, None, str(error))]) from error
+
+
+def load_readiness(directory: Path | None = None) -> ReadinessChecklist:
+    """Load and check the readiness checklist from `directory`; a directory without one uses
+    the checklist shipped in this package.
+
+    Raises:
+        CatalogError: the file is not valid TOML or breaks a checklist rule.
+    """
+    shipped: Traversable = files(__package__ or "catalog")
+    root = directory if directory is not None and (directory / READINESS_FILE).is_file() else None
+    checked = _load(
+        root or shipped,
+        READINESS_FILE,
+        _ReadinessFile,
+        lambda f: checklist_problems(f.scale, f.section, f.level),
+    )
+    try:  # the file passed the checks the model runs
+        return ReadinessChecklist(
+            scale=checked.scale, section=tuple(checked.section), level=tuple(checked.level)
+        )
+    except ValidationError as error:  # pragma: no cover - a rule checked by the model only
+        raise CatalogError(READINESS_FILE, [CatalogProblem(None, None, str(error))]) from error
 
 
 def _load(

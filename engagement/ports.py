@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from engagement.book import PortfolioAnswer, PortfolioRequest
 from engagement.models import Customer
+from engagement.readiness import ReadinessAssessment
 from engagement.reminder_records import (
     DeliveryRecord,
     IndexEntry,
@@ -185,4 +186,17 @@ class CustomerSummaries(Protocol):
     async def by_name(self, tenant_id: str, *, contains: str = "", limit: int = 50) -> NameListing:
         """The first `limit` customers ordered by name (casefolded, then id) whose name contains
         `contains` (casefolded), and how many contain it."""
+        ...
+
+
+class ReadinessStore(Protocol):
+    """Each organisation's completed readiness self-assessments (seed 002 checklist)."""
+
+    async def add(self, assessment: ReadinessAssessment) -> bool:
+        """Store a completed assessment; False (and nothing written) when the tenant already has
+        one with that id (a repeated final submit)."""
+        ...
+
+    async def history(self, tenant_id: str) -> list[ReadinessAssessment]:
+        """Every assessment of the tenant, oldest first."""
         ...

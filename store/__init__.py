@@ -10,6 +10,7 @@ the few files it needs:
     <data_dir>/state/<2 hex>/<sha256(state key)>.json                   one botbuilder state key
     <data_dir>/reminders/...                     reminder index, delivery records, preferences
                                                  (see store/reminders.py)
+    <data_dir>/readiness/<2 hex>/<sha256(tenant)>.json                 readiness self-assessments
 
 - File names are hashes (128 bits of SHA-256); the original ids stay inside the documents, so no
   user text reaches a path and any id (`19:abc@thread.tacv2;messageid=1`) is safe.
@@ -27,7 +28,8 @@ the few files it needs:
   for one process (one instance per data directory), as TinyDB itself is.
 
 A second backend (PostgreSQL) implements the same plain Protocols of ours, all in
-`engagement.ports` (customers, import, conversation references, conversation state, reminders).
+`engagement.ports` (customers, import, conversation references, conversation state, reminders,
+readiness).
 Nothing in store/ imports botbuilder: bot/state.py adapts `StateStorage` to botbuilder's `Storage`.
 """
 
@@ -40,6 +42,7 @@ from types import TracebackType
 from store.atomic_storage import write_text_atomic
 from store.customers import TinyCustomerRepository
 from store.imports import TinyCustomerImporter, recover_all
+from store.readiness import TinyReadinessStore
 from store.references import TinyConversationReferences
 from store.reminders import TinyReminderStore
 from store.shards import DEFAULT_CACHE_SIZE, ShardCache, ShardSet, StoreClosed
@@ -50,6 +53,7 @@ __all__ = [
     "StoreClosed",
     "TinyConversationReferences",
     "TinyCustomerRepository",
+    "TinyReadinessStore",
     "TinyReminderStore",
     "TinyStateStorage",
     "open_store",
@@ -75,6 +79,7 @@ class Store:
         state_storage: Conversation state (dialog stacks), see `engagement.ports.StateStorage`.
         reminders: The reminder index, delivery records and reminder preferences.
         customer_import: All-or-nothing bulk writes of customers (import).
+        readiness: Each organisation's readiness self-assessments.
     """
 
     def __init__(self, data_dir: Path, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
@@ -88,6 +93,7 @@ class Store:
         self.references = TinyConversationReferences(ShardSet(data_dir / "references", self._cache))
         self.state_storage = TinyStateStorage(ShardSet(data_dir / "state", self._cache))
         self.reminders = TinyReminderStore(data_dir / "reminders", self._cache)
+        self.readiness = TinyReadinessStore(ShardSet(data_dir / "readiness", self._cache))
 
     def healthy(self) -> bool:
         """True when the store is open, its directory exists and a durable write succeeds.

@@ -34,6 +34,7 @@ from dialogs.commit_views import AGREE_ACTION
 from dialogs.delivery import RECORD_DELIVERY_ACTION, REVIEW_ACTION, DeliveryAndReview
 from dialogs.prompts import CardFormPrompt
 from dialogs.quick_check import (
+    NEW_QUICK_CHECK_ACTION,
     QUICK_CHECK_ACTION,
     SAVE_QUICK_CHECK_ACTION,
     PrivateSender,
@@ -143,6 +144,7 @@ class TeamsBot(TeamsActivityHandler):
         self._card_actions: dict[str, CardActionHandler] = {
             QUICK_CHECK_ACTION: self._quick_check.submit,
             SAVE_QUICK_CHECK_ACTION: self._quick_check.save,
+            NEW_QUICK_CHECK_ACTION: self._quick_check.start_new,
             AGREE_ACTION: self._agreements.agree,
             RECORD_DELIVERY_ACTION: self._delivery.record_delivery,
             REVIEW_ACTION: self._delivery.review,

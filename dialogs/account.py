@@ -7,7 +7,8 @@ from botbuilder.core import MessageFactory, TurnContext
 from cards.summary import summary_card
 from cards.text import render_text
 from dialogs.account_views import history_view, status_view
-from dialogs.lookup import customer_and_rest, customer_named
+from dialogs.customer_names import did_you_mean
+from dialogs.lookup import customer_and_rest, customer_named, names_near_start
 from dialogs.services import DialogServices
 from dialogs.turn import card_message, tenant_of, user_of
 from engagement.customers import change
@@ -117,9 +118,10 @@ class Account:
             else None
         )
         if found is None:
+            close = await names_near_start(context, self._services.customers, argument)
             await context.send_activity(
                 "Type `touch <customer> <note>`, e.g. `touch Contoso call: renewal is on track`, "
-                "for a customer you already have (see `customers`)."
+                f"for a customer you already have (see `customers`).{did_you_mean(close)}"
             )
             return
         customer, rest = found

@@ -17,6 +17,7 @@ from cards.forms import sow_card
 from cards.text import render_text
 from dialogs import commit_views as views
 from dialogs.commitment_input import InputProblems, text_value
+from dialogs.customer_names import unknown_customer
 from dialogs.messages import explain
 from dialogs.quick_check import replace_or_send
 from dialogs.services import DialogServices
@@ -105,8 +106,7 @@ class Agreements:
         customer = await self._services.customers.get(tenant_of(context), customer_id_for(name))
         if customer is None:
             await context.send_activity(
-                f"I don't know a customer called {name} in your organisation. "
-                "Type `customers` to see the list."
+                await unknown_customer(self._services.customers, tenant_of(context), name, "sow")
             )
             return
         iteration = customer.current

@@ -22,6 +22,7 @@ from botbuilder.schema import Activity
 
 from cards import library
 from cards.views import ConfirmView
+from dialogs.customer_names import did_you_mean, suggestions
 from dialogs.messages import explain
 from dialogs.prompts import YES_NO_ALIASES, CardChoicePrompt, choice_validations, choose_data
 from dialogs.questions_dialog import QuestionsDialog
@@ -47,7 +48,9 @@ def _confirm_new_customer(validations: dict[str, Any]) -> Activity:
     card = library.confirm_card(
         ConfirmView(
             title=f"New customer: {name}",
-            text=f"{name} is not in your customer list yet. Create it and start the assessment?",
+            text=f"{name} is not in your customer list yet."
+            + did_you_mean(list(validations.get("similar") or []), "assess")
+            + f" Create {name} and start the assessment?",
             yes_data=choose_data(key, _YES),
             no_data=choose_data(key, _NO),
         )
@@ -109,6 +112,9 @@ class AssessDialog(ComponentDialog):
                             key, [(_YES, "Yes"), (_NO, "No")], False, YES_NO_ALIASES
                         ),
                         "customer_name": name,
+                        "similar": await suggestions(
+                            self._services.customers, tenant_of(step.context), name
+                        ),
                         "retry_text": f"Create {name} and start the assessment? Answer yes or no.",
                     },
                 ),

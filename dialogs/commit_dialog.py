@@ -35,6 +35,7 @@ from dialogs.commitment_input import (
     text_value,
     workshops_value,
 )
+from dialogs.customer_names import did_you_mean, suggestions
 from dialogs.goals_dialog import GoalsDialog
 from dialogs.messages import explain
 from dialogs.prompts import TEXT_KEY, CardFormPrompt
@@ -134,6 +135,9 @@ class CommitDialog(ComponentDialog):
             tenant_of(step.context), customer_id_for(name)
         )
         problem = _not_ready(customer, name)
+        if customer is None:
+            close = await suggestions(self._services.customers, tenant_of(step.context), name)
+            problem = f"{problem}{did_you_mean(close, 'commit')}"
         if problem:
             await step.context.send_activity(problem)
             return await step.end_dialog()

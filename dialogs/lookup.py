@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from botbuilder.core import TurnContext
 
+from dialogs.customer_names import suggestions, unknown_customer
 from dialogs.messages import explain
 from dialogs.turn import tenant_of
 from engagement.errors import InvalidCustomerName
@@ -28,9 +29,9 @@ async def customer_named(
         return None
     customer = await customers.get(tenant_of(context), customer_id_for(name))
     if customer is None:
+        command = usage.split(" <", 1)[0]
         await context.send_activity(
-            f"I don't know a customer called {name} in your organisation. Type `customers` to "
-            "see the list."
+            await unknown_customer(customers, tenant_of(context), name, command)
         )
     return customer
 
@@ -50,3 +51,12 @@ async def customer_and_rest(
         if customer is not None:
             return customer, " ".join(words[count:])
     return None
+
+
+async def names_near_start(
+    context: TurnContext, customers: CustomerRepository, argument: str
+) -> list[str]:
+    """Customer names close to the first words of `argument` (for `touch Contso call ...`)."""
+    words = argument.split()
+    starts = [" ".join(words[:count]) for count in range(min(len(words), MAX_NAME_WORDS), 0, -1)]
+    return await suggestions(customers, tenant_of(context), *starts)

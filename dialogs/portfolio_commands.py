@@ -28,6 +28,7 @@ from cards.portfolio import (
     health_card,
     portfolio_card,
 )
+from dialogs.customer_names import did_you_mean, suggestions
 from engagement.book import PortfolioRequest
 from engagement.catalog import Catalog
 from engagement.errors import DomainError, InvalidCustomerName
@@ -309,9 +310,10 @@ async def find_customer(
         more = listing.total - MAX_CANDIDATES
         more_text = f" and {more:,} more" if more > 0 else ""
         return f'Several customers match "{name[:60]}": {names}{more_text}. Which one?'
+    close = await suggestions(customers, tenant_id, name)
     return (
-        f'I don\'t know a customer called "{name[:60]}" in your organisation. '
-        "Type `portfolio` to see your customers."
+        f'I don\'t know a customer called "{name[:60]}" in your organisation.'
+        f"{did_you_mean(close, 'health')} Type `portfolio` to see your customers."
     )
 
 

@@ -16,7 +16,9 @@ from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from cards import library
+from cards.forms import Button, FormView, form_card
 from cards.views import ChoiceQuestionView, OptionView, QuickCheckView
+from dialogs.customer_names import did_you_mean, suggestions
 from dialogs.messages import explain
 from dialogs.services import DialogServices
 from dialogs.turn import card_message, is_shared_conversation, tenant_of, user_of
@@ -28,6 +30,7 @@ from engagement.naming import clean_customer_name, customer_id_for
 
 QUICK_CHECK_ACTION = "quick_check"
 SAVE_QUICK_CHECK_ACTION = "save_quick_check"
+NEW_QUICK_CHECK_ACTION = "quick_check_new"
 _INPUT_PREFIX = "q_"
 _HANDLED_LIMIT = 200
 
@@ -48,7 +51,9 @@ class QuickCheck:
         self._send_private = send_private
 
     async def start(self, context: TurnContext, customer_text: str) -> None:
-        """Send the quick-check card, privately when the conversation is shared."""
+        """Send the quick-check card, privately when the conversation is shared. A customer
+        that does not exist yet is not created silently: the user is asked first, with the
+        closest existing names offered instead."""
         customer_name, iteration = "", 0
         if customer_text:
             try:
@@ -59,9 +64,63 @@ class QuickCheck:
             customer = await self._services.customers.get(
                 tenant_of(context), customer_id_for(customer_name)
             )
-            if customer is not None:
-                customer_name, iteration = customer.name, customer.current.number
-        card = card_message(library.quick_check_card(self._view(customer_name, iteration)))
+            if customer is None:
+                await self._send(context, await self._ask_new(context, customer_name))
+                return
+            customer_name, iteration = customer.name, customer.current.number
+        await self._send(
+            context, card_message(library.quick_check_card(self._view(customer_name, iteration)))
+        )
+
+    async def start_new(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """The user confirmed a new customer: the quick-check card that creates it on submit."""
+        raw = value.get("customer")
+        try:
+            name = clean_customer_name(raw if isinstance(raw, str) else "")
+        except InvalidCustomerName as error:
+            await context.send_activity(explain(error))
+            return
+        existing = await self._services.customers.get(tenant_of(context), customer_id_for(name))
+        if existing is not None:  # created meanwhile (by another card or a colleague)
+            await self.start(context, existing.name)
+            return
+        view = self._view(name, 0, create=True)
+        await replace_or_send(context, card_message(library.quick_check_card(view)))
+
+    async def _ask_new(
+        self, context: TurnContext, name: str, save: dict[str, Any] | None = None
+    ) -> Activity:
+        """Ask before creating `name`, offering the closest existing customers instead.
+
+        `save` is the save button's data of an unnamed quick check (its answers), whose
+        buttons then save to the chosen customer instead of starting a quick check."""
+        close = await suggestions(self._services.customers, tenant_of(context), name)
+        buttons = []
+        for other in close:
+            data: dict[str, object] = (
+                {**save, "customer_name": other}
+                if save is not None
+                else {"action": "run_command", "command": "quick check", "argument": other}
+            )
+            buttons.append(Button(f"{'Save to' if save else 'Quick check'} {other}", data))
+        create: dict[str, object] = (
+            {**save, "customer_name": name, "create": True}
+            if save is not None
+            else {"action": NEW_QUICK_CHECK_ACTION, "customer": name}
+        )
+        buttons.append(Button(f"Create {name}", create, positive=not close))
+        view = FormView(
+            title=f"New customer: {name}?",
+            intro=[
+                f"{name} is not in your customer list yet.{did_you_mean(close)} "
+                f"Pick the customer, or create {name} as a new one."
+            ],
+            fields=[],
+            buttons=buttons,
+        )
+        return card_message(form_card(view))
+
+    async def _send(self, context: TurnContext, card: Activity) -> None:
         if not is_shared_conversation(context):
             await context.send_activity(card)
         elif await self._send_private(context, card):
@@ -136,6 +195,16 @@ class QuickCheck:
             await context.send_activity("Please type the customer's name next to **Save**.")
             return
         try:
+            name = clean_customer_name(raw_name)
+        except InvalidCustomerName as error:
+            await context.send_activity(explain(error))
+            return
+        known = await self._services.customers.get(tenant_of(context), customer_id_for(name))
+        if known is None and value.get("create") is not True:
+            save = {"action": SAVE_QUICK_CHECK_ACTION, "card": card_id, "answers": answers}
+            await context.send_activity(await self._ask_new(context, name, save))
+            return
+        try:
             saved = await save_assessment(
                 self._services.customers,
                 self._services.catalog,
@@ -168,6 +237,10 @@ class QuickCheck:
     ) -> tuple[Activity, str] | None:
         tenant = tenant_of(context)
         existing = await self._services.customers.get(tenant, customer_id_for(customer_name))
+        create = value.get("create") is True
+        if existing is None and not create:  # a card from before creating needed a yes
+            await context.send_activity(await self._ask_new(context, customer_name))
+            return None
         card_iteration = value.get("iteration")
         if existing is not None and (
             card_iteration != existing.current.number
@@ -188,7 +261,7 @@ class QuickCheck:
             kind=AssessmentKind.QUICK,
             by=user_of(context),
             now=self._services.clock.now(),
-            create_if_missing=True,
+            create_if_missing=create,
         )
         view = saved_result_view(self._services.catalog, saved)
         label = f"{saved.assessment.level.label} for {saved.customer.name}"
@@ -209,7 +282,7 @@ class QuickCheck:
         )
         return card_message(library.result_card(view)), evaluation.result.level.label
 
-    def _view(self, customer_name: str, iteration: int) -> QuickCheckView:
+    def _view(self, customer_name: str, iteration: int, *, create: bool = False) -> QuickCheckView:
         questions = self._services.catalog.questionnaire.quick_questions
         return QuickCheckView(
             customer_name=customer_name,
@@ -226,6 +299,7 @@ class QuickCheck:
                 "card": uuid.uuid4().hex,
                 "customer": customer_name,
                 "iteration": iteration,
+                **({"create": True} if create else {}),
             },
         )
 

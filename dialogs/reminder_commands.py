@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cards.reminders import ReminderItemView, UpcomingView, reminder_list_card
+from dialogs.customer_names import did_you_mean, suggestions
 from engagement.clock import Clock
 from engagement.customers import change
 from engagement.dates import DateNotUnderstood, parse_date
@@ -191,9 +192,10 @@ async def _find_customer(
         return None, f'"{name[:60]}" is not a customer name I can use.'
     customer = await services.customers.get(tenant_id, customer_id)
     if customer is None:
+        close = await suggestions(services.customers, tenant_id, name)
         return None, (
-            f'I don\'t know a customer "{name[:60]}". Type `customers` to see them, or '
-            f"`assess {name[:60]}` to add it."
+            f'I don\'t know a customer "{name[:60]}".{did_you_mean(close)} Type `customers` to '
+            f"see them, or `assess {name[:60]}` to add it."
         )
     return customer, ""
 

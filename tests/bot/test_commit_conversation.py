@@ -13,6 +13,7 @@ from engagement.clock import FixedClock
 from tests.support.cards import choice_sets, submit_actions, submit_data, texts
 from tests.support.connector import FakeConnector, Sent
 from tests.support.conversation import Conversation
+from tests.support.quick_check import quick_check_card
 
 GOAL = {
     "title": "Landing zone live",
@@ -33,7 +34,7 @@ def _text(replies: list[Sent]) -> str:
 
 
 async def _quick_checked(conversation: Conversation, name: str = "Contoso") -> None:
-    card = (await conversation.say(f"quick check {name}"))[0].cards[0]
+    card = await quick_check_card(conversation, f"{name}")
     value = dict(submit_data(card, "Show level"))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][2]["value"]

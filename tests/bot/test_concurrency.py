@@ -11,6 +11,7 @@ from catalog import load_catalog
 from tests.support.cards import choice_sets, submit_actions, submit_data, texts
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
+from tests.support.quick_check import quick_check_card
 
 QUESTIONS = load_catalog().questionnaire.questions
 LEVELS = ["Cloud affine", "Cloud is an option", "Cloud is a solution", "Cloud is in use"]
@@ -56,7 +57,7 @@ async def test_20_concurrent_quick_checks_on_one_customer_lose_no_update(
 
     async def quick_check(n: int) -> None:
         conversation = Conversation(client, connector, f"a:submitter-{n}", user_id=f"user{n}")
-        card = (await conversation.say("quick check Shared Co"))[0].cards[0]
+        card = await quick_check_card(conversation, "Shared Co")
         value = dict(submit_data(card, "Show level"))
         for choice_set in choice_sets(card):
             value[choice_set["id"]] = choice_set["choices"][n % 4]["value"]

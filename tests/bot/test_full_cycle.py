@@ -7,10 +7,11 @@ from typing import Any
 from tests.bot.test_commit_conversation import GOAL, PERIOD, _card, _press, _text
 from tests.support.cards import choice_sets, submit_data, texts
 from tests.support.conversation import Conversation
+from tests.support.quick_check import quick_check_card
 
 
 async def _quick_check(conversation: Conversation, pick: int) -> None:
-    card = (await conversation.say("quick check Contoso"))[0].cards[0]
+    card = await quick_check_card(conversation, "Contoso")
     value = dict(submit_data(card, "Show level"))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][pick]["value"]

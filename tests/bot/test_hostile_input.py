@@ -222,6 +222,8 @@ def victim_files(bot: LiveBot, data_dir: Path) -> dict[str, bytes]:
     assert bot.post_json(_victim_activity(bot, value=value)) == 201
     save = submit_data(_last_card(bot), "Save")
     assert bot.post_json(_victim_activity(bot, value={**save, "customer_name": "Victim Co"})) == 201
+    create = submit_data(_last_card(bot), "Create Victim Co")  # a new customer: confirmed
+    assert bot.post_json(_victim_activity(bot, value=create)) == 201
     assert bot.post_json(_victim_activity(bot, text="assess Victim Co")) == 201
     assert "Question 1 of" in texts(_last_card(bot))
     return {str(p): p.read_bytes() for p in sorted(data_dir.rglob("*.json"))}

@@ -8,6 +8,7 @@ from catalog import load_catalog
 from tests.support.cards import choice_sets, submit_data, texts
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
+from tests.support.quick_check import quick_check_card
 
 QUICK = load_catalog().questionnaire.quick_questions
 
@@ -39,6 +40,8 @@ async def test_unnamed_quick_check_scores_and_offers_to_save(personal: Conversat
     assert "Cloud affine" in texts(result.cards[0])
     save = submit_data(result.cards[0], "Save")
     replies = await personal.submit({**save, "customer_name": "Litware"})
+    assert not any("Saved" in r.text for r in replies)  # a new customer: asked first
+    replies = await personal.submit(submit_data(replies[-1].cards[0], "Create Litware"))
     assert any("Saved to Litware" in r.text for r in replies)
     replies = await personal.say("customers")
     assert "Litware" in replies[0].text
@@ -48,7 +51,7 @@ async def test_unnamed_quick_check_scores_and_offers_to_save(personal: Conversat
 
 
 async def test_named_quick_check_is_stored_on_the_customer(personal: Conversation) -> None:
-    card = (await personal.say("quick check Contoso"))[0].cards[0]
+    card = await quick_check_card(personal, "Contoso")
     assert "Contoso" in texts(card)
     await personal.submit(_answers(card, 3))
     replies = await personal.say("customers")
@@ -57,7 +60,7 @@ async def test_named_quick_check_is_stored_on_the_customer(personal: Conversatio
 
 
 async def test_a_card_submitted_twice_is_counted_once(personal: Conversation) -> None:
-    card = (await personal.say("quick check Contoso"))[0].cards[0]
+    card = await quick_check_card(personal, "Contoso")
     await personal.submit(_answers(card, 3))
     replies = await personal.submit(_answers(card, 0))
     assert "already scored" in replies[0].text
@@ -66,7 +69,7 @@ async def test_a_card_submitted_twice_is_counted_once(personal: Conversation) ->
 
 
 async def test_half_filled_card_is_explained_and_nothing_is_lost(personal: Conversation) -> None:
-    card = (await personal.say("quick check Contoso"))[0].cards[0]
+    card = await quick_check_card(personal, "Contoso")
     value = _answers(card, 1)
     del value[choice_sets(card)[2]["id"]]
     replies = await personal.submit(value)
@@ -76,7 +79,7 @@ async def test_half_filled_card_is_explained_and_nothing_is_lost(personal: Conve
 
 
 async def test_card_from_an_older_iteration_is_refused(personal: Conversation) -> None:
-    old = (await personal.say("quick check Contoso"))[0].cards[0]
+    old = await quick_check_card(personal, "Contoso")
     await personal.submit(_answers(old, 0))  # creates Contoso, iteration 1
     stale = _answers(old, 0)
     stale["card"] = "another-card"
@@ -97,8 +100,8 @@ async def test_in_a_group_chat_the_card_goes_to_the_asker_privately(
     assert [r.cards for r in shared] == [[]]
     assert "private chat" in shared[0].text
     assert "Contoso" not in shared[0].text
-    assert private
-    assert choice_sets(private[0].cards[0])
+    assert private  # a new customer: the question before creating it is private too
+    assert "New customer: Contoso?" in texts(private[0].cards[0])
     assert connector.created_conversations[0]["members"][0]["id"] == "29:ada"
 
 

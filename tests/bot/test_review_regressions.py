@@ -24,6 +24,7 @@ from tests.bot.test_full_cycle import GOOD_REVIEW, _commit_and_agree, _deliver
 from tests.support.cards import choice_sets, submit_data, texts
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
+from tests.support.quick_check import quick_check_card
 
 
 async def test_confirming_after_a_date_passed_sends_back_to_the_form(
@@ -77,7 +78,7 @@ async def test_wrongly_typed_submit_values_are_refused_not_crashed(personal: Con
 async def test_a_failed_turn_keeps_the_record_of_counted_cards(
     personal: Conversation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    card = (await personal.say("quick check Contoso"))[0].cards[0]
+    card = await quick_check_card(personal, "Contoso")
     value = dict(submit_data(card, "Show level"))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][2]["value"]

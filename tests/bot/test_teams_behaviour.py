@@ -11,6 +11,7 @@ from bot.commands import COMMANDS, parse_command
 from tests.support.cards import choice_sets, submit_data
 from tests.support.connector import FakeConnector
 from tests.support.conversation import BOT_ID, Conversation
+from tests.support.quick_check import quick_check_card
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,7 +119,7 @@ async def test_conversations_without_a_tenant_do_not_share_data(
     second = Conversation(personal.client, connector, "webchat-2")
     for conversation in (first, second):
         conversation.activity = _without_tenant(conversation.activity)  # type: ignore[method-assign]
-    card = (await first.say("quick check Secret Corp"))[0].cards[0]
+    card = await quick_check_card(first, "Secret Corp")
     value = dict(submit_data(card, "Show level"))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][0]["value"]

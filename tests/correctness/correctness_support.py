@@ -7,6 +7,7 @@ from typing import Any
 from tests.support.cards import choice_sets, submit_data, walk
 from tests.support.connector import Sent
 from tests.support.conversation import Conversation
+from tests.support.quick_check import quick_check_card
 
 
 def last_card(replies: list[Sent]) -> dict[str, Any]:
@@ -26,14 +27,10 @@ async def press(
     return await conversation.submit({**submit_data(card, button), **inputs})
 
 
-async def quick_check(
-    conversation: Conversation, name: str, option: int, *, confirm_new: bool = True
-) -> list[Sent]:
-    """`quick check <name>` answered with the same option (0-3) for every question."""
-    replies = await conversation.say(f"quick check {name}")
-    if confirm_new and not any(r.cards and choice_sets(r.cards[0]) for r in replies):
-        replies = await conversation.say("yes")
-    card = last_card(replies)
+async def quick_check(conversation: Conversation, name: str, option: int) -> list[Sent]:
+    """`quick check <name>` answered with the same option (0-3) for every question (a new
+    customer confirmed first)."""
+    card = await quick_check_card(conversation, name)
     value = dict(submit_data(card, "Show level"))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][option]["value"]

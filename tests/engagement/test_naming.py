@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engagement.errors import InvalidCustomerName
-from engagement.naming import MAX_ID_LENGTH, clean_customer_name, customer_id_for
+from engagement.naming import MAX_ID_LENGTH, clean_customer_name, customer_id_for, similar_names
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,25 @@ def test_any_accepted_name_gives_a_valid_id(name: str) -> None:
     assert 0 < len(customer_id) <= MAX_ID_LENGTH
     assert customer_id[0].isalnum()
     assert customer_id.isascii()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Contso", ["Contoso"]),
+        ("contoso", ["Contoso"]),
+        ("Fabrikam", ["Fabrikam Ltd"]),
+        ("Tailspin", []),
+        ("", []),
+    ],
+)
+def test_similar_names_offer_what_was_probably_meant(typed: str, expected: list[str]) -> None:
+    known = ["Contoso", "Fabrikam Ltd", "Northwind Traders", "Litware"]
+    assert similar_names(typed, known) == expected
+
+
+@given(st.text(max_size=40), st.lists(st.text(max_size=40), max_size=8))
+def test_similar_names_are_known_names_at_most_three(typed: str, known: list[str]) -> None:
+    found = similar_names(typed, known)
+    assert len(found) <= 3
+    assert set(found) <= set(known)

@@ -98,6 +98,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             references=store.references,
             sender=sender,
             policy=policy,
+            wait=False,  # sweeps plan and queue; deliveries run on (see bot/reminder_sweep.py)
         )
 
         async def build_index() -> None:  # once, for customers stored before reminders existed
@@ -110,6 +111,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 interval=settings.reminder_sweep_seconds,
                 clock=clock,
                 before_first=build_index,
+                drain=sweeper.drain,
             )
         )
 

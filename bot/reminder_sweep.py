@@ -29,69 +29,46 @@ made exactly-once. Each send is bracketed by two durable writes:
 - After 3 the reminder is settled; the index is moved only after all sends of the sweep, so a
   crash anywhere leaves the customer due again, and the records decide.
 
-Sweeps never overlap (a lock): a `sending` record seen when a sweep starts was left by a crash.
+Planning never overlaps (a lock) and skips customers in flight: a `sending` record it sees was
+left by a crash.
 
-Failures: 401/403/404 mark the conversation reference stale and the reminder undeliverable (no
-retry); other 4xx make it undeliverable (the message itself is refused); 429, 5xx, timeouts and
-connection errors are retried by the sender (bot/outbound/) with backoff, honouring Retry-After,
-then left pending with `retry_at` for a later sweep. Sending, pacing and retrying are the outbound
-module's business; this module is application logic and imports no botbuilder.
+An outbound queue, as Teams' broadcast samples do it: each recipient's delivery is a job of its
+own, and up to `concurrency` jobs run at once, so sends to different conversations overlap while
+the sender's token buckets keep each conversation (`REMINDER_SENDS_PER_SECOND`) and each tenant
+within their rates. A 429 (its Retry-After) or a 5xx is retried within its own job only, a hanging
+call times out (and is left pending for a later sweep) without holding the others. A customer
+whose job is in flight is skipped by later sweeps and indexed again when its job ends; with
+`wait=False` (the app) a sweep only plans and queues, so the next one plans more while sends go on.
+
+Failures: 401/403/404 mark the conversation reference stale and the reminder undeliverable with
+the reason (no retry); other 4xx make it undeliverable (the message itself is refused); 429, 5xx
+and connection errors are retried by the sender (bot/outbound/) with backoff, honouring
+Retry-After, then left pending with `retry_at` for a later sweep. Delivery itself (routing,
+digests, the durable records) is bot/reminder_delivery.py. This module imports no botbuilder.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.outbound.retry import CardSender, SendResult, SendStatus
-from cards.reminders import MAX_DIGEST_ITEMS, reminder_card, reminder_digest_card
-from dialogs.reminder_commands import reminder_view
+from bot.outbound.retry import CardSender
+from bot.reminder_delivery import Delivery, Recipient, SweepReport, Trace
 from engagement.models import Customer
 from engagement.ports import ConversationReferences, CustomerRepository, ReminderStore
-from engagement.reminder_records import (
-    DeliveryRecord,
-    DeliveryState,
-    IndexEntry,
-    Rescheduled,
-    UserPreferences,
-)
-from engagement.reminders import Reminder, ReminderPolicy, due_reminders, next_due
+from engagement.reminder_records import IndexEntry, Rescheduled, UserPreferences
+from engagement.reminders import ReminderPolicy, due_reminders, next_due
 from engagement.working_hours import local_date
+
+__all__ = ["ReminderSweeper", "SweepReport"]
 
 logger = logging.getLogger(__name__)
 
-Trace = Callable[[str, Sequence[str]], None]
-
-NO_ROUTE = "no conversation with the owner yet (they need to message the bot once)"
-
-
-@dataclass
-class SweepReport:
-    """What one sweep did (counts of reminders unless said otherwise)."""
-
-    customers: int = 0  # customers loaded
-    due: int = 0  # reminders due
-    settled: int = 0  # already sent, done or undeliverable
-    deferred: int = 0  # snoozed, paused, retry later, outside working hours, digest tomorrow
-    sent: int = 0  # delivered now
-    cards: int = 0  # messages sent (a digest card carries several reminders)
-    failed: int = 0  # left pending after failing now
-    undeliverable: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Recipient:
-    tenant_id: str
-    user_id: str
-    preferences: UserPreferences
-    zone: ZoneInfo
-    items: list[tuple[Reminder, DeliveryRecord | None]] = field(default_factory=list)
+CustomerKey = tuple[str, str]  # (tenant id, customer id)
 
 
 @dataclass
@@ -102,21 +79,23 @@ class _Looked:
 
 
 class ReminderSweeper:
-    """Finds due reminders through the index and delivers them (see the module docstring).
+    """Finds due reminders through the index and queues their delivery (see the module docstring).
 
     Args:
         customers: Where customers are loaded from (only the due ones are).
         reminders: The reminder store (index, records, preferences).
         references: Conversation references (marked stale on 401/403/404).
-        sender: Sends one card with retries.
+        sender: Sends one card, paced and retried (bot/outbound/).
         policy: The reminder policy.
-        batch: Index entries handled per sweep at most (the rest come next sweep).
+        batch: Index entries planned per sweep at most (the rest come next sweep).
         retry_base: Delay before a later sweep retries a failed reminder (doubles per attempt).
         retry_max: Longest such delay.
         burst: More reminders than this due at once for one user (and one conversation) come
             as digest cards even without digest mode.
         trace: Called after each durable step with ("intent" | "sent" | "pending" |
             "undeliverable", reminder ids); for tests and crash drills.
+        concurrency: Recipients whose reminders are being sent at once, at most.
+        wait: Whether `sweep` returns only when its sends have ended (False: once queued).
     """
 
     def __init__(
@@ -132,33 +111,114 @@ class ReminderSweeper:
         retry_max: timedelta = timedelta(hours=1),
         burst: int = 5,
         trace: Trace | None = None,
+        concurrency: int = 32,
+        wait: bool = True,
     ) -> None:
         self._customers = customers
         self._store = reminders
-        self._references = references
-        self._sender = sender
         self._policy = policy
         self._batch = batch
-        self._retry_base = retry_base
         self._retry_max = retry_max
-        self._burst = burst
-        self._trace = trace
+        self._wait = wait
+        self._delivery = Delivery(
+            reminders=reminders,
+            references=references,
+            sender=sender,
+            retry_base=retry_base,
+            retry_max=retry_max,
+            burst=burst,
+            trace=trace,
+        )
         self._lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._in_flight: set[CustomerKey] = set()
+        self._jobs: set[asyncio.Task[None]] = set()
 
     async def sweep(self, now: datetime) -> SweepReport:
-        """Deliver every reminder due by `now` that may be sent now; never overlaps itself."""
+        """Queue every reminder due by `now` that may be sent now; plans never overlap."""
         async with self._lock:
-            return await self._sweep(now)
+            report = SweepReport()
+            recipients, looked = await self._plan_due(now, report)
+            jobs = []
+            for recipient in recipients.values():
+                if recipient.items:
+                    keys = [(recipient.tenant_id, c) for c in recipient.customers]
+                    mine = {key: looked.pop(key) for key in keys}
+                    jobs.append(self._start(recipient, mine, now, report))
+            await self._reschedule(looked, now)  # customers with nothing to send now
+            if self._wait:
+                await asyncio.gather(*jobs)
+                _log(report)
+            elif jobs:
+                self._track(asyncio.create_task(_log_when_done(jobs, report)))
+        return report
 
-    async def _sweep(self, now: datetime) -> SweepReport:
-        report = SweepReport()
-        recipients: dict[tuple[str, str], _Recipient] = {}
-        looked: dict[tuple[str, str], _Looked] = {}
-        for entry in await self._store.due(now, self._batch):
+    async def drain(self, grace: float) -> None:
+        """Let running deliveries end (up to `grace` seconds), then cancel the rest: their
+        records say `sending` or pending, so they are sent after a restart."""
+        jobs = set(self._jobs)
+        if not jobs:
+            return
+        _, pending = await asyncio.wait(jobs, timeout=grace)
+        for job in pending:
+            job.cancel()
+        for job in pending:
+            with contextlib.suppress(asyncio.CancelledError):
+                await job
+
+    def _start(
+        self,
+        recipient: Recipient,
+        looked: dict[CustomerKey, _Looked],
+        now: datetime,
+        report: SweepReport,
+    ) -> asyncio.Task[None]:
+        self._in_flight.update(looked)
+        return self._track(asyncio.create_task(self._run(recipient, looked, now, report)))
+
+    def _track(self, job: asyncio.Task[None]) -> asyncio.Task[None]:
+        self._jobs.add(job)
+        job.add_done_callback(self._jobs.discard)
+        return job
+
+    async def _run(
+        self,
+        recipient: Recipient,
+        looked: dict[CustomerKey, _Looked],
+        now: datetime,
+        report: SweepReport,
+    ) -> None:
+        """One recipient's delivery, then its customers' next index times."""
+        try:
+            async with self._slots:
+                try:
+                    await self._delivery.deliver(recipient, now, report)
+                except Exception:  # its records stay `sending` or pending: sent again later
+                    logger.exception("delivering reminders to user %s failed", recipient.user_id)
+                    report.errors.append(f"user {recipient.user_id}: delivery failed")
+            for customer_id, times in recipient.retry_times.items():
+                seen = looked.get((recipient.tenant_id, customer_id))
+                if seen is not None:
+                    seen.times.extend(times)
+            await self._reschedule(looked, now)
+        finally:
+            self._in_flight.difference_update(looked)
+
+    async def _plan_due(
+        self, now: datetime, report: SweepReport
+    ) -> tuple[dict[tuple[str, str], Recipient], dict[CustomerKey, _Looked]]:
+        """Read the due index entries (skipping customers in flight) and plan each customer."""
+        recipients: dict[tuple[str, str], Recipient] = {}
+        looked: dict[CustomerKey, _Looked] = {}
+        for entry in await self._store.due(now, self._batch + len(self._in_flight)):
             key = (entry.tenant_id, entry.customer_id)
+            if key in self._in_flight:  # its job reindexes it when done
+                continue
             if key in looked:  # a stray second entry of the customer: dropped when rescheduled
                 looked[key].entries.append(entry)
                 continue
+            if len(looked) >= self._batch:
+                break
             version = None
             try:
                 customer = await self._customers.get(entry.tenant_id, entry.customer_id)
@@ -168,6 +228,7 @@ class ReminderSweeper:
                 version = customer.version
                 report.customers += 1
                 recipient = await self._recipient(recipients, customer)
+                recipient.customers.append(customer.id)
                 times = await self._plan(customer, recipient, now, report)
             except Exception:  # one broken customer must not stop the others
                 logger.exception("reminders of customer %s of tenant %s failed", *key)
@@ -175,27 +236,9 @@ class ReminderSweeper:
                 times = [now + self._retry_max]
             looked[key] = _Looked([entry], times, version)
             await asyncio.sleep(0)  # a batch can be hundreds of customers: let turns run too
-        for recipient in recipients.values():
-            if not recipient.items:
-                continue
-            try:
-                await self._deliver(recipient, now, report, looked)
-            except Exception:  # its records stay `sending` or pending: sent again later
-                logger.exception("delivering reminders to user %s failed", recipient.user_id)
-                report.errors.append(f"user {recipient.user_id}: delivery failed")
-        await self._reschedule(looked, now)
-        if report.sent or report.failed or report.undeliverable:
-            logger.info(
-                "reminder sweep: %d sent in %d cards, %d failed, %d undeliverable, %d deferred",
-                report.sent,
-                report.cards,
-                report.failed,
-                report.undeliverable,
-                report.deferred,
-            )
-        return report
+        return recipients, looked
 
-    async def _reschedule(self, looked: dict[tuple[str, str], _Looked], now: datetime) -> None:
+    async def _reschedule(self, looked: dict[CustomerKey, _Looked], now: datetime) -> None:
         """Index each looked-at customer for its next look.
 
         A customer saved since it was planned (a turn ran while the sweep waited on Teams) is
@@ -204,6 +247,8 @@ class ReminderSweeper:
         from the version check to the index write suspends (store reads and writes are
         synchronous), so no save can slip in between.
         """
+        if not looked:
+            return
         swept = []
         for (tenant_id, customer_id), seen in looked.items():
             when = min(seen.times, default=None)
@@ -214,19 +259,19 @@ class ReminderSweeper:
         await self._store.reschedule(swept, now)
 
     async def _recipient(
-        self, recipients: dict[tuple[str, str], _Recipient], customer: Customer
-    ) -> _Recipient:
+        self, recipients: dict[tuple[str, str], Recipient], customer: Customer
+    ) -> Recipient:
         key = (customer.tenant_id, customer.owner.id)
         recipient = recipients.get(key)
         if recipient is None:
             preferences = await self._store.preferences(*key)
             zone = self._policy.zone(preferences.time_zone)
-            recipient = _Recipient(*key, preferences, zone)
+            recipient = Recipient(*key, preferences, zone)
             recipients[key] = recipient
         return recipient
 
     async def _plan(
-        self, customer: Customer, recipient: _Recipient, now: datetime, report: SweepReport
+        self, customer: Customer, recipient: Recipient, now: datetime, report: SweepReport
     ) -> list[datetime]:
         """Queue the customer's sendable reminders; return the times to look again."""
         zone = recipient.zone
@@ -257,139 +302,19 @@ class ReminderSweeper:
             start = max(start, hours.next_day_opening(now, zone))
         return hours.next_send_time(start, zone)
 
-    async def _route(
-        self, recipient: _Recipient, customer_id: str
-    ) -> tuple[str, dict[str, Any]] | None:
-        """The conversation to send to: the owner's personal chat, else where it was managed."""
-        candidates = [
-            recipient.preferences.personal_conversation_id,
-            await self._store.customer_conversation(recipient.tenant_id, customer_id),
-        ]
-        for conversation_id in candidates:
-            if conversation_id:
-                reference = await self._references.get(recipient.tenant_id, conversation_id)
-                if reference is not None:
-                    return conversation_id, reference
-        return None
 
-    async def _deliver(
-        self,
-        recipient: _Recipient,
-        now: datetime,
-        report: SweepReport,
-        looked: dict[tuple[str, str], _Looked],
-    ) -> None:
-        """Send the recipient's queued reminders, grouped by the conversation they go to."""
-        routes: dict[str, tuple[dict[str, Any], list[tuple[Reminder, DeliveryRecord]]]] = {}
-        unrouted: list[DeliveryRecord] = []
-        for reminder, stored in recipient.items:
-            record = stored or DeliveryRecord.for_reminder(reminder, now)
-            route = await self._route(recipient, reminder.customer_id)
-            if route is None:
-                unrouted.append(record)
-            else:
-                routes.setdefault(route[0], (route[1], []))[1].append((reminder, record))
-        if unrouted:
-            no_route = SendResult(SendStatus.FAILED, NO_ROUTE, self._retry_max.total_seconds())
-            await self._settle(unrouted, now, report, looked, no_route)
-        delivered_digest = False
-        for conversation_id, (reference, group) in routes.items():
-            # Digest users get one card; anyone with a burst due at once gets one too (the first
-            # sweep after installing would otherwise send a card per customer).
-            combined = recipient.preferences.digest or len(group) > self._burst
-            size = MAX_DIGEST_ITEMS if combined else 1
-            for start in range(0, len(group), size):
-                chunk = group[start : start + size]
-                sent = await self._send_chunk(
-                    recipient, conversation_id, reference, chunk, combined, now, report, looked
-                )
-                delivered_digest |= sent and recipient.preferences.digest
-        if delivered_digest:
-            preferences = await self._store.preferences(recipient.tenant_id, recipient.user_id)
-            preferences.last_digest_on = local_date(now, recipient.zone)
-            await self._store.put_preferences(preferences)
+async def _log_when_done(jobs: list[asyncio.Task[None]], report: SweepReport) -> None:
+    await asyncio.gather(*jobs, return_exceptions=True)
+    _log(report)
 
-    async def _send_chunk(
-        self,
-        recipient: _Recipient,
-        conversation_id: str,
-        reference: dict[str, Any],
-        chunk: list[tuple[Reminder, DeliveryRecord]],
-        combined: bool,
-        now: datetime,
-        report: SweepReport,
-        looked: dict[tuple[str, str], _Looked],
-    ) -> bool:
-        """Record the intent, send one card, record the outcome. True when it was sent."""
-        views = [reminder_view(reminder, now, recipient.zone) for reminder, _ in chunk]
-        card = reminder_digest_card(views) if combined else reminder_card(views[0])
-        records = [record for _, record in chunk]
-        for record in records:
-            record.state = DeliveryState.SENDING
-            record.attempts += 1
-            record.conversation_id = conversation_id
-            record.updated_at = now
-        await self._store.put_records(records)
-        self._note("intent", records)
-        result = await self._sender.send(recipient.tenant_id, conversation_id, reference, card)
-        if result.status == SendStatus.SENT:
-            report.cards += 1
-        elif result.status == SendStatus.GONE:
-            await self._references.mark_stale(recipient.tenant_id, conversation_id)
-            logger.warning(
-                "conversation %s of tenant %s is gone (%s): reference marked stale",
-                conversation_id,
-                recipient.tenant_id,
-                result.error,
-            )
-        await self._settle(records, now, report, looked, result)
-        return result.status == SendStatus.SENT
 
-    async def _settle(
-        self,
-        records: list[DeliveryRecord],
-        now: datetime,
-        report: SweepReport,
-        looked: dict[tuple[str, str], _Looked],
-        result: SendResult,
-    ) -> None:
-        """Record the outcome of a send (or of having nowhere to send) durably."""
-        status, error = result.status, result.error
-        for record in records:
-            record.updated_at = now
-            record.last_error = error[:500]
-            if status == SendStatus.SENT:
-                record.state = DeliveryState.SENT
-                record.sent_at = now
-                record.retry_at = None
-                record.snoozed_until = None
-            elif status in {SendStatus.GONE, SendStatus.REFUSED}:
-                record.state = DeliveryState.UNDELIVERABLE
-            else:
-                record.state = DeliveryState.PENDING
-                record.retry_at = now + self._retry_delay(record.attempts, result)
-                seen = looked.get((record.tenant_id, record.customer_id))
-                if seen is not None:
-                    seen.times.append(record.retry_at)
-        await self._store.put_records(records)
-        if status == SendStatus.SENT:
-            report.sent += len(records)
-            self._note("sent", records)
-        elif status in {SendStatus.GONE, SendStatus.REFUSED}:
-            report.undeliverable += len(records)
-            report.errors.append(error)
-            self._note("undeliverable", records)
-        else:
-            report.failed += len(records)
-            report.errors.append(error)
-            self._note("pending", records)
-
-    def _retry_delay(self, attempts: int, result: SendResult) -> timedelta:
-        delay = self._retry_base * (1 << min(max(0, attempts - 1), 20))
-        if result.retry_after is not None:
-            delay = max(delay, timedelta(seconds=result.retry_after))
-        return min(delay, self._retry_max)
-
-    def _note(self, step: str, records: list[DeliveryRecord]) -> None:
-        if self._trace is not None:
-            self._trace(step, [record.id for record in records])
+def _log(report: SweepReport) -> None:
+    if report.sent or report.failed or report.undeliverable:
+        logger.info(
+            "reminder sweep: %d sent in %d cards, %d failed, %d undeliverable, %d deferred",
+            report.sent,
+            report.cards,
+            report.failed,
+            report.undeliverable,
+            report.deferred,
+        )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -119,6 +119,7 @@ def reminder_sweeps(
     interval: float = DEFAULT_INTERVAL,
     clock: Clock | None = None,
     before_first: Callable[[], Any] | None = None,
+    drain: Callable[[float], Awaitable[None]] | None = None,
 ) -> Callable[[Any], AsyncIterator[None]]:
     """A `cleanup_ctx` entry for an aiohttp app: sweeps run while the app runs.
 
@@ -127,6 +128,8 @@ def reminder_sweeps(
         interval: Seconds between sweeps.
         clock: Where `now` comes from (the app's clock).
         before_first: Run once before the first sweep (e.g. `store.reminders.build_index`).
+        drain: Run at shutdown after the last sweep with the grace in seconds (e.g. the
+            sweeper's `drain`, for deliveries still queued or in flight).
     """
 
     async def context(_: Any) -> AsyncIterator[None]:
@@ -137,5 +140,7 @@ def reminder_sweeps(
             yield
         finally:
             await loop.stop()
+            if drain is not None:
+                await drain(STOP_GRACE_SECONDS)
 
     return context

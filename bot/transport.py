@@ -37,7 +37,7 @@ from botbuilder.schema import (
 from botframework.connector import Channels
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
 
-from bot.outbound.retry import RetryPolicy, retrying
+from bot.outbound.retry import SINGLE_ATTEMPT_KEY, RetryPolicy, retrying
 from bot.sdk_internals import INVOKE_RESPONSE_KEY, create_turn_context, process_turn_results
 from bot.wire import to_wire
 from store.recent import Recent
@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 MAX_CACHED_CONNECTORS = 256
 # Replies within a turn: three attempts, Retry-After honoured up to 5 s (the user is waiting).
 REPLY_RETRIES = RetryPolicy(attempts=3, backoff=1.0, max_wait=5.0, cap=True)
+ONE_ATTEMPT = RetryPolicy(attempts=1)  # proactive sends: the outbound sender retries
 SEND_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
@@ -132,7 +133,8 @@ class ReusingCloudAdapter(CloudAdapter):
                 responses.append(ResourceResponse(id=""))
             else:
                 connector = context.turn_state.get(self.BOT_CONNECTOR_CLIENT_KEY)
-                responses.append(await self._post(connector, activity))
+                single = bool(context.turn_state.get(SINGLE_ATTEMPT_KEY))
+                responses.append(await self._post(connector, activity, single=single))
         return responses
 
     async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse:
@@ -141,7 +143,7 @@ class ReusingCloudAdapter(CloudAdapter):
         return await self._post(connector, activity, update=True)
 
     async def _post(
-        self, connector: Any, activity: Activity, *, update: bool = False
+        self, connector: Any, activity: Activity, *, update: bool = False, single: bool = False
     ) -> ResourceResponse:
         conversation = quote(activity.conversation.id, safe="")
         url = f"{activity.service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
@@ -168,8 +170,9 @@ class ReusingCloudAdapter(CloudAdapter):
                     retry_after=_retry_after(response.headers.get("Retry-After")),
                 )
 
+        policy = ONE_ATTEMPT if single else REPLY_RETRIES
         return await retrying(
-            attempt, REPLY_RETRIES, what=f"{method} {url}", transient=_connector_transient
+            attempt, policy, what=f"{method} {url}", transient=_connector_transient
         )
 
     def _shared_session(self) -> aiohttp.ClientSession:

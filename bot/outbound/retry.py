@@ -19,6 +19,8 @@ T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 
 GONE_STATUSES = frozenset({401, 403, 404})
+# Set in a turn's state when the caller retries itself: the adapter then sends only once.
+SINGLE_ATTEMPT_KEY = "outbound.single_attempt"
 
 
 class SendStatus(StrEnum):

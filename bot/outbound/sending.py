@@ -12,12 +12,14 @@ from botbuilder.schema import ConversationReference
 
 from bot.outbound.pacing import RateLimiter, Sleep
 from bot.outbound.retry import (
+    SINGLE_ATTEMPT_KEY,
     RetryPolicy,
     SendResult,
     SendStatus,
     SendTimeout,
     classify,
     describe,
+    is_transient,
     retry_after_of,
     retrying,
     status_of,
@@ -48,7 +50,8 @@ class AdapterTransport:
 
     With `ReusingCloudAdapter`, `continue_conversation` goes through `process_proactive` (a
     connector client from the SDK's factory) and then the adapter's `send_activities` override,
-    i.e. the shared aiohttp session with its short 429/5xx retries.
+    i.e. the shared aiohttp session, making a single attempt: retries are the sender's (one
+    level of retries, not retries inside retries).
 
     The adapter runs the callback through its middleware and, on an exception, its
     `on_turn_error` (which would apologise and clear that conversation's dialog state), so the
@@ -70,6 +73,7 @@ class AdapterTransport:
         ids: list[str] = []
 
         async def deliver(context: TurnContext) -> None:
+            context.turn_state[SINGLE_ATTEMPT_KEY] = True  # the sender retries, not the adapter
             context.on_send_activities(_new_message)
             try:
                 response = await context.send_activity(
@@ -98,8 +102,16 @@ async def _new_message(
     return await send()
 
 
+def _retry_now(error: BaseException) -> bool:
+    return is_transient(error) and not isinstance(error, SendTimeout)
+
+
 class ReminderSender:
     """Sends one card with timeout, retries and rate limiting; classifies the outcome.
+
+    A 429 or 5xx is retried here (honouring Retry-After up to `max_wait`), holding only this
+    send. A timeout is not retried now: Teams may have accepted the card after all, so it is
+    left to a later sweep (`retry_at`), and the caller's other sends go on meanwhile.
 
     Args:
         transport: What actually sends (AdapterTransport in the app).
@@ -148,6 +160,7 @@ class ReminderSender:
                 self._policy,
                 what=f"send to conversation {conversation_id}",
                 sleep=self._sleep,
+                transient=_retry_now,
             )
         except Exception as error:  # each recipient on its own: log, classify, go on
             status = classify(error)

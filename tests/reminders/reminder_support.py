@@ -8,7 +8,7 @@ handler) sending to the local fake connector, and a ReminderSweeper with recorde
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -198,6 +198,8 @@ def build_rig(
     attempts: int = 3,
     limiter: RateLimiter | None = None,
     trace: Callable[[str, Sequence[str]], None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+    wait: bool = True,
 ) -> Rig:
     """A fresh rig over `data_dir` (a second rig over the same directory = a restart)."""
     store = open_store(data_dir)
@@ -228,7 +230,7 @@ def build_rig(
         limiter or RateLimiter(1000, 1000),
         timeout=timeout,
         attempts=attempts,
-        sleep=record_sleep,
+        sleep=sleep or record_sleep,
     )
     sweeper = ReminderSweeper(
         customers=customers,
@@ -237,6 +239,7 @@ def build_rig(
         sender=sender,
         policy=policy,
         trace=record_step,
+        wait=wait,
     )
     return Rig(
         data_dir,

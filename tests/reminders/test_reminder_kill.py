@@ -1,4 +1,4 @@
-"""SIGKILL a sweeping process at random moments: no reminder is lost, duplicates <= kills.
+"""SIGKILL a sweeping process at random moments: no reminder is lost, duplicates only in flight.
 
 The child (`sweep_child.py`) sweeps a store of due reminders against the fake connector running
 in this process. Each round kills it with SIGKILL at a seeded random point: right after one of its
@@ -31,6 +31,9 @@ SEED = 20261102
 KILLS = 3
 OWNERS = 4
 CUSTOMERS = 16
+# Recipients are served concurrently, one send at a time each: a crash can repeat at most the
+# sends in flight when it died (accepted by Teams, not yet recorded), one per recipient.
+IN_FLIGHT = OWNERS
 
 
 async def _seed(data_dir: Path, connector: FakeConnector) -> dict[str, str]:
@@ -123,12 +126,12 @@ async def test_no_reminder_is_lost_when_the_sweeper_is_killed(
                 }
                 assert customer_id in due_customers, f"{reminder_id} is neither sent nor due"
         duplicates = sum(count - 1 for count in received.values())
-        assert duplicates <= len(kills), (duplicates, kills)
+        assert duplicates <= len(kills) * IN_FLIGHT, (duplicates, kills)
 
         await rig.sweeper.sweep(NOW)  # the next start delivers the rest
         final = Counter(rid for sent in connector.messages() for rid in reminder_ids(sent))
         assert set(final) == set(expected)
-        assert sum(count - 1 for count in final.values()) <= len(kills)
+        assert sum(count - 1 for count in final.values()) <= len(kills) * IN_FLIGHT
         for reminder_id, customer_id in expected.items():
             record = (await rig.reminders.records(TENANT, customer_id))[reminder_id]
             assert record.state == DeliveryState.SENT

@@ -50,17 +50,17 @@ async def test_an_accepted_send_is_recorded_sent(rig: Rig) -> None:
 
 async def test_throttling_is_retried_until_accepted(rig: Rig) -> None:
     reminder_id = await one_due(rig)
-    rig.connector.failures = [429, 429, 429]  # the adapter's own three attempts give up
+    rig.connector.failures = [429, 429]  # the adapter sends once; the sender retries
     report = await rig.sweeper.sweep(NOW)
     assert report.sent == 1
-    assert [s.method for s in rig.connector.sent] == ["REFUSED 429"] * 3 + ["POST"]
-    assert len(rig.sleeps) == 1  # the sender waited once (injected sleep: no real wait)
+    assert [s.method for s in rig.connector.sent] == ["REFUSED 429"] * 2 + ["POST"]
+    assert len(rig.sleeps) == 2  # the sender waited twice (injected sleep: no real wait)
     assert (await state_of(rig, reminder_id)).state == DeliveryState.SENT
 
 
 async def test_server_errors_leave_it_pending_for_a_later_sweep(rig: Rig) -> None:
     reminder_id = await one_due(rig)
-    rig.connector.failures = [500] * 9  # 3 sender attempts x 3 adapter attempts
+    rig.connector.failures = [500] * 3  # 3 sender attempts (no retries inside retries)
     report = await rig.sweeper.sweep(NOW)
     assert (report.sent, report.failed) == (0, 1)
     assert len(rig.sleeps) == 2
@@ -98,7 +98,7 @@ async def test_a_refused_message_is_undeliverable_but_the_chat_stays(rig: Rig) -
     assert await rig.store.references.get(TENANT, PERSONAL) is not None
 
 
-async def test_a_timeout_is_retried_then_left_pending(
+async def test_a_timeout_is_left_pending_for_a_later_sweep_not_retried_at_once(
     tmp_path: Path, connector: FakeConnector
 ) -> None:
     rig = build_rig(tmp_path / "data", connector, timeout=0.05, attempts=2)
@@ -107,7 +107,7 @@ async def test_a_timeout_is_retried_then_left_pending(
         connector.delays = [0.3, 0.3]
         report = await rig.sweeper.sweep(NOW)
         assert (report.sent, report.failed) == (0, 1)
-        assert len(rig.sleeps) == 1
+        assert rig.sleeps == []  # Teams may have accepted it: no second send now
         record = await state_of(rig, reminder_id)
         assert record.state == DeliveryState.PENDING
         assert record.last_error == "no answer within 0.05 s"

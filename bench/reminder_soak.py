@@ -1,0 +1,301 @@
+"""Reminder soak: 1,000 due reminders, a misbehaving Teams, and a bot killed three times.
+
+`python -m bench.reminder_soak [--reminders 1000] [--gone 50] [--rate 20] [--seed 7]`
+
+Not a test (nothing asserts): it prints what happened. On 127.0.0.1 only:
+
+1. A data directory is seeded with `--reminders` customers, each with its own owner whose personal
+   chat with the bot is known, each with a check-in due (every owner gets exactly one card).
+2. A fake Teams connector answers each send with 429 (Retry-After: 1) 12 % of the time, 500 12 %,
+   hangs 1 % (never answers: the bot must time out), and 403 for `--gone` of the conversations;
+   everything else is accepted (201 with an id) and recorded with the reminder ids in the card.
+3. `python app.py` runs over that directory (reminders at any hour, a sweep every second,
+   `REMINDER_TENANT_SENDS_PER_SECOND=--rate`); it is SIGKILLed twice and SIGTERMed once while
+   reminders are due, and restarted each time; the run ends when every reminder is delivered or
+   undeliverable, or after `--minutes`.
+
+Reported: requests per second reaching the connector while the bot was up and reminders were
+left, as a share of the configured per-tenant rate; delivered / undeliverable (with reasons) /
+left, from the store's records; duplicates (a reminder accepted twice), which are expected only
+where a process died between Teams accepting a send and its record (at most one per crash).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from engagement.clock import FixedClock
+from engagement.lifecycle import new_customer
+from engagement.models import Person
+from engagement.reminder_index import SchedulingCustomerRepository
+from engagement.reminder_records import DeliveryState
+from engagement.reminders import ReminderPolicy
+from store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+TENANT = "tenant-soak"
+ANY_TIME = ReminderPolicy(
+    working_hours_start=datetime.min.time(),
+    working_hours_end=datetime.max.time().replace(microsecond=0),
+    weekend_sending=True,
+)
+
+
+@dataclass
+class Connector:
+    """The fake Teams connector: fault injection plus a record of every request."""
+
+    gone: set[str]
+    rng: random.Random
+    requests: list[float] = field(default_factory=list)  # monotonic time of each request
+    outcomes: Counter[str] = field(default_factory=Counter)
+    accepted: list[tuple[float, str]] = field(default_factory=list)  # (time, reminder id)
+    url: str = ""
+
+    async def send(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(time.monotonic())
+        conversation = request.match_info["conversation"]
+        if conversation in self.gone:
+            self.outcomes["403"] += 1
+            return web.json_response({"error": {"code": "BotNotInConversation"}}, status=403)
+        roll = self.rng.random()
+        if roll < 0.01:
+            self.outcomes["hang"] += 1
+            await asyncio.sleep(3600)  # cancelled when the connector stops
+        if roll < 0.13:
+            self.outcomes["429"] += 1
+            return web.json_response(
+                {"error": {"code": "Throttled"}}, status=429, headers={"Retry-After": "1"}
+            )
+        if roll < 0.25:
+            self.outcomes["500"] += 1
+            return web.json_response({"error": {"code": "ServiceError"}}, status=500)
+        self.outcomes["201"] += 1
+        now = time.monotonic()
+        for reminder_id in _reminder_ids(body):
+            self.accepted.append((now, reminder_id))
+        return web.json_response({"id": f"activity-{len(self.requests)}"}, status=201)
+
+
+def _reminder_ids(node: Any) -> list[str]:
+    """The reminder ids of a card (from its Done buttons)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("action") == "reminder_done":
+            found.append(str(data.get("reminder")))
+        for value in node.values():
+            found.extend(_reminder_ids(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_reminder_ids(value))
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def seed(data_dir: Path, count: int, connector_url: str) -> list[str]:
+    """`count` owners, each with a known personal chat and one customer with a check-in due."""
+    now = datetime.now(UTC)
+    store = open_store(data_dir)
+    try:
+        customers = SchedulingCustomerRepository(
+            store.customers, store.reminders, ANY_TIME, FixedClock(now)
+        )
+        conversations = []
+        for number in range(count):
+            owner = Person(id=f"aad-user-{number}", name=f"User {number}")
+            conversation = f"a:soak-{number}"
+            conversations.append(conversation)
+            await store.references.put(
+                TENANT, conversation, _reference(connector_url, conversation, owner)
+            )
+            await store.reminders.remember_user_conversation(
+                TENANT, owner.id, conversation, is_personal=True
+            )
+            created = now - timedelta(days=20)
+            await customers.add(
+                new_customer(TENANT, f"customer-{number}", f"Customer {number}", owner, created)
+            )
+        return conversations
+    finally:
+        store.close()
+
+
+def _reference(service_url: str, conversation_id: str, user: Person) -> dict[str, Any]:
+    return {
+        "activityId": None,
+        "user": {"id": f"29:{user.id}", "name": user.name, "aadObjectId": user.id},
+        "bot": {"id": "28:csf-bot", "name": "Success Framework"},
+        "conversation": {
+            "id": conversation_id,
+            "conversationType": "personal",
+            "tenantId": TENANT,
+            "isGroup": False,
+        },
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+    }
+
+
+async def records(data_dir: Path, count: int) -> tuple[Counter[str], Counter[str]]:
+    """States of every reminder record, and the reasons of the undeliverable ones."""
+    store = open_store(data_dir)
+    states: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    try:
+        for number in range(count):
+            found = await store.reminders.records(TENANT, f"customer-{number}")
+            if not found:
+                states["no record"] += 1
+            for record in found.values():
+                states[record.state.value] += 1
+                if record.state == DeliveryState.UNDELIVERABLE:
+                    reasons[record.last_error] += 1
+    finally:
+        store.close()
+    return states, reasons
+
+
+class Bot:
+    """`python app.py` over the soak's data directory; started, killed and restarted."""
+
+    def __init__(self, data_dir: Path, rate: float, log: Path) -> None:
+        self.env = {
+            **os.environ,
+            "DATA_DIR": str(data_dir),
+            "HOST": "127.0.0.1",
+            "PORT": str(_free_port()),
+            "MicrosoftAppId": "",
+            "LOG_LEVEL": "WARNING",
+            "REMINDER_SWEEP_SECONDS": "1",
+            "REMINDER_WORKDAY_START": "00:00",
+            "REMINDER_WORKDAY_END": "23:59",
+            "REMINDER_WEEKENDS": "true",
+            "REMINDER_TENANT_SENDS_PER_SECOND": f"{rate:g}",
+        }
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+        self.up: list[tuple[float, float]] = []  # (started, stopped) monotonic
+        self._started = 0.0
+
+    async def start(self) -> None:
+        with self.log.open("ab") as sink:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "app.py", cwd=ROOT, env=self.env, stdout=sink, stderr=sink
+            )
+        self._started = time.monotonic()
+
+    async def stop(self, how: signal.Signals) -> None:
+        assert self.process is not None
+        self.process.send_signal(how)
+        await self.process.wait()
+        self.up.append((self._started, time.monotonic()))
+        self.process = None
+
+
+async def soak(args: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(args.seed)
+    work = Path(tempfile.mkdtemp(prefix="reminder-soak-"))
+    data_dir = work / "data"
+    connector = Connector(gone=set(), rng=rng)
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation}/activities", connector.send)
+    app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector.send)
+    runner = web.AppRunner(app, shutdown_timeout=1)
+    await runner.setup()
+    port = _free_port()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    connector.url = f"http://127.0.0.1:{port}"
+    print(f"seeding {args.reminders} customers in {data_dir} ...", file=sys.stderr)
+    conversations = await seed(data_dir, args.reminders, connector.url)
+    connector.gone = set(rng.sample(conversations, args.gone))
+    bot = Bot(data_dir, args.rate, work / "bot.log")
+    expected = args.reminders / args.rate  # seconds at the configured rate, without faults
+    kills = [
+        (0.15 * expected, signal.SIGKILL),
+        (0.40 * expected, signal.SIGKILL),
+        (0.65 * expected, signal.SIGTERM),
+    ]
+    began = time.monotonic()
+    await bot.start()
+    deadline = began + args.minutes * 60
+    done_at: float | None = None
+    try:
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            elapsed = time.monotonic() - began
+            if kills and elapsed >= kills[0][0]:
+                _, how = kills.pop(0)
+                print(f"{elapsed:6.1f} s: {how.name}", file=sys.stderr)
+                await bot.stop(how)
+                await bot.start()
+            delivered = len({reminder for _, reminder in connector.accepted})
+            if not kills and delivered + args.gone >= args.reminders:
+                done_at = time.monotonic()
+                break
+    finally:
+        if bot.process is not None:
+            await bot.stop(signal.SIGTERM)
+        await runner.cleanup()
+    states, reasons = await records(data_dir, args.reminders)
+    accepted = Counter(reminder for _, reminder in connector.accepted)
+    end = done_at or time.monotonic()
+    busy = sum(min(stop, end) - start for start, stop in bot.up if start < end)
+    in_busy = sum(1 for at in connector.requests if any(s <= at <= min(t, end) for s, t in bot.up))
+    return {
+        "reminders": args.reminders,
+        "configured_tenant_rate_per_s": args.rate,
+        "wall_seconds": round(end - began, 1),
+        "bot_up_seconds": round(busy, 1),
+        "requests": len(connector.requests),
+        "requests_per_s_while_up": round(in_busy / busy, 2) if busy else 0.0,
+        "share_of_configured_rate": f"{100 * in_busy / busy / args.rate:.0f} %" if busy else "-",
+        "connector_outcomes": dict(connector.outcomes),
+        "delivered_unique": len(accepted),
+        "duplicates": sum(n - 1 for n in accepted.values() if n > 1),
+        "record_states": dict(states),
+        "undeliverable_reasons": dict(reasons),
+        "crashes": 3,
+        "bot_log": str(work / "bot.log"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.reminder_soak", description=__doc__)
+    parser.add_argument("--reminders", type=int, default=1000)
+    parser.add_argument("--gone", type=int, default=50, help="conversations answering 403")
+    parser.add_argument("--rate", type=float, default=20.0, help="sends/s per tenant")
+    parser.add_argument("--minutes", type=float, default=6.0, help="give up after this long")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    report = asyncio.run(soak(args))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

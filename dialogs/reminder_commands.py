@@ -236,6 +236,7 @@ async def reminders_command(
     today = local_date(now, zone)
     until = now + timedelta(days=UPCOMING_DAYS)
     owned = [c for c in await services.customers.list(tenant_id) if c.owner.id == user.id]
+    hours = services.policy.working_hours
     rows: list[tuple[datetime, UpcomingView]] = []
     for customer in owned:
         records = await services.reminders.records(tenant_id, customer.id)
@@ -247,7 +248,11 @@ async def reminders_command(
             }:
                 continue
             due_now = reminder.due_at <= now
-            when = "due now" if due_now else format_day(local_date(reminder.due_at, zone))
+            # worded as of the day it arrives: a reminder due outside working hours (a weekend
+            # with weekend sending off) arrives at the next opening, and its days count to then
+            arrives = hours.next_send_time(max(reminder.due_at, now), zone)
+            as_of = today if due_now else local_date(arrives, zone)
+            when = "due now" if due_now else format_day(as_of)
             if record is not None and record.state == DeliveryState.SNOOZED:
                 until_day = local_date(record.snoozed_until or now, zone)
                 when = f"snoozed until {format_day(until_day)}"
@@ -257,8 +262,8 @@ async def reminders_command(
                     UpcomingView(
                         when=when,
                         customer_name=customer.name,
-                        title=reminder_title(reminder, today),
-                        why=reminder_reason(reminder, today),
+                        title=reminder_title(reminder, as_of),
+                        why=reminder_reason(reminder, as_of),
                         due_now=due_now,
                     ),
                 )

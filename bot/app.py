@@ -22,6 +22,7 @@ from bot.state import LeanConversationState
 from bot.teams_bot import TeamsBot
 from bot.web import health_handler, messages_handler
 from catalog import load_catalog, load_readiness
+from dialogs.brief import Briefs
 from dialogs.readiness import Readiness
 from dialogs.reminder_commands import ReminderServices
 from dialogs.services import DialogServices
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         private_chats.send,
         reminder_turns,
         readiness=Readiness(readiness_checklist, store.readiness, clock),
+        briefs=Briefs(services, policy),
     )
     adapter = build_adapter(settings, conversation_state)
     downloads = Downloads(clock)

@@ -189,6 +189,14 @@ COMMANDS: tuple[Command, ...] = (
         private=True,
     ),
     Command(
+        "brief",
+        "brief <customer>",
+        "30-second call brief: level, phase, goals, touches, health, renewal, 3 talking points",
+        "brief Contoso",
+        menu=False,
+        private=True,
+    ),
+    Command(
         "readiness",
         "readiness [new]",
         "Your organisation's customer-success readiness: 5 sections scored 1-5, level, next steps",

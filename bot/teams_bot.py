@@ -29,6 +29,7 @@ from dialogs import portfolio_commands
 from dialogs.account import Account
 from dialogs.agreement import Agreements
 from dialogs.assess_dialog import AssessDialog
+from dialogs.brief import Briefs
 from dialogs.commit_dialog import CommitDialog
 from dialogs.commit_views import AGREE_ACTION
 from dialogs.delivery import RECORD_DELIVERY_ACTION, REVIEW_ACTION, DeliveryAndReview
@@ -107,6 +108,7 @@ class TeamsBot(TeamsActivityHandler):
         send_private: PrivateSender,
         reminders: ReminderTurns | None = None,
         readiness: Readiness | None = None,
+        briefs: Briefs | None = None,
     ) -> None:
         super().__init__()
         self._services = services
@@ -149,6 +151,8 @@ class TeamsBot(TeamsActivityHandler):
             RECORD_DELIVERY_ACTION: self._delivery.record_delivery,
             REVIEW_ACTION: self._delivery.review,
         }
+        if briefs is not None:
+            self._handlers["brief"] = briefs.command
         if readiness is not None:
             self._handlers["readiness"] = readiness.command
             self._card_actions[READINESS_ACTION] = readiness.answer

@@ -8,6 +8,7 @@ click on an old card (after a restart, days later) is still understood:
     {"action": "log_touch", "customer": <id>, "reminder": <rid>}
     {"action": "snooze", "customer": <id>, "reminder": <rid>, "days": 1 | 7}
     {"action": "run_command", "command": "status", "argument": <customer name>}
+    {"action": "run_command", "command": "brief", "argument": <customer name>}  (check-in, renewal)
     {"action": "reminder_done", "customer": <id>, "reminder": <rid>}
 
 Texts are shortened, never ids or submit data; a card that is still too big with the shortest
@@ -28,6 +29,7 @@ SNOOZE_ACTION = "snooze"
 REMINDER_DONE_ACTION = "reminder_done"
 RUN_COMMAND_ACTION = "run_command"
 STATUS_COMMAND = "status"
+BRIEF_COMMAND = "brief"
 
 MAX_DIGEST_ITEMS = 10  # the sender splits longer digests into several cards
 MAX_LIST_ROWS = 30
@@ -50,6 +52,7 @@ class ReminderItemView:
     why: str  # "No touch for 15 days (last on Mon 19 Oct 2026)"
     due: str  # "Mon 2 Nov 2026" or "today" / "3 days overdue (Fri 30 Oct)"
     overdue: bool = False
+    brief: bool = False  # offer the call brief (check-ins and renewals: a call is coming)
 
 
 @dataclass(frozen=True)
@@ -83,18 +86,29 @@ def status_data(customer_name: str) -> dict[str, Any]:
     return {"action": RUN_COMMAND_ACTION, "command": STATUS_COMMAND, "argument": customer_name}
 
 
+def brief_data(customer_name: str) -> dict[str, Any]:
+    """Submit data of "Call brief": runs the `brief <customer>` command."""
+    return {"action": RUN_COMMAND_ACTION, "command": BRIEF_COMMAND, "argument": customer_name}
+
+
 def _actions(item: ReminderItemView) -> list[dict[str, Any]]:
     # Two buttons fit a phone's width; the rest go to the "..." menu (mode secondary).
+    brief = (
+        [{"title": "Call brief", "data": brief_data(item.customer_name), "mode": "primary"}]
+        if item.brief
+        else []
+    )
     return [
         {
             "title": "Log touch",
             "data": log_touch_data(item.customer_id, item.reminder_id),
             "mode": "primary",
         },
+        *brief,
         {
             "title": "Snooze 1 day",
             "data": snooze_data(item.customer_id, item.reminder_id, 1),
-            "mode": "primary",
+            "mode": "secondary" if item.brief else "primary",
         },
         {
             "title": "Snooze 1 week",

@@ -158,6 +158,7 @@ def reminder_view(reminder: Reminder, now: datetime, zone: ZoneInfo) -> Reminder
         why=reminder_reason(reminder, today),
         due=due,
         overdue=overdue,
+        brief=reminder.kind in (ReminderKind.CHECK_IN, ReminderKind.RENEWAL),
     )
 
 

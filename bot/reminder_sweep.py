@@ -37,7 +37,7 @@ own, and up to `concurrency` jobs run at once, so sends to different conversatio
 the sender's token buckets keep each conversation (`REMINDER_SENDS_PER_SECOND`) and each tenant
 within their rates. A 429 (its Retry-After) or a 5xx is retried within its own job only, a hanging
 call times out (and is left pending for a later sweep) without holding the others. A customer
-whose job is in flight is skipped by later sweeps and indexed again when its job ends; with
+whose job is in flight is skipped by later sweeps and indexed again (in batches) after its job; with
 `wait=False` (the app) a sweep only plans and queues, so the next one plans more while sends go on.
 
 Failures: 401/403/404 mark the conversation reference stale and the reminder undeliverable with
@@ -133,10 +133,13 @@ class ReminderSweeper:
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[CustomerKey] = set()
         self._jobs: set[asyncio.Task[None]] = set()
+        self._finished: list[tuple[dict[CustomerKey, _Looked], datetime]] = []
+        self._closing = False
 
     async def sweep(self, now: datetime) -> SweepReport:
         """Queue every reminder due by `now` that may be sent now; plans never overlap."""
         async with self._lock:
+            await self._flush()
             report = SweepReport()
             recipients, looked = await self._plan_due(now, report)
             jobs = []
@@ -148,14 +151,16 @@ class ReminderSweeper:
             await self._reschedule(looked, now)  # customers with nothing to send now
             if self._wait:
                 await asyncio.gather(*jobs)
+                await self._flush()
                 _log(report)
             elif jobs:
                 self._track(asyncio.create_task(_log_when_done(jobs, report)))
         return report
 
     async def drain(self, grace: float) -> None:
-        """Let running deliveries end (up to `grace` seconds), then cancel the rest: their
-        records say `sending` or pending, so they are sent after a restart."""
+        """Start no more deliveries; let running ones end (up to `grace` seconds), then cancel
+        the rest: their records say `sending` or pending, so they are sent after a restart."""
+        self._closing = True
         jobs = set(self._jobs)
         if not jobs:
             return
@@ -165,6 +170,7 @@ class ReminderSweeper:
         for job in pending:
             with contextlib.suppress(asyncio.CancelledError):
                 await job
+        await self._flush()
 
     def _start(
         self,
@@ -188,21 +194,40 @@ class ReminderSweeper:
         now: datetime,
         report: SweepReport,
     ) -> None:
-        """One recipient's delivery, then its customers' next index times."""
+        """One recipient's delivery; its customers are indexed again by the next `_flush`."""
         try:
             async with self._slots:
+                if self._closing:  # shutting down: nothing was sent, the index still says due
+                    self._in_flight.difference_update(looked)
+                    return
                 try:
                     await self._delivery.deliver(recipient, now, report)
                 except Exception:  # its records stay `sending` or pending: sent again later
                     logger.exception("delivering reminders to user %s failed", recipient.user_id)
                     report.errors.append(f"user {recipient.user_id}: delivery failed")
-            for customer_id, times in recipient.retry_times.items():
-                seen = looked.get((recipient.tenant_id, customer_id))
-                if seen is not None:
-                    seen.times.extend(times)
-            await self._reschedule(looked, now)
-        finally:
+        except BaseException:  # cancelled at shutdown: the index still says due
             self._in_flight.difference_update(looked)
+            raise
+        for customer_id, times in recipient.retry_times.items():
+            seen = looked.get((recipient.tenant_id, customer_id))
+            if seen is not None:
+                seen.times.extend(times)
+        self._finished.append((looked, now))
+
+    async def _flush(self) -> None:
+        """Index the customers of finished deliveries again, all in one store call (a few
+        bucket files rewritten per batch, not per customer), and release them."""
+        finished, self._finished = self._finished, []
+        if not finished:
+            return
+        merged: dict[CustomerKey, _Looked] = {}
+        for looked, _ in finished:
+            merged.update(looked)
+        try:
+            await self._reschedule(merged, min(started for _, started in finished))
+        finally:
+            for looked, _ in finished:
+                self._in_flight.difference_update(looked)
 
     async def _plan_due(
         self, now: datetime, report: SweepReport

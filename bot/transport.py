@@ -4,8 +4,8 @@ The stock `CloudAdapter.process_activity` builds a new `ConnectorClient` and `Us
 on every turn (each an msrest configuration whose retry policy alone costs ~4 ms of CPU), and
 sends replies with `requests` in a thread pool. `ReusingCloudAdapter`:
 - keeps one connector client per (bot app id, service URL, audience), built by the SDK's own
-  connector factory the first time and reused afterwards (used for the rare calls we don't send
-  ourselves: create conversation, update activity);
+  connector factory the first time and reused afterwards, for turns and proactive messages
+  alike (used for the rare calls we don't send ourselves: create conversation);
 - creates no user-token client (this bot has no OAuth sign-in; a dialog that adds one must create
   it where it is needed);
 - sends replies and in-place card updates itself, as JSON over one shared aiohttp session, with
@@ -87,7 +87,9 @@ class ReusingCloudAdapter(CloudAdapter):
             else auth_header_or_authenticate_request_result
         )
         activity.caller_id = result.caller_id
-        connector_client = await self._connector(result, activity.service_url)
+        connector_client = await self._connector(
+            result.claims_identity, result.audience, result.connector_factory, activity.service_url
+        )
         context = create_turn_context(
             self,
             activity,
@@ -106,14 +108,35 @@ class ReusingCloudAdapter(CloudAdapter):
         response: InvokeResponse | None = process_turn_results(self, context)
         return response
 
-    async def _connector(self, result: AuthenticateRequestResult, service_url: str) -> Any:
-        app_id = str(
-            result.claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM) or ""
+    async def process_proactive(
+        self, claims_identity: Any, continuation_activity: Activity, audience: Any, logic: Any
+    ) -> None:
+        """The stock proactive turn (`continue_conversation`), with the connector client reused
+        per service URL and no user-token client: two msrest configurations less per reminder."""
+        factory = self.bot_framework_authentication.create_connector_factory(claims_identity)
+        connector_client = await self._connector(
+            claims_identity, audience, factory, continuation_activity.service_url
         )
-        key = (app_id, service_url, str(result.audience or ""))
+        context = create_turn_context(
+            self,
+            continuation_activity,
+            claims_identity,
+            audience,
+            connector_client,
+            None,
+            logic,
+            factory,
+        )
+        await self.run_pipeline(context, logic)
+
+    async def _connector(
+        self, claims_identity: Any, audience: Any, factory: Any, service_url: str
+    ) -> Any:
+        app_id = str(claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM) or "")
+        key = (app_id, service_url, str(audience or ""))
         client = self._connectors.get(key)
         if client is None:
-            client = await result.connector_factory.create(service_url, result.audience)
+            client = await factory.create(service_url, audience)
             self._connectors.put(key, client)
         return client
 

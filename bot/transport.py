@@ -62,6 +62,14 @@ class ConnectorError(Exception):
         super().__init__(f"connector answered {status} for {url}: {body[:200]}")
 
 
+class ConnectionDropped(Exception):
+    """The connector closed the connection without answering: a server closes a kept-alive
+    connection it found idle (Node's default after 5 s, as the Agents Playground does) just as the
+    next request goes out on it. Sent again at once."""
+
+    retry_after = 0.0
+
+
 class ReusingCloudAdapter(CloudAdapter):
     """A CloudAdapter that reuses connector clients and sends replies over aiohttp."""
 
@@ -182,16 +190,19 @@ class ReusingCloudAdapter(CloudAdapter):
         method = "PUT" if update else "POST"
 
         async def attempt() -> ResourceResponse:
-            async with session.request(method, url, data=data, headers=headers) as response:
-                answer = await response.read()
-                if response.status < 300:
-                    return ResourceResponse(id=_sent_id(answer))
-                raise ConnectorError(
-                    response.status,
-                    url,
-                    answer.decode("utf-8", "replace"),
-                    retry_after=_retry_after(response.headers.get("Retry-After")),
-                )
+            try:
+                async with session.request(method, url, data=data, headers=headers) as response:
+                    answer = await response.read()
+            except aiohttp.ServerDisconnectedError as error:
+                raise ConnectionDropped(f"{method} {url}: {error}") from error
+            if response.status < 300:
+                return ResourceResponse(id=_sent_id(answer))
+            raise ConnectorError(
+                response.status,
+                url,
+                answer.decode("utf-8", "replace"),
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+            )
 
         policy = ONE_ATTEMPT if single else REPLY_RETRIES
         return await retrying(
@@ -265,5 +276,8 @@ def _retry_after(header: str | None) -> float | None:
 
 
 def _connector_transient(error: BaseException) -> bool:
-    """A reply is retried when the connector answered 429 or 5xx (not on network errors)."""
+    """A reply is retried when the connector answered 429 or 5xx, or dropped the connection
+    without an answer; not on other network errors or timeouts (it may have accepted it)."""
+    if isinstance(error, ConnectionDropped):
+        return True
     return isinstance(error, ConnectorError) and (error.status == 429 or error.status >= 500)

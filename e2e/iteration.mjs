@@ -39,7 +39,7 @@ function isoDate(days) {
 async function commit(chat) {
   await chat.step('commit', () => chat.click('Start commit phase'), ['workshops']);
   let card = chat.cardWith('Next');
-  for (const name of [/^Microsoft Cloud Workshops/, /^Architecture Design/, /^Pilot/]) {
+  for (const name of [/Microsoft Cloud Workshops \(/, /Architecture Design Session/, /Pilot/]) {
     await card.getByText(name).click();
   }
   await chat.step('commit-workshops', () => chat.click('Next'), ['goal 1 of up to']);
@@ -71,6 +71,42 @@ async function commit(chat) {
   ]);
 }
 
+async function deliver(chat) {
+  await chat.step('deliver', () => chat.say(`deliver ${CUSTOMER}`), ['Record delivery']);
+  const card = chat.cardWith('Record delivery');
+  await chat.fill(card, 'Number of attendees', '12');
+  await chat.fill(card, 'Notes (optional)', 'Policies and management groups agreed');
+  await chat.fill(card, 'Link to the materials (optional)', 'https://fabrikam.example/deck');
+  await chat.step('deliver-record', () => chat.click('Record delivery'), [
+    '1 of 1 committed workshops delivered',
+    'Start ensure',
+  ]);
+}
+
+async function ensure(chat) {
+  await chat.step('ensure', () => chat.click('Start ensure'), ['Close the iteration']);
+  const card = chat.cardWith('Close the iteration');
+  await chat.choose(await chat.input(card, 'Outcome'), 'Achieved');
+  await chat.fill(card, 'Evidence (text or link)', 'https://fabrikam.example/policy-report');
+  await chat.choose(await chat.input(card, 'Overall satisfaction'), '5');
+  await chat.choose(await chat.input(card, 'Value for the effort'), '4');
+  await chat.choose(await chat.input(card, "The partner team's performance"), '5');
+  await chat.choose(await chat.input(card, 'How likely to recommend us (0-10)'), '9');
+  await chat.fill(card, 'One per line (1-5)', 'Optimise cost\nPilot AKS');
+  await chat.step('ensure-close', () => chat.click('Close the iteration'), [
+    'Proof of execution',
+    `Iteration 1 of ${CUSTOMER} is closed`,
+  ]);
+}
+
+async function overview(chat) {
+  await chat.step('status', () => chat.say(`status ${CUSTOMER}`), ['2, assess phase', 'Optimise cost']);
+  await chat.step('history', () => chat.click('History'), ['Iteration 1']);
+  await chat.step('report', () => chat.click('Report'), ['Proof of execution']);
+  await chat.step('portfolio', () => chat.say('portfolio'), ['Portfolio', CUSTOMER]);
+  await chat.step('reminders', () => chat.say('reminders'), [/./]);
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const browser = await chromium.launch({
@@ -90,6 +126,9 @@ async function main() {
       await quickCheck(chat);
       await assess(chat);
       await commit(chat);
+      await deliver(chat);
+      await ensure(chat);
+      await overview(chat);
     } catch (error) {
       await page.screenshot({ path: `${outDir}/failure.png` }).catch(() => {});
       throw error;

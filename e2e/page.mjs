@@ -75,15 +75,21 @@ export class Chat {
 
   /** One step: do something, wait for the answer, check it and take the screenshots. */
   async step(name, action, expected, { forbidden = [] } = {}) {
+    const started = Date.now();
     const before = await this.texts();
     await action();
     const text = await this.reply(before, [].concat(expected));
+    const answered = Date.now();
     const after = await this.texts();
     const firstNew = after.findIndex((t, i) => i >= before.length || t !== before[i]);
     for (const bad of [/something went wrong/i, /out of date/i, ...forbidden]) {
       if (matches(text, bad)) throw new Error(`step ${name}: the bot answered ${bad}:\n${text}`);
     }
     await this.screenshots(name, firstNew);
+    const seconds = (ms) => (ms / 1000).toFixed(1);
+    console.log(
+      `${name}: answered in ${seconds(answered - started)} s, screenshots ${seconds(Date.now() - answered)} s`,
+    );
     fs.writeFileSync(path.join(this.outDir, `${String(this.stepNumber).padStart(2, '0')}-${name}.txt`), text);
     return text;
   }

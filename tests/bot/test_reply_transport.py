@@ -19,6 +19,15 @@ async def test_a_throttled_reply_is_retried_and_delivered(personal: Conversation
     assert refused == ["REFUSED 429", "REFUSED 503"]
 
 
+async def test_a_reply_on_a_connection_the_connector_closed_is_sent_again(
+    personal: Conversation,
+) -> None:
+    personal.connector.disconnects = 1  # what the Agents Playground does to an idle connection
+    replies = await personal.say("help")
+    assert len(replies) == 1
+    assert replies[0].cards
+
+
 async def test_a_refused_reply_ends_the_turn_without_crashing(personal: Conversation) -> None:
     personal.connector.failures = [403, 403]
     status = await personal.post(personal.activity(text="help"))

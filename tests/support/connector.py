@@ -52,6 +52,9 @@ class FakeConnector:
     # Seconds to wait before answering the next sends, in order (a slow or hanging connector);
     # the send is then handled as usual (accepted, or refused by `failures`).
     delays: list[float] = field(default_factory=list)
+    # How many of the next sends to drop by closing the connection without an answer (a server
+    # closing an idle kept-alive connection as the request arrives); they are not recorded.
+    disconnects: int = 0
     # Awaited with each accepted send before it is answered (to act at exactly that moment).
     on_accept: Callable[[Sent], Awaitable[None]] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -74,6 +77,11 @@ def connector_app(fake: FakeConnector) -> web.Application:
 
     async def send(request: web.Request) -> web.Response:
         body = await request.json()
+        if fake.disconnects:
+            fake.disconnects -= 1
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=500)  # never reaches the client
         if fake.delays:
             await asyncio.sleep(fake.delays.pop(0))
         if fake.failures:

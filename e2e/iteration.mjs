@@ -12,7 +12,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 async function quickCheck(chat) {
   await chat.step('help', () => chat.click('Help'), ['How I can help', 'Phases']);
   await chat.step('quick-check', () => chat.click('Quick check'), ['Show level']);
-  const card = chat.cardWith('Show level');
+  const card = await chat.cardWith('Show level');
   const dropdowns = chat.dropdowns(card);
   const count = await dropdowns.count();
   if (count < 4) throw new Error(`the quick check shows ${count} dropdowns`);
@@ -38,25 +38,25 @@ function isoDate(days) {
 
 async function commit(chat) {
   await chat.step('commit', () => chat.click('Start commit phase'), ['workshops']);
-  let card = chat.cardWith('Next');
+  let card = await chat.cardWith('Next');
   for (const name of [/Microsoft Cloud Workshops \(/, /Architecture Design Session/, /Pilot/]) {
     await card.getByText(name).click();
   }
   await chat.step('commit-workshops', () => chat.click('Next'), ['goal 1 of up to']);
-  card = chat.cardWith('Save goal');
+  card = await chat.cardWith('Save goal');
   await chat.fill(card, 'Goal', 'Landing zone live');
   await chat.fill(card, 'Success criterion (KPI)', '3 subscriptions under policy');
   await chat.fill(card, "Owner's name (optional)", 'Alex Wilber');
   await chat.fill(card, 'Target date', isoDate(45));
   await chat.step('commit-goal', () => chat.click('Save goal'), ['1 goal(s) so far']);
   await chat.step('commit-no-more-goals', () => chat.click('No'), ['success factors']);
-  card = chat.cardWith('Skip');
+  card = await chat.cardWith('Skip');
   await chat.fill(card, 'Stakeholders (names, roles, executive sponsor)', 'Carla Diaz, CIO (sponsor)');
   await chat.fill(card, 'Scenarios', 'Landing zone for the web shop');
   await chat.fill(card, 'Awareness plan', 'Kick-off with the IT leads');
   await chat.fill(card, 'Training plan', 'AZ-104 for two admins');
   await chat.step('commit-success-factors', () => chat.click('Save'), ['dates and contact']);
-  card = chat.cardWith('Next');
+  card = await chat.cardWith('Next');
   await chat.fill(card, 'Start of the engagement', isoDate(0));
   await chat.fill(card, 'End of the engagement', isoDate(60));
   await chat.fill(card, 'Customer contact who agrees', 'Carla Diaz, CIO');
@@ -73,7 +73,7 @@ async function commit(chat) {
 
 async function deliver(chat) {
   await chat.step('deliver', () => chat.say(`deliver ${CUSTOMER}`), ['Record delivery']);
-  const card = chat.cardWith('Record delivery');
+  const card = await chat.cardWith('Record delivery');
   await chat.fill(card, 'Number of attendees', '12');
   await chat.fill(card, 'Notes (optional)', 'Policies and management groups agreed');
   await chat.fill(card, 'Link to the materials (optional)', 'https://fabrikam.example/deck');
@@ -85,7 +85,7 @@ async function deliver(chat) {
 
 async function ensure(chat) {
   await chat.step('ensure', () => chat.click('Start ensure'), ['Close the iteration']);
-  const card = chat.cardWith('Close the iteration');
+  const card = await chat.cardWith('Close the iteration');
   await chat.choose(await chat.input(card, 'Outcome'), 'Achieved');
   await chat.fill(card, 'Evidence (text or link)', 'https://fabrikam.example/policy-report');
   await chat.choose(await chat.input(card, 'Overall satisfaction'), '5');

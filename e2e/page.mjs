@@ -131,15 +131,19 @@ export class Chat {
   }
 
   /** The last bot message that shows a button with this exact title. */
-  cardWith(button) {
-    return this.botMessages()
-      .filter({ has: this.page.getByRole('button', { name: button, exact: true }) })
-      .last();
+  async cardWith(button) {
+    const index = await this.botMessages().evaluateAll((messages, title) => {
+      const has = (m) => [...m.querySelectorAll('button')].some((b) => b.title === title);
+      return messages.findLastIndex(has);
+    }, button);
+    if (index < 0) throw new Error(`no message shows a button ${JSON.stringify(button)}`);
+    return this.botMessages().nth(index);
   }
 
   /** Click the button with this title on the newest card that has one. */
   async click(button) {
-    await this.cardWith(button).getByRole('button', { name: button, exact: true }).click();
+    const card = await this.cardWith(button);
+    await card.locator(`button[title="${button.replaceAll('"', '\\"')}"]`).click();
   }
 
   /** Open a card's dropdown (Fluent combobox) and click an option: by its text, or its index. */
@@ -151,7 +155,7 @@ export class Chat {
         ? listbox.getByRole('option').nth(option)
         : listbox.getByRole('option', { name: option, exact: true });
     await item.click();
-    await this.page.getByRole('listbox').waitFor({ state: 'detached' }).catch(() => {});
+    await listbox.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
   }
 
   /** The dropdowns of a card, in order. */
@@ -161,12 +165,14 @@ export class Chat {
 
   /** A card's input, found by the text of its label (a required field's label ends in " *"). */
   async input(card, label) {
-    const labels = card.locator('label');
-    const texts = await labels.allInnerTexts();
-    const index = texts.findIndex((t) => t.replace(/\s*\*\s*$/, '').trim() === label);
-    if (index < 0) throw new Error(`no input labelled ${JSON.stringify(label)}; labels: ${texts}`);
-    const id = await labels.nth(index).getAttribute('for');
-    return card.locator(`[id="${id}"]`);
+    const found = await card.evaluate((el, wanted) => {
+      const labels = [...el.querySelectorAll('label')];
+      const text = (l) => l.innerText.replace(/\s*\*\s*$/, '').trim();
+      const match = labels.find((l) => text(l) === wanted);
+      return match ? { id: match.htmlFor } : { labels: labels.map(text) };
+    }, label);
+    if (!found.id) throw new Error(`no input labelled ${JSON.stringify(label)}; labels: ${found.labels}`);
+    return card.locator(`[id="${found.id}"]`);
   }
 
   /** Fill a card's text, number or date input labelled `label`. */

@@ -14,7 +14,6 @@ from bot.locks import ConversationLocks
 from bot.outbound.pacing import RateLimiter
 from bot.outbound.sending import AdapterTransport, ReminderSender
 from bot.private import PrivateChats
-from bot.proactive import ReminderTurns
 from bot.reminder_sweep import ReminderSweeper
 from bot.scheduler import reminder_sweeps
 from bot.settings import Settings
@@ -55,29 +54,26 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         clock=clock,
         summaries=ListedSummaries(customers, clock),
     )
-    reminder_turns = ReminderTurns(ReminderServices(customers, store.reminders, policy, clock))
-    private_chats = PrivateChats(settings.app_id)
+    downloads = Downloads(clock)
+    exchange = Exchange(
+        services,
+        downloads,
+        settings.base_url,
+        store.customer_import,
+        local_mode=not settings.auth_enabled,
+        links_work=settings.export_links_work,
+    )
     bot = TeamsBot(
         services,
         conversation_state,
         store.references,
-        private_chats.send,
-        reminder_turns,
-        readiness=Readiness(readiness_checklist, store.readiness, clock),
-        briefs=Briefs(services, policy),
+        PrivateChats(settings.app_id).send,
+        ReminderServices(customers, store.reminders, policy, clock),
+        exchange,
+        Readiness(readiness_checklist, store.readiness, clock),
+        Briefs(services, policy),
     )
     adapter = build_adapter(settings, conversation_state)
-    downloads = Downloads(clock)
-    bot.use_exchange(
-        Exchange(
-            services,
-            downloads,
-            settings.base_url,
-            store.customer_import,
-            local_mode=not settings.auth_enabled,
-            links_work=settings.export_links_work,
-        )
-    )
 
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[STORE_KEY] = store

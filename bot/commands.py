@@ -1,12 +1,27 @@
-"""The command table: one source for routing, help, the README and the manifest's commandLists."""
+"""The routing table: every command and every card button, each one entry with its handler.
+
+One source for routing, help, the README and the manifest's commandLists. A handler is always
+`(turn context, payload) -> None`: the text after the command for a command, the parsed submit
+for a card button. Entries name their handler through the bot's `Handlers` (built once per bot),
+so this module stays importable without building anything (the manifest build reads it).
+Adding a command or a button is one entry here, one handler and its card.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from botbuilder.core import TurnContext
+
+if TYPE_CHECKING:
+    from bot.handlers import Handlers
 
 SCOPES_ALL = ("personal", "team", "groupChat")
+P = TypeVar("P")
+Handler = Callable[[TurnContext, P], Awaitable[None]]
 
 
 class DuringFlow(StrEnum):
@@ -25,12 +40,16 @@ class Command:
     usage: str  # shown in help: "assess <customer>"
     description: str  # one line, <= 128 characters (Teams commandLists limit)
     example: str  # a full example line the bot understands
+    handler: Callable[[Handlers], Handler[str]]  # gets the text after the command
+    aliases: tuple[str, ...] = ()  # other spellings people type, matched like the name
     scopes: tuple[str, ...] = SCOPES_ALL
     # Teams' command menu shows at most 10 commands per scope; the rest are in `help`.
     menu: bool = True
     during_flow: DuringFlow = DuringFlow.IN_PASSING
     # Answers that hold account data go to the asker privately when asked in a shared chat.
     private: bool = False
+    # Takes a longer message than any other (an import's pasted JSON).
+    long_text: bool = False
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -39,6 +58,8 @@ COMMANDS: tuple[Command, ...] = (
         "help",
         "What the bot does, the four phases and every command",
         "help",
+        handler=lambda h: h.help,
+        aliases=("?", "hilfe"),
         during_flow=DuringFlow.OTHER,
     ),
     Command(
@@ -46,6 +67,8 @@ COMMANDS: tuple[Command, ...] = (
         "quick check [customer]",
         "One card with 5 questions: maturity level and workshops in a minute",
         "quick check Contoso",
+        handler=lambda h: h.quick_check.start,
+        aliases=("quickcheck", "quick-check", "quick_check"),
         during_flow=DuringFlow.STARTS,
     ),
     Command(
@@ -53,6 +76,7 @@ COMMANDS: tuple[Command, ...] = (
         "assess <customer>",
         "Full maturity assessment, one question at a time, with the recommended workshops",
         "assess Contoso",
+        handler=lambda h: h.flows.assess,
         during_flow=DuringFlow.STARTS,
     ),
     Command(
@@ -60,6 +84,7 @@ COMMANDS: tuple[Command, ...] = (
         "commit <customer> [form]",
         "Agree the statement of work: workshops, goals with KPIs, success factors, dates",
         "commit Contoso",
+        handler=lambda h: h.flows.commit,
         during_flow=DuringFlow.STARTS,
     ),
     Command(
@@ -67,6 +92,7 @@ COMMANDS: tuple[Command, ...] = (
         "sow <customer>",
         "The statement of work as a card, and as Markdown to paste into a document",
         "sow Contoso",
+        handler=lambda h: h.agreements.show,
         menu=False,
         private=True,
     ),
@@ -75,6 +101,7 @@ COMMANDS: tuple[Command, ...] = (
         "deliver <customer>",
         "Record a delivered workshop or engagement from the statement of work",
         "deliver Contoso",
+        handler=lambda h: h.delivery.deliver,
         private=True,
     ),
     Command(
@@ -82,6 +109,7 @@ COMMANDS: tuple[Command, ...] = (
         "ensure <customer>",
         "Check goals against delivery, capture CSAT/NPS and next steps; opens the next iteration",
         "ensure Contoso",
+        handler=lambda h: h.delivery.ensure,
         private=True,
     ),
     Command(
@@ -89,6 +117,7 @@ COMMANDS: tuple[Command, ...] = (
         "status <customer>",
         "Where a customer stands: phase, level trend, goals, touches, renewal, licenses, CSAT/NPS",
         "status Contoso",
+        handler=lambda h: h.account.status,
         private=True,
     ),
     Command(
@@ -96,6 +125,7 @@ COMMANDS: tuple[Command, ...] = (
         "history <customer>",
         "Every iteration as a timeline, with the maturity level per iteration",
         "history Contoso",
+        handler=lambda h: h.account.history,
         menu=False,
         private=True,
     ),
@@ -104,6 +134,7 @@ COMMANDS: tuple[Command, ...] = (
         "report <customer>",
         "Proof of execution of the last closed iteration as Markdown",
         "report Contoso",
+        handler=lambda h: h.account.report,
         menu=False,
         private=True,
     ),
@@ -112,6 +143,7 @@ COMMANDS: tuple[Command, ...] = (
         "touch <customer> [call|meeting|mail|chat] <note>",
         "Log a customer touch; check-in reminders count these",
         "touch Contoso call: renewal on track",
+        handler=lambda h: h.account.touch,
         private=True,
     ),
     Command(
@@ -119,6 +151,7 @@ COMMANDS: tuple[Command, ...] = (
         "reminders",
         "What is due and coming up for your customers in the next 30 days",
         "reminders",
+        handler=lambda h: h.reminders.reminders,
         private=True,
     ),
     Command(
@@ -126,6 +159,7 @@ COMMANDS: tuple[Command, ...] = (
         "renewal <customer> <date>",
         "Set a customer's renewal date; you are reminded 90, 60 and 30 days ahead",
         "renewal Contoso 2027-06-30",
+        handler=lambda h: h.reminders.renewal,
         menu=False,
         private=True,
     ),
@@ -134,6 +168,7 @@ COMMANDS: tuple[Command, ...] = (
         "licenses <customer> <licensed> <active>",
         "Record licensed and active Azure users of a customer",
         "licenses Contoso 500 320",
+        handler=lambda h: h.reminders.licenses,
         menu=False,
         private=True,
     ),
@@ -142,6 +177,7 @@ COMMANDS: tuple[Command, ...] = (
         "pause reminders <date>",
         "No reminders until that date; what comes due meanwhile arrives then",
         "pause reminders until 2026-12-31",
+        handler=lambda h: h.reminders.pause,
         menu=False,
     ),
     Command(
@@ -149,6 +185,7 @@ COMMANDS: tuple[Command, ...] = (
         "resume reminders",
         "End a pause of your reminders now",
         "resume reminders",
+        handler=lambda h: h.reminders.resume,
         menu=False,
     ),
     Command(
@@ -156,6 +193,7 @@ COMMANDS: tuple[Command, ...] = (
         "digest <on|off>",
         "One reminder card a day with everything due, or one card per reminder",
         "digest on",
+        handler=lambda h: h.reminders.digest,
         menu=False,
     ),
     Command(
@@ -163,6 +201,7 @@ COMMANDS: tuple[Command, ...] = (
         "catalog [level]",
         "Browse the workshop catalog, all levels or one",
         "catalog cloud is an option",
+        handler=lambda h: h.catalog,
         menu=False,
     ),
     Command(
@@ -170,6 +209,7 @@ COMMANDS: tuple[Command, ...] = (
         "portfolio [mine] [renewals N] [level <level>] [page N]",
         "Your customers riskiest first: health, phase, level, renewal, last touch; KPIs and charts",
         "portfolio mine renewals 90",
+        handler=lambda h: h.portfolio,
         private=True,
     ),
     Command(
@@ -177,6 +217,7 @@ COMMANDS: tuple[Command, ...] = (
         "health <customer>",
         "A customer's health score 0-100 with every factor, its weight and what to do next",
         "health Contoso",
+        handler=lambda h: h.health,
         menu=False,
         private=True,
     ),
@@ -185,6 +226,7 @@ COMMANDS: tuple[Command, ...] = (
         "kpis [mine]",
         "Partner KPIs: CSAT this fiscal year, renewal pipeline, customers per phase and level",
         "kpis",
+        handler=lambda h: h.kpis,
         menu=False,
         private=True,
     ),
@@ -193,6 +235,7 @@ COMMANDS: tuple[Command, ...] = (
         "brief <customer>",
         "30-second call brief: level, phase, goals, touches, health, renewal, 3 talking points",
         "brief Contoso",
+        handler=lambda h: h.briefs.command,
         menu=False,
         private=True,
     ),
@@ -201,6 +244,7 @@ COMMANDS: tuple[Command, ...] = (
         "readiness [new]",
         "Your organisation's customer-success readiness: 5 sections scored 1-5, level, next steps",
         "readiness",
+        handler=lambda h: h.readiness.command,
         menu=False,
         private=True,
     ),
@@ -209,6 +253,7 @@ COMMANDS: tuple[Command, ...] = (
         "export",
         "Your organisation's data as a JSON file, and assessments and goals as CSV (personal chat)",
         "export",
+        handler=lambda h: h.exchange.export,
         scopes=("personal",),
         menu=False,
     ),
@@ -217,6 +262,8 @@ COMMANDS: tuple[Command, ...] = (
         "import [replace]",
         "Restore an export file attached to the message: checked first, imported all or nothing",
         "import replace",
+        handler=lambda h: h.exchange.import_,
+        long_text=True,
         scopes=("personal",),
         menu=False,
     ),
@@ -225,6 +272,7 @@ COMMANDS: tuple[Command, ...] = (
         "customers",
         "The customers of your organisation and their phase",
         "customers",
+        handler=lambda h: h.customers,
         menu=False,
         private=True,
     ),
@@ -233,12 +281,41 @@ COMMANDS: tuple[Command, ...] = (
         "cancel",
         "Stop the current conversation flow; nothing half-done is saved",
         "cancel",
+        handler=lambda h: h.flows.cancel,
+        aliases=("stop", "quit", "exit", "abort"),
         menu=False,
         during_flow=DuringFlow.OTHER,
     ),
 )
 
-_BY_NAME = {command.name: command for command in COMMANDS}
+
+@dataclass(frozen=True)
+class CardAction:
+    """A card button: the `action` its submit data names, and its handler."""
+
+    action: str
+    handler: Callable[[Handlers], Handler[dict[str, Any]]]
+
+
+# Buttons that type a command (`run_command`: the command and its argument) are routed as that
+# command; the buttons of a waiting prompt (`choose`, `back`, `form`) belong to its flow.
+RUN_COMMAND_ACTION = "run_command"
+CARD_ACTIONS: tuple[CardAction, ...] = (
+    CardAction("quick_check", lambda h: h.quick_check.submit),
+    CardAction("save_quick_check", lambda h: h.quick_check.save),
+    CardAction("quick_check_new", lambda h: h.quick_check.start_new),
+    CardAction("agree_sow", lambda h: h.agreements.agree),
+    CardAction("record_delivery", lambda h: h.delivery.record_delivery),
+    CardAction("review", lambda h: h.delivery.review),
+    CardAction("readiness", lambda h: h.readiness.answer),
+    CardAction("log_touch", lambda h: h.reminders.card_action),
+    CardAction("snooze", lambda h: h.reminders.card_action),
+    CardAction("reminder_done", lambda h: h.reminders.card_action),
+    CardAction("cancel", lambda h: h.flows.cancel_button),
+)
+ACTIONS = {entry.action: entry for entry in CARD_ACTIONS}
+
+_BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
 # Longest names first so "quick check" wins over a hypothetical "quick".
 _NAMES = sorted(_BY_NAME, key=len, reverse=True)
 
@@ -251,15 +328,10 @@ class ParsedCommand:
     argument: str
 
 
-_ALIASES = re.compile(r"^/?(quick[-_ ]?check)\b", re.IGNORECASE)
-
-
 def parse_command(text: str) -> ParsedCommand | None:
-    """Match the start of `text` (mention already removed) to a command, case-insensitively.
-
-    Forgiving spellings people type also match: "/help", "quickcheck", "quick-check".
-    """
-    line = _ALIASES.sub("quick check", " ".join(text.split()).removeprefix("/"))
+    """Match the start of `text` (mention already removed) to a command or an alias,
+    case-insensitively; a leading slash is ignored ("/help")."""
+    line = " ".join(text.split()).removeprefix("/")
     lowered = line.lower()
     for name in _NAMES:
         if lowered == name or lowered.startswith(name + " "):

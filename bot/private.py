@@ -1,13 +1,15 @@
-"""Sending one message to a user in a private 1:1 chat with the bot, from any conversation."""
+"""Sending to a user in a private 1:1 chat with the bot, from any conversation."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ConversationParameters
+from botbuilder.schema import Activity, ActivityTypes, ConversationParameters
 
-from dialogs.turn import tenant_of
+from dialogs.turn import is_shared_conversation, tenant_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +53,39 @@ class PrivateChats:
             )
             return False
         return True
+
+
+async def answer_privately(
+    context: TurnContext,
+    handler: Callable[[TurnContext, str], Awaitable[None]],
+    argument: str,
+    send_private: Callable[[TurnContext, list[Activity]], Awaitable[bool]],
+) -> None:
+    """Run a command whose answer holds account data; in a shared chat (the customer may be
+    in the meeting) deliver its replies to the asker's personal chat instead."""
+    if not is_shared_conversation(context):
+        await handler(context, argument)
+        return
+    captured: list[Activity] = []
+    capturing = True
+
+    async def capture(_: TurnContext, activities: list[Activity], send: Any) -> None:
+        if capturing:
+            captured.extend(a for a in activities if a.type == ActivityTypes.message)
+            activities.clear()  # the SDK sends what is left in the list
+        await send()
+
+    context.on_send_activities(capture)
+    try:
+        await handler(context, argument)
+    finally:
+        capturing = False
+    if not captured:
+        return
+    if await send_private(context, captured):
+        await context.send_activity("I've sent that to you in our private chat.")
+    else:
+        await context.send_activity(
+            "I couldn't message you privately. Ask me in our personal chat; I keep account "
+            "data out of shared chats."
+        )

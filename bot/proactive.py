@@ -1,94 +1,15 @@
-"""The reminders' bot side: command and card-action handlers, and feeding the store from turns.
+"""The reminders' per-turn feed: where each user talks to the bot, and their time zone.
 
-The sweep is in bot/reminder_sweep.py; sending, pacing and retrying in bot/outbound/.
+The reminder commands and card buttons are routing-table handlers (bot/reminder_turns.py); the
+sweep is in bot/reminder_sweep.py; sending, pacing and retrying in bot/outbound/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import Any
-
 from botbuilder.core import TurnContext
 
-from dialogs.reminder_actions import REMINDER_ACTIONS, handle_reminder_action
-from dialogs.reminder_commands import (
-    ReminderServices,
-    Reply,
-    digest_command,
-    licenses_command,
-    pause_command,
-    reminders_command,
-    renewal_command,
-    resume_command,
-)
-from dialogs.turn import card_message, tenant_of, user_of
-from engagement.models import Person
+from dialogs.turn import tenant_of, user_of
 from engagement.ports import ReminderStore
-
-# --- the bot side: commands, card actions and the per-turn feed ---------------------------
-
-ReminderCommand = Callable[[str, str, Person, datetime, ReminderServices], Awaitable[Reply]]
-
-REMINDER_COMMANDS: dict[str, ReminderCommand] = {
-    "reminders": reminders_command,
-    "renewal": renewal_command,
-    "licenses": licenses_command,
-    "pause reminders": pause_command,
-    "resume reminders": resume_command,
-    "digest": digest_command,
-}
-
-
-class ReminderTurns:
-    """Reminder commands and card actions in the TeamsBot's handler shapes.
-
-    `command_handlers()` maps command names to `(context, argument)` handlers and
-    `card_actions()` maps submit actions to `(context, value)` handlers, ready to merge into the
-    bot's tables; `remember(context)` feeds the reminder store on every turn.
-
-    Args:
-        services: Customers (the scheduling repository), reminder store, policy, clock.
-    """
-
-    def __init__(self, services: ReminderServices) -> None:
-        self._services = services
-
-    def command_handlers(self) -> dict[str, Callable[[TurnContext, str], Awaitable[None]]]:
-        """Command name -> handler, for REMINDER_COMMANDS."""
-        return {name: self._command(command) for name, command in REMINDER_COMMANDS.items()}
-
-    def card_actions(self) -> dict[str, Callable[[TurnContext, dict[str, Any]], Awaitable[None]]]:
-        """Submit action -> handler, for REMINDER_ACTIONS."""
-        return dict.fromkeys(REMINDER_ACTIONS, self.card_action)
-
-    def _command(self, command: ReminderCommand) -> Callable[[TurnContext, str], Awaitable[None]]:
-        async def handle(context: TurnContext, argument: str) -> None:
-            now = self._services.clock.now()
-            reply = await command(
-                argument, tenant_of(context), user_of(context), now, self._services
-            )
-            await context.send_activity(card_message(reply) if isinstance(reply, dict) else reply)
-
-        return handle
-
-    async def card_action(self, context: TurnContext, value: dict[str, Any]) -> None:
-        """Log touch, Snooze, Done: carry it out and reply."""
-        conversation = context.activity.conversation
-        reply = await handle_reminder_action(
-            value,
-            tenant_of(context),
-            user_of(context),
-            self._services.clock.now(),
-            self._services,
-            conversation_id=conversation.id if conversation else None,
-        )
-        await context.send_activity(reply)
-
-    async def remember(self, context: TurnContext) -> None:
-        """Where the sender talks to the bot, and their time zone (see `remember_turn`)."""
-        await remember_turn(self._services.reminders, context)
-
 
 # --- feeding the store from turns ----------------------------------------------------------
 

@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.app import STORE_KEY
-from bot.commands import COMMANDS, parse_command
+from bot.commands import CARD_ACTIONS, COMMANDS, RUN_COMMAND_ACTION, parse_command
 from tests.support.cards import choice_sets, submit_data
 from tests.support.connector import FakeConnector
 from tests.support.conversation import BOT_ID, Conversation
@@ -166,3 +168,26 @@ async def test_in_a_group_chat_only_the_starter_answers_the_assessment(
     assert "Question 2 of" in str(replies[0].body)
     replies = await bob.say("cancel", mention=True)  # anyone may stop it
     assert replies[0].text.startswith("Cancelled")
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "argument"),
+    [
+        ("quickcheck Contoso", "quick check", "Contoso"),
+        ("/Quick-Check", "quick check", ""),
+        ("?", "help", ""),
+        ("/help", "help", ""),
+        ("stop", "cancel", ""),
+        ("abort", "cancel", ""),
+    ],
+)
+def test_aliases_are_entries_of_the_table(typed: str, name: str, argument: str) -> None:
+    parsed = parse_command(typed)
+    assert parsed is not None
+    assert (parsed.command.name, parsed.argument) == (name, argument)
+
+
+def test_every_card_action_is_one_entry() -> None:
+    actions = [entry.action for entry in CARD_ACTIONS]
+    assert len(actions) == len(set(actions))
+    assert RUN_COMMAND_ACTION not in actions  # routed as the command it names

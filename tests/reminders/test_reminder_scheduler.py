@@ -16,7 +16,8 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 from reminder_support import ANY_TIME, NOW, TENANT, customer
 
-from bot.proactive import ReminderTurns, remember_turn, time_zone_of
+from bot.proactive import remember_turn, time_zone_of
+from bot.reminder_turns import ReminderTurns
 from bot.scheduler import SweepLoop, reminder_sweeps
 from dialogs.reminder_commands import ReminderServices
 from dialogs.turn import LOCAL_TENANT
@@ -206,23 +207,13 @@ async def test_reminder_turns_route_commands_and_card_actions(tmp_path: Path) ->
         made = customer(created=NOW - timedelta(days=20))
         await customers.add(made.model_copy(update={"tenant_id": LOCAL_TENANT}))
         turns = ReminderTurns(ReminderServices(customers, reminders, ANY_TIME, clock))
-        commands = turns.command_handlers()
-        actions = turns.card_actions()
-        assert set(commands) == {
-            "reminders",
-            "renewal",
-            "licenses",
-            "pause reminders",
-            "resume reminders",
-            "digest",
-        }
-        assert set(actions) == {"log_touch", "snooze", "reminder_done"}
+        commands = {"renewal": turns.renewal, "reminders": turns.reminders}
 
         async def logic(context: TurnContext) -> None:
-            await turns.remember(context)
+            await remember_turn(reminders, context)
             activity = context.activity
             if isinstance(activity.value, dict):
-                await actions[activity.value["action"]](context, activity.value)
+                await turns.card_action(context, activity.value)
             else:
                 name, _, argument = (activity.text or "").partition(" ")
                 await commands[name](context, argument)

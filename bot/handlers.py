@@ -1,0 +1,131 @@
+"""What the routing table's entries call: the bot's features, built once per bot.
+
+The bot-level commands (help, catalog, customers, portfolio, health, kpis) are here; the others
+are methods of the feature objects this holds (`Handlers.account.status`, ...). Every handler
+has the table's one signature: `(turn context, payload) -> None`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import MessageFactory, TurnContext
+
+from bot.commands import COMMANDS
+from bot.exchange import Exchange
+from bot.flows import Flows
+from bot.reminder_turns import ReminderTurns
+from cards import library
+from cards.views import CommandHelp, PhaseHelp
+from dialogs import portfolio_commands
+from dialogs.account import Account
+from dialogs.agreement import Agreements
+from dialogs.brief import Briefs
+from dialogs.delivery import DeliveryAndReview
+from dialogs.quick_check import QuickCheck
+from dialogs.readiness import Readiness
+from dialogs.services import DialogServices
+from dialogs.turn import card_message, tenant_of, user_of
+from dialogs.views import catalog_views
+from engagement.models import MaturityLevel
+
+PHASES = (
+    PhaseHelp("assess", "Determine the customer's cloud maturity"),
+    PhaseHelp("commit", "Agree the goals of the engagement: a statement of work"),
+    PhaseHelp("deliver", "Deliver the workshop or engagement"),
+    PhaseHelp("ensure", "Check the goals were reached and define next steps"),
+)
+CUSTOMERS_SHOWN = 50  # `customers` lists the first 50 by name
+
+
+def command_help() -> list[CommandHelp]:
+    """Every command's usage and description, for the help and welcome cards."""
+    return [CommandHelp(usage=c.usage, description=c.description) for c in COMMANDS]
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """The features the routing table reaches, and the bot-level commands."""
+
+    services: DialogServices
+    flows: Flows
+    quick_check: QuickCheck
+    agreements: Agreements
+    delivery: DeliveryAndReview
+    account: Account
+    reminders: ReminderTurns
+    exchange: Exchange
+    readiness: Readiness
+    briefs: Briefs
+
+    async def help(self, context: TurnContext, argument: str) -> None:
+        """`help`: the phases and every command."""
+        await context.send_activity(card_message(library.help_card(PHASES, command_help())))
+
+    async def catalog(self, context: TurnContext, argument: str) -> None:
+        """`catalog [level]`: the workshops of every level, or of one."""
+        catalog = self.services.catalog
+        levels: list[MaturityLevel] = list(MaturityLevel)
+        if argument:
+            level = catalog.find_level(argument)
+            if level is None:
+                names = ", ".join(f"{lvl.rank}. {lvl.label}" for lvl in MaturityLevel)
+                await context.send_activity(
+                    f'I don\'t know the level "{argument[:60]}". The levels are: {names}.'
+                )
+                return
+            levels = [level]
+        await context.send_activity(
+            card_message(library.catalog_card(catalog_views(catalog, levels)))
+        )
+
+    async def customers(self, context: TurnContext, argument: str) -> None:
+        """`customers`: the organisation's customers with iteration, phase and level."""
+        listing = await self.services.summaries.by_name(tenant_of(context), limit=CUSTOMERS_SHOWN)
+        if not listing.total:
+            await context.send_activity(
+                "No customers yet. Type `assess <name>` or `quick check <name>` to add one."
+            )
+            return
+        lines = [
+            f"- **{s.name}**: iteration {s.iteration}, {s.phase.value} phase, "
+            + (s.level.label if s.level else "not assessed")
+            for s in listing.summaries
+        ]
+        more = listing.total - len(listing.summaries)
+        more_text = f"\n\n…and {more:,} more." if more > 0 else ""
+        await context.send_activity(
+            f"Your organisation's customers ({listing.total:,}):\n\n" + "\n".join(lines) + more_text
+        )
+
+    async def portfolio(self, context: TurnContext, argument: str) -> None:
+        """`portfolio [mine] [renewals N] [level <level>] [page N]`."""
+        reply = await portfolio_commands.portfolio_command(
+            *self._query(context, argument), self.services.summaries, catalog=self.services.catalog
+        )
+        await _reply(context, reply)
+
+    async def health(self, context: TurnContext, argument: str) -> None:
+        """`health <customer>`: the health score with every factor."""
+        reply = await portfolio_commands.health_command(
+            *self._query(context, argument), self.services.customers, self.services.summaries
+        )
+        await _reply(context, reply)
+
+    async def kpis(self, context: TurnContext, argument: str) -> None:
+        """`kpis [mine]`: the partner KPIs."""
+        reply = await portfolio_commands.kpis_command(
+            *self._query(context, argument), self.services.summaries, catalog=self.services.catalog
+        )
+        await _reply(context, reply)
+
+    def _query(self, context: TurnContext, argument: str) -> tuple[str, str, str, datetime]:
+        """The arguments every portfolio command takes: what, whose, when."""
+        return (argument, tenant_of(context), user_of(context).id, self.services.clock.now())
+
+
+async def _reply(context: TurnContext, reply: dict[str, Any] | str) -> None:
+    message = card_message(reply) if isinstance(reply, dict) else MessageFactory.text(reply)
+    await context.send_activity(message)

@@ -14,10 +14,13 @@ Not a test (nothing asserts): it prints what happened. On 127.0.0.1 only:
    reminders are due, and restarted each time; the run ends when every reminder is delivered or
    undeliverable, or after `--minutes`.
 
-Reported: requests per second reaching the connector while the bot was up and reminders were
-left, as a share of the configured per-tenant rate; delivered / undeliverable (with reasons) /
-left, from the store's records; duplicates (a reminder accepted twice), which are expected only
-where a process died between Teams accepting a send and its record (at most one per crash).
+Reported: requests per second reaching the connector while a process was sending (from its first
+request to its stop: restarts are not sending time), as a share of the configured per-tenant
+rate, over the main phase (until the first pause of more than 5 s) and until 95 % of the
+reminders were settled (the last ones wait for their `retry_at` backoff, not for the sender);
+delivered / undeliverable (with reasons) / left, from the store's records; duplicates (a reminder
+accepted twice) and the crash each one came from: expected only where a process died between
+Teams accepting a send and its record, at most the sends in flight at that moment.
 """
 
 from __future__ import annotations
@@ -67,7 +70,15 @@ class Connector:
     requests: list[float] = field(default_factory=list)  # monotonic time of each request
     outcomes: Counter[str] = field(default_factory=Counter)
     accepted: list[tuple[float, str]] = field(default_factory=list)  # (time, reminder id)
-    refused: set[str] = field(default_factory=set)  # gone conversations that were asked
+    refused: dict[str, float] = field(default_factory=dict)  # gone conversation -> first ask
+
+    def first_accepts(self) -> dict[str, float]:
+        """Each accepted reminder's first acceptance time."""
+        first: dict[str, float] = {}
+        for at, reminder in self.accepted:
+            first.setdefault(reminder, at)
+        return first
+
     url: str = ""
 
     async def send(self, request: web.Request) -> web.Response:
@@ -76,7 +87,7 @@ class Connector:
         conversation = request.match_info["conversation"]
         if conversation in self.gone:
             self.outcomes["403"] += 1
-            self.refused.add(conversation)
+            self.refused.setdefault(conversation, time.monotonic())
             return web.json_response({"error": {"code": "BotNotInConversation"}}, status=403)
         roll = self.rng.random()
         if roll < 0.01:
@@ -219,31 +230,46 @@ class Bot:
         self.process = None
 
 
-def _sending_rate(
-    requests: list[float], up: list[tuple[float, float]], end: float
-) -> tuple[float, float, float]:
-    """Requests per second while the bot was sending its backlog: (rate, seconds, main end).
-
-    The main phase ends at the first pause of more than 5 s between two requests of one process
-    (after it only reminders waiting for their `retry_at`, a minute or more, are left). Within
-    it, each process counts from its first request to its stop: restarting is not sending time.
-    """
-    times = sorted(requests)
-    windows = [[t for t in times if start <= t <= stop] for start, stop in up]
-    main_end = end
-    for mine in windows:
+def _main_phase_end(requests: list[float], up: list[tuple[float, float]], end: float) -> float:
+    """The first pause of more than 5 s between two requests of one process (after it only
+    reminders waiting for their `retry_at`, a minute or more, are left), else `end`."""
+    for start, stop in up:
+        mine = sorted(t for t in requests if start <= t <= stop)
         pause = next((a for a, b in itertools.pairwise(mine) if b - a > 5), None)
         if pause is not None:
-            main_end = pause
-            break
+            return pause
+    return end
+
+
+def _sending_rate(
+    requests: list[float], up: list[tuple[float, float]], until: float
+) -> tuple[float, float]:
+    """Requests per second until `until`, each process counted from its first request to its
+    stop (restarting is not sending time): (rate, sending seconds)."""
     active = 0.0
     count = 0
-    for (_, stop), mine in zip(up, windows, strict=True):
-        inside = [t for t in mine if t <= main_end]
+    for start, stop in up:
+        inside = sorted(t for t in requests if start <= t <= min(stop, until))
         if inside:
-            active += min(stop, main_end) - inside[0]
+            active += min(stop, until) - inside[0]
             count += len(inside)
-    return (count / active if active else 0.0), active, main_end
+    return (count / active if active else 0.0), active
+
+
+def _duplicates_by_crash(
+    accepted: list[tuple[float, str]], crashes: list[tuple[float, str]]
+) -> dict[str, int]:
+    """Each repeated acceptance, by the crash that came between it and the one before it."""
+    found: Counter[str] = Counter()
+    last: dict[str, float] = {}
+    for at, reminder in sorted(accepted):
+        if reminder in last:
+            between = [
+                f"{n + 1}. {name}" for n, (t, name) in enumerate(crashes) if last[reminder] < t < at
+            ]
+            found[between[0] if between else "no crash in between"] += 1
+        last[reminder] = at
+    return dict(found)
 
 
 async def soak(args: argparse.Namespace) -> dict[str, Any]:
@@ -266,6 +292,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     bot = Bot(data_dir, args.rate, work / "bot.log")
     # Killed when 15 %, 40 % and 65 % of the reminders are settled: always while many are due.
     kills = [(0.15, signal.SIGKILL), (0.40, signal.SIGKILL), (0.65, signal.SIGTERM)]
+    crashes: list[tuple[float, str]] = []
     began = time.monotonic()
     await bot.start()
     deadline = began + args.minutes * 60
@@ -276,6 +303,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
             settled = len({reminder for _, reminder in connector.accepted}) + len(connector.refused)
             if kills and settled >= kills[0][0] * args.reminders:
                 _, how = kills.pop(0)
+                crashes.append((time.monotonic(), how.name))
                 print(
                     f"{time.monotonic() - began:6.1f} s, {settled} settled: {how.name}",
                     file=sys.stderr,
@@ -292,7 +320,12 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     states, reasons = await records(data_dir, args.reminders)
     accepted = Counter(reminder for _, reminder in connector.accepted)
     end = done_at or time.monotonic()
-    rate, active, main_end = _sending_rate(connector.requests, bot.up, end)
+    main_end = _main_phase_end(connector.requests, bot.up, end)
+    rate, active = _sending_rate(connector.requests, bot.up, main_end)
+    # Until 95 % were settled: the rest wait for their retry_at (backoff), not for the sender.
+    settled_at = sorted([*connector.first_accepts().values(), *connector.refused.values()])
+    t95 = settled_at[max(0, int(0.95 * args.reminders) - 1)] if settled_at else end
+    rate95, active95 = _sending_rate(connector.requests, bot.up, t95)
     return {
         "reminders": args.reminders,
         "configured_tenant_rate_per_s": args.rate,
@@ -302,12 +335,16 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         "requests": len(connector.requests),
         "requests_per_s_while_sending": round(rate, 2),
         "share_of_configured_rate": f"{100 * rate / args.rate:.0f} %",
+        "seconds_until_95_percent_settled": round(t95 - began, 1),
+        "requests_per_s_until_95_percent_settled": round(rate95, 2),
+        "share_of_configured_rate_until_95_percent_settled": f"{100 * rate95 / args.rate:.0f} %",
+        "bot_sending_seconds_until_95_percent_settled": round(active95, 1),
         "connector_outcomes": dict(connector.outcomes),
         "delivered_unique": len(accepted),
         "duplicates": sum(n - 1 for n in accepted.values() if n > 1),
+        "duplicates_by_crash": _duplicates_by_crash(connector.accepted, crashes),
         "record_states": dict(states),
         "undeliverable_reasons": dict(reasons),
-        "crashes": 3,
         "note": "a crash can repeat the sends Teams accepted but the bot had not recorded",
         "bot_log": str(work / "bot.log"),
     }

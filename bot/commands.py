@@ -304,6 +304,7 @@ CARD_ACTIONS: tuple[CardAction, ...] = (
     CardAction("quick_check", lambda h: h.quick_check.submit),
     CardAction("save_quick_check", lambda h: h.quick_check.save),
     CardAction("quick_check_new", lambda h: h.quick_check.start_new),
+    CardAction("use_assessment", lambda h: h.quick_check.use),
     CardAction("agree_sow", lambda h: h.agreements.agree),
     CardAction("record_delivery", lambda h: h.delivery.record_delivery),
     CardAction("review", lambda h: h.delivery.review),

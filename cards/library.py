@@ -295,6 +295,8 @@ def result_card(view: ResultView) -> dict[str, Any]:
             save_data=view.save_data,
             assessed_by=lim.short(view.assessed_by),
             assessed_at=lim.short(view.assessed_at),
+            notes=[lim.text(note) for note in view.notes],
+            use_data=view.use_data,
         )
 
     return _fitted("result", build)

@@ -102,6 +102,8 @@ class ResultView:
     save_data: dict[str, object] | None  # "save to customer" action for an unnamed quick check
     assessed_by: str
     assessed_at: str  # already formatted for display
+    notes: list[str] = field(default_factory=list)  # shown under the level: its basis, warnings
+    use_data: dict[str, object] | None = None  # "use this quick check's level" action
 
 
 @dataclass(frozen=True)

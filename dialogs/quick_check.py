@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import StatePropertyAccessor, TurnContext
@@ -23,7 +24,7 @@ from dialogs.messages import explain
 from dialogs.services import DialogServices
 from dialogs.turn import card_message, is_shared_conversation, tenant_of, user_of
 from dialogs.views import result_view, saved_result_view
-from engagement.assessing import evaluate, save_assessment
+from engagement.assessing import evaluate, save_assessment, use_set_aside
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.models import AssessmentKind, Phase
 from engagement.naming import clean_customer_name, customer_id_for
@@ -266,6 +267,43 @@ class QuickCheck:
         view = saved_result_view(self._services.catalog, saved)
         label = f"{saved.assessment.level.label} for {saved.customer.name}"
         return card_message(library.result_card(view)), label
+
+    async def use(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """ "Use this quick check's level": the user confirms that a quick check replaces the
+        full assessment as the basis of the level (the full one is kept beside it)."""
+        customer_id, at = value.get("customer"), value.get("assessed_at")
+        try:
+            assessed_at = datetime.fromisoformat(at) if isinstance(at, str) else None
+        except ValueError:
+            assessed_at = None
+        if not isinstance(customer_id, str) or assessed_at is None:
+            await context.send_activity(_STALE)
+            return
+        try:
+            saved = await use_set_aside(
+                self._services.customers,
+                self._services.catalog,
+                tenant_id=tenant_of(context),
+                customer_id=customer_id,
+                iteration=iteration if isinstance(iteration := value.get("iteration"), int) else 0,
+                assessed_at=assessed_at,
+                now=self._services.clock.now(),
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        if saved is None:
+            await context.send_activity(
+                "That quick check is already in use, or the iteration has moved on; nothing "
+                "was changed."
+            )
+            return
+        view = saved_result_view(self._services.catalog, saved)
+        await replace_or_send(context, card_message(library.result_card(view)))
+        await context.send_activity(
+            f"{saved.customer.name}'s level is now {saved.assessment.level.label}, from this "
+            "quick check; the full assessment is kept beside it."
+        )
 
     def _score_unsaved(
         self, context: TurnContext, answers: dict[str, str], card_id: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -16,9 +17,10 @@ from cards.views import (
 from dialogs.prompts import back_data, choose_data
 from engagement.assessing import Evaluation, SavedAssessment
 from engagement.catalog import Catalog, Question, Workshop
-from engagement.models import AssessmentKind, MaturityLevel
+from engagement.models import Assessment, AssessmentKind, MaturityLevel
 from engagement.scoring import level_for_score
 
+USE_ASSESSMENT_ACTION = "use_assessment"
 _KIND_LABELS = {AssessmentKind.QUICK: "Quick check", AssessmentKind.FULL: "Full assessment"}
 
 
@@ -100,9 +102,10 @@ def result_view(
 
 
 def saved_result_view(catalog: Catalog, saved: SavedAssessment) -> ResultView:
-    """The result card's data for an assessment stored on a customer."""
+    """The result card's data for an assessment stored on a customer; when the iteration has
+    more than one assessment, the card says which one its level comes from."""
     assessment = saved.assessment
-    return result_view(
+    view = result_view(
         catalog,
         saved.customer.name,
         assessment.kind,
@@ -110,6 +113,36 @@ def saved_result_view(catalog: Catalog, saved: SavedAssessment) -> ResultView:
         assessment.by.name,
         assessment.at,
     )
+    iteration = saved.customer.current
+    basis = iteration.assessment
+    if basis is None or not iteration.set_aside:
+        return view
+    if not saved.set_aside:
+        kept = len(iteration.set_aside)
+        note = (
+            f"The level of iteration {iteration.number} comes from this "
+            f"{_KIND_LABELS[assessment.kind].lower()}; {kept} earlier assessment(s) of this "
+            "iteration are kept beside it."
+        )
+        return dataclasses.replace(view, notes=[note, *view.notes])
+    note = (
+        f"Not applied: {saved.customer.name}'s level stays {basis.level.label}, from the "
+        f"{_KIND_LABELS[basis.kind].lower()} of {basis.at:%d %b %Y} (score "
+        f"{overall_score(basis):.2f}). This quick check is kept beside it."
+    )
+    use = {
+        "action": USE_ASSESSMENT_ACTION,
+        "customer": saved.customer.id,
+        "iteration": iteration.number,
+        "assessed_at": assessment.at.isoformat(),
+    }
+    return dataclasses.replace(view, notes=[note, *view.notes], use_data=use, commit_data=None)
+
+
+def overall_score(assessment: Assessment) -> float:
+    """The mean of the assessment's dimension scores (the score its level was taken from)."""
+    scores = list(assessment.dimension_scores.values())
+    return sum(scores) / len(scores) if scores else 0.0
 
 
 def catalog_views(catalog: Catalog, levels: Sequence[MaturityLevel]) -> list[LevelCatalogView]:

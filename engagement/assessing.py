@@ -9,7 +9,7 @@ from datetime import datetime
 from engagement.catalog import Catalog, Workshop
 from engagement.customers import change
 from engagement.errors import CustomerAlreadyExists, CustomerNotFound
-from engagement.lifecycle import new_customer, record_assessment
+from engagement.lifecycle import new_customer, record_assessment, set_aside_assessment
 from engagement.models import Assessment, AssessmentKind, Customer, MaturityLevel, Person
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.ports import CustomerRepository
@@ -35,6 +35,7 @@ class SavedAssessment:
     evaluation: Evaluation
     created: bool
     replaced: bool
+    set_aside: bool = False  # kept beside a full assessment, which stays the basis of the level
 
 
 def evaluate(
@@ -57,11 +58,14 @@ async def save_assessment(
     by: Person,
     now: datetime,
     create_if_missing: bool,
+    replace_full: bool = False,
 ) -> SavedAssessment:
     """Score `answers` and store them on the customer's open iteration (moving it to commit).
 
     Creates the customer first when `create_if_missing`; otherwise a missing customer raises
     CustomerNotFound. Domain errors (PhaseError, InvalidAnswer) propagate for the dialog to word.
+    A quick check never replaces a full assessment of the same iteration unless `replace_full`:
+    it is kept beside it (`set_aside`), and the full assessment stays the basis of the level.
     """
     name = clean_customer_name(customer_name)
     customer_id = customer_id_for(name)
@@ -75,7 +79,7 @@ async def save_assessment(
         except CustomerAlreadyExists:  # created by a concurrent turn meanwhile: assess that one
             pass
 
-    def apply(customer: Customer) -> tuple[Assessment, Evaluation, bool]:
+    def apply(customer: Customer) -> tuple[Assessment, Evaluation, bool, bool]:
         previous = customer.previous_assessment
         evaluation = evaluate(catalog, answers, previous.level if previous else None)
         assessment = Assessment(
@@ -87,12 +91,57 @@ async def save_assessment(
             by=by,
             at=now,
         )
+        basis = customer.current.assessment
+        quick_over_full = (
+            kind is AssessmentKind.QUICK and basis is not None and basis.kind is AssessmentKind.FULL
+        )
+        if quick_over_full and not replace_full:
+            set_aside_assessment(customer, assessment, now)
+            return assessment, evaluation, False, True
         replaced = record_assessment(
             customer, assessment, [workshop.id for workshop in evaluation.workshops], now
         )
-        return assessment, evaluation, replaced
+        return assessment, evaluation, replaced, False
 
-    saved, (assessment, evaluation, replaced) = await change(
+    saved, (assessment, evaluation, replaced, aside) = await change(
         repository, tenant_id, customer_id, apply
     )
-    return SavedAssessment(saved, assessment, evaluation, created, replaced)
+    return SavedAssessment(saved, assessment, evaluation, created, replaced, aside)
+
+
+async def use_set_aside(
+    repository: CustomerRepository,
+    catalog: Catalog,
+    *,
+    tenant_id: str,
+    customer_id: str,
+    iteration: int,
+    assessed_at: datetime,
+    now: datetime,
+    kind: AssessmentKind = AssessmentKind.QUICK,
+) -> SavedAssessment | None:
+    """Make an assessment kept beside the one in use the basis of the level (the one in use is
+    kept beside it in turn). None when there is no such assessment (used already, or the
+    iteration moved on)."""
+
+    def apply(customer: Customer) -> tuple[Assessment, Evaluation, bool] | None:
+        current = customer.current
+        chosen = next(
+            (a for a in current.set_aside if a.at == assessed_at and a.kind is kind), None
+        )
+        if current.number != iteration or chosen is None:
+            return None
+        previous = customer.previous_assessment
+        evaluation = evaluate(catalog, chosen.answers, previous.level if previous else None)
+        replaced = record_assessment(
+            customer, chosen, [workshop.id for workshop in evaluation.workshops], now
+        )
+        return chosen, evaluation, replaced
+
+    customer = await repository.get(tenant_id, customer_id)
+    if customer is None or apply(customer.model_copy(deep=True)) is None:
+        return None
+    saved, outcome = await change(repository, tenant_id, customer_id, apply)
+    if outcome is None:
+        return None
+    return SavedAssessment(saved, outcome[0], outcome[1], False, outcome[2])

@@ -22,6 +22,8 @@ from engagement.models import (
     Review,
 )
 
+MAX_SET_ASIDE = 10  # assessments kept beside the one in use, per iteration
+
 # What must happen before a phase can be entered, worded as a fact for PhaseError.needed.
 _NEEDED_BEFORE = {
     Phase.COMMIT: "assess the customer",
@@ -67,19 +69,38 @@ def record_assessment(
     Re-assessing in assess or commit replaces the draft (and an unagreed commitment).
     Returns True when an earlier assessment of this iteration was replaced.
     """
-    iteration = _require(
+    iteration = _assessable(customer)
+    replaced = iteration.assessment is not None
+    if iteration.assessment is not None:
+        _keep_aside(iteration, iteration.assessment)
+    iteration.set_aside = [a for a in iteration.set_aside if a != assessment]
+    iteration.assessment = assessment
+    iteration.recommendations = list(recommendations)
+    iteration.commitment = None
+    _move(customer, Phase.COMMIT, now)
+    return replaced
+
+
+def set_aside_assessment(customer: Customer, assessment: Assessment, now: datetime) -> None:
+    """Keep an assessment on the open iteration without making it the basis of its level (a
+    quick check beside a full assessment: only the user replaces a full assessment by it)."""
+    iteration = _assessable(customer)
+    _keep_aside(iteration, assessment)
+    customer.updated_at = now
+
+
+def _assessable(customer: Customer) -> Iteration:
+    return _require(
         customer,
         "assess",
         Phase.ASSESS,
         Phase.COMMIT,
         needed="finish the current iteration (assessing is possible in assess and commit)",
     )
-    replaced = iteration.assessment is not None
-    iteration.assessment = assessment
-    iteration.recommendations = list(recommendations)
-    iteration.commitment = None
-    _move(customer, Phase.COMMIT, now)
-    return replaced
+
+
+def _keep_aside(iteration: Iteration, assessment: Assessment) -> None:
+    iteration.set_aside = [*iteration.set_aside, assessment][-MAX_SET_ASIDE:]
 
 
 def record_commitment(customer: Customer, commitment: Commitment, now: datetime) -> None:

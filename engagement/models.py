@@ -239,7 +239,8 @@ class Iteration(Record):
     started_at: AwareDatetime
     phase_changed_at: AwareDatetime
     carried_over: list[ShortText] = []
-    assessment: Assessment | None = None
+    assessment: Assessment | None = None  # the basis of the iteration's level
+    set_aside: list[Assessment] = []  # other assessments of this iteration, kept (newest last)
     recommendations: list[str] = []
     commitment: Commitment | None = None
     deliveries: list[Delivery] = []

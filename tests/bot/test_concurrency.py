@@ -69,4 +69,7 @@ async def test_20_concurrent_quick_checks_on_one_customer_lose_no_update(
     assert after is not None
     assert after.version == before.version + 20  # every save applied once, none overwritten
     assert after.current.assessment is not None
-    assert after.current.assessment.by.id in {f"aad-user{n}" for n in range(20)}
+    assert after.current.assessment.by.id == "aad-ada"  # quick checks never replace a full one
+    kept = after.current.set_aside  # ... they are kept beside it (the newest ten)
+    assert len(kept) == 10
+    assert {a.by.id for a in kept} <= {f"aad-user{n}" for n in range(20)}

@@ -165,8 +165,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "licenses",
-        "licenses <customer> <licensed> <active>",
-        "Record licensed and active Azure users of a customer",
+        "licenses <customer> <licensed> <active> [product]",
+        "Record licensed and active users of one product (Azure by default) of a customer",
         "licenses Contoso 500 320",
         handler=lambda h: h.reminders.licenses,
         menu=False,

@@ -7,6 +7,7 @@ from datetime import datetime
 from cards.forms import Button
 from cards.summary import MAX_LINES, Fact, LinePoint, Section, SummaryView
 from engagement.catalog import Catalog
+from engagement.health import license_line_text, license_lines_in_use
 from engagement.models import Customer, GoalStatus, Iteration
 from engagement.outcomes import NpsCategory, proof_of_execution
 
@@ -141,12 +142,14 @@ def status_view(customer: Customer, now: datetime) -> SummaryView:
         )
     else:
         facts.append(Fact("Renewal", "no date set"))
-    licensed = sum(line.licensed for line in customer.licenses)
-    active = sum(line.active for line in customer.licenses)
+    lines = license_lines_in_use(customer)
     facts.append(
-        Fact("License utilisation", f"{active} of {licensed} active ({active / licensed:.0%})")
-        if licensed
-        else Fact("License utilisation", "no license data")
+        Fact(
+            "Licenses",
+            "; ".join(f"{license_line_text(line)} ({line.as_of:%d %b %Y})" for line in lines),
+        )
+        if lines
+        else Fact("Licenses", "no license data")
     )
     reviewed = [i for i in customer.iterations if i.review and i.review.satisfaction]
     if reviewed:

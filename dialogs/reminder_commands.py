@@ -31,6 +31,7 @@ from engagement.clock import Clock
 from engagement.customers import change
 from engagement.dates import DateNotUnderstood, parse_date
 from engagement.errors import CustomerNotFound, InvalidCustomerName
+from engagement.health import license_line_text, license_lines_in_use
 from engagement.models import Customer, LicenseLine, Person
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.ports import CustomerRepository, ReminderStore
@@ -341,13 +342,19 @@ async def renewal_command(
 async def licenses_command(
     argument: str, tenant_id: str, user: Person, now: datetime, services: ReminderServices
 ) -> Reply:
-    """`licenses <customer> <licensed> <active>`: set the Azure license line."""
-    usage = "Tell me the customer, licensed and active users, e.g. `licenses Contoso 500 320`."
+    """`licenses <customer> <licensed> <active> [product]`: set one product's license line (Azure
+    when no product is named); the customer's other products keep theirs."""
+    usage = (
+        "Tell me the customer, licensed and active users and the product if it is not Azure, "
+        "e.g. `licenses Contoso 500 320` or `licenses Contoso 0 9 Microsoft 365`."
+    )
     words = argument.split()
     if len(words) < 3:
         return usage
+    split = _counts_at(words)
+    product = " ".join(words[split + 2 :])[:100] or DEFAULT_PRODUCT
     numbers: list[int] = []
-    for word in words[-2:]:
+    for word in words[split : split + 2]:
         if not re.fullmatch(r"[+-]?\d{1,12}", word.replace(",", "").replace("_", "")):
             return f'"{word[:20]}" is not a whole number. {usage}'
         numbers.append(int(word.replace(",", "").replace("_", "")))
@@ -356,18 +363,18 @@ async def licenses_command(
         return "License counts cannot be negative."
     if licensed > MAX_LICENSES or active > MAX_LICENSES:
         return f"License counts above {MAX_LICENSES:,} are not accepted; please check the numbers."
-    customer, problem = await _find_customer(services, tenant_id, " ".join(words[:-2]))
+    customer, problem = await _find_customer(services, tenant_id, " ".join(words[:split]))
     if customer is None:
         return problem
     zone = await _user_zone(services, tenant_id, user)
     today = local_date(now, zone)
-    line = LicenseLine(product=DEFAULT_PRODUCT, licensed=licensed, active=active, as_of=today)
+    line = LicenseLine(product=product, licensed=licensed, active=active, as_of=today)
 
     def set_licenses(stored: Customer) -> None:
         others = [
             existing
             for existing in stored.licenses
-            if existing.product.casefold() != DEFAULT_PRODUCT.casefold()
+            if existing.product.casefold() != product.casefold()
         ]
         stored.licenses = [*others, line]
         stored.updated_at = now
@@ -378,12 +385,33 @@ async def licenses_command(
         return f'The customer "{customer.name}" no longer exists.'
     usage_text = f" ({round(100 * active / licensed)}% in use)" if licensed else ""
     reply = (
-        f"{DEFAULT_PRODUCT} licenses of {saved.name}: {licensed:,} licensed, {active:,} active"
+        f"{product} licenses of {saved.name}: {licensed:,} licensed, {active:,} active"
         f"{usage_text}, as of {format_day(today)}."
     )
     if active > licensed:
         reply += " More users are active than licensed: check for a true-up."
+    lines = license_lines_in_use(saved)
+    if len(lines) > 1:
+        reply += " All lines, worst first: " + "; ".join(map(license_line_text, lines)) + "."
     return reply
+
+
+def _counts_at(words: list[str]) -> int:
+    """Where `<licensed> <active>` start: the last two words, or else the first two numbers
+    after the customer's name that a product name follows (`Contoso 0 9 Microsoft 365`)."""
+    if all(_COUNT.fullmatch(_plain(word)) for word in words[-2:]):
+        return len(words) - 2
+    for index in range(1, len(words) - 2):
+        if _COUNT.fullmatch(_plain(words[index])) and _COUNT.fullmatch(_plain(words[index + 1])):
+            return index
+    return len(words) - 2
+
+
+def _plain(word: str) -> str:
+    return word.replace(",", "").replace("_", "")
+
+
+_COUNT = re.compile(r"[+-]?\d{1,12}")
 
 
 async def pause_command(

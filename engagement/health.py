@@ -313,44 +313,46 @@ def _lack(what: str, advice: str = "") -> _Draft:
     return _Draft(None, f"missing: {what}", advice, missing=True)
 
 
-def _license_usage(customer: Customer) -> tuple[list[LicenseLine], int, int]:
-    """The newest line per product that has users, licensed users and active licensed users."""
+def license_lines_in_use(customer: Customer) -> list[LicenseLine]:
+    """The newest line per product that has licensed or active users, worst utilisation first."""
     lines = [line for line in latest_licenses(customer.licenses) if line.licensed or line.active]
-    licensed = sum(line.licensed for line in lines)
-    used = sum(min(line.active, line.licensed) if line.licensed else 0 for line in lines)
-    return lines, licensed, used
+    return sorted(lines, key=lambda line: utilisation(line.licensed, line.active) or 0.0)
+
+
+def license_line_text(line: LicenseLine) -> str:
+    """One line as a person reads it, with the seed's risk: `Azure: 320 of 500 licensed users
+    active (64 %), Low risk`; `Microsoft 365: 9 active, none licensed, Low risk (an upsell)`."""
+    risk = license_risk(line.licensed, line.active)
+    if line.licensed == 0:
+        return f"{line.product}: {line.active:,} active, none licensed, {risk} risk (an upsell)"
+    used = utilisation(line.licensed, line.active) or 0.0
+    return (
+        f"{line.product}: {line.active:,} of {line.licensed:,} licensed users active "
+        f"({_pct(used)}), {risk} risk"
+    )
 
 
 def license_utilisation(customer: Customer) -> float | None:
-    """The utilisation the licenses factor scores (0.0-1.0); None without license lines."""
-    lines, licensed, used = _license_usage(customer)
-    if not lines:
-        return None
-    return used / licensed if licensed else 1.0
+    """The utilisation the licenses factor scores (0.0-1.0): the customer's worst line's
+    (active / licensed, capped at 1; a line used without licenses counts as fully used); None
+    without license lines."""
+    lines = license_lines_in_use(customer)
+    return utilisation(lines[0].licensed, lines[0].active) if lines else None
 
 
 def _licenses(customer: Customer) -> _Draft:
-    lines, licensed, used = _license_usage(customer)
+    """Scored by the worst line (the seed's risk per line); every line is shown."""
+    lines = license_lines_in_use(customer)
     if not lines:
         return _lack("no license lines recorded", "record licensed and active users")
-    over = [line for line in lines if line.active > line.licensed]
-    fraction = used / licensed if licensed else 1.0
-    risk = license_risk(licensed, used) if licensed else LicenseRisk.LOW
-    value = f"{used:,} of {licensed:,} licensed users active ({_pct(fraction)}), {risk} risk"
-    high = [
-        line.product
-        for line in lines
-        if license_risk(line.licensed, line.active) == LicenseRisk.HIGH
-    ]
+    worst = utilisation(lines[0].licensed, lines[0].active) or 0.0
+    value = "; ".join(license_line_text(line) for line in lines)
     advice = ""
-    if high:
-        if len(lines) > 1:
-            value += "; High risk: " + ", ".join(high)
+    if any(license_risk(line.licensed, line.active) == LicenseRisk.HIGH for line in lines):
         advice = "plan adoption work for the unused products before the renewal"
-    if over:
-        value += "; more users than licenses: " + ", ".join(line.product for line in over)
-        advice = advice or "more users than licenses: an upsell conversation"
-    return _Draft(license_score(fraction), value, advice)
+    elif any(line.active > line.licensed for line in lines):
+        advice = "more users than licenses: an upsell conversation"
+    return _Draft(license_score(worst), value, advice)
 
 
 def _satisfaction(customer: Customer) -> _Draft:

@@ -98,7 +98,7 @@ def test_license_factor_ratings_match_the_risk_levels(used: float, band: Band) -
     assert rating_for(license_score(used)) == band
 
 
-def test_customer_license_factor_sums_the_latest_line_of_each_product() -> None:
+def test_customer_license_factor_is_the_worst_latest_line_of_each_product() -> None:
     target = customer()
     touch(target, 1)
     target.licenses = [
@@ -110,9 +110,12 @@ def test_customer_license_factor_sums_the_latest_line_of_each_product() -> None:
         license_line("Users - Variable Pay", 3_000, 0),
     ]
     factor = assess_health(target, NOW).factor(FactorKey.LICENSES)
-    assert factor.value.startswith("7,000 of 15,000 licensed users active (47 %), Medium risk")
-    assert "High risk: Users - 360 Degree Reviews, Users - Variable Pay" in factor.value
-    assert factor.rating == Band.YELLOW
+    assert factor.value.startswith(  # worst line first; every product's latest line shown
+        "Users - 360 Degree Reviews: 0 of 3,000 licensed users active (0 %), High risk"
+    )
+    assert "users - goal management: 1,087 of 3,000 licensed users active (36 %)" in factor.value
+    assert "Users - Goal Management: 3,000" not in factor.value  # an older line
+    assert factor.rating == Band.RED  # scored by the worst line
     assert factor.advice
 
 

@@ -152,7 +152,8 @@ async def test_licenses_replace_the_azure_line_and_keep_others(
     reply = await licenses_command("Contoso Ltd 500 320", TENANT, OWNER, NOW, services)
     assert reply == (
         "Azure licenses of Contoso-Ltd: 500 licensed, 320 active (64% in use), "
-        "as of Mon 2 Nov 2026."
+        "as of Mon 2 Nov 2026. All lines, worst first: Azure: 320 of 500 licensed users active "
+        "(64 %), Low risk; Microsoft 365 E3: 40 of 50 licensed users active (80 %), Low risk."
     )
     stored = await services.customers.get(TENANT, "contoso-ltd")
     assert stored is not None

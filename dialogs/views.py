@@ -98,6 +98,7 @@ def result_view(
         save_data=save_data,
         assessed_by=assessed_by,
         assessed_at=assessed_at.strftime("%d %b %Y, %H:%M UTC"),
+        notes=list(result.disagreements),
     )
 
 

@@ -70,6 +70,7 @@ class ScoreResult(BaseModel):
     explanation: list[str]
     tie: bool = False
     capped_by: str | None = None
+    disagreements: list[str] = []  # dimensions whose answers contradict each other
 
 
 def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> ScoreResult:
@@ -96,6 +97,8 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> ScoreResu
         rank = gate.required_for.rank - 1
     level = MaturityLevel.from_rank(rank)
     explanation = _explain(questionnaire, chosen, exact, overall, level, tie, gate)
+    disagreements = _disagreements(questionnaire, exact)
+    explanation[1:1] = disagreements
     return ScoreResult(
         level=level,
         dimension_scores={d: _display(s) for d, s in exact.items()},
@@ -103,7 +106,36 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> ScoreResu
         explanation=explanation,
         tie=tie,
         capped_by=gate.id if gate is not None else None,
+        disagreements=disagreements,
     )
+
+
+INCONSISTENT_SPREAD = 2  # dimension scores this many levels apart contradict each other
+
+
+def _disagreements(questionnaire: Questionnaire, exact: dict[str, Fraction]) -> list[str]:
+    """A warning when dimensions lie `INCONSISTENT_SPREAD` or more levels apart (production
+    workloads, yet hardly any contact with Azure): the mean of such answers is no level the
+    customer is at, so the result names the dimensions that disagree."""
+    if len(exact) < 2 or max(exact.values()) - min(exact.values()) < INCONSISTENT_SPREAD:
+        return []
+
+    def named(dimension_ids: list[str]) -> str:
+        parts = []
+        for dimension_id in dimension_ids:
+            dimension = questionnaire.dimension(dimension_id)
+            name = dimension.name if dimension else dimension_id
+            parts.append(f"{name} ({float(exact[dimension_id]):.2f})")
+        return ", ".join(parts)
+
+    high, low = max(exact.values()), min(exact.values())
+    mature = [d for d, value in exact.items() if high - value < 1]
+    basic = [d for d, value in exact.items() if value - low < 1]
+    return [
+        f"Inconsistent answers: {named(mature)} disagree with {named(basic)} by "
+        f"{float(high - low):.2f} levels. Check these answers with the customer before relying "
+        "on the level."
+    ]
 
 
 def _resolve(

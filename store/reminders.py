@@ -26,6 +26,8 @@ in between leaves a stray early entry, which costs the sweep one look, never a m
 Entries written in bulk (the first build, benchmarks) have no pointer; a later reschedule then
 leaves the bulk entry as a stray, which is harmless in the same way.
 
+The buckets and building the index from stored customers are in store/due_buckets.py.
+
 Every method does a few small synchronous TinyDB operations without awaiting in between, like the
 rest of `store`, so read-modify-write sequences are atomic within the event loop (one process).
 """
@@ -33,12 +35,10 @@ rest of `store`, so read-modify-write sequences are atomic within the event loop
 from __future__ import annotations
 
 import asyncio
-import bisect
 import logging
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,6 @@ from tinydb import Query
 from tinydb.queries import QueryInstance
 from tinydb.table import Table
 
-from engagement.models import Customer
-from engagement.reminder_index import index_time
 from engagement.reminder_records import (
     SETTLED_STATES,
     DeliveryRecord,
@@ -58,69 +56,29 @@ from engagement.reminder_records import (
 )
 from engagement.reminders import ReminderPolicy
 from engagement.working_hours import zone_or_none
-from store.atomic_storage import read_json_file, remove_durably, write_text_atomic
+from store.atomic_storage import write_text_atomic
+from store.due_buckets import (
+    DueBuckets,
+    bucket_of,
+    entry_matches,
+    index_entries,
+    parse_time,
+    put_document,
+)
 from store.recent import Recent
-from store.shards import SHARD_SUFFIX, ShardCache, ShardSet
+from store.shards import ShardCache, ShardSet
 
 logger = logging.getLogger(__name__)
 
-BUCKET_MINUTES = 10
-BUCKET_FORMAT = "%Y%m%dT%H%M"
 RECORD_RETENTION = timedelta(days=400)  # settled records older than this are dropped on write
 _MARKER = "index-built"
 REMEMBERED_USERS = 10_000
-
-
-def bucket_of(due: datetime) -> str:
-    """The index bucket (its first UTC minute) that holds an entry due at `due`."""
-    if due.tzinfo is None:
-        raise ValueError("due must be an aware datetime")
-    moment = due.astimezone(UTC)
-    start = moment.replace(minute=moment.minute - moment.minute % BUCKET_MINUTES)
-    return start.strftime(BUCKET_FORMAT)
-
-
-def _entry_matches(tenant_id: str, customer_id: str) -> QueryInstance:
-    record = Query()
-    condition: QueryInstance = (record.tenant_id == tenant_id) & (record.customer_id == customer_id)
-    return condition
 
 
 def _user_matches(tenant_id: str, user_id: str) -> QueryInstance:
     record = Query()
     condition: QueryInstance = (record.tenant_id == tenant_id) & (record.user_id == user_id)
     return condition
-
-
-def _put(table: Table, condition: QueryInstance, document: dict[str, Any]) -> None:
-    """Insert or replace the one document matching `condition`: one write, none if unchanged.
-
-    (TinyDB's `upsert` writes twice for a new document: an update that matched nothing, then
-    the insert; every write here is an fsync.)
-    """
-    stored = table.get(condition)
-    if stored is None:
-        table.insert(document)
-    elif stored != document:
-        table.update(_replace_with(document), doc_ids=[stored.doc_id])
-
-
-def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
-    def replace(stored: MutableMapping[str, Any]) -> None:
-        stored.clear()
-        stored.update(document)
-
-    return replace
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 class TinyReminderStore:
@@ -136,143 +94,25 @@ class TinyReminderStore:
     def __init__(self, root: Path, cache: ShardCache) -> None:
         self._root = root
         self._cache = cache
-        self._due_dir = root / "due"
+        self._index = DueBuckets(root / "due", cache)
         self._customers = ShardSet(root / "customers", cache)
         self._users = ShardSet(root / "users", cache)
         # What `remember_user_conversation` last noted per user, while no other write intervened.
         self._remembered: Recent[tuple[str, str], tuple[str, bool, str | None]] = Recent(
             REMEMBERED_USERS
         )
-        self._buckets: list[str] | None = None  # sorted names of the bucket files on disk
 
     @property
     def root(self) -> Path:
         """The directory of this store's files."""
         return self._root
 
-    # --- the index ---------------------------------------------------------------------------
-
-    def _bucket_names(self) -> list[str]:
-        if self._buckets is None:
-            try:
-                with os.scandir(self._due_dir) as entries:
-                    names = [
-                        entry.name.removesuffix(SHARD_SUFFIX)
-                        for entry in entries
-                        if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
-                    ]
-            except FileNotFoundError:
-                names = []
-            self._buckets = sorted(names)
-        return self._buckets
-
-    def _bucket_table(self, name: str) -> Table:
-        names = self._bucket_names()
-        index = bisect.bisect_left(names, name)
-        if index == len(names) or names[index] != name:
-            names.insert(index, name)
-        return self._cache.table(self._due_dir / (name + SHARD_SUFFIX))
-
-    def _drop_bucket_if_empty(self, name: str, table: Table) -> None:
-        if len(table) > 0:
-            return
-        path = self._due_dir / (name + SHARD_SUFFIX)
-        self._cache.forget(path)
-        remove_durably(path)
-        names = self._bucket_names()
-        index = bisect.bisect_left(names, name)
-        if index < len(names) and names[index] == name:
-            del names[index]
-
-    def _add_entry(self, name: str, tenant_id: str, customer_id: str, due: datetime) -> None:
-        table = self._bucket_table(name)
-        document = {"tenant_id": tenant_id, "customer_id": customer_id, "due": due.isoformat()}
-        _put(table, _entry_matches(tenant_id, customer_id), document)
-
-    def _has_bucket(self, name: str) -> bool:
-        names = self._bucket_names()
-        index = bisect.bisect_left(names, name)
-        return index < len(names) and names[index] == name
-
-    def _remove_entry(self, name: str, tenant_id: str, customer_id: str) -> None:
-        if not self._has_bucket(name):
-            return
-        table = self._bucket_table(name)
-        if table.remove(_entry_matches(tenant_id, customer_id)) or len(table) == 0:
-            self._drop_bucket_if_empty(name, table)
-
-    def _add_entries(self, name: str, entries: dict[tuple[str, str], datetime]) -> None:
-        """Put many entries into one bucket: at most one update and one insert (two writes)."""
-        table = self._bucket_table(name)
-        present = {(d.get("tenant_id"), d.get("customer_id")): d for d in table.all()}
-        moved = {
-            key: due.isoformat()
-            for key, due in entries.items()
-            if key in present and present[key].get("due") != due.isoformat()
-        }
-        if moved:
-
-            def set_due(document: MutableMapping[str, Any]) -> None:
-                document["due"] = moved[(document["tenant_id"], document["customer_id"])]
-
-            table.update(set_due, doc_ids=[present[key].doc_id for key in moved])
-        new = [
-            {"tenant_id": key[0], "customer_id": key[1], "due": due.isoformat()}
-            for key, due in entries.items()
-            if key not in present
-        ]
-        if new:
-            table.insert_multiple(new)
-
-    def _remove_entries(self, name: str, keys: set[tuple[str, str]]) -> None:
-        """Drop many customers' entries from one bucket in one write."""
-        if not self._has_bucket(name):
-            return
-        table = self._bucket_table(name)
-        doomed = [
-            d.doc_id for d in table.all() if (d.get("tenant_id"), d.get("customer_id")) in keys
-        ]
-        if doomed:
-            table.remove(doc_ids=doomed)
-        self._drop_bucket_if_empty(name, table)
-
-    async def due(self, now: datetime, limit: int = 1000) -> list[IndexEntry]:
-        """Index entries due by `now`, earliest first, at most `limit`.
-
-        Reads only the buckets up to `now`'s (normally one or two small files).
-        """
-        self._cache.check_open()
-        names = self._bucket_names()
-        last = bisect.bisect_right(names, bucket_of(now))
-        found: list[IndexEntry] = []
-        for name in list(names[:last]):
-            table = self._bucket_table(name)
-            documents = table.all()
-            if not documents:
-                self._drop_bucket_if_empty(name, table)
-                continue
-            for document in documents:
-                due = _parse_time(document.get("due"))
-                if due is None or due <= now:
-                    found.append(
-                        IndexEntry(
-                            str(document.get("tenant_id", "")),
-                            str(document.get("customer_id", "")),
-                            due or now,
-                            name,
-                        )
-                    )
-            if len(found) >= limit:
-                break
-        found.sort(key=lambda entry: (entry.due, entry.tenant_id, entry.customer_id))
-        return found[:limit]
-
     def _customer_table(self, tenant_id: str, customer_id: str) -> Table:
         return self._customers.table(customer_id, scope=tenant_id)
 
     def _customer_document(self, tenant_id: str, customer_id: str) -> dict[str, Any]:
         document = self._customer_table(tenant_id, customer_id).get(
-            _entry_matches(tenant_id, customer_id)
+            entry_matches(tenant_id, customer_id)
         )
         if document is None:
             return {"tenant_id": tenant_id, "customer_id": customer_id, "records": {}}
@@ -281,11 +121,19 @@ class TinyReminderStore:
     def _write_customer_document(self, document: dict[str, Any]) -> None:
         tenant_id, customer_id = document["tenant_id"], document["customer_id"]
         table = self._customer_table(tenant_id, customer_id)
-        _put(table, _entry_matches(tenant_id, customer_id), document)
+        put_document(table, entry_matches(tenant_id, customer_id), document)
+
+    async def due(self, now: datetime, limit: int = 1000) -> list[IndexEntry]:
+        """Index entries due by `now`, earliest first, at most `limit`.
+
+        Reads only the buckets up to `now`'s (normally one or two small files).
+        """
+        self._cache.check_open()
+        return self._index.due(now, limit)
 
     async def scheduled(self, tenant_id: str, customer_id: str) -> datetime | None:
         """The customer's index time (from its pointer), or None."""
-        return _parse_time(self._customer_document(tenant_id, customer_id).get("due"))
+        return parse_time(self._customer_document(tenant_id, customer_id).get("due"))
 
     async def schedule(
         self,
@@ -303,13 +151,13 @@ class TinyReminderStore:
         old_bucket = document.get("bucket")
         new_bucket = bucket_of(due) if due is not None else None
         if due is not None and new_bucket is not None:
-            self._add_entry(new_bucket, tenant_id, customer_id, due)
+            self._index.add_entry(new_bucket, tenant_id, customer_id, due)
         document["due"] = due.isoformat() if due is not None else None
         document["bucket"] = new_bucket
         self._write_customer_document(document)
         stale = {old_bucket, replacing.location if replacing else None} - {new_bucket, None, ""}
         for name in sorted(str(name) for name in stale):
-            self._remove_entry(name, tenant_id, customer_id)
+            self._index.remove_entry(name, tenant_id, customer_id)
 
     async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
         """`schedule` for a sweep's customers, with one or two writes per bucket, not per customer.
@@ -331,7 +179,7 @@ class TinyReminderStore:
             key = (item.tenant_id, item.customer_id)
             document = self._customer_document(*key)
             due = item.due
-            current = _parse_time(document.get("due"))
+            current = parse_time(document.get("due"))
             if current is not None and current > started and (due is None or current < due):
                 due = current
             new_bucket = bucket_of(due) if due is not None else None
@@ -341,7 +189,7 @@ class TinyReminderStore:
             stale = {str(name) for name in old - {new_bucket, None, ""}}
             plans.append((document, due, new_bucket, stale))
         for name, entries in sorted(additions.items()):
-            self._add_entries(name, entries)
+            self._index.add_entries(name, entries)
         removals: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for document, due, new_bucket, stale in plans:
             document["due"] = due.isoformat() if due is not None else None
@@ -350,7 +198,7 @@ class TinyReminderStore:
             for name in stale:
                 removals[name].add((document["tenant_id"], document["customer_id"]))
         for name, keys in sorted(removals.items()):
-            self._remove_entries(name, keys)
+            self._index.remove_entries(name, keys)
 
     async def schedule_no_later(self, tenant_id: str, customer_id: str, due: datetime) -> None:
         """Move the customer's index time to `due` unless it already is at or before it."""
@@ -419,7 +267,7 @@ class TinyReminderStore:
         tenant_id, user_id = preferences.tenant_id, preferences.user_id
         self._remembered.discard((tenant_id, user_id))
         table = self._user_table(tenant_id, user_id)
-        _put(table, _user_matches(tenant_id, user_id), preferences.model_dump(mode="json"))
+        put_document(table, _user_matches(tenant_id, user_id), preferences.model_dump(mode="json"))
 
     async def remember_user_conversation(
         self,
@@ -475,7 +323,7 @@ class TinyReminderStore:
             )
         added = 0
         for name, documents in sorted(by_bucket.items()):
-            table = self._bucket_table(name)
+            table = self._index.table(name)
             present = {(d.get("tenant_id"), d.get("customer_id")) for d in table.all()}
             new = [d for d in documents if (d["tenant_id"], d["customer_id"]) not in present]
             if new:
@@ -493,7 +341,7 @@ class TinyReminderStore:
         """
         if self.index_built():
             return 0
-        entries = await asyncio.to_thread(_index_entries, customers_dir, policy, now)
+        entries = await asyncio.to_thread(index_entries, customers_dir, policy, now)
         if entries is None:
             return 0  # a new store: every customer will be indexed as it is added
         self._cache.check_open()
@@ -517,42 +365,6 @@ def _pruned(records: dict[str, Any], now: datetime) -> dict[str, Any]:
             continue
         kept[reminder_id] = data
     return kept
-
-
-def _customer_documents(customers_dir: Path) -> Iterator[dict[str, Any]]:
-    try:
-        tenant_dirs = sorted(p for p in customers_dir.iterdir() if p.is_dir())
-    except FileNotFoundError:
-        return
-    for tenant_dir in tenant_dirs:
-        for path in sorted(tenant_dir.glob("*" + SHARD_SUFFIX)):
-            if path.name.startswith("."):
-                continue
-            content = read_json_file(path)
-            if not isinstance(content, dict):
-                continue
-            for document in (content.get("_default") or {}).values():
-                if isinstance(document, dict):
-                    yield document
-
-
-def _index_entries(
-    customers_dir: Path, policy: ReminderPolicy, now: datetime
-) -> list[IndexEntry] | None:
-    """Index entries of every stored customer; None when there is no customer directory."""
-    if not customers_dir.is_dir():
-        return None
-    entries: list[IndexEntry] = []
-    for document in _customer_documents(customers_dir):
-        try:
-            customer = Customer.model_validate(document)
-        except ValidationError:
-            logger.warning("skipping an unreadable customer file while indexing reminders")
-            continue
-        when = index_time(customer, {}, now, policy)
-        if when is not None:
-            entries.append(IndexEntry(customer.tenant_id, customer.id, when))
-    return entries
 
 
 def open_reminder_store(root: Path, cache: ShardCache | None = None) -> TinyReminderStore:

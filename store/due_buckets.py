@@ -1,0 +1,240 @@
+"""The reminder index's buckets: `due/<YYYYMMDDTHHMM>.json`, the customers to look at in those
+10 UTC minutes (see store/reminders.py for why buckets), and building the index from the stored
+customers. Synchronous, like the rest of `store`."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import os
+from collections.abc import Callable, Iterator, MutableMapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tinydb import Query
+from tinydb.queries import QueryInstance
+from tinydb.table import Table
+
+from engagement.models import Customer
+from engagement.reminder_index import index_time
+from engagement.reminder_records import IndexEntry
+from engagement.reminders import ReminderPolicy
+from store.atomic_storage import read_json_file, remove_durably
+from store.shards import SHARD_SUFFIX, ShardCache
+
+logger = logging.getLogger(__name__)
+
+BUCKET_MINUTES = 10
+BUCKET_FORMAT = "%Y%m%dT%H%M"
+
+
+def bucket_of(due: datetime) -> str:
+    """The index bucket (its first UTC minute) that holds an entry due at `due`."""
+    if due.tzinfo is None:
+        raise ValueError("due must be an aware datetime")
+    moment = due.astimezone(UTC)
+    start = moment.replace(minute=moment.minute - moment.minute % BUCKET_MINUTES)
+    return start.strftime(BUCKET_FORMAT)
+
+
+def entry_matches(tenant_id: str, customer_id: str) -> QueryInstance:
+    record = Query()
+    condition: QueryInstance = (record.tenant_id == tenant_id) & (record.customer_id == customer_id)
+    return condition
+
+
+def put_document(table: Table, condition: QueryInstance, document: dict[str, Any]) -> None:
+    """Insert or replace the one document matching `condition`: one write, none if unchanged.
+
+    (TinyDB's `upsert` writes twice for a new document: an update that matched nothing, then
+    the insert; every write here is an fsync.)
+    """
+    stored = table.get(condition)
+    if stored is None:
+        table.insert(document)
+    elif stored != document:
+        table.update(_replace_with(document), doc_ids=[stored.doc_id])
+
+
+def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
+    def replace(stored: MutableMapping[str, Any]) -> None:
+        stored.clear()
+        stored.update(document)
+
+    return replace
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+class DueBuckets:
+    """The bucket files under `directory`, their sorted names kept in memory after one listing.
+
+    Args:
+        directory: Where the bucket files are (created lazily).
+        cache: The LRU of open shards.
+    """
+
+    def __init__(self, directory: Path, cache: ShardCache) -> None:
+        self._dir = directory
+        self._cache = cache
+        self._buckets: list[str] | None = None  # sorted names of the bucket files on disk
+
+    def names(self) -> list[str]:
+        if self._buckets is None:
+            try:
+                with os.scandir(self._dir) as entries:
+                    names = [
+                        entry.name.removesuffix(SHARD_SUFFIX)
+                        for entry in entries
+                        if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
+                    ]
+            except FileNotFoundError:
+                names = []
+            self._buckets = sorted(names)
+        return self._buckets
+
+    def table(self, name: str) -> Table:
+        names = self.names()
+        index = bisect.bisect_left(names, name)
+        if index == len(names) or names[index] != name:
+            names.insert(index, name)
+        return self._cache.table(self._dir / (name + SHARD_SUFFIX))
+
+    def drop_if_empty(self, name: str, table: Table) -> None:
+        if len(table) > 0:
+            return
+        path = self._dir / (name + SHARD_SUFFIX)
+        self._cache.forget(path)
+        remove_durably(path)
+        names = self.names()
+        index = bisect.bisect_left(names, name)
+        if index < len(names) and names[index] == name:
+            del names[index]
+
+    def add_entry(self, name: str, tenant_id: str, customer_id: str, due: datetime) -> None:
+        table = self.table(name)
+        document = {"tenant_id": tenant_id, "customer_id": customer_id, "due": due.isoformat()}
+        put_document(table, entry_matches(tenant_id, customer_id), document)
+
+    def has(self, name: str) -> bool:
+        names = self.names()
+        index = bisect.bisect_left(names, name)
+        return index < len(names) and names[index] == name
+
+    def remove_entry(self, name: str, tenant_id: str, customer_id: str) -> None:
+        if not self.has(name):
+            return
+        table = self.table(name)
+        if table.remove(entry_matches(tenant_id, customer_id)) or len(table) == 0:
+            self.drop_if_empty(name, table)
+
+    def add_entries(self, name: str, entries: dict[tuple[str, str], datetime]) -> None:
+        """Put many entries into one bucket: at most one update and one insert (two writes)."""
+        table = self.table(name)
+        present = {(d.get("tenant_id"), d.get("customer_id")): d for d in table.all()}
+        moved = {
+            key: due.isoformat()
+            for key, due in entries.items()
+            if key in present and present[key].get("due") != due.isoformat()
+        }
+        if moved:
+
+            def set_due(document: MutableMapping[str, Any]) -> None:
+                document["due"] = moved[(document["tenant_id"], document["customer_id"])]
+
+            table.update(set_due, doc_ids=[present[key].doc_id for key in moved])
+        new = [
+            {"tenant_id": key[0], "customer_id": key[1], "due": due.isoformat()}
+            for key, due in entries.items()
+            if key not in present
+        ]
+        if new:
+            table.insert_multiple(new)
+
+    def remove_entries(self, name: str, keys: set[tuple[str, str]]) -> None:
+        """Drop many customers' entries from one bucket in one write."""
+        if not self.has(name):
+            return
+        table = self.table(name)
+        doomed = [
+            d.doc_id for d in table.all() if (d.get("tenant_id"), d.get("customer_id")) in keys
+        ]
+        if doomed:
+            table.remove(doc_ids=doomed)
+        self.drop_if_empty(name, table)
+
+    def due(self, now: datetime, limit: int) -> list[IndexEntry]:
+        """Index entries due by `now`, earliest first, at most `limit`.
+
+        Reads only the buckets up to `now`'s (normally one or two small files).
+        """
+        names = self.names()
+        last = bisect.bisect_right(names, bucket_of(now))
+        found: list[IndexEntry] = []
+        for name in list(names[:last]):
+            table = self.table(name)
+            documents = table.all()
+            if not documents:
+                self.drop_if_empty(name, table)
+                continue
+            for document in documents:
+                due = parse_time(document.get("due"))
+                if due is None or due <= now:
+                    found.append(
+                        IndexEntry(
+                            str(document.get("tenant_id", "")),
+                            str(document.get("customer_id", "")),
+                            due or now,
+                            name,
+                        )
+                    )
+            if len(found) >= limit:
+                break
+        found.sort(key=lambda entry: (entry.due, entry.tenant_id, entry.customer_id))
+        return found[:limit]
+
+
+def _customer_documents(customers_dir: Path) -> Iterator[dict[str, Any]]:
+    try:
+        tenant_dirs = sorted(p for p in customers_dir.iterdir() if p.is_dir())
+    except FileNotFoundError:
+        return
+    for tenant_dir in tenant_dirs:
+        for path in sorted(tenant_dir.glob("*" + SHARD_SUFFIX)):
+            if path.name.startswith("."):
+                continue
+            content = read_json_file(path)
+            if not isinstance(content, dict):
+                continue
+            for document in (content.get("_default") or {}).values():
+                if isinstance(document, dict):
+                    yield document
+
+
+def index_entries(
+    customers_dir: Path, policy: ReminderPolicy, now: datetime
+) -> list[IndexEntry] | None:
+    """Index entries of every stored customer; None when there is no customer directory."""
+    if not customers_dir.is_dir():
+        return None
+    entries: list[IndexEntry] = []
+    for document in _customer_documents(customers_dir):
+        try:
+            customer = Customer.model_validate(document)
+        except ValidationError:
+            logger.warning("skipping an unreadable customer file while indexing reminders")
+            continue
+        when = index_time(customer, {}, now, policy)
+        if when is not None:
+            entries.append(IndexEntry(customer.tenant_id, customer.id, when))
+    return entries

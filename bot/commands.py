@@ -231,6 +231,23 @@ COMMANDS: tuple[Command, ...] = (
         private=True,
     ),
     Command(
+        "touches",
+        "touches <customer>",
+        "The customer's logged touches, newest first",
+        "touches Contoso",
+        handler=lambda h: h.account.touches,
+        menu=False,
+        private=True,
+    ),
+    Command(
+        "undo",
+        "undo <delivery|touch> <customer>",
+        "Remove the latest recorded delivery or touch, to record it again corrected",
+        "undo touch Contoso",
+        handler=lambda h: h.account.undo,
+        menu=False,
+    ),
+    Command(
         "brief",
         "brief <customer>",
         "30-second call brief: level, phase, goals, touches, health, renewal, 3 talking points",

@@ -9,12 +9,16 @@ from cards.text import render_text
 from dialogs.account_views import history_view, status_view
 from dialogs.customer_names import did_you_mean
 from dialogs.lookup import customer_and_rest, customer_named, names_near_start
+from dialogs.messages import explain
 from dialogs.services import DialogServices
 from dialogs.turn import card_message, tenant_of, user_of
 from engagement.customers import change
+from engagement.errors import DomainError
+from engagement.lifecycle import undo_latest_delivery
 from engagement.models import Customer, GoalStatus, Touch, TouchKind
 from engagement.outcomes import proof_of_execution
 
+SHOWN_TOUCHES = 20
 MAX_TOUCHES = 500  # oldest touches beyond this are dropped; reminders need only the latest
 _KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
     "email": TouchKind.MAIL,
@@ -110,6 +114,84 @@ class Account:
             follow_up="; ".join(proof.reasons),
         )
 
+    async def touches(self, context: TurnContext, argument: str) -> None:
+        """`touches <customer>`: the logged touches, newest first."""
+        customer = await customer_named(
+            context, self._services.customers, argument, "touches <customer>"
+        )
+        if customer is None:
+            return
+        if not customer.touches:
+            await context.send_activity(
+                f"No touches with {customer.name} yet. Log one: `touch {customer.name} call: …`."
+            )
+            return
+        latest = _newest_first(customer.touches)[:SHOWN_TOUCHES]
+        lines = [
+            f"- {t.at:%d %b %Y}, {t.kind.value}, {t.by.name or t.by.id}"
+            + (f": {t.note}" if t.note else "")
+            for t in latest
+        ]
+        more = len(customer.touches) - len(latest)
+        await context.send_activity(
+            f"Touches with {customer.name}, newest first ({len(customer.touches)}):\n\n"
+            + "\n".join(lines)
+            + (f"\n\n…and {more} older." if more > 0 else "")
+        )
+
+    async def undo(self, context: TurnContext, argument: str) -> None:
+        """`undo delivery|touch <customer>`: remove the latest recorded delivery or touch."""
+        what, _, name = argument.partition(" ")
+        what = what.casefold()
+        if what not in ("delivery", "touch") or not name.strip():
+            await context.send_activity(
+                "Type `undo delivery <customer>` or `undo touch <customer>`: it removes the "
+                "latest one, which you can then record again corrected."
+            )
+            return
+        customer = await customer_named(
+            context, self._services.customers, name, f"undo {what} <customer>"
+        )
+        if customer is None:
+            return
+        now = self._services.clock.now()
+        if what == "touch":
+            if not customer.touches:
+                await context.send_activity(f"No touches with {customer.name} to undo.")
+                return
+
+            def drop_touch(record: Customer) -> Touch:
+                latest = _newest_first(record.touches)[0]
+                record.touches = [t for t in record.touches if t is not latest]
+                record.updated_at = now
+                return latest
+
+            _, touch = await change(
+                self._services.customers, tenant_of(context), customer.id, drop_touch
+            )
+            await context.send_activity(
+                f"Removed the latest touch with {customer.name} ({touch.at:%d %b %Y}, "
+                f"{touch.kind.value}{': ' + touch.note if touch.note else ''}). Log it again "
+                f"corrected with `touch {customer.name} …`."
+            )
+            return
+        try:
+            _, delivery = await change(
+                self._services.customers,
+                tenant_of(context),
+                customer.id,
+                lambda record: undo_latest_delivery(record, now),
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        names = {w.id: w.name for w in self._services.catalog.workshops}
+        await context.send_activity(
+            f"Removed the latest delivery of {customer.name}: "
+            f"{names.get(delivery.workshop_id, delivery.workshop_id)} on {delivery.on:%d %b %Y}. "
+            f"Record it again corrected with `deliver {customer.name}`."
+        )
+
     async def touch(self, context: TurnContext, argument: str) -> None:
         """`touch <customer> [call|meeting|mail|chat] <note>`: log a customer touch."""
         found = (
@@ -151,3 +233,9 @@ class Account:
             + (f": {note}" if note else "")
             + f". {len(saved.touches)} touch(es) on record."
         )
+
+
+def _newest_first(touches: list[Touch]) -> list[Touch]:
+    """By time, newest first; of touches at the same moment the one logged last comes first."""
+    order = sorted(enumerate(touches), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+    return [touch for _, touch in order]

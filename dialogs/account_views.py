@@ -142,6 +142,9 @@ def status_view(customer: Customer, now: datetime) -> SummaryView:
         )
     else:
         facts.append(Fact("Renewal", "no date set"))
+    if customer.contacts:
+        contacts = ", ".join(c.name + (f" ({c.role})" if c.role else "") for c in customer.contacts)
+        facts.append(Fact("Contacts", contacts))
     lines = license_lines_in_use(customer)
     facts.append(
         Fact(

@@ -14,6 +14,7 @@ from engagement.models import (
     AgreementSide,
     Assessment,
     Commitment,
+    Contact,
     Customer,
     Delivery,
     Iteration,
@@ -22,6 +23,7 @@ from engagement.models import (
     Review,
 )
 
+SOW_CONTACT_ROLE = "customer contact (statement of work)"
 MAX_SET_ASIDE = 10  # assessments kept beside the one in use, per iteration
 
 # What must happen before a phase can be entered, worded as a fact for PhaseError.needed.
@@ -109,6 +111,9 @@ def record_commitment(customer: Customer, commitment: Commitment, now: datetime)
     if iteration.assessment is None:
         raise PhaseError(customer.id, iteration.phase, "commit", _NEEDED_BEFORE[Phase.COMMIT])
     iteration.commitment = commitment.model_copy(update={"agreements": []})
+    contact = commitment.customer_contact
+    if contact and all(c.name.casefold() != contact.casefold() for c in customer.contacts):
+        customer.contacts = [*customer.contacts, Contact(name=contact, role=SOW_CONTACT_ROLE)]
     customer.updated_at = now
 
 
@@ -131,6 +136,20 @@ def record_delivery(customer: Customer, delivery: Delivery, now: datetime) -> No
     iteration = _require(customer, "deliver", Phase.DELIVER, needed=_NEEDED_BEFORE[Phase.DELIVER])
     iteration.deliveries = [*iteration.deliveries, delivery]
     customer.updated_at = now
+
+
+def undo_latest_delivery(customer: Customer, now: datetime) -> Delivery:
+    """Remove the latest recorded delivery (to correct it: undo, then record it again); only in
+    the deliver phase, where nothing builds on it yet."""
+    iteration = _require(
+        customer, "undo a delivery", Phase.DELIVER, needed="be in the deliver phase"
+    )
+    if not iteration.deliveries:
+        raise PhaseError(customer.id, iteration.phase, "undo a delivery", "record a delivery")
+    latest = iteration.deliveries[-1]  # deliveries are appended as they are recorded
+    iteration.deliveries = iteration.deliveries[:-1]
+    customer.updated_at = now
+    return latest
 
 
 def start_ensure(customer: Customer, now: datetime) -> None:

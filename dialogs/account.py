@@ -14,12 +14,11 @@ from dialogs.services import DialogServices
 from dialogs.turn import card_message, tenant_of, user_of
 from engagement.customers import change
 from engagement.errors import DomainError
-from engagement.lifecycle import undo_latest_delivery
+from engagement.lifecycle import log_touch, undo_latest_delivery
 from engagement.models import Customer, GoalStatus, Touch, TouchKind
 from engagement.outcomes import proof_of_execution
 
 SHOWN_TOUCHES = 20
-MAX_TOUCHES = 500  # oldest touches beyond this are dropped; reminders need only the latest
 _KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
     "email": TouchKind.MAIL,
     "call:": TouchKind.CALL,
@@ -223,8 +222,7 @@ class Account:
         )
 
         def add(record: Customer) -> None:
-            record.touches = [*record.touches, touch][-MAX_TOUCHES:]
-            record.updated_at = touch.at
+            log_touch(record, touch)
 
         saved, _ = await change(self._services.customers, tenant_of(context), customer.id, add)
         what = f"{touch.kind.value} " if kind else ""

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from cards.reminders import LOG_TOUCH_ACTION, REMINDER_DONE_ACTION, SNOOZE_ACTION
-from dialogs.account import MAX_TOUCHES
 from dialogs.reminder_commands import ReminderServices, format_day, reindex
 from engagement.customers import change
 from engagement.errors import ConcurrencyConflict, CustomerNotFound
+from engagement.lifecycle import log_touch
 from engagement.models import Customer, Person, Touch, TouchKind
 from engagement.reminder_records import DeliveryRecord, DeliveryState
 from engagement.reminders import ReminderKind, ReminderPolicy, due_reminders
@@ -155,7 +155,7 @@ async def _log_touch(
     touch = Touch(at=now, by=user, kind=TouchKind.OTHER, note=TOUCH_NOTE)
 
     def add_touch(stored: Customer) -> None:
-        stored.touches = [*stored.touches, touch][-MAX_TOUCHES:]
+        log_touch(stored, touch)
         stored.updated_at = now
 
     try:

@@ -9,8 +9,22 @@ from datetime import datetime
 from engagement.catalog import Catalog, Workshop
 from engagement.customers import change
 from engagement.errors import CustomerAlreadyExists, CustomerNotFound
-from engagement.lifecycle import new_customer, record_assessment, set_aside_assessment
-from engagement.models import Assessment, AssessmentKind, Customer, MaturityLevel, Person
+from engagement.lifecycle import (
+    QUICK_CHECK_TOUCH,
+    log_touch,
+    new_customer,
+    record_assessment,
+    set_aside_assessment,
+)
+from engagement.models import (
+    Assessment,
+    AssessmentKind,
+    Customer,
+    MaturityLevel,
+    Person,
+    Touch,
+    TouchKind,
+)
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.ports import CustomerRepository
 from engagement.recommendations import recommend
@@ -91,6 +105,8 @@ async def save_assessment(
             by=by,
             at=now,
         )
+        if kind is AssessmentKind.QUICK:  # a quick check is asked during a call: a touch
+            log_touch(customer, Touch(at=now, by=by, kind=TouchKind.CALL, note=QUICK_CHECK_TOUCH))
         basis = customer.current.assessment
         quick_over_full = (
             kind is AssessmentKind.QUICK and basis is not None and basis.kind is AssessmentKind.FULL

@@ -21,8 +21,14 @@ from engagement.models import (
     Person,
     Phase,
     Review,
+    Touch,
+    TouchKind,
 )
 
+MAX_TOUCHES = 500  # oldest touches beyond this are dropped; reminders need only the latest
+DELIVERY_TOUCH = "workshop delivered"
+REVIEW_TOUCH = "ensure review"
+QUICK_CHECK_TOUCH = "quick check"
 SOW_CONTACT_ROLE = "customer contact (statement of work)"
 MAX_SET_ASIDE = 10  # assessments kept beside the one in use, per iteration
 
@@ -105,6 +111,12 @@ def _keep_aside(iteration: Iteration, assessment: Assessment) -> None:
     iteration.set_aside = [*iteration.set_aside, assessment][-MAX_SET_ASIDE:]
 
 
+def log_touch(customer: Customer, touch: Touch) -> None:
+    """Add a customer touch (the oldest beyond MAX_TOUCHES are dropped)."""
+    customer.touches = [*customer.touches, touch][-MAX_TOUCHES:]
+    customer.updated_at = max(customer.updated_at, touch.at)
+
+
 def record_commitment(customer: Customer, commitment: Commitment, now: datetime) -> None:
     """Store (or replace) the statement of work; earlier agreements no longer hold."""
     iteration = _require(customer, "commit", Phase.COMMIT, needed=_NEEDED_BEFORE[Phase.COMMIT])
@@ -136,6 +148,9 @@ def record_delivery(customer: Customer, delivery: Delivery, now: datetime) -> No
     iteration = _require(customer, "deliver", Phase.DELIVER, needed=_NEEDED_BEFORE[Phase.DELIVER])
     iteration.deliveries = [*iteration.deliveries, delivery]
     customer.updated_at = now
+    # a delivery is a customer touch (seed 003: at least two a month), dated on its day
+    on = min(now, datetime.combine(delivery.on, now.timetz()))
+    log_touch(customer, Touch(at=on, by=delivery.by, kind=TouchKind.MEETING, note=DELIVERY_TOUCH))
 
 
 def undo_latest_delivery(customer: Customer, now: datetime) -> Delivery:
@@ -167,6 +182,7 @@ def close_iteration(customer: Customer, review: Review, now: datetime) -> Iterat
     iteration = _require(customer, "close", Phase.ENSURE, needed=_NEEDED_BEFORE[Phase.ENSURE])
     iteration.review = review
     iteration.closed_at = now
+    log_touch(customer, Touch(at=now, by=review.by, kind=TouchKind.MEETING, note=REVIEW_TOUCH))
     _move(customer, Phase.CLOSED, now)
     following = Iteration(
         number=iteration.number + 1,

@@ -212,9 +212,9 @@ async def test_touch_is_logged_and_shown(personal: Conversation) -> None:
     assert "Type `touch <customer> <note>`" in replies[0].text
     await _quick_check(personal, 1)
     replies = await personal.say("touch contoso call: renewal is on track")
-    assert (
+    assert (  # the quick check was the first touch
         replies[0].text
-        == "Logged a call touch with Contoso: renewal is on track. 1 touch(es) on record."
+        == "Logged a call touch with Contoso: renewal is on track. 2 touch(es) on record."
     )
     replies = await personal.say("status Contoso")
     assert "0 day(s) ago" in texts(replies[0].cards[0])

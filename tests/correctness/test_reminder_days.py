@@ -20,6 +20,6 @@ async def test_upcoming_reminders_count_days_from_their_own_day(personal: Conver
     assert "Contoso renews in 89 days" in listed  # counted to the day it arrives
     assert "(90-day reminder)" in listed
     assert "Sun 8 Nov 2026" not in listed
-    assert "14 days since the customer was added" in listed  # the check-in on Mon 16 Nov
+    assert "14 days since the last touch" in listed  # the quick check; check-in Mon 16 Nov
     assert " 0 days" not in listed
     assert "for 30 days" in listed  # stalled in commit, listed for Wed 2 Dec

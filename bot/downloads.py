@@ -8,7 +8,6 @@ is only ever sent into the requester's personal chat: the link is the permission
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from engagement.clock import Clock
+from store.recent import Recent
 
 TIME_TO_LIVE = timedelta(minutes=15)
 MAX_PENDING = 100
@@ -36,24 +36,24 @@ class Downloads:
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._pending: OrderedDict[str, Download] = OrderedDict()
+        # The oldest offers make room first (more than MAX_PENDING at once is abuse anyway).
+        self._pending: Recent[str, Download] = Recent(MAX_PENDING)
 
     def offer(self, name: str, content_type: str, text: str) -> str:
         """Keep `text` for download; returns the token."""
         now = self._clock.now()
-        for token in [t for t, d in self._pending.items() if d.expires <= now]:
-            del self._pending[token]
-        while len(self._pending) >= MAX_PENDING:
-            self._pending.popitem(last=False)
+        for token, download in self._pending.items():
+            if download.expires <= now:
+                self._pending.discard(token)
         token = secrets.token_urlsafe(32)
-        self._pending[token] = Download(
-            name, content_type, text.encode("utf-8"), now + TIME_TO_LIVE
+        self._pending.put(
+            token, Download(name, content_type, text.encode("utf-8"), now + TIME_TO_LIVE)
         )
         return token
 
     def take(self, token: str) -> Download | None:
         """The file for `token` once, or None when unknown, used or expired."""
-        download = self._pending.pop(token, None)
+        download = self._pending.discard(token)
         if download is None or download.expires <= self._clock.now():
             return None
         return download

@@ -49,6 +49,10 @@ class Recent(Generic[K, V]):
         """Forget `key`; return its entry, if it was remembered."""
         return self._entries.pop(key, None)
 
+    def items(self) -> list[tuple[K, V]]:
+        """Every entry, least recently used first (a copy: safe to change the cache meanwhile)."""
+        return list(self._entries.items())
+
     def pop_all(self) -> list[V]:
         """Forget every entry; return them."""
         values = list(self._entries.values())

@@ -147,3 +147,16 @@ async def test_proactive_sends_reuse_the_connector_client(
         assert len(rig.adapter._connectors) == 1
     finally:
         await rig.close()
+
+
+async def test_shutdown_starts_no_new_deliveries(tmp_path: Path, connector: FakeConnector) -> None:
+    rig = build_rig(tmp_path / "data", connector, wait=False)
+    try:
+        await two_owners_due(rig)
+        assert (await rig.sweeper.sweep(NOW)).customers == 2  # queued, none started yet
+        await rig.sweeper.drain(5)
+        assert connector.sent == []
+        due = {entry.customer_id for entry in await rig.reminders.due(NOW, 10)}
+        assert due == {f"c-{ADA.id}", f"c-{BEN.id}"}  # still due: the next start sends them
+    finally:
+        await rig.close()

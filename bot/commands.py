@@ -156,8 +156,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "renewal",
-        "renewal <customer> <date>",
-        "Set a customer's renewal date; you are reminded 90, 60 and 30 days ahead",
+        "renewal <customer> <date>|done|lost <reason>",
+        "Renewal date (checkpoints 15 and 6 months, reminders 90/60/30 days ahead) or its outcome",
         "renewal Contoso 2027-06-30",
         handler=lambda h: h.reminders.renewal,
         menu=False,

@@ -20,9 +20,9 @@ from dialogs.reminder_commands import (
     licenses_command,
     pause_command,
     reminders_command,
-    renewal_command,
     resume_command,
 )
+from dialogs.renewals import renewal_or_outcome_command
 from dialogs.turn import card_message, tenant_of, user_of
 from engagement.models import Person
 
@@ -40,7 +40,7 @@ class ReminderTurns:
         await self._run(reminders_command, context, argument)
 
     async def renewal(self, context: TurnContext, argument: str) -> None:
-        await self._run(renewal_command, context, argument)
+        await self._run(renewal_or_outcome_command, context, argument)
 
     async def licenses(self, context: TurnContext, argument: str) -> None:
         await self._run(licenses_command, context, argument)

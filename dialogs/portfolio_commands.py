@@ -250,6 +250,14 @@ def kpi_view(kpis: Kpis) -> KpiView:
     ]
     if kpis.renewals_overdue:
         facts.append(("Renewal date passed", f"{kpis.renewals_overdue:,}"))
+    if kpis.renewal_rate is not None:
+        done = kpis.renewed + kpis.lost
+        facts.append(
+            (f"Renewal rate {year}", f"{kpis.renewal_rate:.0%} ({kpis.renewed} of {done})")
+        )
+        if kpis.lost:
+            reasons = " · ".join(f"{reason} {n}" for reason, n in kpis.lost_reasons.items())
+            facts.append((f"Churned {year}", f"{kpis.lost}: {reasons}"))
     facts.append(("Phases", " · ".join(f"{p.value} {n}" for p, n in kpis.by_phase.items())))
     facts.append(
         (

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from cards.reminders import ReminderItemView, UpcomingView, reminder_list_card
 from dialogs.customer_names import did_you_mean, suggestions
+from dialogs.renewal_texts import CHECKPOINT_KINDS, checkpoint_reason, checkpoint_title
 from engagement.clock import Clock
 from engagement.customers import change
 from engagement.dates import DateNotUnderstood, parse_date
@@ -86,6 +87,8 @@ def reminder_title(reminder: Reminder, today: date) -> str:
     """What the reminder asks for, in one line."""
     name = reminder.customer_name
     kind = reminder.kind
+    if kind in CHECKPOINT_KINDS:
+        return checkpoint_title(reminder)
     if kind == ReminderKind.CHECK_IN:
         return f"Check in with {name}"
     if kind == ReminderKind.RENEWAL and reminder.target is not None:
@@ -106,6 +109,8 @@ def reminder_reason(reminder: Reminder, today: date) -> str:
     """Why the reminder comes now."""
     kind = reminder.kind
     since = reminder.since
+    if kind in CHECKPOINT_KINDS:
+        return checkpoint_reason(reminder)
     if kind == ReminderKind.CHECK_IN and since is not None:
         what = "the customer was added" if reminder.about == "added" else "the last touch"
         return (
@@ -159,7 +164,7 @@ def reminder_view(reminder: Reminder, now: datetime, zone: ZoneInfo) -> Reminder
         why=reminder_reason(reminder, today),
         due=due,
         overdue=overdue,
-        brief=reminder.kind in (ReminderKind.CHECK_IN, ReminderKind.RENEWAL),
+        brief=reminder.kind in (ReminderKind.CHECK_IN, ReminderKind.RENEWAL, *CHECKPOINT_KINDS),
     )
 
 

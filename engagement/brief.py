@@ -16,6 +16,12 @@ from engagement.health import Band, Factor, Health
 from engagement.models import Customer, Goal, Phase, Touch
 from engagement.outcomes import NpsCategory, nps_category
 from engagement.reminders import Reminder, goal_is_closed
+from engagement.renewals import (
+    EXECUTION_DAYS,
+    EXECUTION_UNTIL_DAYS,
+    PLANNING_DAYS,
+    PLANNING_UNTIL_DAYS,
+)
 
 LAST_TOUCHES = 3
 TALKING_POINTS = 3
@@ -23,8 +29,8 @@ GOAL_SOON_DAYS = 30
 RENEWAL_TALK_DAYS = 183  # renewals inside the execution checkpoint are worth raising on a call
 # Seed 002, "Managing the renewal process": 12-15 months ahead review the portfolio and identify
 # risk (planning); 3-6 months ahead manage the risk and execute the renewal.
-PLANNING_FROM_DAYS, PLANNING_TO_DAYS = 456, 365
-EXECUTION_FROM_DAYS, EXECUTION_TO_DAYS = 183, 91
+PLANNING_FROM_DAYS, PLANNING_TO_DAYS = PLANNING_DAYS, PLANNING_UNTIL_DAYS
+EXECUTION_FROM_DAYS, EXECUTION_TO_DAYS = EXECUTION_DAYS, EXECUTION_UNTIL_DAYS
 
 
 @dataclass(frozen=True)

@@ -11,19 +11,22 @@ Pure; imports only the standard library and `engagement`. `now` is passed in.
   and is named after the calendar year it ends in (July 2025 - June 2026 is FY2026).
 - The renewal pipeline counts renewal dates from today up to 90 and up to 180 days ahead; dates
   that have passed are counted separately as overdue.
+- Renewal rate and churn (seed 002: "min. % of renewals across customers served", "tracking of
+  reason codes for non-renewal") count the outcomes recorded within the fiscal year: renewed of
+  all recorded, and the lost ones by reason code.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
 
 from engagement.health import NPS_PASSIVE, NPS_PROMOTER
 from engagement.models import Customer, MaturityLevel, Phase
-from engagement.summary import ReviewScore, summarize
+from engagement.summary import RenewalFact, ReviewScore, summarize
 
 MICROSOFT_FISCAL_START = 7
 PIPELINE_DAYS = (90, 180)
@@ -74,6 +77,15 @@ class Kpis:
     renewals_overdue: int
     by_phase: dict[Phase, int]  # every open phase, in lifecycle order, zeros included
     by_level: dict[MaturityLevel | None, int]  # every level least mature first, None last
+    renewed: int = 0  # renewals recorded as renewed this fiscal year
+    lost: int = 0  # ... and as lost
+    lost_reasons: dict[str, int] = field(default_factory=dict)  # reason code -> lost, most first
+
+    @property
+    def renewal_rate(self) -> float | None:
+        """Renewed of all renewal outcomes recorded this fiscal year; None without any."""
+        total = self.renewed + self.lost
+        return self.renewed / total if total else None
 
 
 class KpiFacts(Protocol):
@@ -87,6 +99,8 @@ class KpiFacts(Protocol):
     def renewal_date(self) -> date | None: ...
     @property
     def reviews(self) -> tuple[ReviewScore, ...]: ...
+    @property
+    def renewal_outcomes(self) -> tuple[RenewalFact, ...]: ...
 
 
 class KpiTally:
@@ -114,6 +128,8 @@ class KpiTally:
         self._renewals = dict.fromkeys(pipeline_days, 0)
         self._overdue = 0
         self._phases: Counter[Phase] = Counter()
+        self._renewed = 0
+        self._lost: Counter[str] = Counter()
         self._levels: Counter[MaturityLevel | None] = Counter()
 
     def add(self, facts: KpiFacts) -> None:
@@ -132,6 +148,12 @@ class KpiTally:
                     self._renewals[limit] += days >= 0
         self._phases[facts.phase] += 1
         self._levels[facts.level] += 1
+        for outcome in facts.renewal_outcomes:
+            if outcome.at.astimezone(UTC).date() in self._year:
+                if outcome.renewed:
+                    self._renewed += 1
+                else:
+                    self._lost[outcome.reason] += 1
 
     def result(self) -> Kpis:
         """The KPIs of every customer added so far."""
@@ -146,6 +168,9 @@ class KpiTally:
             renewals_overdue=self._overdue,
             by_phase={phase: self._phases[phase] for phase in Phase if phase != Phase.CLOSED},
             by_level={level: self._levels[level] for level in [*MaturityLevel, None]},
+            renewed=self._renewed,
+            lost=self._lost.total(),
+            lost_reasons=dict(self._lost.most_common()),
         )
 
 

@@ -248,6 +248,17 @@ class Iteration(Record):
     closed_at: AwareDatetime | None = None
 
 
+class RenewalOutcome(Record):
+    """How a renewal ended: renewed, or lost with its reason code (seed 002: "tracking of reason
+    codes for non-renewal")."""
+
+    renewal_date: date
+    renewed: bool
+    reason: ShortText = ""  # required when lost
+    by: Person
+    at: AwareDatetime
+
+
 class Customer(Record):
     """A customer of the partner, scoped to one Teams tenant; the unit of storage and versioning."""
 
@@ -257,6 +268,7 @@ class Customer(Record):
     owner: Person
     contacts: list[Contact] = []
     renewal_date: date | None = None
+    renewals: list[RenewalOutcome] = []  # outcomes of past renewals, oldest first
     licenses: list[LicenseLine] = []
     touches: list[Touch] = []
     iterations: Annotated[list[Iteration], Field(min_length=1)]

@@ -43,6 +43,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engagement.models import Customer, Iteration, Person, Phase
+from engagement.renewals import CHECKPOINTS
 from engagement.working_hours import WorkingHours, resolve_zone, start_of_day, zone_or_none
 
 STALL_PHASES = frozenset({Phase.ASSESS, Phase.COMMIT, Phase.DELIVER, Phase.ENSURE})
@@ -55,6 +56,8 @@ class ReminderKind(StrEnum):
 
     CHECK_IN = "check_in"
     RENEWAL = "renewal"
+    RENEWAL_PLANNING = "renewal_planning"  # checkpoint 12-15 months ahead (engagement.renewals)
+    RENEWAL_EXECUTION = "renewal_execution"  # checkpoint 3-6 months ahead
     GOAL_DUE = "goal_due"
     PHASE_STALLED = "phase_stalled"
     ENSURE_FOLLOW_UP = "ensure_follow_up"
@@ -236,11 +239,18 @@ def _renewal(ctx: _Context) -> _Occurrences:
         return _Occurrences(None, None)
     current: Reminder | None = None
     following: Reminder | None = None
-    for offset in ctx.policy.renewal_offsets:  # largest offset (earliest date) first
+    kinds = dict.fromkeys(ctx.policy.renewal_offsets, ReminderKind.RENEWAL)
+    for checkpoint in (ReminderKind.RENEWAL_PLANNING, ReminderKind.RENEWAL_EXECUTION):
+        kinds.setdefault(CHECKPOINTS[checkpoint].opens, checkpoint)
+    left = (renewal - ctx.now.astimezone(ctx.zone).date()).days
+    # Largest offset (earliest date) first; a later reminder replaces an earlier one as current.
+    for offset, kind in sorted(kinds.items(), reverse=True):
+        if kind in CHECKPOINTS and CHECKPOINTS[kind].too_late(left):
+            continue
         day = renewal - timedelta(days=offset)
         reminder = ctx.make(
-            ReminderKind.RENEWAL,
-            f"renewal:{renewal.isoformat()}:{offset}",
+            kind,
+            f"{kind.value}:{renewal.isoformat()}:{offset}",
             start_of_day(day, ctx.zone),
             due_on=day,
             target=renewal,

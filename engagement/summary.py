@@ -29,6 +29,7 @@ from engagement.health import (
     license_utilisation,
 )
 from engagement.models import Assessment, Customer, MaturityLevel, Phase
+from engagement.renewals import reason_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,15 @@ class ReviewScore:
     closed_at: datetime
     csat: float  # 1-5, the mean of overall, value and team
     nps: int  # 0-10
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalFact:
+    """How one renewal ended, for the renewal rate and churn over a fiscal year."""
+
+    at: datetime  # when the outcome was recorded
+    renewed: bool
+    reason: str  # the reason code of a lost renewal (`engagement.renewals.reason_code`), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,7 @@ class CustomerSummary:
         license_utilisation: active / licensed users (0.0-1.0), None without license lines.
         reviews: CSAT and NPS of every closed iteration that recorded satisfaction.
         as_of: when the health was computed (aware UTC).
+        renewal_outcomes: how the customer's past renewals ended (renewed, or lost and why).
     """
 
     tenant_id: str
@@ -73,6 +84,7 @@ class CustomerSummary:
     license_utilisation: float | None
     reviews: tuple[ReviewScore, ...]
     as_of: datetime
+    renewal_outcomes: tuple[RenewalFact, ...] = ()
 
     def stale_on(self, today: date) -> bool:
         """True when the health was computed on an earlier day (UTC) than `today`."""
@@ -125,6 +137,10 @@ def summarize(
         license_utilisation=license_utilisation(customer),
         reviews=review_scores(customer),
         as_of=now,
+        renewal_outcomes=tuple(
+            RenewalFact(o.at, o.renewed, "" if o.renewed else reason_code(o.reason))
+            for o in customer.renewals
+        ),
     )
 
 

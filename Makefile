@@ -21,11 +21,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 run: $(VENV)/.installed
 	$(BIN)/python app.py
 
+# The tests run beside a throwaway PostgreSQL (installed first on a fresh Debian machine as root).
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	scripts/with-test-postgres $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

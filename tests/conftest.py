@@ -13,8 +13,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import create_app
 from bot.settings import Settings
 from engagement.clock import FixedClock
+from store.pg import PostgresStore
 from tests.support.connector import FakeConnector, start_fake_connector
 from tests.support.conversation import Conversation
+from tests.support.postgres import create_test_database, started_pg_store
 
 SETTING_NAMES = (
     "MicrosoftAppId",
@@ -40,6 +42,8 @@ SETTING_NAMES = (
     "REMINDER_TIME_ZONE",
     "REMINDER_SENDS_PER_SECOND",
     "REMINDER_TENANT_SENDS_PER_SECOND",
+    "DATABASE_URL",
+    "DATABASE_POOL_SIZE",
 )
 
 
@@ -86,3 +90,16 @@ async def client(settings: Settings, clock: FixedClock) -> AsyncIterator[TestCli
 def personal(client: TestClient, connector: FakeConnector) -> Conversation:
     """A personal chat of user `ada` in tenant `tenant-a`."""
     return Conversation(client, connector, conversation_id="a:personal-ada", user_id="ada")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated database of this test session on the test server (see tests/support/postgres)."""
+    yield from create_test_database()
+
+
+@pytest.fixture
+async def pg_store(postgres_url: str) -> AsyncIterator[PostgresStore]:
+    """A started PostgreSQL store over empty tables, closed after the test."""
+    async with started_pg_store(postgres_url) as store:
+        yield store

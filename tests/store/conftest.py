@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from store_support import Backend
 
 from store import Store, open_store
+from tests.support.postgres import started_pg_store
 
 
 @pytest.fixture
@@ -24,3 +26,14 @@ def store(data_dir: Path) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(params=["tinydb", "postgres"])
+async def backend(request: pytest.FixtureRequest, data_dir: Path) -> AsyncIterator[Backend]:
+    """The TinyDB store and the PostgreSQL store: both must pass the same contract tests."""
+    if request.param == "tinydb":
+        with open_store(data_dir) as tiny:
+            yield tiny
+        return
+    async with started_pg_store(request.getfixturevalue("postgres_url")) as pg_store:
+        yield pg_store

@@ -6,6 +6,11 @@ from datetime import UTC, datetime
 
 from engagement.lifecycle import new_customer
 from engagement.models import Customer, Person
+from store import Store
+from store.pg import PostgresStore
+
+# Either backend (the `backend` fixture): the contract tests use only what both offer.
+Backend = Store | PostgresStore
 
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 OWNER = Person(id="aad-owner-1", name="Olga Owner")

@@ -1,11 +1,11 @@
-"""All-or-nothing imports across one-customer files, including crashes around the commit point."""
+"""All-or-nothing imports on both backends; TinyDB's across files, crashing at its commit point."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from store_support import make_customer
+from store_support import Backend, make_customer
 
 import store.imports as imports
 from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists
@@ -18,36 +18,50 @@ class Crash(BaseException):
     """Stands for the process dying at this point."""
 
 
-async def test_import_adds_and_replaces_everything(tmp_path: Path) -> None:
-    with open_store(tmp_path) as store:
-        existing = await store.customers.add(make_customer(TENANT, "fabrikam"))
+async def test_import_adds_and_replaces_everything(backend: Backend) -> None:
+    store = backend
+    existing = await store.customers.add(make_customer(TENANT, "fabrikam"))
+    await store.customer_import.import_customers(
+        TENANT,
+        add=[make_customer(TENANT, "contoso"), make_customer(TENANT, "litware")],
+        replace=[make_customer(TENANT, "fabrikam", "Fabrikam Renamed")],
+    )
+    listed = {c.id: c for c in await store.customers.list(TENANT)}
+    assert set(listed) == {"contoso", "fabrikam", "litware"}
+    assert listed["contoso"].version == 1
+    assert listed["fabrikam"].name == "Fabrikam Renamed"
+    assert listed["fabrikam"].version == existing.version + 1
+    fresh = await store.customers.get(TENANT, "fabrikam")  # the cache saw the new file
+    assert fresh is not None
+    assert fresh.name == "Fabrikam Renamed"
+    with pytest.raises(ConcurrencyConflict):  # a save based on the old copy conflicts
+        await store.customers.save(existing)
+
+
+async def test_an_existing_id_to_add_writes_nothing(backend: Backend) -> None:
+    store = backend
+    await store.customers.add(make_customer(TENANT, "fabrikam"))
+    with pytest.raises(CustomerAlreadyExists):
         await store.customer_import.import_customers(
             TENANT,
-            add=[make_customer(TENANT, "contoso"), make_customer(TENANT, "litware")],
+            add=[make_customer(TENANT, "contoso"), make_customer(TENANT, "fabrikam")],
             replace=[make_customer(TENANT, "fabrikam", "Fabrikam Renamed")],
         )
-        listed = {c.id: c for c in await store.customers.list(TENANT)}
-        assert set(listed) == {"contoso", "fabrikam", "litware"}
-        assert listed["contoso"].version == 1
-        assert listed["fabrikam"].name == "Fabrikam Renamed"
-        assert listed["fabrikam"].version == existing.version + 1
-        fresh = await store.customers.get(TENANT, "fabrikam")  # the cache saw the new file
-        assert fresh is not None
-        assert fresh.name == "Fabrikam Renamed"
-        with pytest.raises(ConcurrencyConflict):  # a save based on the old copy conflicts
-            await store.customers.save(existing)
+    assert [c.id for c in await store.customers.list(TENANT)] == ["fabrikam"]
+    stored = await store.customers.get(TENANT, "fabrikam")
+    assert stored is not None
+    assert stored.version == 1
 
 
-async def test_an_existing_id_to_add_writes_nothing(tmp_path: Path) -> None:
-    with open_store(tmp_path) as store:
-        await store.customers.add(make_customer(TENANT, "fabrikam"))
-        with pytest.raises(CustomerAlreadyExists):
-            await store.customer_import.import_customers(
-                TENANT,
-                add=[make_customer(TENANT, "contoso"), make_customer(TENANT, "fabrikam")],
-                replace=[],
-            )
-        assert [c.id for c in await store.customers.list(TENANT)] == ["fabrikam"]
+async def test_customers_are_imported_into_the_target_tenant(backend: Backend) -> None:
+    await backend.customer_import.import_customers(
+        TENANT, add=[make_customer("another-tenant", "contoso")], replace=[]
+    )
+
+    imported = await backend.customers.get(TENANT, "contoso")
+    assert imported is not None
+    assert imported.tenant_id == TENANT
+    assert await backend.customers.get("another-tenant", "contoso") is None
 
 
 async def test_a_crash_before_the_commit_point_imports_nothing(

@@ -1,4 +1,4 @@
-"""TinyConversationReferences: put/get, stale marks, tenant scoping, listing the active ones."""
+"""Conversation references, TinyDB and PostgreSQL: put/get, stale marks, tenants, active ones."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
+from store_support import Backend
 
 from engagement.ports import ConversationReferences
 from store import Store, open_store
@@ -29,40 +30,40 @@ def _reference(conversation_id: str = CONVERSATION) -> dict[str, Any]:
     return serialized
 
 
-def test_implements_the_domain_port(store: Store) -> None:
-    references: ConversationReferences = store.references
-    assert references is store.references
+def test_implements_the_domain_port(backend: Backend) -> None:
+    references: ConversationReferences = backend.references
+    assert references is backend.references
 
 
-async def test_put_then_get_round_trips_a_bot_framework_reference(store: Store) -> None:
-    await store.references.put(TENANT, CONVERSATION, _reference())
+async def test_put_then_get_round_trips_a_bot_framework_reference(backend: Backend) -> None:
+    await backend.references.put(TENANT, CONVERSATION, _reference())
 
-    stored = await store.references.get(TENANT, CONVERSATION)
+    stored = await backend.references.get(TENANT, CONVERSATION)
 
     assert stored == _reference()
     assert stored is not None
     assert ConversationReference().deserialize(stored).conversation.id == CONVERSATION
 
 
-async def test_unknown_conversation_is_none(store: Store) -> None:
-    assert await store.references.get(TENANT, CONVERSATION) is None
+async def test_unknown_conversation_is_none(backend: Backend) -> None:
+    assert await backend.references.get(TENANT, CONVERSATION) is None
 
 
-async def test_reference_is_scoped_to_its_tenant(store: Store) -> None:
-    await store.references.put(TENANT, CONVERSATION, _reference())
+async def test_reference_is_scoped_to_its_tenant(backend: Backend) -> None:
+    await backend.references.put(TENANT, CONVERSATION, _reference())
 
-    assert await store.references.get(OTHER_TENANT, CONVERSATION) is None
-    assert await store.references.all_active(OTHER_TENANT) == []
+    assert await backend.references.get(OTHER_TENANT, CONVERSATION) is None
+    assert await backend.references.all_active(OTHER_TENANT) == []
 
 
-async def test_stale_reference_reads_as_none_until_put_again(store: Store) -> None:
-    await store.references.put(TENANT, CONVERSATION, _reference())
+async def test_stale_reference_reads_as_none_until_put_again(backend: Backend) -> None:
+    await backend.references.put(TENANT, CONVERSATION, _reference())
 
-    await store.references.mark_stale(TENANT, CONVERSATION)
-    assert await store.references.get(TENANT, CONVERSATION) is None
+    await backend.references.mark_stale(TENANT, CONVERSATION)
+    assert await backend.references.get(TENANT, CONVERSATION) is None
 
-    await store.references.put(TENANT, CONVERSATION, _reference())
-    assert await store.references.get(TENANT, CONVERSATION) == _reference()
+    await backend.references.put(TENANT, CONVERSATION, _reference())
+    assert await backend.references.get(TENANT, CONVERSATION) == _reference()
 
 
 async def test_putting_the_same_reference_again_writes_nothing(
@@ -80,18 +81,20 @@ async def test_putting_the_same_reference_again_writes_nothing(
     assert written == []
 
 
-async def test_marking_an_unknown_conversation_stale_is_harmless(store: Store) -> None:
-    await store.references.mark_stale(TENANT, CONVERSATION)
+async def test_marking_an_unknown_conversation_stale_is_harmless(backend: Backend) -> None:
+    await backend.references.mark_stale(TENANT, CONVERSATION)
 
-    assert await store.references.get(TENANT, CONVERSATION) is None
+    assert await backend.references.get(TENANT, CONVERSATION) is None
 
 
-async def test_all_active_lists_only_the_fresh_references(store: Store) -> None:
+async def test_all_active_lists_only_the_fresh_references(backend: Backend) -> None:
     for n in range(3):
-        await store.references.put(TENANT, f"{CONVERSATION}-{n}", _reference(f"{CONVERSATION}-{n}"))
-    await store.references.mark_stale(TENANT, f"{CONVERSATION}-1")
+        await backend.references.put(
+            TENANT, f"{CONVERSATION}-{n}", _reference(f"{CONVERSATION}-{n}")
+        )
+    await backend.references.mark_stale(TENANT, f"{CONVERSATION}-1")
 
-    active = await store.references.all_active(TENANT)
+    active = await backend.references.all_active(TENANT)
 
     assert sorted(reference["conversation"]["id"] for reference in active) == [
         f"{CONVERSATION}-0",

@@ -3,7 +3,8 @@ side with the SDK's own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +14,22 @@ from botbuilder.core.adapters import TestAdapter
 
 from bot.state import LeanConversationState, SdkStorage
 from store import Store, TinyStateStorage, open_store
+from store.pg import PostgresStore
+from tests.support.postgres import started_pg_store
 
 # A Teams channel thread id: ':' '@' ';' '=' must be safe as a key.
 KEY = "msteams/conversations/19:abc-DEF_1@thread.tacv2;messageid=1712345678901/"
 
 
-@pytest.fixture(params=["memory", "tinydb"])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    """The SDK's MemoryStorage and our TinyStateStorage: both must pass the same contract."""
+@pytest.fixture(params=["memory", "tinydb", "postgres"])
+async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
+    """The SDK's MemoryStorage, our TinyStateStorage and PgStateStorage: one contract for all."""
     if request.param == "memory":
         yield MemoryStorage()
+        return
+    if request.param == "postgres":
+        async with started_pg_store(request.getfixturevalue("postgres_url")) as pg_store:
+            yield SdkStorage(pg_store.state_storage)
         return
     opened = open_store(tmp_path / "data")
     try:
@@ -211,3 +218,29 @@ async def test_documents_with_the_e_tag_inside_the_text_still_read(store: Store)
     assert item == {"n": 2, "e_tag": "old"}
     await store.state_storage.write({KEY: {**item, "n": 3}})
     assert (await store.state_storage.read([KEY]))[KEY]["n"] == 3
+
+
+async def test_postgres_keeps_the_state_text_verbatim(pg_store: PostgresStore) -> None:
+    """Not jsonb: key order (jsonpickle's py/id references depend on it) and \\u0000 survive."""
+    value = {"zeta": 1, "alpha": {"y": "\x00 nul", "b": [3, 1]}, "mid": None}
+
+    await pg_store.state_storage.write({KEY: dict(value)})
+
+    stored = _without_e_tag((await pg_store.state_storage.read([KEY]))[KEY])
+    assert stored == value
+    assert list(stored) == ["zeta", "alpha", "mid"]
+    assert list(stored["alpha"]) == ["y", "b"]
+
+
+async def test_postgres_conflicting_writers_of_one_key_cannot_both_win(
+    pg_store: PostgresStore,
+) -> None:
+    await pg_store.state_storage.write({KEY: {"n": 0}})
+    read = (await pg_store.state_storage.read([KEY]))[KEY]
+
+    results = await asyncio.gather(
+        *(pg_store.state_storage.write({KEY: {"n": n, "e_tag": read["e_tag"]}}) for n in (1, 2)),
+        return_exceptions=True,
+    )
+
+    assert sorted(type(result).__name__ for result in results) == ["KeyError", "NoneType"]

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench package e2e clean
+.PHONY: run run-replicas test lint bench package e2e clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 
 run: $(VENV)/.installed
 	$(BIN)/python app.py
+
+# Two replicas on one PostgreSQL (DATABASE_URL), ports 3978 and 3979; Ctrl+C stops both.
+run-replicas: $(VENV)/.installed
+	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgresql://... (README)" >&2; exit 2; }
+	trap 'kill 0' INT TERM; PORT=3978 $(BIN)/python app.py & PORT=3979 $(BIN)/python app.py & wait
 
 # The tests run beside a throwaway PostgreSQL (installed first on a fresh Debian machine as root).
 test: $(VENV)/.installed-dev

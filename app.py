@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from bot.app import create_app
 from bot.settings import Settings, describe_invalid_settings
 from catalog import CatalogError
+from store.pg import DatabaseUnavailable, describe
 
 
 def main() -> int:
@@ -35,9 +36,15 @@ def main() -> int:
         settings.host,
         settings.port,
         mode,
-        settings.data_dir.resolve(),
+        f"PostgreSQL at {describe(settings.database_url)}"
+        if settings.database_url
+        else settings.data_dir.resolve(),
     )
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=None)
+    except DatabaseUnavailable as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
     return 0
 
 

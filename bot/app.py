@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from bot.adapter import build_adapter
 from bot.downloads import Downloads, downloads_handler
 from bot.exchange import Exchange
-from bot.locks import ConversationLocks
+from bot.locks import ConversationLocks, SharedLocks, TurnLocks
 from bot.outbound.pacing import RateLimiter
 from bot.outbound.sending import AdapterTransport, ReminderSender
 from bot.private import PrivateChats
@@ -18,6 +19,7 @@ from bot.reminder_sweep import ReminderSweeper
 from bot.scheduler import reminder_sweeps
 from bot.settings import Settings
 from bot.state import LeanConversationState
+from bot.stores import AppStore, open_app_store
 from bot.teams_bot import TeamsBot
 from bot.web import health_handler, messages_handler
 from catalog import load_catalog, load_readiness
@@ -28,11 +30,11 @@ from dialogs.services import DialogServices
 from engagement.book import ListedSummaries
 from engagement.clock import Clock, SystemClock
 from engagement.reminder_index import SchedulingCustomerRepository
-from store import Store, open_store
+from store.pg import PostgresStore
 
 logger = logging.getLogger(__name__)
 
-STORE_KEY = web.AppKey("store", Store)
+STORE_KEY = web.AppKey("store", AppStore)
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
@@ -42,7 +44,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     """
     catalog = load_catalog(settings.catalog_dir)
     readiness_checklist = load_readiness(settings.catalog_dir)
-    store = open_store(settings.data_dir)
+    store = open_app_store(settings)
     clock = clock or SystemClock()
     policy = settings.reminder_policy
     # Every customer save keeps the reminder index current (moves it earlier, never later).
@@ -54,7 +56,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         clock=clock,
         summaries=ListedSummaries(customers, clock),
     )
-    downloads = Downloads(clock)
+    downloads = Downloads(clock, store.downloads)
     exchange = Exchange(
         services,
         downloads,
@@ -77,9 +79,20 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[STORE_KEY] = store
+
+    async def store_context(_: web.Application) -> AsyncIterator[None]:
+        # Before the sweeps' context (started after it, stopped before it): PostgreSQL connects
+        # and migrates here, and DatabaseUnavailable stops the start-up.
+        await store.start()
+        yield
+        await adapter.close()
+        await store.close()
+        logger.info("Store closed")
+
+    app.cleanup_ctx.append(store_context)
     app.router.add_post(
         "/api/messages",
-        messages_handler(adapter, bot, ConversationLocks(), local_mode=not settings.auth_enabled),
+        messages_handler(adapter, bot, _turn_locks(store), local_mode=not settings.auth_enabled),
     )
     app.router.add_get("/healthz", health_handler(store))
     app.router.add_get("/exports/{token}", downloads_handler(downloads))
@@ -100,9 +113,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         )
 
         async def build_index() -> None:  # once, for customers stored before reminders existed
-            await store.reminders.build_index(settings.data_dir / "customers", policy, clock.now())
+            await store.prepare_reminders(policy, clock.now())
 
-        # cleanup_ctx stops the sweeps before on_cleanup closes the store.
+        # cleanup_ctx stops the sweeps before it closes the store.
         app.cleanup_ctx.append(
             reminder_sweeps(
                 sweeper,
@@ -121,10 +134,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     app.on_startup.append(freeze_start_up_objects)
 
-    async def close_store(_: web.Application) -> None:
-        await adapter.close()
-        store.close()
-        logger.info("Store closed")
-
-    app.on_cleanup.append(close_store)
     return app
+
+
+def _turn_locks(store: AppStore) -> TurnLocks:
+    """One turn per conversation: in this process, and across replicas on PostgreSQL."""
+    if isinstance(store.backend, PostgresStore):
+        return SharedLocks(store.backend.turn_locks)
+    return ConversationLocks()

@@ -3,6 +3,10 @@
 A chat message cannot carry a file of several megabytes, so `export` keeps the files here for a
 short time and sends links. A token is 256 random bits, works once, expires after 15 minutes and
 is only ever sent into the requester's personal chat: the link is the permission.
+
+The files wait on a `DownloadShelf`: in this process (`MemoryShelf`, one instance) or in the
+database (`store.pg.PgDownloadShelf`), so that with several replicas the one that receives the
+GET finds the file another one offered.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -31,30 +35,83 @@ class Download:
     expires: datetime
 
 
-class Downloads:
-    """Files offered for download, each by an unguessable single-use token."""
+class DownloadShelf(Protocol):
+    """Where offered files wait, by token; `take` hands a file out once."""
 
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
+    async def put(
+        self,
+        token: str,
+        name: str,
+        content_type: str,
+        body: bytes,
+        expires: datetime,
+        now: datetime,
+    ) -> None:
+        """Keep the file under `token` until `expires`; may drop what expired by `now`."""
+        ...
+
+    async def take(self, token: str) -> tuple[str, str, bytes, datetime] | None:
+        """(name, content type, body, expires) of `token`, removed as it is read; or None."""
+        ...
+
+
+class MemoryShelf:
+    """A `DownloadShelf` in this process: at most MAX_PENDING files, the oldest dropped first."""
+
+    def __init__(self) -> None:
         # The oldest offers make room first (more than MAX_PENDING at once is abuse anyway).
         self._pending: Recent[str, Download] = Recent(MAX_PENDING)
 
-    def offer(self, name: str, content_type: str, text: str) -> str:
+    async def put(
+        self,
+        token: str,
+        name: str,
+        content_type: str,
+        body: bytes,
+        expires: datetime,
+        now: datetime,
+    ) -> None:
+        """Keep the file; drops expired ones and, past MAX_PENDING, the oldest."""
+        for old, download in self._pending.items():
+            if download.expires <= now:
+                self._pending.discard(old)
+        self._pending.put(token, Download(name, content_type, body, expires))
+
+    async def take(self, token: str) -> tuple[str, str, bytes, datetime] | None:
+        """The file of `token` once."""
+        download = self._pending.discard(token)
+        if download is None:
+            return None
+        return download.name, download.content_type, download.body, download.expires
+
+
+class Downloads:
+    """Files offered for download, each by an unguessable single-use token.
+
+    Args:
+        clock: Anything with `now()`.
+        shelf: Where the files wait (this process's memory unless given).
+    """
+
+    def __init__(self, clock: Clock, shelf: DownloadShelf | None = None) -> None:
+        self._clock = clock
+        self._shelf: DownloadShelf = shelf or MemoryShelf()
+
+    async def offer(self, name: str, content_type: str, text: str) -> str:
         """Keep `text` for download; returns the token."""
         now = self._clock.now()
-        for token, download in self._pending.items():
-            if download.expires <= now:
-                self._pending.discard(token)
         token = secrets.token_urlsafe(32)
-        self._pending.put(
-            token, Download(name, content_type, text.encode("utf-8"), now + TIME_TO_LIVE)
-        )
+        body = text.encode("utf-8")
+        await self._shelf.put(token, name, content_type, body, now + TIME_TO_LIVE, now)
         return token
 
-    def take(self, token: str) -> Download | None:
+    async def take(self, token: str) -> Download | None:
         """The file for `token` once, or None when unknown, used or expired."""
-        download = self._pending.discard(token)
-        if download is None or download.expires <= self._clock.now():
+        found = await self._shelf.take(token)
+        if found is None:
+            return None
+        download = Download(*found)
+        if download.expires <= self._clock.now():
             return None
         return download
 
@@ -63,7 +120,7 @@ def downloads_handler(downloads: Downloads) -> Any:
     """`GET /exports/{token}`: the file as an attachment, or 404."""
 
     async def fetch(request: web.Request) -> web.StreamResponse:
-        download = downloads.take(request.match_info["token"])
+        download = await downloads.take(request.match_info["token"])
         if download is None:
             return web.json_response(
                 {"error": "this download link is unknown, used or expired"}, status=404

@@ -84,8 +84,8 @@ class Exchange:
             self._services.clock.now(),
             self._services.customers,
         )
-        json_link = self._link(files.json_name, "application/json", files.json_text)
-        csv_link = self._link(files.csv_name, "text/csv", files.csv_text)
+        json_link = await self._link(files.json_name, "application/json", files.json_text)
+        csv_link = await self._link(files.csv_name, "text/csv", files.csv_text)
         links = f"- [{files.json_name}]({json_link})\n- [{files.csv_name}]({csv_link})"
         await context.send_activity(
             f"{files.summary}\n\n{links}\n\nEach link works once, for 15 minutes."
@@ -112,8 +112,8 @@ class Exchange:
         )
         await context.send_activity(reply)
 
-    def _link(self, name: str, content_type: str, text: str) -> str:
-        return f"{self._base_url}/exports/{self._downloads.offer(name, content_type, text)}"
+    async def _link(self, name: str, content_type: str, text: str) -> str:
+        return f"{self._base_url}/exports/{await self._downloads.offer(name, content_type, text)}"
 
     async def _attached_file(self, context: TurnContext) -> bytes | None:
         for attachment in context.activity.attachments or []:

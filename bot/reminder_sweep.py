@@ -235,15 +235,19 @@ class ReminderSweeper:
         """Read the due index entries (skipping customers in flight) and plan each customer."""
         recipients: dict[tuple[str, str], Recipient] = {}
         looked: dict[CustomerKey, _Looked] = {}
-        for entry in await self._store.due(now, self._batch + len(self._in_flight)):
+        entries = await self._store.due(now, self._batch + len(self._in_flight))
+        unlooked = []
+        for entry in entries:
             key = (entry.tenant_id, entry.customer_id)
             if key in self._in_flight:  # its job reindexes it when done
+                unlooked.append(entry)
                 continue
             if key in looked:  # a stray second entry of the customer: dropped when rescheduled
                 looked[key].entries.append(entry)
                 continue
             if len(looked) >= self._batch:
-                break
+                unlooked.append(entry)
+                continue
             version = None
             try:
                 customer = await self._customers.get(entry.tenant_id, entry.customer_id)
@@ -261,6 +265,8 @@ class ReminderSweeper:
                 times = [now + self._retry_max]
             looked[key] = _Looked([entry], times, version)
             await asyncio.sleep(0)  # a batch can be hundreds of customers: let turns run too
+        if unlooked:  # claimed by this replica (PostgreSQL) but not planned: give them back
+            await self._store.release(unlooked)
         return recipients, looked
 
     async def _reschedule(self, looked: dict[CustomerKey, _Looked], now: datetime) -> None:

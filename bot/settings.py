@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias="HOST")
     port: Annotated[int, Field(ge=1, le=65535)] = Field(3978, validation_alias="PORT")
     data_dir: Path = Field(Path("data"), validation_alias="DATA_DIR")
+    database_url: str = Field("", validation_alias="DATABASE_URL", repr=False)
+    database_pool_size: Annotated[int, Field(ge=2, le=100)] = Field(
+        10, validation_alias="DATABASE_POOL_SIZE"
+    )
     catalog_dir: Path | None = Field(None, validation_alias="CATALOG_DIR")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     max_body_bytes: Annotated[int, Field(ge=4096, le=10_000_000)] = Field(
@@ -74,6 +78,13 @@ class Settings(BaseSettings):
     reminder_tenant_sends_per_second: Annotated[float, Field(gt=0, le=50)] = Field(
         20.0, validation_alias="REMINDER_TENANT_SENDS_PER_SECOND"
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgres(cls, value: str) -> str:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (or empty for the TinyDB store)")
+        return value
 
     @field_validator("log_level")
     @classmethod
@@ -177,10 +188,14 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+_SECRET_SETTINGS = {"MicrosoftAppPassword", "DATABASE_URL"}  # may hold a password
+
+
 def describe_invalid_settings(error: ValidationError) -> str:
     """One line per invalid variable, naming it: `PORT: Input should be a valid integer`."""
     lines = []
     for problem in error.errors():
         name = ".".join(str(part) for part in problem["loc"]) or "settings"
-        lines.append(f"{name}: {problem['msg']} (got {problem.get('input')!r})")
+        shown = "(hidden)" if name in _SECRET_SETTINGS else repr(problem.get("input"))
+        lines.append(f"{name}: {problem['msg']} (got {shown})")
     return "Invalid settings:\n  " + "\n  ".join(lines)

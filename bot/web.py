@@ -17,7 +17,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.inbound import check_activity_shape, decode_json
-from bot.locks import ConversationLocks
+from bot.locks import TurnLocks
 from bot.settings import is_loopback_host
 from bot.wire import from_wire
 
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 class HealthCheck(Protocol):
     """Anything that can say whether it works (the store)."""
 
-    def healthy(self) -> bool: ...
+    async def healthy(self) -> bool: ...
 
 
 def _problem(status: int, message: str) -> web.Response:
@@ -69,9 +69,7 @@ def parse_activity(body: bytes, *, local_mode: bool) -> Activity:
     return activity
 
 
-def messages_handler(
-    adapter: CloudAdapter, bot: Bot, locks: ConversationLocks, *, local_mode: bool
-) -> Any:
+def messages_handler(adapter: CloudAdapter, bot: Bot, locks: TurnLocks, *, local_mode: bool) -> Any:
     """The `/api/messages` handler for one adapter and bot."""
 
     async def messages(request: web.Request) -> web.StreamResponse:
@@ -110,7 +108,7 @@ def health_handler(store: HealthCheck) -> Any:
     """`/healthz`: 200 when the store is usable, 503 otherwise."""
 
     async def healthz(request: web.Request) -> web.StreamResponse:
-        ok = store.healthy()
+        ok = await store.healthy()
         return web.json_response(
             {"status": "ok" if ok else "unavailable", "store": ok}, status=200 if ok else 503
         )

@@ -120,6 +120,11 @@ class ReminderStore(Protocol):
         """Move the customer's index time earlier to `due` if it is later or missing."""
         ...
 
+    async def release(self, entries: Sequence[IndexEntry]) -> None:
+        """Give back entries `due` returned that the sweep did not look at, unchanged (a store
+        whose `due` claims entries for one replica lets the others have them at once)."""
+        ...
+
     async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
         """After a sweep that started at `started`: `schedule` every swept customer, dropping
         the entries it looked at. An index time set after `started` (a customer saved during

@@ -159,6 +159,9 @@ class TinyReminderStore:
         for name in sorted(str(name) for name in stale):
             self._index.remove_entry(name, tenant_id, customer_id)
 
+    async def release(self, entries: Sequence[IndexEntry]) -> None:
+        """Nothing to give back: `due` here only reads (one process sweeps)."""
+
     async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
         """`schedule` for a sweep's customers, with one or two writes per bucket, not per customer.
 

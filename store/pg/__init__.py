@@ -8,7 +8,10 @@ as Python objects, and works behind Azure's PgBouncer with one setting (`prepare
 
 Tables (store/pg/migrations/*.sql, applied at start-up under an advisory lock): `bot_state`
 (dialog state as verbatim jsonpickle text), `customers` (one row per aggregate, `version`
-checked in the UPDATE), `conversation_references`.
+checked in the UPDATE), `conversation_references`, `reminder_customers` (the reminder index as
+a claimable queue), `reminder_records`, `user_preferences`, `downloads` (export links),
+`readiness_assessments`.
+`turn_locks` serialises the turns of one conversation across replicas (an advisory lock).
 """
 
 from __future__ import annotations
@@ -23,8 +26,12 @@ from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import AsyncConnectionPool
 
 from store.pg.customers import PgCustomerImporter, PgCustomerRepository
+from store.pg.downloads import PgDownloadShelf
+from store.pg.locks import PgTurnLocks
 from store.pg.migrations import migrate
+from store.pg.readiness import PgReadinessStore
 from store.pg.references import PgConversationReferences
+from store.pg.reminders import PgReminderStore
 from store.pg.state_storage import PgStateStorage
 
 __all__ = [
@@ -32,7 +39,11 @@ __all__ = [
     "PgConversationReferences",
     "PgCustomerImporter",
     "PgCustomerRepository",
+    "PgDownloadShelf",
+    "PgReadinessStore",
+    "PgReminderStore",
     "PgStateStorage",
+    "PgTurnLocks",
     "PostgresStore",
 ]
 
@@ -90,6 +101,10 @@ class PostgresStore:
         self.customer_import = PgCustomerImporter(self.pool)
         self.references = PgConversationReferences(self.pool)
         self.state_storage = PgStateStorage(self.pool)
+        self.reminders = PgReminderStore(self.pool)
+        self.downloads = PgDownloadShelf(self.pool)
+        self.readiness = PgReadinessStore(self.pool)
+        self.turn_locks = PgTurnLocks(url, pool_size)
 
     async def start(self) -> None:
         """Connect, apply pending migrations, open the pool.
@@ -110,6 +125,7 @@ class PostgresStore:
         async with connection:
             await migrate(connection)
         await self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
+        await self.turn_locks.pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
         logger.info("PostgreSQL store open at %s", describe(self.url))
 
     async def healthy(self) -> bool:
@@ -126,5 +142,6 @@ class PostgresStore:
 
     async def close(self) -> None:
         """Close the pool (idempotent)."""
-        if not self.pool.closed:
-            await self.pool.close()
+        for pool in (self.turn_locks.pool, self.pool):
+            if not pool.closed:
+                await pool.close()

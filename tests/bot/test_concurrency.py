@@ -8,10 +8,10 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import STORE_KEY
 from catalog import load_catalog
-from tests.support.cards import choice_sets, submit_actions, submit_data, texts
+from tests.support.cards import submit_actions, submit_data, texts
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
-from tests.support.quick_check import quick_check_card
+from tests.support.quick_check import answer_quick_check
 
 QUESTIONS = load_catalog().questionnaire.questions
 LEVELS = ["Cloud affine", "Cloud is an option", "Cloud is a solution", "Cloud is in use"]
@@ -57,12 +57,7 @@ async def test_20_concurrent_quick_checks_on_one_customer_lose_no_update(
 
     async def quick_check(n: int) -> None:
         conversation = Conversation(client, connector, f"a:submitter-{n}", user_id=f"user{n}")
-        card = await quick_check_card(conversation, "Shared Co")
-        value = dict(submit_data(card, "Show level"))
-        for choice_set in choice_sets(card):
-            value[choice_set["id"]] = choice_set["choices"][n % 4]["value"]
-        replies = await conversation.submit(value)
-        assert "Shared Co" in str(replies[-1].body)
+        await answer_quick_check(conversation, "Shared Co", n)
 
     await asyncio.gather(*(quick_check(n) for n in range(20)))
     after = await store.customers.get("tenant-a", "shared-co")

@@ -10,28 +10,28 @@ from engagement.clock import FixedClock
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 
-def test_a_link_works_once() -> None:
+async def test_a_link_works_once() -> None:
     downloads = Downloads(FixedClock(NOW))
-    token = downloads.offer("export.json", "application/json", "{}")
-    first = downloads.take(token)
+    token = await downloads.offer("export.json", "application/json", "{}")
+    first = await downloads.take(token)
     assert first is not None
     assert (first.name, first.body) == ("export.json", b"{}")
-    assert downloads.take(token) is None
+    assert await downloads.take(token) is None
 
 
-def test_a_link_expires() -> None:
+async def test_a_link_expires() -> None:
     clock = FixedClock(NOW)
     downloads = Downloads(clock)
-    token = downloads.offer("export.json", "application/json", "{}")
+    token = await downloads.offer("export.json", "application/json", "{}")
     clock.set(NOW + TIME_TO_LIVE + timedelta(seconds=1))
-    assert downloads.take(token) is None
+    assert await downloads.take(token) is None
 
 
-def test_the_oldest_offers_make_room() -> None:
+async def test_the_oldest_offers_make_room() -> None:
     downloads = Downloads(FixedClock(NOW))
     tokens = [
-        downloads.offer(f"{n}.json", "application/json", "{}") for n in range(MAX_PENDING + 1)
+        await downloads.offer(f"{n}.json", "application/json", "{}") for n in range(MAX_PENDING + 1)
     ]
-    assert downloads.take(tokens[0]) is None
-    assert downloads.take(tokens[-1]) is not None
-    assert downloads.take(tokens[1]) is not None
+    assert await downloads.take(tokens[0]) is None
+    assert await downloads.take(tokens[-1]) is not None
+    assert await downloads.take(tokens[1]) is not None

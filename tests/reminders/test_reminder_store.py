@@ -45,11 +45,6 @@ def bucket_files(reminders: TinyReminderStore) -> list[str]:
     return sorted(p.stem for p in (reminders.root / "due").glob("*.json"))
 
 
-async def test_an_empty_store_has_nothing_due(reminders: TinyReminderStore) -> None:
-    assert await reminders.due(NOW) == []
-    assert await reminders.scheduled(TENANT, "contoso") is None
-
-
 async def test_entries_are_due_once_their_time_has_come(reminders: TinyReminderStore) -> None:
     times = {
         "a": NOW - timedelta(hours=3),
@@ -73,13 +68,6 @@ async def test_due_reads_no_bucket_after_the_current_hour(reminders: TinyReminde
     assert [e.customer_id for e in await reopened.due(NOW)] == ["a"]
 
 
-async def test_due_is_capped_and_earliest_first(reminders: TinyReminderStore) -> None:
-    for number in range(5):
-        await reminders.schedule(TENANT, f"c{number}", NOW - timedelta(hours=number))
-    due = await reminders.due(NOW, limit=3)
-    assert [e.customer_id for e in due] == ["c4", "c3", "c2"]
-
-
 async def test_rescheduling_moves_the_entry_and_drops_empty_buckets(
     reminders: TinyReminderStore,
 ) -> None:
@@ -92,15 +80,6 @@ async def test_rescheduling_moves_the_entry_and_drops_empty_buckets(
     await reminders.schedule(TENANT, "a", None)
     assert bucket_files(reminders) == []
     assert await reminders.scheduled(TENANT, "a") is None
-
-
-async def test_schedule_no_later_only_moves_earlier(reminders: TinyReminderStore) -> None:
-    await reminders.schedule_no_later(TENANT, "a", NOW + timedelta(days=5))
-    await reminders.schedule_no_later(TENANT, "a", NOW + timedelta(days=9))
-    assert await reminders.scheduled(TENANT, "a") == NOW + timedelta(days=5)
-    await reminders.schedule_no_later(TENANT, "a", NOW)
-    assert await reminders.scheduled(TENANT, "a") == NOW
-    assert bucket_files(reminders) == [bucket_of(NOW)]
 
 
 async def test_a_stray_entry_is_dropped_when_the_sweep_reschedules_it(
@@ -122,15 +101,6 @@ async def test_the_index_survives_a_restart(reminders: TinyReminderStore) -> Non
     reopened = open_reminder_store(reminders.root)
     assert [e.customer_id for e in await reopened.due(NOW)] == ["a"]
     assert await reopened.scheduled(TENANT, "a") == NOW - timedelta(minutes=1)
-
-
-async def test_tenants_do_not_share_entries_or_records(reminders: TinyReminderStore) -> None:
-    await reminders.schedule("t1", "same", NOW)
-    await reminders.schedule("t2", "same", NOW + timedelta(days=1))
-    assert [(e.tenant_id, e.customer_id) for e in await reminders.due(NOW)] == [("t1", "same")]
-    (reminder, *_) = due_reminders(customer(created=NOW - timedelta(days=20)), NOW, POLICY)
-    await reminders.put_records([DeliveryRecord.for_reminder(reminder, NOW)])
-    assert await reminders.records("other", reminder.customer_id) == {}
 
 
 async def test_records_round_trip_in_one_write_per_customer(
@@ -159,20 +129,6 @@ async def test_old_settled_records_are_pruned(reminders: TinyReminderStore) -> N
         "check_in-pending",
         "check_in-fresh",
     }
-
-
-async def test_preferences_default_and_round_trip(reminders: TinyReminderStore) -> None:
-    preferences = await reminders.preferences(TENANT, OWNER.id)
-    assert (preferences.digest, preferences.paused_until, preferences.time_zone) == (
-        False,
-        None,
-        None,
-    )
-    preferences.digest = True
-    preferences.paused_until = NOW.date() + timedelta(days=3)
-    await reminders.put_preferences(preferences)
-    assert await reminders.preferences(TENANT, OWNER.id) == preferences
-    assert (await reminders.preferences("other-tenant", OWNER.id)).digest is False
 
 
 async def test_remember_user_conversation_writes_only_on_change(
@@ -204,12 +160,6 @@ async def test_remembering_again_after_another_write_rechecks_the_stored_prefere
     await reminders.remember_user_conversation(TENANT, OWNER.id, "a:personal", is_personal=True)
 
     assert (await reminders.preferences(TENANT, OWNER.id)).last_conversation_id == "a:personal"
-
-
-async def test_customer_conversation_is_remembered(reminders: TinyReminderStore) -> None:
-    assert await reminders.customer_conversation(TENANT, "a") is None
-    await reminders.remember_customer_conversation(TENANT, "a", "19:team@thread.tacv2")
-    assert await reminders.customer_conversation(TENANT, "a") == "19:team@thread.tacv2"
 
 
 async def test_the_first_build_indexes_existing_customers_once(tmp_path: Path) -> None:

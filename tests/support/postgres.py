@@ -15,11 +15,11 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
 from store.pg import PostgresStore
 from store.pg.migrations import migrate
@@ -30,6 +30,17 @@ TABLES_KEPT = {"schema_migrations"}
 def server_conninfo() -> str:
     """The test server's connection string ("" means libpq's PG* variables)."""
     return os.environ.get("TEST_DATABASE_URL", "")
+
+
+def database_url(name: str) -> str:
+    """A postgresql:// URL of database `name` on the test server.
+
+    Without TEST_DATABASE_URL, `postgresql:///name`: libpq takes the rest from the PG* variables.
+    """
+    base = server_conninfo()
+    if not base:
+        return f"postgresql:///{name}"
+    return urlsplit(base)._replace(path=f"/{name}").geturl()
 
 
 def _unavailable(reason: str) -> None:
@@ -54,7 +65,7 @@ def create_test_database() -> Iterator[str]:
     name = f"csf_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with _connect_admin() as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = make_conninfo(server_conninfo(), dbname=name)
+    url = database_url(name)
 
     async def migrated() -> None:
         async with await psycopg.AsyncConnection.connect(url, autocommit=True) as connection:

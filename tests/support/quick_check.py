@@ -17,3 +17,13 @@ async def quick_check_card(conversation: Conversation, name: str) -> dict[str, A
         replies = await conversation.submit(submit_data(card, f"Create {name}"))
         card = next(r for r in reversed(replies) if r.cards).cards[0]
     return card
+
+
+async def answer_quick_check(conversation: Conversation, name: str, pick: int) -> None:
+    """Run a quick check of `name`, choosing option `pick % 4` everywhere, and see the result."""
+    card = await quick_check_card(conversation, name)
+    value = dict(submit_data(card, "Show level"))
+    for choice_set in choice_sets(card):
+        value[choice_set["id"]] = choice_set["choices"][pick % 4]["value"]
+    replies = await conversation.submit(value)
+    assert name in str(replies[-1].body)

@@ -1,0 +1,96 @@
+"""The store the app runs on: TinyDB in DATA_DIR (one process), or PostgreSQL at DATABASE_URL.
+
+Both offer the same ports (`engagement.ports`, the export download shelf); `AppStore` holds them
+with the few life-cycle steps that differ: PostgreSQL connects and migrates when the app starts
+and raises `DatabaseUnavailable` (naming DATABASE_URL) when it cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.downloads import DownloadShelf, MemoryShelf
+from bot.settings import Settings
+from engagement.ports import (
+    ConversationReferences,
+    CustomerImportWriter,
+    CustomerRepository,
+    ReadinessStore,
+    ReminderStore,
+    StateStorage,
+)
+from engagement.reminders import ReminderPolicy
+from store import Store, open_store
+from store.pg import PostgresStore
+
+
+@dataclass
+class AppStore:
+    """The ports of one backend, and its life cycle.
+
+    Attributes:
+        backend: The TinyDB `Store` or the `PostgresStore` behind the ports (for tools, tests).
+    """
+
+    customers: CustomerRepository
+    references: ConversationReferences
+    state_storage: StateStorage
+    reminders: ReminderStore
+    customer_import: CustomerImportWriter
+    downloads: DownloadShelf
+    readiness: ReadinessStore
+    backend: Store | PostgresStore
+
+    async def start(self) -> None:
+        """Connect and migrate (PostgreSQL; raises DatabaseUnavailable); nothing for TinyDB."""
+        if isinstance(self.backend, PostgresStore):
+            await self.backend.start()
+
+    async def healthy(self) -> bool:
+        """True while the store is usable."""
+        if isinstance(self.backend, PostgresStore):
+            return await self.backend.healthy()
+        return self.backend.healthy()
+
+    async def prepare_reminders(self, policy: ReminderPolicy, now: datetime) -> None:
+        """Index customers stored before reminders existed (TinyDB only: PostgreSQL indexes
+        every customer as it is written)."""
+        if isinstance(self.backend, Store):
+            await self.backend.reminders.build_index(
+                self.backend.data_dir / "customers", policy, now
+            )
+
+    async def close(self) -> None:
+        """Close the store (idempotent)."""
+        if isinstance(self.backend, PostgresStore):
+            await self.backend.close()
+        else:
+            self.backend.close()
+
+
+def open_app_store(settings: Settings) -> AppStore:
+    """PostgreSQL when DATABASE_URL is set, else the TinyDB store in DATA_DIR (opened now)."""
+    if settings.database_url:
+        pg = PostgresStore(settings.database_url, settings.database_pool_size)
+        return AppStore(
+            pg.customers,
+            pg.references,
+            pg.state_storage,
+            pg.reminders,
+            pg.customer_import,
+            pg.downloads,
+            pg.readiness,
+            pg,
+        )
+    tiny = open_store(settings.data_dir)
+    return AppStore(
+        tiny.customers,
+        tiny.references,
+        tiny.state_storage,
+        tiny.reminders,
+        tiny.customer_import,
+        MemoryShelf(),
+        tiny.readiness,
+        tiny,
+    )

@@ -102,6 +102,8 @@ def reminder_title(reminder: Reminder, today: date) -> str:
         return f"{name} is stuck in the {_phase_name(reminder.about)} phase"
     if kind == ReminderKind.ENSURE_FOLLOW_UP:
         return f"Follow up with {name} on the delivery"
+    if kind == ReminderKind.DETRACTOR_FOLLOW_UP:
+        return f"Call {name}: an unhappy customer ({reminder.about})"
     return f"Reminder about {name}"
 
 
@@ -135,6 +137,12 @@ def reminder_reason(reminder: Reminder, today: date) -> str:
         return (
             f"In the {_phase_name(reminder.about)} phase for {_days((today - since).days)} "
             f"(since {format_day(since)}): move it on, or note what blocks it."
+        )
+    if kind == ReminderKind.DETRACTOR_FOLLOW_UP and since and reminder.target:
+        return (
+            f"The ensure review on {format_day(since)} gave {reminder.about}: follow up with the "
+            f"customer by {format_day(reminder.target)} (within 2 working days) and log the "
+            "touch; logging it closes this reminder."
         )
     if kind == ReminderKind.ENSURE_FOLLOW_UP and since is not None:
         return (

@@ -29,6 +29,7 @@ MAX_TOUCHES = 500  # oldest touches beyond this are dropped; reminders need only
 DELIVERY_TOUCH = "workshop delivered"
 REVIEW_TOUCH = "ensure review"
 QUICK_CHECK_TOUCH = "quick check"
+AUTOMATIC_TOUCHES = frozenset({DELIVERY_TOUCH, REVIEW_TOUCH, QUICK_CHECK_TOUCH})
 SOW_CONTACT_ROLE = "customer contact (statement of work)"
 MAX_SET_ASIDE = 10  # assessments kept beside the one in use, per iteration
 

@@ -1,33 +1,30 @@
 """Reminder policy: which reminders a customer has due at a given time, and when the next one is.
 
 Everything here is a pure function of a Customer, an injected `now` and a `ReminderPolicy`; no I/O.
-What the sender records is in `engagement/reminder_records.py`, the storage Protocol
-(`ReminderStore`) in `engagement/ports.py`, and the repository wrapper that keeps the reminder index
-current in `engagement/reminder_index.py`.
+The sender's records: `engagement/reminder_records.py`; the storage Protocol: `engagement/ports.py`;
+the repository wrapper keeping the reminder index current: `engagement/reminder_index.py`.
 
 Kinds and when they are due (seeds: partners touch each customer at least twice a month; vendors
 prompt partners for renewal 60-90 days ahead):
 
-- `check_in`: last touch (or creation) + `check_in_days`; repeats every `check_in_days` until a
-  touch is logged.
+- `check_in`: last touch (or creation) + `check_in_days`; repeats until a touch is logged.
 - `renewal`: the start of `renewal_date - offset` days, for each offset (90, 60, 30); once each,
   and none after the renewal date.
 - `goal_due`: the start of a goal's due date, in deliver/ensure while the goal is not closed;
   repeats every `goal_overdue_repeat_days` while overdue (0 = only on the due date).
-- `phase_stalled`: phase entered + `stall_days` (assess/commit/deliver/ensure only); repeats every
-  `stall_days` in the same phase.
+- `phase_stalled`: phase entered + `stall_days` (assess to ensure); repeats in the same phase.
 - `ensure_follow_up`: the start of the last delivery's day + `ensure_followup_days`, in
   deliver/ensure while there is no review; once per last delivery.
+- `detractor_follow_up`: a detractor's review (`engagement/detractors.py`), the next working day.
 
 "Start of a day" is midnight in the recipient's time zone (given as `zone`; the policy's default
 zone otherwise). Of a repeating or multi-offset reminder only the latest occurrence that has come
 is due: a bot that was offline for a month sends one check-in, not two, and a renewal date entered
 20 days ahead gets the 30-day reminder, not three.
 
-Each Reminder has a stable identity (tenant, customer, kind, subject, due date) and a deterministic
-id derived from it, so the sender can record it and send it once. A reminder stops being due when
-its cause goes away: a touch moves the check-in, a closed goal has no reminder, a new phase resets
-the stall clock.
+Each Reminder has a stable identity (tenant, customer, kind, subject, due date) and an id derived
+from it, so the sender sends it once. It stops being due when its cause goes away: a touch moves the
+check-in, a closed goal has no reminder, a new phase resets the stall clock.
 """
 
 from __future__ import annotations
@@ -42,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from engagement.detractors import detractor_follow_up
 from engagement.models import Customer, Iteration, Person, Phase
 from engagement.renewals import CHECKPOINTS
 from engagement.working_hours import WorkingHours, resolve_zone, start_of_day, zone_or_none
@@ -61,6 +59,7 @@ class ReminderKind(StrEnum):
     GOAL_DUE = "goal_due"
     PHASE_STALLED = "phase_stalled"
     ENSURE_FOLLOW_UP = "ensure_follow_up"
+    DETRACTOR_FOLLOW_UP = "detractor_follow_up"
 
 
 class ReminderPolicy(BaseModel):
@@ -338,6 +337,15 @@ def _ensure_follow_up(ctx: _Context) -> _Occurrences:
     return _Occurrences(None, reminder)
 
 
+def _detractor_follow_up(ctx: _Context) -> _Occurrences:
+    found = detractor_follow_up(ctx.customer, ctx.zone, ctx.policy.weekend_sending)
+    if found is None:
+        return _Occurrences(None, None)
+    kind, about = ReminderKind.DETRACTOR_FOLLOW_UP, found.about
+    made = ctx.make(kind, found.subject, found.due_at, about=about, since=found.on, target=found.by)
+    return _Occurrences(made, None) if made.due_at <= ctx.now else _Occurrences(None, made)
+
+
 def _all_occurrences(
     customer: Customer, now: datetime, policy: ReminderPolicy, zone: ZoneInfo | None
 ) -> list[_Occurrences]:
@@ -350,20 +358,15 @@ def _all_occurrences(
         *_goals(ctx),
         _stall(ctx),
         _ensure_follow_up(ctx),
+        _detractor_follow_up(ctx),
     ]
 
 
 def due_reminders(
     customer: Customer, now: datetime, policy: ReminderPolicy, zone: ZoneInfo | None = None
 ) -> list[Reminder]:
-    """The reminders of `customer` that are due at `now` (latest occurrence of each), by due time.
-
-    Args:
-        customer: The customer.
-        now: The current time (aware).
-        policy: The reminder policy.
-        zone: The recipient's time zone (where days start); the policy's default when None.
-    """
+    """The reminders of `customer` due at `now` (the latest occurrence of each), by due time;
+    days start in `zone` (the recipient's; the policy's default when None)."""
     due = [o.current for o in _all_occurrences(customer, now, policy, zone) if o.current]
     return sorted(due, key=lambda reminder: (reminder.due_at, reminder.kind, reminder.subject))
 

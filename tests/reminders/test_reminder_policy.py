@@ -291,9 +291,14 @@ def test_every_due_reminder_of_a_busy_customer_has_its_own_id() -> None:
     )
     made = with_delivery(made, TODAY - timedelta(days=9))
     due = due_reminders(made, NOW, POLICY)
-    # The renewal checkpoints (12-15 and 3-6 months ahead) are long past 30 days before renewal.
-    checkpoints = {ReminderKind.RENEWAL_PLANNING, ReminderKind.RENEWAL_EXECUTION}
-    assert {r.kind for r in due} == set(ReminderKind) - checkpoints
+    # The renewal checkpoints (12-15 and 3-6 months ahead) are long past 30 days before renewal;
+    # without a review there is no detractor follow-up.
+    missing = {
+        ReminderKind.RENEWAL_PLANNING,
+        ReminderKind.RENEWAL_EXECUTION,
+        ReminderKind.DETRACTOR_FOLLOW_UP,
+    }
+    assert {r.kind for r in due} == set(ReminderKind) - missing
     assert len({r.id for r in due}) == len(due) == 6
     renamed = made.model_copy(update={"name": "Renamed Ltd"})
     assert [r.id for r in due_reminders(renamed, NOW, POLICY)] == [r.id for r in due]

@@ -56,11 +56,6 @@ _FORM = "commit_form"
 _REVIEW = "commit_review"
 
 
-def _problems_text(error: InputProblems) -> str:
-    lines = [problem.message for problem in error.problems]
-    return "Please fix this and submit again:\n\n" + "\n".join(f"- {line}" for line in lines)
-
-
 class CommitDialog(ComponentDialog):
     """Captures the statement of work for a customer's current iteration."""
 
@@ -215,7 +210,7 @@ class CommitDialog(ComponentDialog):
         try:
             commitment_from_draft(options["draft"], self._known, self._today())
         except InputProblems as error:  # e.g. a goal date that passed while editing
-            await step.context.send_activity(_problems_text(error))
+            await step.context.send_activity(error.reply())
             return await step.replace_dialog(_STEPS, {**options, "form": True})
         return await step.prompt(_REVIEW, self._options("review", options))
 
@@ -230,7 +225,7 @@ class CommitDialog(ComponentDialog):
         try:  # checked again: a date entered as "today" may have passed since the review
             commitment = commitment_from_draft(options["draft"], self._known, self._today())
         except InputProblems as error:
-            await step.context.send_activity(_problems_text(error))
+            await step.context.send_activity(error.reply())
             return await step.replace_dialog(_STEPS, {**options, "form": True})
         user, now = user_of(step.context), self._services.clock.now()
 
@@ -298,7 +293,7 @@ class CommitDialog(ComponentDialog):
             commitment = commitment_from_draft(draft, self._known, self._today())
         except InputProblems as error:  # shown again later, after a date passed
             return MessageFactory.text(
-                _problems_text(error) + "\n\nPress Confirm on the draft to correct it in the "
+                error.reply() + "\n\nPress Confirm on the draft to correct it in the "
                 "form, or type `cancel`."
             )
         view = views.sow_view(
@@ -321,7 +316,7 @@ class CommitDialog(ComponentDialog):
             try:
                 prompt.recognized.value = parse(prompt.recognized.value, *extra)
             except InputProblems as error:
-                await prompt.context.send_activity(_problems_text(error))
+                await prompt.context.send_activity(error.reply())
                 return False
             return True
 

@@ -54,6 +54,12 @@ class InputProblems(ValueError):
         self.problems = list(problems)
         super().__init__("; ".join(p.message for p in self.problems))
 
+    def reply(self) -> str:
+        """What the user is told: every problem, one per line, and to submit again."""
+        return "Please fix this and submit again:\n\n" + "\n".join(
+            f"- {p.message}" for p in self.problems
+        )
+
 
 def text_value(raw: Any, field: str, label: str, limit: int, *, required: bool) -> str:
     """Collapsed text within `limit` characters; required text must not be empty."""

@@ -39,6 +39,7 @@ from engagement.models import (
 
 RECORD_DELIVERY_ACTION = "record_delivery"
 REVIEW_ACTION = "review"
+ALREADY_RECORDED = "That delivery is already recorded."
 MAX_NEXT_STEPS = 5
 _STATUSES = (
     Choice(GoalStatus.ACHIEVED.value, "Achieved"),
@@ -47,12 +48,6 @@ _STATUSES = (
 )
 _SCALE = tuple(Choice(str(n), f"{n}") for n in range(1, 6))
 _NPS = tuple(Choice(str(n), f"{n}") for n in range(0, 11))
-
-
-def _problems(error: InputProblems) -> str:
-    return "Please fix this and submit again:\n\n" + "\n".join(
-        f"- {p.message}" for p in error.problems
-    )
 
 
 class DeliveryAndReview:
@@ -85,16 +80,20 @@ class DeliveryAndReview:
         assert commitment is not None
         card_id = str(value.get("card") or "")
         if any(d.id == card_id for d in customer.current.deliveries):
-            await context.send_activity("That delivery is already recorded.")
+            await context.send_activity(ALREADY_RECORDED)
             return
         names = self._workshop_names()
         try:
             delivery = self._delivery(value, card_id, commitment.workshops, context)
         except InputProblems as error:
-            await context.send_activity(_problems(error))
+            await context.send_activity(error.reply())
             return
         now = self._services.clock.now()
-        saved = await self._save(context, customer, partial(_record_once, delivery, now))
+        try:
+            saved = await self._save(context, customer, partial(_record_once, delivery, now))
+        except _AlreadyRecorded:  # another turn recorded this card since the first look
+            await context.send_activity(ALREADY_RECORDED)
+            return
         if saved is None:
             return
         delivered = {d.workshop_id for d in saved.current.deliveries}
@@ -167,7 +166,7 @@ class DeliveryAndReview:
         try:
             review = self._review(customer, value, context)
         except InputProblems as error:
-            await context.send_activity(_problems(error))
+            await context.send_activity(error.reply())
             return
         now = self._services.clock.now()
         saved = await self._save(context, customer, lambda c: close_iteration(c, review, now))

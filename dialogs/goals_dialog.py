@@ -118,8 +118,7 @@ class GoalsDialog(ComponentDialog):
             fields = goal_fields_from_text(value[TEXT_KEY]) if TEXT_KEY in value else value
             goal = goal_value(fields, number, self._services.clock.now().date())
         except InputProblems as error:
-            lines = "\n".join(f"- {p.message}" for p in error.problems)
-            await prompt.context.send_activity(f"Please fix this and submit again:\n\n{lines}")
+            await prompt.context.send_activity(error.reply())
             return False
         prompt.recognized.value = {
             "title": goal.title,

@@ -4,11 +4,13 @@ privacy in shared chats, state kept after a failed turn, buttons during a flow."
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from bot.adapter import APOLOGY
+from bot.app import STORE_KEY
 from bot.settings import Settings
 from engagement.clock import FixedClock
 from tests.bot.test_commit_conversation import (
@@ -153,3 +155,37 @@ def test_export_links_need_https_with_authentication() -> None:
     )
     assert public.export_links_work
     assert public.base_url == "https://bot.example.com"
+
+
+async def test_a_delivery_recorded_by_another_turn_meanwhile_keeps_the_flow(
+    personal: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save finds the card already recorded (a second submit that raced the first): the
+    user is told so, and the flow waiting in the chat is not thrown away."""
+    await _quick_checked(personal)
+    await _commit_and_agree(personal)
+    customers = personal.client.server.app[STORE_KEY].customers
+    before = await customers.get("tenant-a", "contoso")
+    form = await _deliver(personal)
+    await personal.say("assess Fabrikam")  # a flow waits for its first answer
+    real_get = customers.get
+    stale = [before]
+
+    async def first_look_from_before(tenant_id: str, customer_id: str) -> Any:
+        return stale.pop() if stale else await real_get(tenant_id, customer_id)
+
+    monkeypatch.setattr(customers, "get", first_look_from_before)
+    replies = await _press(
+        personal,
+        form,
+        "Record delivery",
+        workshop="azure-governance",
+        on="2026-11-02",
+        attendees="12",
+    )
+    assert APOLOGY not in _text(replies)
+    assert "That delivery is already recorded." in _text(replies)
+    monkeypatch.undo()
+    replies = await personal.say("yes")
+    assert APOLOGY not in _text(replies)
+    assert "Question 1 of" in str([texts(card) for r in replies for card in r.cards])

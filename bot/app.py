@@ -27,7 +27,6 @@ from dialogs.brief import Briefs
 from dialogs.readiness import Readiness
 from dialogs.reminder_commands import ReminderServices
 from dialogs.services import DialogServices
-from engagement.book import ListedSummaries
 from engagement.clock import Clock, SystemClock
 from engagement.reminder_index import SchedulingCustomerRepository
 from store.pg import PostgresStore
@@ -54,7 +53,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         customers=customers,
         catalog=catalog,
         clock=clock,
-        summaries=ListedSummaries(customers, clock),
+        summaries=store.summaries(customers, clock),
     )
     downloads = Downloads(clock, store.downloads)
     exchange = Exchange(

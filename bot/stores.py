@@ -12,10 +12,13 @@ from datetime import datetime
 
 from bot.downloads import DownloadShelf, MemoryShelf
 from bot.settings import Settings
+from engagement.book import ListedSummaries
+from engagement.clock import Clock
 from engagement.ports import (
     ConversationReferences,
     CustomerImportWriter,
     CustomerRepository,
+    CustomerSummaries,
     ReadinessStore,
     ReminderStore,
     StateStorage,
@@ -23,6 +26,7 @@ from engagement.ports import (
 from engagement.reminders import ReminderPolicy
 from store import Store, open_store
 from store.pg import PostgresStore
+from store.pg.summaries import PgCustomerSummaries
 
 
 @dataclass
@@ -41,6 +45,12 @@ class AppStore:
     downloads: DownloadShelf
     readiness: ReadinessStore
     backend: Store | PostgresStore
+
+    def summaries(self, customers: CustomerRepository, clock: Clock) -> CustomerSummaries:
+        """The all-customers views over `customers`: `by_name` in SQL on PostgreSQL."""
+        if isinstance(self.backend, PostgresStore):
+            return PgCustomerSummaries(self.backend.pool, customers, clock)
+        return ListedSummaries(customers, clock)
 
     async def start(self) -> None:
         """Connect and migrate (PostgreSQL; raises DatabaseUnavailable); nothing for TinyDB."""

@@ -29,7 +29,10 @@ _OVERWRITE = """
 UPDATE customers SET name_key = %s, owner_id = %s, version = %s, doc = %s
 WHERE tenant_id = %s AND id = %s
 """
-_LIST = "SELECT doc FROM customers WHERE tenant_id = %s ORDER BY name_key, id"
+# Codepoint order (COLLATE "C"), as Python sorts the casefolded names (the TinyDB store does).
+_LIST = """
+SELECT doc FROM customers WHERE tenant_id = %s ORDER BY name_key COLLATE "C", id COLLATE "C"
+"""
 
 
 def _document(customer: Customer, version: int, tenant_id: str | None = None) -> dict[str, Any]:

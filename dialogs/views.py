@@ -37,6 +37,15 @@ def workshop_view(workshop: Workshop) -> WorkshopView:
     )
 
 
+def _placed(workshop: Workshop, level: MaturityLevel) -> WorkshopView:
+    """A recommended workshop; one from a neighbouring level (padding) says so in its name."""
+    view = workshop_view(workshop)
+    if level in workshop.levels:
+        return view
+    higher = min(w.rank for w in workshop.levels) > level.rank
+    return dataclasses.replace(view, name=f"{view.name} · {'next' if higher else 'previous'} level")
+
+
 def question_view(
     catalog: Catalog, customer_name: str, index: int, key: str, question: Question
 ) -> QuestionView:
@@ -89,7 +98,7 @@ def result_view(
             for dimension_id, value in result.dimension_scores.items()
         ],
         explanation=list(result.explanation),
-        workshops=[workshop_view(workshop) for workshop in evaluation.workshops],
+        workshops=[_placed(workshop, result.level) for workshop in evaluation.workshops],
         commit_data=(
             {"action": "run_command", "command": "commit", "argument": customer_name}
             if customer_name

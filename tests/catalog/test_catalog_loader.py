@@ -144,7 +144,7 @@ def test_in_use_is_gated_by_the_environment_question(shipped: Catalog) -> None:
 
 def test_loads_from_another_directory(tmp_path: Path) -> None:
     directory = copy_catalog(tmp_path / "partner")
-    edit(directory / WORKSHOPS_FILE, 'name = "Pilot / Proof of Concept"', 'name = "Pilot (PoC)"')
+    edit(directory / WORKSHOPS_FILE, 'name = "Pilot or PoC"', 'name = "Pilot (PoC)"')
     loaded = load_catalog(directory)
     pilot = loaded.workshop("pilot-poc")
     assert pilot is not None

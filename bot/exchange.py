@@ -9,24 +9,29 @@ pasted after the command) and is written all or nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from botbuilder.core import TurnContext
+from yarl import URL
 
 from bot.downloads import Downloads
 from bot.web import is_loopback_url
 from dialogs import portfolio_commands
 from dialogs.services import DialogServices
 from dialogs.turn import is_shared_conversation, tenant_of, user_of
+from engagement.exchange import MAX_DOCUMENT_BYTES
 from engagement.ports import CustomerImportWriter
 from engagement.reminder_index import SchedulingCustomerRepository
 
 logger = logging.getLogger(__name__)
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
-MAX_IMPORT_BYTES = 20_000_000
+MAX_IMPORT_BYTES = MAX_DOCUMENT_BYTES
+MAX_REDIRECTS = 3
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 
@@ -121,12 +126,15 @@ class Exchange:
             url = content.get("downloadUrl")
             if attachment.content_type != FILE_DOWNLOAD_INFO or not isinstance(url, str):
                 continue
-            if self._local_mode and not is_loopback_url(url):
-                raise ValueError("in local mode files are only read from this machine")
-            if not self._local_mode and not is_teams_file_url(url):
-                raise ValueError("the file's download address is not a Teams (SharePoint) one")
-            return await _download(url)
+            return await download(url, self._allowed)
         return None
+
+    def _allowed(self, url: str) -> None:
+        """Raise ValueError unless the bot may fetch `url` (every redirect hop is checked)."""
+        if self._local_mode and not is_loopback_url(url):
+            raise ValueError("in local mode files are only read from this machine")
+        if not self._local_mode and not is_teams_file_url(url):
+            raise ValueError("the file's download address is not a Teams (SharePoint) one")
 
 
 # Teams keeps chat files in SharePoint / OneDrive for Business; nothing else is fetched, so a
@@ -149,17 +157,34 @@ def is_teams_file_url(url: str) -> bool:
     return parts.scheme == "https" and host.endswith(TEAMS_FILE_HOST_SUFFIXES)
 
 
-async def _download(url: str) -> bytes:
+async def download(url: str, allowed: Callable[[str], None]) -> bytes:
+    """The whole body at `url` (at most MAX_IMPORT_BYTES), following at most MAX_REDIRECTS
+    redirects, each checked by `allowed` before it is requested; ValueError says what failed."""
     try:
-        async with (
-            aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT) as session,
-            session.get(url) as response,
-        ):
-            if response.status != 200:
-                raise ValueError(f"the file could not be downloaded (HTTP {response.status})")
-            body = await response.content.read(MAX_IMPORT_BYTES + 1)
+        async with aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT) as session:
+            for _ in range(MAX_REDIRECTS + 1):
+                allowed(url)
+                async with session.get(url, allow_redirects=False) as response:
+                    if response.status in _REDIRECTS and "Location" in response.headers:
+                        url = str(response.url.join(URL(response.headers["Location"])))
+                        continue
+                    if response.status != 200:
+                        raise ValueError(
+                            f"the file could not be downloaded (HTTP {response.status})"
+                        )
+                    return await _read_all(response)
     except aiohttp.ClientError as error:
         raise ValueError("the file could not be downloaded") from error
-    if len(body) > MAX_IMPORT_BYTES:
-        raise ValueError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
-    return body
+    raise ValueError(f"the file's address redirects more than {MAX_REDIRECTS} times")
+
+
+async def _read_all(response: aiohttp.ClientResponse) -> bytes:
+    too_big = ValueError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+    if (response.content_length or 0) > MAX_IMPORT_BYTES:
+        raise too_big
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > MAX_IMPORT_BYTES:
+            raise too_big
+    return bytes(body)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,8 @@ FORMAT = "csf-export"
 VERSION = 1
 MAX_DOCUMENT_BYTES = 20_000_000
 MAX_CUSTOMERS = 10_000
+# A JSON escape of a UTF-16 surrogate: valid only as half of a pair.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = (
@@ -256,13 +259,21 @@ def _parse(document: str | bytes | Mapping[str, Any]) -> Any:
     except UnicodeDecodeError as error:
         raise _refuse(f"the file is not UTF-8 text (byte {error.start})") from error
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise _refuse(
             f"the file is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from error
     except RecursionError as error:
         raise _refuse("the file is not JSON this bot can read: nested too deeply") from error
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then is the whole document checked
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise _refuse(
+                "the file holds text that is not valid Unicode (a lone surrogate)"
+            ) from error
+    return data
 
 
 def _header(data: Any) -> _Header:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from engagement.clock import Clock
 from engagement.models import Customer
 from engagement.ports import CustomerImportWriter, CustomerRepository, ReminderStore
-from engagement.reminder_records import DeliveryRecord
+from engagement.reminder_records import DeliveryRecord, Rescheduled
 from engagement.reminders import ReminderPolicy, due_reminders, next_due
 
 
@@ -89,16 +89,28 @@ class SchedulingCustomerRepository:
         add: Sequence[Customer],
         replace: Sequence[Customer],
     ) -> None:
-        """Index every imported customer, then let `writer` write them all or none."""
+        """Index every imported customer, then let `writer` write them all or none.
+
+        The index moves in one batch (one write per index bucket): one `schedule_no_later` per
+        customer rewrote a growing bucket each time, 80 s for 2,000 customers.
+        """
+        now = self._clock.now()
+        moved: list[Rescheduled] = []
         for customer in (*add, *replace):
-            await self._index(customer)
+            when = await self._index_time(customer, now)
+            current = await self._reminders.scheduled(customer.tenant_id, customer.id)
+            if when is not None and (current is None or when < current):
+                moved.append(Rescheduled(customer.tenant_id, customer.id, when, ()))
+        await self._reminders.reschedule(moved, now)
         await writer.import_customers(tenant_id, add, replace)
 
     async def _index(self, customer: Customer) -> None:
-        now = self._clock.now()
+        when = await self._index_time(customer, self._clock.now())
+        if when is not None:
+            await self._reminders.schedule_no_later(customer.tenant_id, customer.id, when)
+
+    async def _index_time(self, customer: Customer, now: datetime) -> datetime | None:
         preferences = await self._reminders.preferences(customer.tenant_id, customer.owner.id)
         zone = self._policy.zone(preferences.time_zone)
         records = await self._reminders.records(customer.tenant_id, customer.id)
-        when = index_time(customer, records, now, self._policy, zone)
-        if when is not None:
-            await self._reminders.schedule_no_later(customer.tenant_id, customer.id, when)
+        return index_time(customer, records, now, self._policy, zone)

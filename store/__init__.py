@@ -19,7 +19,8 @@ the few files it needs:
   one, and a write that returned is on disk. Content is cached after the first read.
 - Recently used shards stay open in one bounded LRU (`ShardCache`, 1,024 by default); opening a
   shard is one small file read, so the cost of a turn does not depend on how many customers exist.
-- Opening the store is O(1): nothing is read until a record is asked for. Listing a tenant's
+- Opening the store reads no record until one is asked for; it only lists the directories to
+  remove temporary files a crash left behind (`store/leftovers.py`). Listing a tenant's
   customers (or active references) scans that tenant's directory only, in a worker thread, as
   its cost grows with the tenant.
 - Optimistic concurrency: a customer carries `version`, bot state carries `e_tag`; a stale write
@@ -42,6 +43,7 @@ from types import TracebackType
 from store.atomic_storage import write_text_atomic
 from store.customers import TinyCustomerRepository
 from store.imports import TinyCustomerImporter, recover_all
+from store.leftovers import remove_leftovers
 from store.readiness import TinyReadinessStore
 from store.references import TinyConversationReferences
 from store.reminders import TinyReminderStore
@@ -90,6 +92,7 @@ class Store:
         self.customers = TinyCustomerRepository(customer_shards)
         self.customer_import = TinyCustomerImporter(customer_shards, self._cache, self.customers)
         recover_all(customer_shards.root, self._cache)  # an import interrupted by a crash
+        remove_leftovers(data_dir)  # temporary files of writes a crash interrupted
         self.references = TinyConversationReferences(ShardSet(data_dir / "references", self._cache))
         self.state_storage = TinyStateStorage(ShardSet(data_dir / "state", self._cache))
         self.reminders = TinyReminderStore(data_dir / "reminders", self._cache)

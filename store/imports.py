@@ -40,7 +40,7 @@ from store.shards import ShardCache, ShardSet, digest
 logger = logging.getLogger(__name__)
 
 JOURNAL = ".import-journal.json"
-_STAGED_MARK = ".import-"
+STAGED_MARK = ".import-"
 
 
 class TinyCustomerImporter:
@@ -104,7 +104,7 @@ def _document(customer: Customer, tenant_id: str, version: int) -> dict[str, Any
 
 
 def _stage(final: Path, content: dict[str, Any], token: str) -> Path:
-    temp = final.with_name(f".{final.name}{_STAGED_MARK}{token}")
+    temp = final.with_name(f".{final.name}{STAGED_MARK}{token}")
     with open(temp, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(content))
         handle.flush()
@@ -131,7 +131,7 @@ def recover(directory: Path, cache: ShardCache) -> None:
     try:
         with os.scandir(directory) as entries:
             leftovers = [
-                e.path for e in entries if _STAGED_MARK in e.name and e.name.startswith(".")
+                e.path for e in entries if STAGED_MARK in e.name and e.name.startswith(".")
             ]
     except FileNotFoundError:
         return

@@ -176,7 +176,7 @@ def test_settings_come_from_env_file_and_the_environment_wins(tmp_path: Path) ->
 def test_manifest_basics(manifest: dict) -> None:
     bot = manifest["bots"][0]
     assert bot["scopes"] == ["personal", "team", "groupChat"]
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True  # import reads an export attached in personal chat
     assert bot["isNotificationOnly"] is False
     assert manifest["icons"] == {"color": "color.png", "outline": "outline.png"}
     assert len(manifest["description"]["short"]) <= 80

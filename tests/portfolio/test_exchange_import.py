@@ -218,6 +218,11 @@ def test_text_that_is_not_an_export_object_is_refused(text: str, expected: str) 
     assert expected in refused(text)
 
 
+def test_lone_surrogates_are_refused_and_pairs_accepted() -> None:
+    assert "lone surrogate" in refused('{"format": "csf-export", "x": "\\ud800"}')
+    assert "lone surrogate" not in refused('{"format": "csf-export", "x": "\\ud83d\\ude00"}')
+
+
 def test_not_utf8_and_too_big_are_refused() -> None:
     assert "not UTF-8" in refused(b"\xff\xfe{}")
     assert f"the limit is {MAX_DOCUMENT_BYTES:,}" in refused(" " * (MAX_DOCUMENT_BYTES + 1))

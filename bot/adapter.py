@@ -17,6 +17,7 @@ from botbuilder.schema import (
 from botframework.connector import Channels
 
 from bot.settings import Settings
+from bot.signing_keys import use_async_signing_keys
 from bot.transport import ConnectorError, ReusingCloudAdapter
 from bot.typing_indicator import TypingIndicator
 
@@ -30,7 +31,9 @@ UNREACHABLE = (ConnectorError, ErrorResponseException, aiohttp.ClientError, Time
 
 
 def build_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthentication:
-    """Bot Framework authentication from our settings (the SDK wants upper-case attributes)."""
+    """Bot Framework authentication from our settings (the SDK wants upper-case attributes);
+    its signing keys are fetched asynchronously with a timeout (bot/signing_keys.py)."""
+    use_async_signing_keys()
     configuration = SimpleNamespace(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password,

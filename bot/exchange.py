@@ -18,6 +18,7 @@ from botbuilder.core import TurnContext
 from yarl import URL
 
 from bot.downloads import Downloads
+from bot.inbound import read_at_most
 from bot.web import is_loopback_url
 from dialogs import portfolio_commands
 from dialogs.services import DialogServices
@@ -172,19 +173,11 @@ async def download(url: str, allowed: Callable[[str], None]) -> bytes:
                         raise ValueError(
                             f"the file could not be downloaded (HTTP {response.status})"
                         )
-                    return await _read_all(response)
+                    try:
+                        return await read_at_most(response, MAX_IMPORT_BYTES)
+                    except ValueError:
+                        limit = MAX_IMPORT_BYTES // 1_000_000
+                        raise ValueError(f"the file is larger than {limit} MB") from None
     except aiohttp.ClientError as error:
         raise ValueError("the file could not be downloaded") from error
     raise ValueError(f"the file's address redirects more than {MAX_REDIRECTS} times")
-
-
-async def _read_all(response: aiohttp.ClientResponse) -> bytes:
-    too_big = ValueError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
-    if (response.content_length or 0) > MAX_IMPORT_BYTES:
-        raise too_big
-    body = bytearray()
-    async for chunk in response.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > MAX_IMPORT_BYTES:
-            raise too_big
-    return bytes(body)

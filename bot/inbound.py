@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import orjson
 
 # Teams activities nest about ten levels (an Adaptive Card in an attachment a few more).
@@ -118,3 +119,17 @@ def _entity(value: Any, where: str) -> None:
         _account(value.get("mentioned"), f"{where}.mentioned", required=True)
         if not isinstance(value.get("text"), str | None):
             raise ValueError(f"'{where}.text' must be a string")
+
+
+async def read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The whole body of a response the bot fetched (not just its first chunk); ValueError when
+    it is larger than `limit` bytes."""
+    too_large = ValueError(f"the answer is larger than {limit:,} bytes")
+    if (response.content_length or 0) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    return bytes(body)

@@ -19,6 +19,7 @@ from botbuilder.schema import Activity
 from bot.inbound import check_activity_shape, decode_json
 from bot.locks import TurnLocks
 from bot.settings import is_loopback_host
+from bot.signing_keys import KeysUnavailable
 from bot.wire import from_wire
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,10 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, locks: TurnLocks, *, local
             authentication = await adapter.bot_framework_authentication.authenticate_request(
                 activity, auth_header
             )
+        except KeysUnavailable:  # neither accepted nor refused: ask the channel to retry
+            response = _problem(503, "the token signing keys cannot be fetched right now")
+            response.headers["Retry-After"] = "30"
+            return response
         except Exception as error:  # missing, malformed, forged or expired token
             logger.info("Refused unauthenticated request: %s", error)
             return _problem(401, "unauthorized")

@@ -13,11 +13,16 @@ from aiohttp.test_utils import TestClient, TestServer
 from botframework.connector.auth import MicrosoftAppCredentials
 
 from bot.app import create_app
-from bot.settings import Settings
 from engagement.clock import FixedClock
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
-from tests.support.tokens import UNTRUSTED_KEY, channel_token, offline_signing_keys
+from tests.support.tokens import (
+    APP_ID,
+    UNTRUSTED_KEY,
+    channel_token,
+    offline_signing_keys,
+    secured_settings,
+)
 
 
 def _segment(data: dict[str, object]) -> str:
@@ -42,17 +47,9 @@ NONE_ALG = ".".join(
 )
 
 
-APP_ID = "11111111-2222-3333-4444-555555555555"
-
-
 @pytest.fixture
 async def secured(tmp_path: Path, clock: FixedClock) -> AsyncIterator[TestClient]:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        DATA_DIR=tmp_path / "secured",
-        MicrosoftAppId=APP_ID,
-        MicrosoftAppPassword="not-a-real-secret",
-    )
+    settings = secured_settings(tmp_path / "secured")
     with offline_signing_keys():
         async with TestClient(TestServer(create_app(settings, clock=clock))) as test_client:
             yield test_client

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -19,6 +20,8 @@ from botframework.connector.auth import AuthenticationConstants
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from bot.settings import Settings
 
 CHANNEL_ISSUER = "https://api.botframework.com"
 TRUSTED_KID = "local-trusted-key"
@@ -78,3 +81,17 @@ def channel_token(
         **claims,
     }
     return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
+
+
+APP_ID = "11111111-2222-3333-4444-555555555555"
+
+
+def secured_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Settings with an app id (authentication on) over `data_dir`."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        DATA_DIR=data_dir,
+        MicrosoftAppId=APP_ID,
+        MicrosoftAppPassword="not-a-real-secret",
+        **overrides,
+    )

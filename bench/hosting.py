@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -26,3 +27,16 @@ async def host(app: web.Application) -> Hosted:
     await site.start()
     port = runner.addresses[0][1]
     return Hosted(runner, f"http://127.0.0.1:{port}")
+
+
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def connector_app(send: Handler, create: Handler) -> web.Application:
+    """A fake Bot Connector: `send` answers replies and updates, `create` new conversations."""
+    app = web.Application()
+    app.router.add_post("/v3/conversations", create)
+    app.router.add_post("/v3/conversations/{conversation}/activities", send)
+    app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", send)
+    app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", send)
+    return app

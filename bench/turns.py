@@ -36,7 +36,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bench.hosting import host
+from bench.hosting import connector_app, host
 
 CONCURRENCIES = (1, 4, 16)
 SCENARIOS = ("bare", "echo", "help", "assess")
@@ -100,12 +100,7 @@ class FakeConnector:
             await request.read()
             return web.Response(body=b'{"id":"a:bench-private"}', content_type="application/json")
 
-        app = web.Application()
-        app.router.add_post("/v3/conversations", create)
-        app.router.add_post("/v3/conversations/{conversation}/activities", send)
-        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", send)
-        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", send)
-        return app
+        return connector_app(send, create)
 
 
 # --- hosting the connector, and the servers' process ---------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.hostile_inputs import ACTIONS
 from bot.settings import Settings
 from engagement.clock import FixedClock
 from tests.support.cards import choice_sets, submit_data, texts
@@ -23,22 +24,6 @@ NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
 
 CONVERSATIONS = ["a:fuzz-1", "a:fuzz-2", "19:fuzz@thread.v2", "19:x@thread.tacv2;messageid=1"]
-ACTIONS = [
-    "choose",
-    "back",
-    "cancel",
-    "quick_check",
-    "save_quick_check",
-    "run_command",
-    "form",
-    "agree_sow",
-    "record_delivery",
-    "review",
-    "log_touch",
-    "snooze",
-    "reminder_done",
-    "nope",
-]
 
 json_leaf = st.one_of(
     st.none(),

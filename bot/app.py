@@ -68,7 +68,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         services,
         conversation_state,
         store.references,
-        PrivateChats(settings.app_id).send,
+        PrivateChats(settings.app_id),
         ReminderServices(customers, store.reminders, policy, clock),
         exchange,
         Readiness(readiness_checklist, store.readiness, clock),

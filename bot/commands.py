@@ -46,7 +46,8 @@ class Command:
     # Teams' command menu shows at most 10 commands per scope; the rest are in `help`.
     menu: bool = True
     during_flow: DuringFlow = DuringFlow.IN_PASSING
-    # Answers that hold account data go to the asker privately when asked in a shared chat.
+    # Answers that hold account data go to the asker privately when asked in a shared chat; a
+    # flow (`during_flow` STARTS) asked there runs in the asker's personal chat.
     private: bool = False
     # Takes a longer message than any other (an import's pasted JSON).
     long_text: bool = False
@@ -78,6 +79,7 @@ COMMANDS: tuple[Command, ...] = (
         "assess Contoso",
         handler=lambda h: h.flows.assess,
         during_flow=DuringFlow.STARTS,
+        private=True,
     ),
     Command(
         "commit",
@@ -86,6 +88,7 @@ COMMANDS: tuple[Command, ...] = (
         "commit Contoso",
         handler=lambda h: h.flows.commit,
         during_flow=DuringFlow.STARTS,
+        private=True,
     ),
     Command(
         "sow",
@@ -312,6 +315,8 @@ class CardAction:
 
     action: str
     handler: Callable[[Handlers], Handler[dict[str, Any]]]
+    # Pressed in a shared chat, its answer goes to the presser privately.
+    private: bool = True
 
 
 # Buttons that type a command (`run_command`: the command and its argument) are routed as that
@@ -320,7 +325,8 @@ RUN_COMMAND_ACTION = "run_command"
 CARD_ACTIONS: tuple[CardAction, ...] = (
     CardAction("quick_check", lambda h: h.quick_check.submit),
     CardAction("save_quick_check", lambda h: h.quick_check.save),
-    CardAction("quick_check_new", lambda h: h.quick_check.start_new),
+    # sends its card privately itself
+    CardAction("quick_check_new", lambda h: h.quick_check.start_new, private=False),
     CardAction("use_assessment", lambda h: h.quick_check.use),
     CardAction("agree_sow", lambda h: h.agreements.agree),
     CardAction("record_delivery", lambda h: h.delivery.record_delivery),
@@ -329,7 +335,7 @@ CARD_ACTIONS: tuple[CardAction, ...] = (
     CardAction("log_touch", lambda h: h.reminders.card_action),
     CardAction("snooze", lambda h: h.reminders.card_action),
     CardAction("reminder_done", lambda h: h.reminders.card_action),
-    CardAction("cancel", lambda h: h.flows.cancel_button),
+    CardAction("cancel", lambda h: h.flows.cancel_button, private=False),
 )
 ACTIONS = {entry.action: entry for entry in CARD_ACTIONS}
 

@@ -6,6 +6,7 @@ started it (`owner`): others may ask things in passing, but their answers are no
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import ConversationState, TurnContext
@@ -13,6 +14,7 @@ from botbuilder.dialogs import ComponentDialog, DialogContext, DialogSet
 from botbuilder.dialogs.prompts import TextPrompt
 
 from bot.adapter import DIALOG_STATE
+from bot.private import NOT_PRIVATELY, STARTED_PRIVATELY, PrivateChats
 from dialogs.assess_dialog import AssessDialog
 from dialogs.commit_dialog import CommitDialog
 from dialogs.prompts import CardFormPrompt
@@ -28,6 +30,7 @@ class Flows:
         self._dialogs.add(AssessDialog(services))
         self._dialogs.add(CommitDialog(services))
         self._owner = conversation_state.create_property("FlowOwner")
+        self._state = conversation_state
 
     async def context(self, turn_context: TurnContext) -> DialogContext:
         """The conversation's dialog stack for this turn (one state object however often asked)."""
@@ -60,6 +63,29 @@ class Flows:
         """Who started the waiting flow: `{"id", "name"}`, empty when not known."""
         owner: dict[str, str] = await self._owner.get(context, dict)
         return owner
+
+    async def start_privately(
+        self,
+        context: TurnContext,
+        start: Callable[[TurnContext, str], Awaitable[None]],
+        argument: str,
+        private: PrivateChats,
+    ) -> None:
+        """Run `start` (a flow's command) in the asker's personal chat, whose dialog stack it
+        gets; the shared chat where it was asked sees one short line."""
+
+        async def begin(private_context: TurnContext) -> None:
+            dialog_context = await self.context(private_context)
+            if dialog_context.active_dialog is not None:
+                await dialog_context.cancel_all_dialogs()
+                await private_context.send_activity(
+                    "I stopped the unfinished flow; nothing of it was saved."
+                )
+            await start(private_context, argument)
+            await self._state.save_changes(private_context)
+
+        started = await private.run(context, begin)
+        await context.send_activity(STARTED_PRIVATELY if started else NOT_PRIVATELY)
 
     async def _begin(self, context: TurnContext, dialog_id: str, options: dict[str, Any]) -> None:
         starter = user_of(context)

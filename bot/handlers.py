@@ -18,6 +18,7 @@ from bot.exchange import Exchange
 from bot.flows import Flows
 from bot.reminder_turns import ReminderTurns
 from cards import library
+from cards.text import escape_markdown
 from cards.views import CommandHelp, PhaseHelp
 from dialogs import portfolio_commands
 from dialogs.account import Account
@@ -73,7 +74,8 @@ class Handlers:
             if level is None:
                 names = ", ".join(f"{lvl.rank}. {lvl.label}" for lvl in MaturityLevel)
                 await context.send_activity(
-                    f'I don\'t know the level "{argument[:60]}". The levels are: {names}.'
+                    f'I don\'t know the level "{escape_markdown(argument[:60])}". The levels are: '
+                    f"{names}."
                 )
                 return
             levels = [level]
@@ -90,7 +92,7 @@ class Handlers:
             )
             return
         lines = [
-            f"- **{s.name}**: iteration {s.iteration}, {s.phase.value} phase, "
+            f"- **{escape_markdown(s.name)}**: iteration {s.iteration}, {s.phase.value} phase, "
             + (s.level.label if s.level else "not assessed")
             for s in listing.summaries
         ]

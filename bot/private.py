@@ -1,10 +1,16 @@
-"""Sending to a user in a private 1:1 chat with the bot, from any conversation."""
+"""The asker's private 1:1 chat with the bot, from any conversation: sending there, running a
+flow there, and answering a shared chat's request there.
+
+In group chats, channels and meeting chats others read along (maybe the customer): whatever
+shows an assessment, a statement of work, a health score or reminders goes to the person who
+asked, and the shared chat sees one short line.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ConversationParameters
@@ -12,6 +18,14 @@ from botbuilder.schema import Activity, ActivityTypes, ConversationParameters
 from dialogs.turn import is_shared_conversation, tenant_of
 
 logger = logging.getLogger(__name__)
+P = TypeVar("P")
+
+SENT_PRIVATELY = "I've sent that to you in our private chat."
+STARTED_PRIVATELY = "I've started that in our private chat."
+NOT_PRIVATELY = (
+    "I couldn't message you privately. Ask me in our personal chat; I keep account data out of "
+    "shared chats."
+)
 
 
 class PrivateChats:
@@ -23,6 +37,19 @@ class PrivateChats:
     async def send(self, context: TurnContext, message: Activity | list[Activity]) -> bool:
         """Send `message` (or several) to the turn's sender privately; False when Teams refuses."""
         messages = message if isinstance(message, list) else [message]
+
+        async def deliver(private_context: TurnContext) -> None:
+            for each in messages:
+                await private_context.send_activity(each)
+
+        return await self.run(context, deliver)
+
+    async def run(
+        self, context: TurnContext, logic: Callable[[TurnContext], Awaitable[None]]
+    ) -> bool:
+        """Run `logic` with a turn context of the sender's 1:1 chat (the sender as `from`, the
+        chat as a personal conversation); False when Teams refuses that chat. An error raised
+        by `logic` itself is the turn's, and propagates."""
         activity = context.activity
         tenant = tenant_of(context)
         parameters = ConversationParameters(
@@ -33,23 +60,35 @@ class PrivateChats:
             channel_data={"tenant": {"id": tenant}},
         )
 
-        async def deliver(private_context: TurnContext) -> None:
-            for each in messages:
-                await private_context.send_activity(each)
+        started = False
+
+        async def in_private(private_context: TurnContext) -> None:
+            nonlocal started
+            started = True
+            private = private_context.activity
+            private.from_property = activity.from_property
+            private.locale = activity.locale
+            if private.conversation is not None:
+                private.conversation.conversation_type = "personal"
+                private.conversation.is_group = False
+            await logic(private_context)
 
         try:
             await context.adapter.create_conversation(
                 self._app_id,
-                deliver,
+                in_private,
                 parameters,
                 activity.channel_id,
                 activity.service_url,
             )
-        except Exception:  # the user may not have the app personally installed, or blocked it
+        except Exception as error:
+            if started:
+                raise
+            # the user may not have the app personally installed, or blocked it
             logger.warning(
-                "Could not open a private chat from conversation %s",
+                "Could not open a private chat from conversation %s: %s",
                 activity.conversation.id,
-                exc_info=True,
+                error,
             )
             return False
         return True
@@ -57,14 +96,14 @@ class PrivateChats:
 
 async def answer_privately(
     context: TurnContext,
-    handler: Callable[[TurnContext, str], Awaitable[None]],
-    argument: str,
+    handler: Callable[[TurnContext, P], Awaitable[None]],
+    payload: P,
     send_private: Callable[[TurnContext, list[Activity]], Awaitable[bool]],
 ) -> None:
-    """Run a command whose answer holds account data; in a shared chat (the customer may be
-    in the meeting) deliver its replies to the asker's personal chat instead."""
+    """Run a command or card button whose answer holds account data; in a shared chat (the
+    customer may be in the meeting) deliver its replies to the asker's personal chat instead."""
     if not is_shared_conversation(context):
-        await handler(context, argument)
+        await handler(context, payload)
         return
     captured: list[Activity] = []
     capturing = True
@@ -77,15 +116,12 @@ async def answer_privately(
 
     context.on_send_activities(capture)
     try:
-        await handler(context, argument)
+        await handler(context, payload)
     finally:
         capturing = False
     if not captured:
         return
     if await send_private(context, captured):
-        await context.send_activity("I've sent that to you in our private chat.")
+        await context.send_activity(SENT_PRIVATELY)
     else:
-        await context.send_activity(
-            "I couldn't message you privately. Ask me in our personal chat; I keep account "
-            "data out of shared chats."
-        )
+        await context.send_activity(NOT_PRIVATELY)

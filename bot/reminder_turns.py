@@ -23,7 +23,7 @@ from dialogs.reminder_commands import (
     resume_command,
 )
 from dialogs.renewals import renewal_or_outcome_command
-from dialogs.turn import card_message, tenant_of, user_of
+from dialogs.turn import card_message, is_shared_conversation, tenant_of, user_of
 from engagement.models import Person
 
 ReminderCommand = Callable[[str, str, Person, datetime, ReminderServices], Awaitable[Reply]]
@@ -63,7 +63,10 @@ class ReminderTurns:
             user_of(context),
             self._services.clock.now(),
             self._services,
-            conversation_id=conversation.id if conversation else None,
+            # a button pressed in a shared chat must not make that chat the reminders' home
+            conversation_id=(
+                conversation.id if conversation and not is_shared_conversation(context) else None
+            ),
         )
         await context.send_activity(reply)
 

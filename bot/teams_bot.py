@@ -19,16 +19,17 @@ from bot.commands import ACTIONS, RUN_COMMAND_ACTION, DuringFlow, ParsedCommand,
 from bot.exchange import Exchange
 from bot.flows import Flows, expects_free_text, flow_name
 from bot.handlers import PHASES, Handlers, command_help
-from bot.private import answer_privately
+from bot.private import PrivateChats, answer_privately
 from bot.proactive import remember_turn
 from bot.reminder_turns import ReminderTurns
 from bot.wire import to_wire
 from cards import library
+from cards.text import escape_markdown
 from dialogs.account import Account
 from dialogs.agreement import Agreements
 from dialogs.brief import Briefs
 from dialogs.delivery import DeliveryAndReview
-from dialogs.quick_check import PrivateSender, QuickCheck
+from dialogs.quick_check import QuickCheck
 from dialogs.readiness import Readiness
 from dialogs.reminder_commands import ReminderServices
 from dialogs.services import DialogServices
@@ -55,7 +56,7 @@ class TeamsBot(TeamsActivityHandler):
         services: DialogServices,
         conversation_state: ConversationState,
         references: ConversationReferences,
-        send_private: PrivateSender,
+        private: PrivateChats,
         reminders: ReminderServices,
         exchange: Exchange,
         readiness: Readiness,
@@ -64,14 +65,14 @@ class TeamsBot(TeamsActivityHandler):
         super().__init__()
         self._conversation_state = conversation_state
         self._references = references
-        self._send_private = send_private
+        self._private = private
         self._reminder_store = reminders.reminders
         self._flows = Flows(services, conversation_state)
         self._handlers = Handlers(
             services=services,
             flows=self._flows,
             quick_check=QuickCheck(
-                services, conversation_state.create_property("HandledCards"), send_private
+                services, conversation_state.create_property("HandledCards"), private.send
             ),
             agreements=Agreements(services),
             delivery=DeliveryAndReview(services),
@@ -129,7 +130,7 @@ class TeamsBot(TeamsActivityHandler):
             )
         elif text:
             await turn_context.send_activity(
-                f'Sorry, I don\'t know "{text[:60]}". Here is what I understand:'
+                f'Sorry, I don\'t know "{escape_markdown(text[:60])}". Here is what I understand:'
             )
             await self._handlers.help(turn_context, "")
         else:
@@ -140,7 +141,11 @@ class TeamsBot(TeamsActivityHandler):
         action = value.get("action")
         route = ACTIONS.get(action) if isinstance(action, str) else None
         if route is not None:
-            await route.handler(self._handlers)(dialog_context.context, value)
+            handler = route.handler(self._handlers)
+            if route.private:  # pressed in a shared chat: the answer goes to the presser
+                await answer_privately(dialog_context.context, handler, value, self._private.send)
+            else:
+                await handler(dialog_context.context, value)
             return True
         if action != RUN_COMMAND_ACTION or not isinstance(value.get("command"), str):
             return False
@@ -195,10 +200,12 @@ class TeamsBot(TeamsActivityHandler):
 
     async def _run(self, parsed: ParsedCommand, context: TurnContext) -> None:
         handler = parsed.command.handler(self._handlers)
-        if parsed.command.private:
-            await answer_privately(context, handler, parsed.argument, self._send_private)
-        else:
+        if not parsed.command.private or not is_shared_conversation(context):
             await handler(context, parsed.argument)
+        elif parsed.command.during_flow is DuringFlow.STARTS:  # a flow: in the personal chat
+            await self._flows.start_privately(context, handler, parsed.argument, self._private)
+        else:
+            await answer_privately(context, handler, parsed.argument, self._private.send)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         # Our cards use Action.Submit; an Action.Execute (`adaptiveCard/action`) can only come

@@ -23,6 +23,12 @@ def escape_markdown(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def code_span(value: object) -> str:
+    """Text for inside a `code span`, where Markdown is not interpreted: one line, no backticks
+    (a backtick would end the span)."""
+    return " ".join(str(value).split()).replace("`", "'")
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from botbuilder.core import MessageFactory, TurnContext
 
 from cards.summary import summary_card
-from cards.text import render_text
+from cards.text import code_span, escape_markdown, render_text
 from dialogs.account_views import history_view, status_view
 from dialogs.customer_names import did_you_mean
 from dialogs.lookup import customer_and_rest, customer_named, names_near_start
@@ -58,8 +58,8 @@ class Account:
         markdown = self.report_markdown(customer)
         if markdown is None:
             await context.send_activity(
-                f"{customer.name} has no closed iteration yet; the report comes with `ensure "
-                f"{customer.name}`."
+                f"{escape_markdown(customer.name)} has no closed iteration yet; the report comes "
+                f"with `ensure {code_span(customer.name)}`."
             )
             return
         await context.send_activity(
@@ -227,8 +227,8 @@ class Account:
         saved, _ = await change(self._services.customers, tenant_of(context), customer.id, add)
         what = f"{touch.kind.value} " if kind else ""
         await context.send_activity(
-            f"Logged a {what}touch with {saved.name}"
-            + (f": {note}" if note else "")
+            f"Logged a {what}touch with {escape_markdown(saved.name)}"
+            + (f": {escape_markdown(note)}" if note else "")
             + f". {len(saved.touches)} touch(es) on record."
         )
 

@@ -14,7 +14,7 @@ from typing import Any
 from botbuilder.core import MessageFactory, TurnContext
 
 from cards.forms import sow_card
-from cards.text import render_text
+from cards.text import code_span, escape_markdown, render_text
 from dialogs import commit_views as views
 from dialogs.commitment_input import InputProblems, text_value
 from dialogs.customer_names import unknown_customer
@@ -80,7 +80,8 @@ class Agreements:
         await replace_or_send(context, card_message(self._card(saved)))
         if both:
             await context.send_activity(
-                f"Both sides agreed. Iteration {saved.current.number} of {saved.name} moves to "
+                f"Both sides agreed. Iteration {saved.current.number} of "
+                f"{escape_markdown(saved.name)} moves to "
                 "the deliver phase."
             )
         else:
@@ -112,8 +113,8 @@ class Agreements:
         iteration = customer.current
         if iteration.commitment is None:
             await context.send_activity(
-                f"{customer.name} has no statement of work in iteration {iteration.number} yet. "
-                f"Type `commit {customer.name}` to write one."
+                f"{escape_markdown(customer.name)} has no statement of work in iteration "
+                f"{iteration.number} yet. Type `commit {code_span(customer.name)}` to write one."
             )
             return
         await context.send_activity(card_message(self._card(customer)))

@@ -21,6 +21,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 from botbuilder.schema import Activity
 
 from cards import library
+from cards.text import escape_markdown
 from cards.views import ConfirmView
 from dialogs.customer_names import did_you_mean, suggestions
 from dialogs.messages import explain
@@ -49,7 +50,7 @@ def _confirm_new_customer(validations: dict[str, Any]) -> Activity:
         ConfirmView(
             title=f"New customer: {name}",
             text=f"{name} is not in your customer list yet."
-            + did_you_mean(list(validations.get("similar") or []), "assess")
+            + did_you_mean(list(validations.get("similar") or []), "assess", markdown=False)
             + f" Create {name} and start the assessment?",
             yes_data=choose_data(key, _YES),
             no_data=choose_data(key, _NO),
@@ -115,7 +116,8 @@ class AssessDialog(ComponentDialog):
                         "similar": await suggestions(
                             self._services.customers, tenant_of(step.context), name
                         ),
-                        "retry_text": f"Create {name} and start the assessment? Answer yes or no.",
+                        "retry_text": f"Create {escape_markdown(name)} and start the assessment? "
+                        "Answer yes or no.",
                     },
                 ),
             )
@@ -123,14 +125,14 @@ class AssessDialog(ComponentDialog):
         phase = customer.current.phase
         if phase not in (Phase.ASSESS, Phase.COMMIT):
             await step.context.send_activity(
-                f"{customer.name} is in the {phase.value} phase of iteration "
+                f"{escape_markdown(customer.name)} is in the {phase.value} phase of iteration "
                 f"{customer.current.number}. Re-assessing starts with the next iteration, "
                 f"after the ensure phase closes this one."
             )
             return await step.end_dialog()
         if customer.current.assessment is not None:
             await step.context.send_activity(
-                f"{customer.name} already has an assessment in iteration "
+                f"{escape_markdown(customer.name)} already has an assessment in iteration "
                 f"{customer.current.number}; finishing this one replaces that draft."
             )
         return await step.next(_YES)

@@ -25,6 +25,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 from botbuilder.schema import Activity
 
 from cards.forms import form_card, sow_card
+from cards.text import code_span, escape_markdown
 from dialogs import commit_views as views
 from dialogs.commitment_input import (
     InputProblems,
@@ -147,7 +148,8 @@ class CommitDialog(ComponentDialog):
             )
             if existing:
                 await step.context.send_activity(
-                    f"{customer.name} already has a statement of work in iteration "
+                    f"{escape_markdown(customer.name)} already has a statement of work in "
+                    f"iteration "
                     f"{iteration.number}; what you confirm now replaces it, and both sides "
                     "agree again."
                 )
@@ -401,19 +403,22 @@ def _asks(options: dict[str, Any], part: str) -> bool:
 def _not_ready(customer: Customer | None, name: str) -> str | None:
     if customer is None:
         return (
-            f"I don't know {name} yet. Assess them first: `assess {name}` or `quick check {name}`."
+            f"I don't know {escape_markdown(name)} yet. Assess them first: "
+            f"`assess {code_span(name)}` or `quick check {code_span(name)}`."
         )
     iteration = customer.current
     if iteration.phase is Phase.ASSESS or iteration.assessment is None:
         return (
-            f"{customer.name} is not assessed yet in iteration {iteration.number}. "
-            f"Type `assess {customer.name}` (or `quick check {customer.name}`) first; the "
+            f"{escape_markdown(customer.name)} is not assessed yet in iteration "
+            f"{iteration.number}. Type `assess {code_span(customer.name)}` (or "
+            f"`quick check {code_span(customer.name)}`) first; the "
             "statement of work starts from the assessment's recommendations."
         )
     if iteration.phase is not Phase.COMMIT:
         return (
-            f"{customer.name}'s statement of work for iteration {iteration.number} is already "
+            f"{escape_markdown(customer.name)}'s statement of work for iteration "
+            f"{iteration.number} is already "
             f"agreed (now in the {iteration.phase.value} phase). "
-            f"Type `sow {customer.name}` to see it."
+            f"Type `sow {code_span(customer.name)}` to see it."
         )
     return None

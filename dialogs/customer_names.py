@@ -5,6 +5,7 @@ Free of botbuilder, so the command modules that answer with plain replies use it
 
 from __future__ import annotations
 
+from cards.text import code_span, escape_markdown
 from engagement.naming import similar_names
 from engagement.ports import CustomerRepository
 
@@ -18,11 +19,18 @@ async def suggestions(customers: CustomerRepository, tenant_id: str, *names: str
     return list(found)[:3]
 
 
-def did_you_mean(names: list[str], command: str = "") -> str:
-    """' Did you mean Contoso (`status Contoso`)?', or '' without suggestions."""
+def did_you_mean(names: list[str], command: str = "", *, markdown: bool = True) -> str:
+    """' Did you mean Contoso (`status Contoso`)?', or '' without suggestions; names escaped
+    for a Markdown text message unless `markdown` is False (a card shows text as it is)."""
     if not names:
         return ""
-    shown = [f"{n} (`{command} {n}`)" if command else n for n in names]
+    if markdown:
+        shown = [
+            f"{escape_markdown(n)} (`{command} {code_span(n)}`)" if command else escape_markdown(n)
+            for n in names
+        ]
+    else:
+        shown = [f"{n} (`{command} {n}`)" if command else n for n in names]
     return " Did you mean " + " or ".join(shown) + "?"
 
 
@@ -32,7 +40,7 @@ async def unknown_customer(
     """The answer when no customer is called `name`, with the closest names the tenant has."""
     close = await suggestions(customers, tenant_id, name)
     return (
-        f"I don't know a customer called {name} in your organisation."
+        f"I don't know a customer called {escape_markdown(name)} in your organisation."
         + did_you_mean(close, command)
         + " Type `customers` to see the list."
     )

@@ -17,6 +17,7 @@ from botbuilder.core import TurnContext
 
 from cards.forms import Button, Choice, Field, FormView, form_card
 from cards.summary import summary_card
+from cards.text import code_span, escape_markdown
 from dialogs.account_views import proof_view
 from dialogs.commitment_input import InputProblems, Problem, date_value, text_value
 from dialogs.lookup import customer_named
@@ -138,8 +139,8 @@ class DeliveryAndReview:
         if iteration.phase is Phase.DELIVER:
             if not iteration.deliveries:
                 await context.send_activity(
-                    f"Nothing is delivered yet for {customer.name}. Record a delivery first: "
-                    f"`deliver {customer.name}`."
+                    f"Nothing is delivered yet for {escape_markdown(customer.name)}. Record a "
+                    f"delivery first: `deliver {code_span(customer.name)}`."
                 )
                 return
             now = self._services.clock.now()
@@ -150,7 +151,8 @@ class DeliveryAndReview:
                 lambda c: start_ensure(c, now),
             )
             await context.send_activity(
-                f"{customer.name} moves to the ensure phase: check the goals against what was "
+                f"{escape_markdown(customer.name)} moves to the ensure phase: check the goals "
+                f"against what was "
                 "delivered, and capture satisfaction and next steps."
             )
         elif iteration.phase is not Phase.ENSURE:
@@ -177,10 +179,11 @@ class DeliveryAndReview:
         await replace_or_send(context, card_message(summary_card(view)))
         carried = saved.current.carried_over
         await context.send_activity(
-            f"Iteration {closed.number} of {saved.name} is closed. Iteration "
+            f"Iteration {closed.number} of {escape_markdown(saved.name)} is closed. Iteration "
             f"{saved.current.number} starts at assess with {len(carried)} next step(s) carried "
             "over; "
-            f"re-assess now with `assess {saved.name}` or `quick check {saved.name}`."
+            f"re-assess now with `assess {code_span(saved.name)}` or "
+            f"`quick check {code_span(saved.name)}`."
         )
 
     # --- shared -----------------------------------------------------------------------------
@@ -200,7 +203,8 @@ class DeliveryAndReview:
         iteration = customer.current
         if value.get("iteration") != iteration.number or iteration.phase is not phase:
             await context.send_activity(
-                f"That card is from an earlier stage of {customer.name} (now iteration "
+                f"That card is from an earlier stage of {escape_markdown(customer.name)} (now "
+                f"iteration "
                 f"{iteration.number}, {iteration.phase.value} phase), so nothing was recorded."
             )
             return None
@@ -468,14 +472,16 @@ def _command(command: str, argument: str) -> dict[str, object]:
 
 def _phase_hint(customer: Customer, doing: str, phase: Phase) -> str:
     iteration = customer.current
+    name = code_span(customer.name)
     next_command = {
-        Phase.ASSESS: f"assess {customer.name}",
-        Phase.COMMIT: f"commit {customer.name}",
-        Phase.DELIVER: f"deliver {customer.name}",
-        Phase.ENSURE: f"ensure {customer.name}",
+        Phase.ASSESS: f"assess {name}",
+        Phase.COMMIT: f"commit {name}",
+        Phase.DELIVER: f"deliver {name}",
+        Phase.ENSURE: f"ensure {name}",
     }[iteration.phase]
     return (
-        f"{customer.name} is in the {iteration.phase.value} phase of iteration {iteration.number}, "
+        f"{escape_markdown(customer.name)} is in the {iteration.phase.value} phase of iteration "
+        f"{iteration.number}, "
         f"so I can't {doing} yet (that needs the {phase.value} phase). Next: `{next_command}`."
     )
 

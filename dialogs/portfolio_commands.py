@@ -28,6 +28,7 @@ from cards.portfolio import (
     health_card,
     portfolio_card,
 )
+from cards.text import escape_markdown
 from dialogs.customer_names import did_you_mean, suggestions
 from engagement.book import PortfolioRequest
 from engagement.catalog import Catalog
@@ -314,13 +315,16 @@ async def find_customer(
         if found is not None:
             return found
     if candidates:
-        names = ", ".join(c.name for c in candidates[:MAX_CANDIDATES])
+        names = ", ".join(escape_markdown(c.name) for c in candidates[:MAX_CANDIDATES])
         more = listing.total - MAX_CANDIDATES
         more_text = f" and {more:,} more" if more > 0 else ""
-        return f'Several customers match "{name[:60]}": {names}{more_text}. Which one?'
+        return (
+            f'Several customers match "{escape_markdown(name[:60])}": {names}{more_text}. '
+            "Which one?"
+        )
     close = await suggestions(customers, tenant_id, name)
     return (
-        f'I don\'t know a customer called "{name[:60]}" in your organisation.'
+        f'I don\'t know a customer called "{escape_markdown(name[:60])}" in your organisation.'
         f"{did_you_mean(close, 'health')} Type `portfolio` to see your customers."
     )
 

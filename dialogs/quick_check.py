@@ -18,6 +18,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from cards import library
 from cards.forms import Button, FormView, form_card
+from cards.text import code_span, escape_markdown
 from cards.views import ChoiceQuestionView, OptionView, QuickCheckView
 from dialogs.customer_names import did_you_mean, suggestions
 from dialogs.messages import explain
@@ -113,7 +114,7 @@ class QuickCheck:
         view = FormView(
             title=f"New customer: {name}?",
             intro=[
-                f"{name} is not in your customer list yet.{did_you_mean(close)} "
+                f"{name} is not in your customer list yet.{did_you_mean(close, markdown=False)} "
                 f"Pick the customer, or create {name} as a new one."
             ],
             fields=[],
@@ -226,7 +227,9 @@ class QuickCheck:
         view = saved_result_view(self._services.catalog, saved)
         await replace_or_send(context, card_message(library.result_card(view)))
         note = "Added it as a new customer. " if saved.created else ""
-        await context.send_activity(f"Saved to {saved.customer.name}. {note}".strip())
+        await context.send_activity(
+            f"Saved to {escape_markdown(saved.customer.name)}. {note}".strip()
+        )
 
     async def _score_for_customer(
         self,
@@ -248,9 +251,11 @@ class QuickCheck:
             or existing.current.phase not in (Phase.ASSESS, Phase.COMMIT)
         ):
             await context.send_activity(
-                f"This quick check card is from an earlier stage of {existing.name} "
+                "This quick check card is from an earlier stage of "
+                f"{escape_markdown(existing.name)} "
                 f"(now iteration {existing.current.number}, {existing.current.phase.value} phase), "
-                f"so I did not count it. Type `quick check {existing.name}` for a fresh one."
+                f"so I did not count it. Type `quick check {code_span(existing.name)}` for a fresh "
+                "one."
             )
             return None
         saved = await save_assessment(
@@ -351,9 +356,13 @@ def _trim(handled: dict[str, str]) -> None:
 
 
 async def replace_or_send(context: TurnContext, message: Activity) -> None:
-    """Replace the card that was submitted (where the client supports it), else send anew."""
+    """Replace the card that was submitted (where the client supports it), else send anew.
+
+    In a shared chat the submitted card stays as it is: the answer is sent (and goes to the
+    presser's personal chat, see bot/private.py), never written over a card everyone sees.
+    """
     card_activity_id = context.activity.reply_to_id
-    if card_activity_id:
+    if card_activity_id and not is_shared_conversation(context):
         message.id = card_activity_id
         message.type = ActivityTypes.message
         try:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from cards.reminders import LOG_TOUCH_ACTION, REMINDER_DONE_ACTION, SNOOZE_ACTION
+from cards.text import escape_markdown
 from dialogs.reminder_commands import ReminderServices, format_day, reindex
 from engagement.customers import change
 from engagement.errors import ConcurrencyConflict, CustomerNotFound
@@ -106,7 +107,10 @@ async def handle_reminder_action(
     records = await store.records(tenant_id, customer.id)
     record = records.get(submit.reminder) if submit.reminder else None
     if record is not None and record.state == DeliveryState.DONE:
-        return f"That reminder about {customer.name} is already done; nothing was changed."
+        return (
+            f"That reminder about {escape_markdown(customer.name)} is already done; nothing was "
+            "changed."
+        )
     if isinstance(submit, LogTouchSubmit):
         return await _log_touch(customer, record, user, now, services)
     if record is None:
@@ -126,13 +130,13 @@ async def handle_reminder_action(
         await store.put_records([record])
         await store.schedule_no_later(tenant_id, customer.id, until)
         return (
-            f"Snoozed: I'll remind you about {customer.name} again on "
+            f"Snoozed: I'll remind you about {escape_markdown(customer.name)} again on "
             f"{format_day(local_date(until, zone))}."
         )
     record.state = DeliveryState.DONE
     record.updated_at = now
     await store.put_records([record])
-    return f"Done: I won't remind you about this again ({customer.name})."
+    return f"Done: I won't remind you about this again ({escape_markdown(customer.name)})."
 
 
 def _record_for_due(
@@ -164,7 +168,10 @@ async def _log_touch(
         return "I can't find that customer any more, so nothing was changed."
     except ConcurrencyConflict:
         logger.warning("could not log a touch on %s: it kept changing", customer.id)
-        return f"{customer.name} is being changed by someone else right now. Please try again."
+        return (
+            f"{escape_markdown(customer.name)} is being changed by someone else right now. "
+            "Please try again."
+        )
     if record is not None:
         record.state = DeliveryState.DONE
         record.updated_at = now
@@ -177,6 +184,7 @@ async def _log_touch(
     if record is not None and record.kind != ReminderKind.CHECK_IN:
         kind_note = " The reminder is marked done."
     return (
-        f"Logged a touch with {saved.name}.{kind_note} The next check-in reminder comes on "
+        f"Logged a touch with {escape_markdown(saved.name)}.{kind_note} The next check-in "
+        "reminder comes on "
         f"{format_day(local_date(next_check_in, zone))} unless you touch it again before."
     )

@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cards.reminders import ReminderItemView, UpcomingView, reminder_list_card
+from cards.text import code_span, escape_markdown
 from dialogs.customer_names import did_you_mean, suggestions
 from dialogs.renewal_texts import CHECKPOINT_KINDS, checkpoint_reason, checkpoint_title
 from engagement.clock import Clock
@@ -204,13 +205,13 @@ async def _find_customer(
     try:
         customer_id = customer_id_for(clean_customer_name(name))
     except InvalidCustomerName:
-        return None, f'"{name[:60]}" is not a customer name I can use.'
+        return None, f'"{escape_markdown(name[:60])}" is not a customer name I can use.'
     customer = await services.customers.get(tenant_id, customer_id)
     if customer is None:
         close = await suggestions(services.customers, tenant_id, name)
         return None, (
-            f'I don\'t know a customer "{name[:60]}".{did_you_mean(close)} Type `customers` to '
-            f"see them, or `assess {name[:60]}` to add it."
+            f'I don\'t know a customer "{escape_markdown(name[:60])}".{did_you_mean(close)} Type '
+            f"`customers` to see them, or `assess {code_span(name[:60])}` to add it."
         )
     return customer, ""
 
@@ -338,7 +339,10 @@ async def renewal_command(
         return f'The customer "{customer.name}" no longer exists.'
     await reindex(services, saved, now)
     if renewal is None:
-        return f"Cleared the renewal date of {saved.name}: no renewal reminders for it."
+        return (
+            f"Cleared the renewal date of {escape_markdown(saved.name)}: no renewal reminders "
+            "for it."
+        )
     offsets = [o for o in services.policy.renewal_offsets if renewal - timedelta(days=o) >= today]
     days_list = ", ".join(str(o) for o in services.policy.renewal_offsets)
     first = renewal - timedelta(days=offsets[0]) if offsets else today
@@ -347,7 +351,8 @@ async def renewal_command(
     else:
         next_text = "One is due now: it comes with the next round of reminders."
     return (
-        f"Renewal of {saved.name} set to {format_day(renewal)}. The owner is reminded "
+        f"Renewal of {escape_markdown(saved.name)} set to {format_day(renewal)}. "
+        "The owner is reminded "
         f"{days_list} days ahead. {next_text}"
     )
 
@@ -398,7 +403,8 @@ async def licenses_command(
         return f'The customer "{customer.name}" no longer exists.'
     usage_text = f" ({round(100 * active / licensed)}% in use)" if licensed else ""
     reply = (
-        f"{product} licenses of {saved.name}: {licensed:,} licensed, {active:,} active"
+        f"{escape_markdown(product)} licenses of {escape_markdown(saved.name)}: "
+        f"{licensed:,} licensed, {active:,} active"
         f"{usage_text}, as of {format_day(today)}."
     )
     if active > licensed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engagement.errors import (
+    CardAlreadyCounted,
     ConcurrencyConflict,
     CustomerAlreadyExists,
     CustomerNotFound,
@@ -30,6 +31,11 @@ def explain(error: DomainError) -> str:
         return (
             f"I don't know a customer called {error.customer_id} in your organisation. "
             "Type `customers` to see the list, or `assess <name>` to add one."
+        )
+    if isinstance(error, CardAlreadyCounted):
+        return (
+            f"This card was already counted for {error.customer_id}, so I did not count it "
+            "again. Type `quick check` for a new one."
         )
     if isinstance(error, CustomerAlreadyExists):
         return f"A customer with the id {error.customer_id} already exists."

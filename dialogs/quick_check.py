@@ -217,6 +217,7 @@ class QuickCheck:
                 by=user_of(context),
                 now=self._services.clock.now(),
                 create_if_missing=True,
+                card=card_id,
             )
         except DomainError as error:
             await context.send_activity(explain(error))
@@ -268,6 +269,7 @@ class QuickCheck:
             by=user_of(context),
             now=self._services.clock.now(),
             create_if_missing=create,
+            card=card_id,
         )
         view = saved_result_view(self._services.catalog, saved)
         label = f"{saved.assessment.level.label} for {saved.customer.name}"

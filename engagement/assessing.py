@@ -8,7 +8,7 @@ from datetime import datetime
 
 from engagement.catalog import Catalog, Workshop
 from engagement.customers import change
-from engagement.errors import CustomerAlreadyExists, CustomerNotFound
+from engagement.errors import CardAlreadyCounted, CustomerAlreadyExists, CustomerNotFound
 from engagement.lifecycle import (
     QUICK_CHECK_TOUCH,
     log_touch,
@@ -73,6 +73,7 @@ async def save_assessment(
     now: datetime,
     create_if_missing: bool,
     replace_full: bool = False,
+    card: str | None = None,
 ) -> SavedAssessment:
     """Score `answers` and store them on the customer's open iteration (moving it to commit).
 
@@ -80,6 +81,8 @@ async def save_assessment(
     CustomerNotFound. Domain errors (PhaseError, InvalidAnswer) propagate for the dialog to word.
     A quick check never replaces a full assessment of the same iteration unless `replace_full`:
     it is kept beside it (`set_aside`), and the full assessment stays the basis of the level.
+    `card` names the card instance submitted: a card whose answers the customer already holds
+    (in use or kept beside) raises CardAlreadyCounted, wherever it was pressed.
     """
     name = clean_customer_name(customer_name)
     customer_id = customer_id_for(name)
@@ -94,6 +97,12 @@ async def save_assessment(
             pass
 
     def apply(customer: Customer) -> tuple[Assessment, Evaluation, bool, bool]:
+        if card and any(
+            held.card == card
+            for it in customer.iterations
+            for held in (*([it.assessment] if it.assessment else []), *it.set_aside)
+        ):
+            raise CardAlreadyCounted(customer.id, card)
         previous = customer.previous_assessment
         evaluation = evaluate(catalog, answers, previous.level if previous else None)
         assessment = Assessment(
@@ -104,6 +113,7 @@ async def save_assessment(
             explanation=list(evaluation.result.explanation),
             by=by,
             at=now,
+            card=card,
         )
         if kind is AssessmentKind.QUICK:  # a quick check is asked during a call: a touch
             log_touch(customer, Touch(at=now, by=by, kind=TouchKind.CALL, note=QUICK_CHECK_TOUCH))

@@ -43,6 +43,16 @@ class CustomerAlreadyExists(DomainError):
         super().__init__(f"customer {customer_id!r} already exists")
 
 
+class CardAlreadyCounted(DomainError):
+    """This card instance was already counted for the customer (pressed again, maybe in
+    another conversation)."""
+
+    def __init__(self, customer_id: str, card: str) -> None:
+        self.customer_id = customer_id
+        self.card = card
+        super().__init__(f"card {card!r} already counted for {customer_id!r}")
+
+
 class ConcurrencyConflict(DomainError):
     """The record changed since it was read (optimistic concurrency): re-read and retry."""
 

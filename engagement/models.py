@@ -126,6 +126,9 @@ class Assessment(Record):
     explanation: list[str] = []
     by: Person
     at: AwareDatetime
+    # The card instance it was submitted on (quick check): one card counts once per customer,
+    # in whichever conversation it is pressed.
+    card: Annotated[str, Field(max_length=100)] | None = None
 
 
 class GoalOwnerSide(StrEnum):

@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"5xx responses: {server_errors}")
     print(f"log records with a traceback: {len(records.tracebacks)}")
     for record in records.tracebacks[:5]:
-        print(f"  {record.levelname} {record.name}: {record.getMessage()[:120]}")
+        error = record.exc_info[1] if record.exc_info else None
+        print(f"  {record.levelname} {record.name}: {record.getMessage()[:100]}: {error!r:.200}")
     print("warnings and errors logged:")
     for message, number in records.by_message.most_common(12):
         print(f"  {number:6,}  {message}")

@@ -64,11 +64,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         local_mode=not settings.auth_enabled,
         links_work=settings.export_links_work,
     )
+    locks = _turn_locks(store)  # one turn at a time per conversation
     bot = TeamsBot(
         services,
         conversation_state,
         store.references,
-        PrivateChats(settings.app_id),
+        PrivateChats(settings.app_id, locks),
         ReminderServices(customers, store.reminders, policy, clock),
         exchange,
         Readiness(readiness_checklist, store.readiness, clock),
@@ -91,7 +92,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(store_context)
     app.router.add_post(
         "/api/messages",
-        messages_handler(adapter, bot, _turn_locks(store), local_mode=not settings.auth_enabled),
+        messages_handler(adapter, bot, locks, local_mode=not settings.auth_enabled),
     )
     app.router.add_get("/healthz", health_handler(store))
     app.router.add_get("/exports/{token}", downloads_handler(downloads))

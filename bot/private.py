@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ConversationParameters
 
+from bot.locks import ConversationLocks, TurnLocks
 from dialogs.turn import is_shared_conversation, tenant_of
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,11 @@ NOT_PRIVATELY = (
 class PrivateChats:
     """Opens (or reuses: Teams returns the existing one) a 1:1 chat with the user and sends."""
 
-    def __init__(self, app_id: str) -> None:
+    def __init__(self, app_id: str, locks: TurnLocks | None = None) -> None:
         self._app_id = app_id
+        # The turns of the private chat itself hold its lock too (bot/web.py): a flow started
+        # from a shared chat never races a message typed in the private chat on its state.
+        self._locks: TurnLocks = locks if locks is not None else ConversationLocks()
 
     async def send(self, context: TurnContext, message: Activity | list[Activity]) -> bool:
         """Send `message` (or several) to the turn's sender privately; False when Teams refuses."""
@@ -71,7 +75,8 @@ class PrivateChats:
             if private.conversation is not None:
                 private.conversation.conversation_type = "personal"
                 private.conversation.is_group = False
-            await logic(private_context)
+            async with self._locks.hold(private.conversation.id if private.conversation else ""):
+                await logic(private_context)
 
         try:
             await context.adapter.create_conversation(

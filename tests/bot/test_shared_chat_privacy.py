@@ -4,13 +4,14 @@ the shared chat sees one short line (issue 15)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
 from tests.support.cards import choice_sets, submit_data, texts
 from tests.support.connector import FakeConnector, Sent
-from tests.support.conversation import Conversation
+from tests.support.conversation import BOT_ID, BOT_NAME, Conversation
 from tests.support.quick_check import quick_check_card
 
 PRIVATE = "a:private-29:ada"  # the fake connector's id for Ada's 1:1 chat with the bot
@@ -126,3 +127,32 @@ async def test_reminder_buttons_pressed_in_a_shared_chat_answer_privately(
     shown, privately = _split(shared, await shared.submit(value))
     _one_short_line(shown, "Contoso")
     assert privately
+
+
+async def test_a_flow_started_from_a_shared_chat_waits_for_a_turn_of_the_private_chat(
+    personal: Conversation, private: Conversation, connector: FakeConnector, caplog: Any
+) -> None:
+    group = Conversation(
+        personal.client, connector, "19:g@thread.v2", conversation_type="groupChat"
+    )
+    mention = {"type": "mention", "text": f"<at>{BOT_NAME}</at>", "mentioned": {"id": BOT_ID}}
+    asked: list[asyncio.Task[int]] = []
+
+    async def ask_in_the_group_meanwhile(sent: Sent) -> None:
+        # While the private chat's turn is sending (its state not saved yet), someone asks
+        # in the group; the private chat's turn goes on a moment later.
+        if sent.conversation_id == PRIVATE and not asked:
+            activity = group.activity(
+                text=f"<at>{BOT_NAME}</at> assess Contoso", entities=[mention]
+            )
+            asked.append(asyncio.create_task(group.post(activity)))
+            await asyncio.sleep(0.3)
+
+    await private.say("assess Fabrikam")  # the private chat has state (a waiting question)
+    connector.on_accept = ask_in_the_group_meanwhile
+    assert await private.post(private.activity(text="no")) == 201
+    assert await asked[0] == 201
+    connector.on_accept = None
+    assert not [r.getMessage() for r in caplog.records if r.exc_info]
+    replies = await private.say("yes")  # the flow started last (Contoso's) is the one waiting
+    assert "Question 1 of" in str(replies[0].body)

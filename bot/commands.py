@@ -124,6 +124,15 @@ COMMANDS: tuple[Command, ...] = (
         private=True,
     ),
     Command(
+        "stage",
+        "stage <customer> [land|onboard|adopt|expand|renew|auto] [agent|csm]",
+        "Lifecycle stage (set or derived) with its KPIs; set it, or your role: sales agent or CSM",
+        "stage Contoso adopt",
+        handler=lambda h: h.account.stage,
+        menu=False,
+        private=True,
+    ),
+    Command(
         "history",
         "history <customer>",
         "Every iteration as a timeline, with the maturity level per iteration",
@@ -209,7 +218,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "portfolio",
-        "portfolio [mine] [renewals N] [level <level>] [page N]",
+        "portfolio [mine] [renewals N] [level <level>] [stage <stage>] [page N]",
         "Your customers riskiest first: health, phase, level, renewal, last touch; KPIs and charts",
         "portfolio mine renewals 90",
         handler=lambda h: h.portfolio,

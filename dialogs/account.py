@@ -11,6 +11,7 @@ from dialogs.customer_names import did_you_mean
 from dialogs.lookup import customer_and_rest, customer_named, names_near_start
 from dialogs.messages import explain
 from dialogs.services import DialogServices
+from dialogs.stages import Stages
 from dialogs.turn import card_message, tenant_of, user_of
 from engagement.customers import change
 from engagement.errors import DomainError
@@ -30,6 +31,10 @@ class Account:
 
     def __init__(self, services: DialogServices) -> None:
         self._services = services
+
+    async def stage(self, context: TurnContext, argument: str) -> None:
+        """`stage <customer> [stage|auto] [agent|csm]`: see dialogs/stages.py."""
+        await Stages(self._services).command(context, argument)
 
     async def status(self, context: TurnContext, argument: str) -> None:
         """The account 360 card."""

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from cards.forms import Button
 from cards.summary import MAX_LINES, Fact, LinePoint, Section, SummaryView
+from dialogs.stages import stage_section
 from engagement.catalog import Catalog
 from engagement.health import license_line_text, license_lines_in_use
 from engagement.models import Customer, GoalStatus, Iteration
@@ -170,7 +171,7 @@ def status_view(customer: Customer, now: datetime) -> SummaryView:
         )
     else:
         facts.append(Fact("Latest CSAT / NPS", "none yet"))
-    sections = [Section("Account", facts=facts)]
+    sections = [Section("Account", facts=facts), stage_section(customer, now)]
     goals = goal_lines(iteration)
     if goals:
         sections.append(Section(f"Goals of iteration {iteration.number}", lines=goals))

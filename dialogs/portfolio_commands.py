@@ -260,6 +260,7 @@ def kpi_view(kpis: Kpis) -> KpiView:
             reasons = " · ".join(f"{reason} {n}" for reason, n in kpis.lost_reasons.items())
             facts.append((f"Churned {year}", f"{kpis.lost}: {reasons}"))
     facts.append(("Phases", " · ".join(f"{p.value} {n}" for p, n in kpis.by_phase.items())))
+    facts.append(("Stages", " · ".join(f"{st.value} {n}" for st, n in kpis.by_stage.items())))
     facts.append(
         (
             "Levels",

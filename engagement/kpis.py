@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from engagement.health import NPS_PASSIVE, NPS_PROMOTER
-from engagement.models import Customer, MaturityLevel, Phase
+from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import RenewalFact, ReviewScore, summarize
 
 MICROSOFT_FISCAL_START = 7
@@ -80,6 +80,7 @@ class Kpis:
     renewed: int = 0  # renewals recorded as renewed this fiscal year
     lost: int = 0  # ... and as lost
     lost_reasons: dict[str, int] = field(default_factory=dict)  # reason code -> lost, most first
+    by_stage: dict[LifecycleStage, int] = field(default_factory=dict)  # every stage, in order
 
     @property
     def renewal_rate(self) -> float | None:
@@ -101,6 +102,8 @@ class KpiFacts(Protocol):
     def reviews(self) -> tuple[ReviewScore, ...]: ...
     @property
     def renewal_outcomes(self) -> tuple[RenewalFact, ...]: ...
+    @property
+    def stage(self) -> LifecycleStage | None: ...
 
 
 class KpiTally:
@@ -129,6 +132,7 @@ class KpiTally:
         self._overdue = 0
         self._phases: Counter[Phase] = Counter()
         self._renewed = 0
+        self._stages: Counter[LifecycleStage | None] = Counter()
         self._lost: Counter[str] = Counter()
         self._levels: Counter[MaturityLevel | None] = Counter()
 
@@ -148,6 +152,7 @@ class KpiTally:
                     self._renewals[limit] += days >= 0
         self._phases[facts.phase] += 1
         self._levels[facts.level] += 1
+        self._stages[facts.stage] += 1
         for outcome in facts.renewal_outcomes:
             if outcome.at.astimezone(UTC).date() in self._year:
                 if outcome.renewed:
@@ -171,6 +176,7 @@ class KpiTally:
             renewed=self._renewed,
             lost=self._lost.total(),
             lost_reasons=dict(self._lost.most_common()),
+            by_stage={stage: self._stages[stage] for stage in LifecycleStage},
         )
 
 

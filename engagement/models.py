@@ -251,6 +251,23 @@ class Iteration(Record):
     closed_at: AwareDatetime | None = None
 
 
+class LifecycleStage(StrEnum):
+    """Where the customer is in the partner's lifecycle (seed 002, "Who does what?")."""
+
+    LAND = "land"
+    ONBOARD = "onboard"
+    ADOPT = "adopt"
+    EXPAND = "expand"
+    RENEW = "renew"
+
+
+class PartnerRole(StrEnum):
+    """The partner's role with this customer (seed 002): it changes which KPIs are asked."""
+
+    SALES_AGENT = "agent"  # sells; the vendor drives the lifecycle
+    SUCCESS_MANAGER = "csm"  # runs the whole lifecycle
+
+
 class RenewalOutcome(Record):
     """How a renewal ended: renewed, or lost with its reason code (seed 002: "tracking of reason
     codes for non-renewal")."""
@@ -272,6 +289,8 @@ class Customer(Record):
     contacts: list[Contact] = []
     renewal_date: date | None = None
     renewals: list[RenewalOutcome] = []  # outcomes of past renewals, oldest first
+    stage: LifecycleStage | None = None  # set by the CSM; None: derived (engagement.stages)
+    partner_role: PartnerRole = PartnerRole.SUCCESS_MANAGER
     licenses: list[LicenseLine] = []
     touches: list[Touch] = []
     iterations: Annotated[list[Iteration], Field(min_length=1)]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
-from engagement.models import Customer, MaturityLevel, Phase
+from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import CustomerSummary, latest_assessment, summarize
 
 __all__ = ["latest_assessment"]  # re-exported: it was defined here
@@ -30,7 +30,9 @@ DEFAULT_RENEWAL_DAYS = 90
 MAX_RENEWAL_DAYS = 3_660
 BAND_ORDER = (Band.RED, Band.YELLOW, Band.UNKNOWN, Band.GREEN)
 BAND_RANK = {band: rank for rank, band in enumerate(BAND_ORDER)}
-FILTER_USAGE = "`mine`, `renewals <days>`, `level <level>`, `page <n>`"  # Markdown code spans
+FILTER_USAGE = (
+    "`mine`, `renewals <days>`, `level <level>`, `stage <stage>`, `page <n>`"  # Markdown code spans
+)
 
 _NO_RENEWAL = 10**9  # sorts customers without a renewal date after every dated one
 LevelFinder = Callable[[str], MaturityLevel | None]
@@ -53,6 +55,7 @@ class PortfolioRow:
     renewal_in_days: int | None  # negative when the date has passed
     last_touch: datetime | None
     days_since_touch: int | None
+    stage: LifecycleStage | None = None
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,17 @@ class PortfolioQuery:
     renewals_within: int | None = None
     level: MaturityLevel | None = None
     page: int = 1
+    stage: LifecycleStage | None = None
 
     @property
     def filtered(self) -> bool:
         """True when any filter is set."""
-        return self.mine or self.renewals_within is not None or self.level is not None
+        return (
+            self.mine
+            or self.renewals_within is not None
+            or self.level is not None
+            or self.stage is not None
+        )
 
     def filter_text(self) -> str:
         """The filters as a command argument that `parse_query` reads back (no page)."""
@@ -78,6 +87,8 @@ class PortfolioQuery:
             parts.append(f"renewals {self.renewals_within}")
         if self.level is not None:
             parts.append(f"level {self.level.rank}")
+        if self.stage is not None:
+            parts.append(f"stage {self.stage.value}")
         return " ".join(parts)
 
     def describe(self) -> str:
@@ -89,6 +100,8 @@ class PortfolioQuery:
             parts.append(f"renewal within {self.renewals_within} days")
         if self.level is not None:
             parts.append(f"level {self.level.label}")
+        if self.stage is not None:
+            parts.append(f"stage {self.stage.value}")
         return ", ".join(parts)
 
 
@@ -133,6 +146,7 @@ def row_of(summary: CustomerSummary, now: datetime) -> PortfolioRow:
         renewal_in_days=(renewal - now.date()).days if renewal else None,
         last_touch=touched,
         days_since_touch=max((now - touched).days, 0) if touched else None,
+        stage=summary.stage,
     )
 
 
@@ -170,6 +184,8 @@ def matches(
         row.renewal_date is None or (row.renewal_date - today).days > query.renewals_within
     ):
         return False
+    if query.stage is not None and row.stage != query.stage:
+        return False
     return query.level is None or row.level == query.level
 
 
@@ -192,7 +208,8 @@ def paginate(rows: Sequence[PortfolioRow], number: int, size: int = PAGE_SIZE) -
 
 # ---------------------------------------------------------------- parsing the argument
 
-_KEYWORDS = {"mine", "my", "renewal", "renewals", "renewing", "level", "page", "all"}
+_KEYWORDS = {"mine", "my", "renewal", "renewals", "renewing", "level", "page", "all", "stage"}
+_STAGES = {stage.value: stage for stage in LifecycleStage}
 _SEPARATORS = re.compile(r"[,;]+")
 
 
@@ -225,6 +242,7 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
     renewals: int | None = None
     level: MaturityLevel | None = None
     page = 1
+    stage: LifecycleStage | None = None
     i = 0
     while i < len(words):
         word = words[i].casefold()
@@ -252,6 +270,11 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
                 raise QueryNotUnderstood(
                     f'I don\'t know the level "{" ".join(taken)[:60]}". {_levels()}'
                 )
+        elif word == "stage":
+            if nxt is None or nxt.casefold() not in _STAGES:
+                raise QueryNotUnderstood(f"stage needs one of: {', '.join(_STAGES)}. {_valid()}")
+            stage = _STAGES[nxt.casefold()]
+            i += 1
         elif word == "page":
             if nxt is None:
                 raise QueryNotUnderstood(f"page needs a number. {_valid()}")
@@ -262,7 +285,7 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
         else:
             raise QueryNotUnderstood(f'I don\'t know the filter "{words[i][:40]}". {_valid()}')
         i += 1
-    return PortfolioQuery(mine=mine, renewals_within=renewals, level=level, page=page)
+    return PortfolioQuery(mine=mine, renewals_within=renewals, level=level, page=page, stage=stage)
 
 
 def _number(text: str, what: str, highest: int) -> int:

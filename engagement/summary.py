@@ -28,8 +28,9 @@ from engagement.health import (
     last_touch_at,
     license_utilisation,
 )
-from engagement.models import Assessment, Customer, MaturityLevel, Phase
+from engagement.models import Assessment, Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.renewals import reason_code
+from engagement.stages import stage_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class CustomerSummary:
         reviews: CSAT and NPS of every closed iteration that recorded satisfaction.
         as_of: when the health was computed (aware UTC).
         renewal_outcomes: how the customer's past renewals ended (renewed, or lost and why).
+        stage: the lifecycle stage at `as_of`, set or derived (`engagement.stages.stage_of`).
     """
 
     tenant_id: str
@@ -85,6 +87,7 @@ class CustomerSummary:
     reviews: tuple[ReviewScore, ...]
     as_of: datetime
     renewal_outcomes: tuple[RenewalFact, ...] = ()
+    stage: LifecycleStage | None = None
 
     def stale_on(self, today: date) -> bool:
         """True when the health was computed on an earlier day (UTC) than `today`."""
@@ -141,6 +144,7 @@ def summarize(
             RenewalFact(o.at, o.renewed, "" if o.renewed else reason_code(o.reason))
             for o in customer.renewals
         ),
+        stage=stage_of(customer, now)[0],
     )
 
 

@@ -109,7 +109,7 @@ async def test_portfolio_unknown_filter_lists_the_valid_ones() -> None:
     reply = await portfolio_command("overdue", TENANT, "aad-ada", NOW, repository())
     assert reply == (
         'I don\'t know the filter "overdue". Valid filters: `mine`, `renewals <days>`, '
-        "`level <level>`, `page <n>` (e.g. `portfolio mine renewals 90 page 2`)."
+        "`level <level>`, `stage <stage>`, `page <n>` (e.g. `portfolio mine renewals 90 page 2`)."
     )
 
 
@@ -140,7 +140,7 @@ async def test_kpis_card_has_the_figures_and_a_portfolio_button() -> None:
     assert [a["title"] for a in card["actions"]] == ["Portfolio"]
     assert await kpis_command("bogus", TENANT, "x", NOW, repository()) == (
         'I don\'t know the filter "bogus". Valid filters: `mine`, `renewals <days>`, '
-        "`level <level>`, `page <n>` (e.g. `portfolio mine renewals 90 page 2`)."
+        "`level <level>`, `stage <stage>`, `page <n>` (e.g. `portfolio mine renewals 90 page 2`)."
     )
 
 

@@ -1,4 +1,7 @@
-"""The goal loop of the commit dialog: one goal per form, then "another one?", up to five."""
+"""The goal loop of the commit dialog: one goal per form, then "another one?", up to five.
+
+Flow (dialogs/goals_dialog.mmd): goal -> keep it, another one? -> loop or hand the goals back.
+"""
 
 from __future__ import annotations
 

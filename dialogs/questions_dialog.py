@@ -2,6 +2,7 @@
 
 Each turn's position lives in the waterfall options (`index`, `answers`), and the loop advances
 with `replace_dialog`, so the stack never grows and a restart resumes at the same question.
+Flow: dialogs/questions_dialog.mmd.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ The package holds exactly three files at the zip root: manifest.json, color.png 
 The manifest comes from `manifest.template.json`, filled in from settings (environment variables,
 then an optional .env file, with the names the bot itself uses) and from the bot's command table
 (`bot.commands.COMMANDS`, the one source of the commandLists). It is validated against the
-Microsoft Teams app manifest schema stored in `manifest/schema/` before anything is written; a
-problem stops the build with a readable message and exit status 2.
+Microsoft Teams app manifest schema stored in `manifest/schema/` (`manifest/checks.py`) before
+anything is written; a problem stops the build with a readable message and exit status 2.
 
 Settings (only MicrosoftAppId is required):
 
@@ -27,7 +27,6 @@ import copy
 import json
 import os
 import re
-import struct
 import sys
 import tomllib
 import uuid
@@ -39,13 +38,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.commands import COMMANDS, SCOPES_ALL, Command
+from manifest.checks import HERE, ManifestError, read_icons, validate_manifest
 
-HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 TEMPLATE_PATH = HERE / "manifest.template.json"
-SCHEMA_PATH = HERE / "schema" / "MicrosoftTeams.schema.json"
 PACKAGE_NAME = "appPackage.zip"
-ICON_SIZES: dict[str, tuple[int, int]] = {"color.png": (192, 192), "outline.png": (32, 32)}
 
 # Teams shows at most 10 commands per command list (schema 1.24+ accepts 12, for Copilot Studio
 # starter prompts); stay within what every Teams client shows.
@@ -72,33 +69,14 @@ PLACEHOLDER_SETTINGS = (
     "DEVELOPER_TERMS_URL",
 )
 
-# Where a schema error points back to a setting, name it.
-_SETTING_FOR_PATH = {
-    "id": "TEAMS_APP_ID",
-    "version": "APP_VERSION",
-    "name/short": "APP_NAME",
-    "name/full": "APP_FULL_NAME",
-    "developer/name": "DEVELOPER_NAME",
-    "developer/websiteUrl": "DEVELOPER_WEBSITE_URL",
-    "developer/privacyUrl": "DEVELOPER_PRIVACY_URL",
-    "developer/termsOfUseUrl": "DEVELOPER_TERMS_URL",
-    "bots/0/botId": "MicrosoftAppId",
-    "validDomains/0": "BOT_DOMAIN",
-}
-
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 _DOMAIN = re.compile(
     r"^(\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 )
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-class ManifestError(Exception):
-    """A reason, written for a person, why the app package cannot be built."""
-
-
-# --- settings -----------------------------------------------------------------------------------
+# --- settings -------------------------------------------------------------------------------------
 
 
 def load_settings(
@@ -185,24 +163,13 @@ def normalise_domain(value: str) -> str:
     return host
 
 
-# --- the manifest -------------------------------------------------------------------------------
+# --- the manifest ---------------------------------------------------------------------------------
 
 
 def load_template() -> dict[str, Any]:
     with TEMPLATE_PATH.open(encoding="utf-8") as handle:
         template: dict[str, Any] = json.load(handle)
     return template
-
-
-def load_schema() -> dict[str, Any]:
-    with SCHEMA_PATH.open(encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
-    return schema
-
-
-def schema_version() -> str:
-    """The manifest version the stored schema describes, e.g. "1.30"."""
-    return str(load_schema()["properties"]["manifestVersion"]["const"])
 
 
 def command_description(command: Command) -> str:
@@ -303,109 +270,7 @@ def build_manifest(env: Mapping[str, str]) -> dict[str, Any]:
     return manifest
 
 
-# --- validation ---------------------------------------------------------------------------------
-
-
-def _validator(schema: Mapping[str, Any]) -> Any:
-    try:
-        from jsonschema import Draft4Validator, Draft7Validator, FormatChecker
-        from jsonschema.validators import extend
-    except ImportError as error:
-        raise ManifestError(
-            "The build validates the manifest with jsonschema, which is not installed. "
-            "Run `make package` (it installs the dev extras) or `pip install jsonschema`."
-        ) from error
-    # The schema says draft-04 but also uses `const` and `if`/`then` (draft-06/07), which
-    # Microsoft's own validator (ajv) applies too; so do we.
-    later = Draft7Validator.VALIDATORS
-    validator_class = extend(Draft4Validator, {"const": later["const"], "if": later["if"]})
-    formats = FormatChecker(formats=())
-
-    def _is_uri(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        parts = urlsplit(value)
-        return bool(parts.scheme) and bool(parts.netloc or parts.path)
-
-    formats.checks("uri")(_is_uri)
-    return validator_class(schema, format_checker=formats)
-
-
-def manifest_errors(manifest: Mapping[str, Any]) -> list[str]:
-    """Every way `manifest` breaks the stored schema, one readable line each (empty if valid)."""
-    validator = _validator(load_schema())
-    lines = []
-    for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.path))):
-        path = "/".join(str(part) for part in error.absolute_path)
-        message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
-        setting = _SETTING_FOR_PATH.get(path)
-        hint = f" (set by {setting})" if setting else ""
-        lines.append(f"{path or '(top level)'}: {message}{hint}")
-    return lines
-
-
-def validate_manifest(manifest: Mapping[str, Any]) -> None:
-    """Raise ManifestError listing every schema violation of `manifest`."""
-    errors = manifest_errors(manifest)
-    if errors:
-        listed = "\n".join(f"  - {line}" for line in errors)
-        raise ManifestError(
-            f"manifest.json does not match the Teams app manifest schema "
-            f"v{schema_version()}:\n{listed}"
-        )
-
-
-# --- icons and the package ----------------------------------------------------------------------
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from a PNG's header (no Pillow needed)."""
-    if data[:8] != _PNG_SIGNATURE or data[12:16] != b"IHDR":
-        raise ManifestError("not a PNG file")
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
-def _check_outline_pixels(data: bytes) -> None:
-    """The outline icon may hold only white and transparency (checked when Pillow is there)."""
-    try:
-        from io import BytesIO
-
-        from PIL import Image
-    except ImportError:  # pragma: no cover - the build works without Pillow
-        return
-    with Image.open(BytesIO(data)) as image:
-        rgba = image.convert("RGBA").tobytes()
-        pixels = (rgba[i : i + 4] for i in range(0, len(rgba), 4))
-        if any(pixel[3] and pixel[:3] != b"\xff\xff\xff" for pixel in pixels):
-            raise ManifestError(
-                "outline.png must be white (255, 255, 255) on a transparent background only; "
-                "regenerate it with `python -m manifest.icons`."
-            )
-
-
-def read_icons(icon_dir: Path = HERE) -> dict[str, bytes]:
-    """The two icons, checked for the sizes Teams requires."""
-    icons: dict[str, bytes] = {}
-    for name, expected in ICON_SIZES.items():
-        path = icon_dir / name
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ManifestError(
-                f"{path} is missing; regenerate it with `python -m manifest.icons`."
-            ) from error
-        try:
-            size = png_size(data)
-        except ManifestError as error:
-            raise ManifestError(f"{path} is not a PNG file.") from error
-        if size != expected:
-            raise ManifestError(
-                f"{path} is {size[0]}x{size[1]} pixels; Teams requires {expected[0]}x{expected[1]}."
-            )
-        icons[name] = data
-    _check_outline_pixels(icons["outline.png"])
-    return icons
+# --- the package ----------------------------------------------------------------------------------
 
 
 def _write_zip(path: Path, files: Sequence[tuple[str, bytes]]) -> None:

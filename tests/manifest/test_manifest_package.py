@@ -11,15 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.commands import COMMANDS, parse_command
-from manifest import build
-from manifest.build import (
-    ManifestError,
-    build_manifest,
-    build_package,
-    load_settings,
-    manifest_errors,
-    validate_manifest,
-)
+from manifest import build, checks
+from manifest.build import build_manifest, build_package, load_settings
+from manifest.checks import ManifestError, manifest_errors, validate_manifest
 
 BOT_ID = "1b2c3d4e-1111-2222-3333-444455556666"
 ENV = {"MicrosoftAppId": BOT_ID, "BOT_DOMAIN": "abc123-3978.euw.devtunnels.ms"}
@@ -51,7 +45,7 @@ def test_built_manifest_validates_against_the_stored_schema(manifest: dict) -> N
 
 def test_template_and_stored_schema_agree_on_the_version() -> None:
     template = build.load_template()
-    version = build.schema_version()
+    version = checks.schema_version()
     assert template["manifestVersion"] == version
     assert template["$schema"].endswith(f"/teams/v{version}/MicrosoftTeams.schema.json")
 

@@ -15,16 +15,23 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
-from bot.commands import ACTIONS, RUN_COMMAND_ACTION, DuringFlow, ParsedCommand, parse_command
+from bot.commands import (
+    ACTIONS,
+    COMMANDS,
+    RUN_COMMAND_ACTION,
+    DuringFlow,
+    ParsedCommand,
+    parse_command,
+)
 from bot.exchange import Exchange
 from bot.flows import Flows, expects_free_text, flow_name
 from bot.handlers import PHASES, Handlers, command_help
 from bot.private import PrivateChats, answer_privately
 from bot.proactive import remember_turn
 from bot.reminder_turns import ReminderTurns
+from bot.suggest import closest_commands, unknown_text_card, unknown_text_line
 from bot.wire import to_wire
 from cards import library
-from cards.text import escape_markdown
 from dialogs.account import Account
 from dialogs.agreement import Agreements
 from dialogs.brief import Briefs
@@ -129,10 +136,11 @@ class TeamsBot(TeamsActivityHandler):
                 "Type `help` to see what I can do."
             )
         elif text:
+            suggestions = closest_commands(text, [c.name for c in COMMANDS])
+            card = unknown_text_card(suggestions, RUN_COMMAND_ACTION)
             await turn_context.send_activity(
-                f'Sorry, I don\'t know "{escape_markdown(text[:60])}". Here is what I understand:'
+                card_message(card, unknown_text_line(text, suggestions))
             )
-            await self._handlers.help(turn_context, "")
         else:
             await self._handlers.help(turn_context, "")
 

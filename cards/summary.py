@@ -19,6 +19,9 @@ MAX_SECTIONS = 5
 MAX_FACTS = 8
 MAX_LINES = 10
 MAX_POINTS = 12
+LEVEL_COUNT = 4  # the framework's maturity levels
+MAX_TREND = 6  # the last iterations shown on the level trend
+FILLED, EMPTY = "■", "□"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,15 @@ class LinePoint:
 
 
 @dataclass(frozen=True)
+class LevelStep:
+    """One iteration on the level trend: "Iteration 2", its level's name and rank (0: none yet)."""
+
+    label: str
+    level: str
+    rank: int
+
+
+@dataclass(frozen=True)
 class SummaryView:
     """A whole summary card."""
 
@@ -58,6 +70,9 @@ class SummaryView:
     buttons: Sequence[Button] = ()
     chart_title: str = ""
     points: Sequence[LinePoint] = field(default_factory=tuple)
+    # The maturity level per iteration, by name, with a bar of LEVEL_COUNT cells.
+    levels_title: str = ""
+    levels: Sequence[LevelStep] = field(default_factory=tuple)
 
 
 def _chart(view: SummaryView, lim: _Limits) -> dict[str, Any] | None:
@@ -88,6 +103,37 @@ def _chart(view: SummaryView, lim: _Limits) -> dict[str, Any] | None:
     }
 
 
+def _run(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
+
+
+def _level_trend(view: SummaryView, lim: _Limits) -> dict[str, Any] | None:
+    """Iteration by iteration: its name, its level by name, and how far up the four levels it is
+    (■■□□). Plain text in columns: every client shows it (a line chart of one point is a dot)."""
+    # A card of the most and longest items shown has room for the last two iterations only.
+    steps = list(view.levels)[-(MAX_TREND if lim.scale > 0 else 2) :]
+    if not steps:
+        return None
+    rows: list[dict[str, Any]] = [_run(lim.short(view.levels_title), weight="Bolder")]
+    for step in steps:
+        rank = max(0, min(step.rank, LEVEL_COUNT))
+        bar = {
+            "type": "RichTextBlock",
+            "inlines": [
+                {"type": "TextRun", "text": FILLED * rank, "color": "Accent"},
+                {"type": "TextRun", "text": EMPTY * (LEVEL_COUNT - rank), "isSubtle": True},
+            ],
+        }
+        level = lim.short(step.level)
+        columns = [
+            {"type": "Column", "width": 2, "items": [_run(lim.short(step.label), isSubtle=True)]},
+            {"type": "Column", "width": 3, "items": [_run(level, weight="Bolder")]},
+            {"type": "Column", "width": 1, "items": [bar]},
+        ]
+        rows.append({"type": "ColumnSet", "spacing": "Small", "columns": columns})
+    return {"type": "Container", "spacing": "Medium", "items": rows}
+
+
 def summary_card(view: SummaryView) -> dict[str, Any]:
     """Render a summary card."""
 
@@ -108,6 +154,7 @@ def summary_card(view: SummaryView) -> dict[str, Any]:
             title=lim.short(view.title),
             subtitle=lim.line(view.subtitle),
             chart=_chart(view, lim),
+            trend=_level_trend(view, lim),
             sections=sections,
             actions=_actions(view.buttons, lim),
         )

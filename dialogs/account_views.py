@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cards.forms import Button
-from cards.summary import MAX_LINES, Fact, LinePoint, Section, SummaryView
+from cards.summary import MAX_LINES, Fact, LevelStep, Section, SummaryView
 from dialogs.stages import stage_section
 from engagement.catalog import Catalog
 from engagement.health import license_line_text, license_lines_in_use
@@ -187,13 +187,14 @@ def status_view(customer: Customer, now: datetime) -> SummaryView:
         subtitle=f"Owner: {customer.owner.name or customer.owner.id}",
         sections=sections,
         buttons=buttons,
+        levels_title="Level trend",
+        levels=level_trend(customer),
     )
 
 
 def history_view(customer: Customer) -> SummaryView:
     """Every iteration as a timeline, with the maturity level per iteration as a line chart."""
     lines = []
-    points = []
     for iteration in customer.iterations:
         parts = [
             f"Iteration {iteration.number}",
@@ -210,9 +211,6 @@ def history_view(customer: Customer) -> SummaryView:
             if proof.csat is not None:
                 parts.append(f"CSAT {proof.csat:.1f}, NPS {proof.nps}")
         lines.append(" · ".join(parts))
-        if iteration.assessment:
-            level = iteration.assessment.level
-            points.append(LinePoint(f"Iteration {iteration.number}", level.rank, level.label))
     if len(lines) > MAX_LINES:
         earlier = len(lines) - (MAX_LINES - 1)
         lines = [f"… {earlier} earlier iteration(s)", *lines[-(MAX_LINES - 1) :]]
@@ -220,6 +218,18 @@ def history_view(customer: Customer) -> SummaryView:
         title=f"History · {customer.name}",
         subtitle=f"{len(customer.iterations)} iteration(s) since {_day(customer.created_at)}",
         sections=[Section("Timeline", lines=lines)],
-        chart_title="Maturity level (1 = Cloud affine … 4 = Cloud is in use)",
-        points=points,
+        levels_title="Maturity level per iteration",
+        levels=level_trend(customer),
     )
+
+
+def level_trend(customer: Customer) -> list[LevelStep]:
+    """The maturity level of every iteration, by name (the current one may have none yet)."""
+    return [
+        LevelStep(
+            f"Iteration {i.number}",
+            i.assessment.level.label if i.assessment else "not assessed yet",
+            i.assessment.level.rank if i.assessment else 0,
+        )
+        for i in customer.iterations
+    ]

@@ -100,8 +100,14 @@ async function ensure(chat) {
 }
 
 async function overview(chat) {
-  await chat.step('status', () => chat.say(`status ${CUSTOMER}`), ['2, assess phase', 'Optimise cost']);
-  await chat.step('history', () => chat.click('History'), ['Iteration 1']);
+  await chat.step('mistyped-command', () => chat.say(`stauts ${CUSTOMER}`), [
+    `Did you mean status ${CUSTOMER}?`,
+  ]);
+  await chat.step('status', () => chat.click(`status ${CUSTOMER}`), ['2, assess phase', 'Optimise cost']);
+  await chat.step('history', () => chat.click('History'), [
+    'Maturity level per iteration',
+    /Iteration 1\s+Cloud is an option\s+■■□□/,
+  ]);
   await chat.step('report', () => chat.click('Report'), ['Proof of execution']);
   await chat.step('portfolio', () => chat.say('portfolio'), ['Portfolio', CUSTOMER]);
   await chat.step('reminders', () => chat.say('reminders'), [/./]);

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.commands import COMMANDS
+from tests.support.cards import submit_actions, submit_data, texts
 from tests.support.connector import FakeConnector
 from tests.support.conversation import BOT_ID, Conversation
 
@@ -32,10 +33,30 @@ async def test_help_answers_with_the_commands_card(personal: Conversation) -> No
         assert command.usage in text
 
 
-async def test_unknown_text_gets_a_hint_and_the_help_card(personal: Conversation) -> None:
+async def test_unknown_text_gets_one_line_and_a_help_button(personal: Conversation) -> None:
     replies = await personal.say("what is the weather")
-    assert "don't know" in replies[0].text
-    assert replies[1].cards
+    assert len(replies) == 1  # not the three screens of the help card
+    assert (
+        replies[0].text
+        == 'Sorry, I don\'t know "what is the weather". Type `help` for what I can do.'
+    )
+    assert [title for title, _ in submit_actions(replies[0].cards[0])] == ["Help"]
+    replies = await personal.submit(submit_data(replies[0].cards[0], "Help"))
+    assert "How I can help" in texts(replies[0].cards[0])
+
+
+async def test_a_mistyped_command_gets_the_closest_commands(personal: Conversation) -> None:
+    replies = await personal.say("stauts Fabrikam")
+    assert len(replies) == 1
+    assert replies[0].text == (
+        'Sorry, I don\'t know "stauts Fabrikam". Did you mean `status Fabrikam`?'
+    )
+    card = replies[0].cards[0]
+    assert [title for title, _ in submit_actions(card)] == ["status Fabrikam", "Help"]
+    replies = await personal.submit(submit_data(card, "status Fabrikam"))
+    assert "don't know a customer called Fabrikam" in replies[0].text  # the command ran
+    replies = await personal.say("quik chek")
+    assert "`quick check`" in replies[0].text
 
 
 async def test_mention_in_a_group_chat_is_stripped(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.bot.test_commit_conversation import GOAL, PERIOD, _card, _press, _text
-from tests.support.cards import choice_sets, submit_data, texts
+from tests.support.cards import choice_sets, runs, submit_data, texts, walk
 from tests.support.conversation import Conversation
 from tests.support.quick_check import quick_check_card
 
@@ -84,12 +84,19 @@ async def test_two_full_cycles(personal: Conversation) -> None:
     assert "3, assess phase" in status
     assert "Cloud is an option → Cloud is a solution" in status
     assert "Optimise cost" in status  # carried over
+    assert _level_trend(replies[0].cards[0]) == [  # the status card shows the trend it names
+        ["Iteration 1", "Cloud is an option", 2],
+        ["Iteration 2", "Cloud is a solution", 3],
+        ["Iteration 3", "not assessed yet", 0],
+    ]
     replies = await personal.say("history Contoso")
     history = replies[0].cards[0]
     assert "Iteration 3" in texts(history)
-    chart = next(e for e in history["body"] if e.get("type") == "Chart.Line")
-    assert [p["y"] for p in chart["data"][0]["values"]] == [2, 3]
-    assert chart["fallback"]
+    assert not [e for e in walk(history) if e.get("type") == "Chart.Line"]  # no 0-2 number axis
+    assert _level_trend(history)[:2] == [
+        ["Iteration 1", "Cloud is an option", 2],
+        ["Iteration 2", "Cloud is a solution", 3],
+    ]
 
 
 async def test_phase_rules_are_explained(personal: Conversation) -> None:
@@ -218,3 +225,15 @@ async def test_touch_is_logged_and_shown(personal: Conversation) -> None:
     )
     replies = await personal.say("status Contoso")
     assert "0 day(s) ago" in texts(replies[0].cards[0])
+
+
+def _level_trend(card: dict[str, Any]) -> list[list[object]]:
+    """Each row of the level trend: iteration, level by name, and how many of 4 levels it is."""
+    rows: list[list[object]] = []
+    for row in walk(card):
+        columns = row.get("columns", [])
+        if row.get("type") == "ColumnSet" and len(columns) == 3:
+            label, level, *bar = [run for column in columns for run in runs(column)]
+            if "".join(bar) and set("".join(bar)) <= {"■", "□"}:
+                rows.append([label, level, "".join(bar).count("■")])
+    return rows

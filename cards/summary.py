@@ -7,12 +7,13 @@ cannot draw it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cards.forms import Button, _actions
-from cards.library import _fitted, _Limits
+from cards.library import URL_CHARS, _fitted, _Limits
 from cards.renderer import render_card
 
 MAX_SECTIONS = 5
@@ -103,6 +104,27 @@ def _chart(view: SummaryView, lim: _Limits) -> dict[str, Any] | None:
     }
 
 
+_URL = re.compile(r"https?://[^\s()<>]+")
+
+
+def _line_runs(text: str) -> list[dict[str, Any]]:
+    """A line as text runs; a web address in it (evidence, materials) opens when tapped."""
+    runs: list[dict[str, Any]] = []
+    position = 0
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(".,;:")
+        if len(url) > URL_CHARS:
+            continue
+        if match.start() > position:
+            runs.append({"type": "TextRun", "text": text[position : match.start()]})
+        link = {"type": "Action.OpenUrl", "url": url}
+        runs.append({"type": "TextRun", "text": url, "color": "Accent", "selectAction": link})
+        position = match.start() + len(url)
+    if position < len(text):
+        runs.append({"type": "TextRun", "text": text[position:]})
+    return runs
+
+
 def _run(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
 
@@ -145,7 +167,7 @@ def summary_card(view: SummaryView) -> dict[str, Any]:
                     {"label": lim.short(f.label), "value": lim.line(f.value), "color": f.color}
                     for f in list(s.facts)[:MAX_FACTS]
                 ],
-                "lines": [lim.line(line) for line in list(s.lines)[:MAX_LINES]],
+                "lines": [_line_runs("• " + lim.line(line)) for line in list(s.lines)[:MAX_LINES]],
             }
             for s in list(view.sections)[:MAX_SECTIONS]
         ]

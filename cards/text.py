@@ -1,7 +1,9 @@
 """Markdown documents (statement of work, reports) from jinja2 text templates in `cards/text/`.
 
-Values from users go through the `md` filter, which escapes Markdown and table syntax, so a
-customer's name can neither break the table nor inject links or formatting.
+The documents use what Teams renders in a text message (bold, lists, links; no tables or
+headings), so they read well in the chat and paste cleanly into a document. Values from users go
+through the `md` filter, which escapes Markdown, so a customer's name can neither break a line nor
+inject links or formatting; `evidence` makes a plain web address a link and escapes anything else.
 """
 
 from __future__ import annotations
@@ -29,6 +31,17 @@ def code_span(value: object) -> str:
     return " ".join(str(value).split()).replace("`", "'")
 
 
+_URL = re.compile(r"https?://[^\s()<>\[\]`|*]+")
+
+
+def evidence_markdown(value: object) -> str:
+    """A web address alone becomes a link; any other evidence is escaped text."""
+    text = " ".join(str(value).split())
+    if _URL.fullmatch(text):
+        return f"[{escape_markdown(text)}]({text})"
+    return escape_markdown(text)
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -40,6 +53,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = escape_markdown
+    env.filters["evidence"] = evidence_markdown
     return env
 
 

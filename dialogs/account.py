@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 
 from cards.summary import summary_card
 from cards.text import code_span, escape_markdown, render_text
@@ -12,7 +12,7 @@ from dialogs.lookup import customer_and_rest, customer_named, names_near_start
 from dialogs.messages import explain
 from dialogs.services import DialogServices
 from dialogs.stages import Stages
-from dialogs.turn import card_message, tenant_of, user_of
+from dialogs.turn import card_message, markdown_message, tenant_of, user_of
 from engagement.customers import change
 from engagement.errors import DomainError
 from engagement.lifecycle import log_touch, undo_latest_delivery
@@ -67,9 +67,7 @@ class Account:
                 f"with `ensure {code_span(customer.name)}`."
             )
             return
-        await context.send_activity(
-            MessageFactory.text("```\n" + markdown.replace("```", "'''") + "```")
-        )
+        await context.send_activity(markdown_message(markdown))
 
     def report_markdown(self, customer: Customer) -> str | None:
         """Markdown for the last closed iteration, or None when there is none."""

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 
 from cards.forms import sow_card
 from cards.text import code_span, escape_markdown, render_text
@@ -21,7 +21,7 @@ from dialogs.customer_names import unknown_customer
 from dialogs.messages import explain
 from dialogs.quick_check import replace_or_send
 from dialogs.services import DialogServices
-from dialogs.turn import card_message, tenant_of, user_of
+from dialogs.turn import card_message, markdown_message, tenant_of, user_of
 from engagement.customers import change
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.lifecycle import agree
@@ -118,9 +118,7 @@ class Agreements:
             )
             return
         await context.send_activity(card_message(self._card(customer)))
-        await context.send_activity(
-            MessageFactory.text("```\n" + self.markdown(customer).replace("```", "'''") + "```")
-        )
+        await context.send_activity(markdown_message(self.markdown(customer)))
 
     def markdown(self, customer: Customer) -> str:
         """The current statement of work as Markdown."""

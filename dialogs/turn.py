@@ -7,8 +7,8 @@ import copy
 import re
 from typing import Any
 
-from botbuilder.core import CardFactory, TurnContext
-from botbuilder.schema import Activity, ActivityTypes, AttachmentLayoutTypes
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, AttachmentLayoutTypes, TextFormatTypes
 
 from engagement.models import Person
 
@@ -101,3 +101,10 @@ def submit_value(context: TurnContext) -> dict[str, Any] | None:
     """The Action.Submit payload of a message, if it is one."""
     value = context.activity.value
     return value if isinstance(value, dict) else None
+
+
+def markdown_message(text: str) -> Activity:
+    """A text message that Teams renders as Markdown (bold, lists, links)."""
+    message = MessageFactory.text(text)
+    message.text_format = TextFormatTypes.markdown
+    return message

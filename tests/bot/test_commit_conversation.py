@@ -179,10 +179,13 @@ async def test_sow_shows_the_card_and_markdown(personal: Conversation) -> None:
     replies = await personal.say("sow contoso")
     assert "Statement of work" in texts(replies[0].cards[0])
     markdown = replies[1].text
-    assert markdown.startswith("```")
+    assert replies[1].body["textFormat"] == "markdown"  # readable Markdown, no code block
+    assert "```" not in markdown
+    assert "|---" not in markdown  # Teams shows no tables in a text message
+    assert markdown.startswith("**Statement of work: Contoso**")
     assert (
-        "| 1 | Landing zone live | 3 subscriptions under policy | partner (Ada) | 2027-03-31 |"
-        in markdown
+        "1. **Landing zone live**: 3 subscriptions under policy (owner: partner (Ada), "
+        "due 2027-03-31)" in markdown
     )
 
 

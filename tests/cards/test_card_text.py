@@ -1,13 +1,11 @@
-"""Markdown documents: user text can neither break a table nor inject formatting or links."""
+"""Markdown documents: user text can neither break a line nor inject formatting or links."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from jinja2 import UndefinedError
 
-from cards.text import escape_markdown, render_text
+from cards.text import escape_markdown, evidence_markdown, render_text
 
 
 def test_escape_markdown_neutralises_inline_syntax() -> None:
@@ -16,8 +14,8 @@ def test_escape_markdown_neutralises_inline_syntax() -> None:
     )
 
 
-def test_sow_table_survives_hostile_text() -> None:
-    hostile = "Evil | Corp **x** [y](http://z)\n| injected |"
+def test_sow_lines_survive_hostile_text() -> None:
+    hostile = "Evil | Corp **x** [y](http://z)\n- injected"
     text = render_text(
         "sow",
         customer=hostile,
@@ -31,11 +29,27 @@ def test_sow_table_survives_hostile_text() -> None:
         factors=[("Scenarios", hostile)],
         agreements=["Partner: not agreed yet"],
     )
-    goal_rows = [line for line in text.splitlines() if line.startswith("| 1 |")]
-    assert len(goal_rows) == 1
-    cells = re.split(r"(?<!\\)\|", goal_rows[0])[1:-1]  # split on unescaped pipes only
-    assert len(cells) == 5
-    assert "| injected |" not in text
+    goal_lines = [line for line in text.splitlines() if line.startswith("1. ")]
+    assert len(goal_lines) == 1  # the newline in the title did not start a list item
+    assert "\n- injected" not in text
+    assert "[y](http://z)" not in text  # no link or bold from user text
+    assert "**x**" not in text
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        (
+            "https://contoso.example/report",
+            "[https://contoso.example/report](https://contoso.example/report)",
+        ),
+        ("see https://x.example", "see https://x.example"),
+        ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+        ("https://x.example/a)b", "https://x.example/a)b"),
+    ],
+)
+def test_only_a_plain_web_address_becomes_a_link(evidence: str, expected: str) -> None:
+    assert evidence_markdown(evidence) == expected
 
 
 def test_missing_values_raise() -> None:

@@ -6,8 +6,8 @@ TextRuns, labels and titles, never Markdown; cards are fitted under the size lim
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cards.library import _fitted, _Limits
@@ -37,6 +37,7 @@ class Field:
     max_length: int = 200
     choices: Sequence[Choice] = ()
     error: str = ""
+    problem: str = ""  # what is wrong with the submitted value, shown under the input
 
 
 @dataclass(frozen=True)
@@ -133,14 +134,32 @@ def _actions(buttons: Sequence[Button], lim: _Limits) -> list[dict[str, Any]]:
     return actions
 
 
+def refilled(view: FormView, values: Mapping[str, object], problems: Mapping[str, str]) -> FormView:
+    """The form again with every value the user entered and each problem under its input (a
+    heading shows the problems of its group: `csat` under `h-csat`). A client shows a submitted
+    card with its first values again, so without this the user would type everything anew."""
+    fields = []
+    for f in view.fields:
+        if f.kind == "heading":
+            fields.append(replace(f, problem=problems.get(f.id.removeprefix("h-"), "")))
+            continue
+        entered = values.get(f.id, f.value)
+        fields.append(
+            replace(
+                f, value="" if entered is None else str(entered), problem=problems.get(f.id, "")
+            )
+        )
+    return replace(view, fields=fields)
+
+
 def form_card(view: FormView) -> dict[str, Any]:
     """A form with inputs and submit buttons."""
 
     def build(lim: _Limits) -> dict[str, Any]:
         fields = [
-            {"kind": "heading", "label": lim.short(f.label)}
+            {"kind": "heading", "label": lim.short(f.label), "problem": lim.line(f.problem)}
             if f.kind == "heading"
-            else {"kind": f.kind, "element": _element(f, lim)}
+            else {"kind": f.kind, "element": _element(f, lim), "problem": lim.line(f.problem)}
             for f in view.fields
         ]
         return render_card(

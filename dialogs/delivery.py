@@ -15,7 +15,7 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
-from cards.forms import Button, Choice, Field, FormView, form_card
+from cards.forms import Button, Choice, Field, FormView, form_card, refilled
 from cards.summary import summary_card
 from cards.text import code_span, escape_markdown
 from dialogs.account_views import proof_view
@@ -167,7 +167,10 @@ class DeliveryAndReview:
             return
         try:
             review = self._review(customer, value, context)
-        except InputProblems as error:
+        except InputProblems as error:  # the card again, as filled in, each problem at its place
+            problems = {p.field: p.message for p in error.problems}
+            form = refilled(self._review_form(customer), value, problems)
+            await replace_or_send(context, card_message(form_card(form)))
             await context.send_activity(error.reply())
             return
         now = self._services.clock.now()

@@ -34,6 +34,7 @@ from dialogs.commitment_input import (
     factors_value,
     period_value,
     text_value,
+    typed_factors,
     workshops_value,
 )
 from dialogs.customer_names import did_you_mean, suggestions
@@ -306,7 +307,7 @@ class CommitDialog(ComponentDialog):
             inputs=[views.edit_part_field()],
             with_agreement_actions=False,
         )
-        return card_message(sow_card(view), text="Here is the draft. Confirm it, or edit one part.")
+        return card_message(sow_card(view), text=views.REVIEW_INTRO)
 
     def _check(
         self, parse: Callable[..., Any], *, with_validations: bool = False
@@ -346,9 +347,8 @@ class CommitDialog(ComponentDialog):
     def _factors(self, value: dict[str, Any]) -> dict[str, str]:
         if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold() == "skip":
             return {}
-        if TEXT_KEY in value:
-            raise InputProblems([Problem("factors", "Fill in the card, or type `skip`.")])
-        return factors_value(value).model_dump()
+        typed = typed_factors(value[TEXT_KEY]) if TEXT_KEY in value else value
+        return factors_value(typed).model_dump()
 
     def _period(self, value: dict[str, Any]) -> dict[str, str]:
         if TEXT_KEY in value:
@@ -382,15 +382,16 @@ class CommitDialog(ComponentDialog):
         return draft
 
     def _review(self, value: dict[str, Any]) -> dict[str, str]:
-        choice = value.get("choice") or str(value.get(TEXT_KEY, "")).casefold()
+        choice = value.get("choice") or str(value.get(TEXT_KEY, "")).casefold().strip()
         if choice in ("confirm", "yes"):
             return {"choice": "confirm"}
         part = value.get("edit_part")
+        if TEXT_KEY in value and choice.startswith("edit"):  # "edit goals", "edit 3"
+            part = views.part_named(choice.removeprefix("edit"))
+            choice = "edit"
         if choice == "edit" and isinstance(part, str) and part in dict(views.PARTS):
             return {"choice": "edit", "part": part}
-        raise InputProblems(
-            [Problem("review", "Press Confirm, or pick a part and press Edit (or type cancel).")]
-        )
+        raise InputProblems([Problem("review", views.REVIEW_PROBLEM)])
 
 
 def _asks(options: dict[str, Any], part: str) -> bool:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView
-from dialogs.commitment_input import FACTOR_LABELS, FACTORS, MAX_GOALS
+from dialogs.commitment_input import FACTOR_LABELS, FACTORS, FACTORS_TYPED_HINT, MAX_GOALS
 from dialogs.prompts import form_data
 from engagement.catalog import Catalog
 from engagement.models import AgreementSide, Commitment, Customer
@@ -23,6 +23,24 @@ PARTS = (
     ("period", "Dates and contact"),
 )
 AGREE_ACTION = "agree_sow"
+_REVIEW_TYPED = (
+    "Or type confirm, edit and a part (edit workshops, edit goals, edit success factors, "
+    "edit dates), or cancel."
+)
+REVIEW_INTRO = f"Here is the draft. Confirm it, or edit one part. {_REVIEW_TYPED}"
+REVIEW_PROBLEM = f"Press Confirm, or pick a part and press Edit. {_REVIEW_TYPED}"
+
+
+def part_named(typed: str) -> str | None:
+    """The part of the statement of work a typed name or number means ("goals", "2", "dates")."""
+    words = typed.casefold().split()
+    if not words:
+        return None
+    text = " ".join(words)
+    for number, (part, title) in enumerate(PARTS, start=1):
+        if text in (str(number), part, title.casefold()) or title.casefold().startswith(text):
+            return part
+    return None
 
 
 def workshop_choices(catalog: Catalog, recommended: Sequence[str]) -> list[Choice]:
@@ -126,7 +144,10 @@ def factors_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
     """Step 3: the four success factors, each optional."""
     return FormView(
         title=f"Commit · {customer} · success factors",
-        intro=["Stakeholders, scenarios, awareness and training: short notes, all optional."],
+        intro=[
+            "Stakeholders, scenarios, awareness and training: short notes, all optional.",
+            FACTORS_TYPED_HINT + ".",
+        ],
         fields=[
             Field("multiline", name, FACTOR_LABELS[name], str(draft.get(name, "")), max_length=2000)
             for name in FACTORS

@@ -246,3 +246,17 @@ def commitment_from_draft(
         end=end,
         customer_contact=parts["customer_contact"],
     )
+
+
+FACTORS_TYPED_HINT = (
+    "Or type: stakeholders | scenarios | awareness | training (leave a part empty to skip it), "
+    "or skip"
+)
+
+
+def typed_factors(text: str) -> dict[str, str]:
+    """The success factors typed on one line, `|` between them; a part left empty stays empty."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) > len(FACTORS):
+        raise InputProblems([Problem("factors", FACTORS_TYPED_HINT)])
+    return dict(zip(FACTORS, parts, strict=False))

@@ -56,5 +56,5 @@ def unknown_text_card(suggestions: Sequence[str], run_command: str) -> dict[str,
     ]
     help_data: dict[str, object] = {"action": run_command, "command": "help", "argument": ""}
     buttons.append(Button("Help", help_data, validate=False, positive=not suggestions))
-    title = "Did you mean" if suggestions else "Every command, with examples"
+    title = "Tap to run it, or see every command" if suggestions else "Every command, with examples"
     return form_card(FormView(title=title, fields=[], buttons=buttons))

@@ -84,15 +84,28 @@ async function deliver(chat) {
 }
 
 async function ensure(chat) {
+  const evidence = 'https://fabrikam.example/policy-report';
   await chat.step('ensure', () => chat.click('Start ensure'), ['Close the iteration']);
-  const card = await chat.cardWith('Close the iteration');
+  let card = await chat.cardWith('Close the iteration');
   await chat.choose(await chat.input(card, 'Outcome'), 'Achieved');
-  await chat.fill(card, 'Evidence (text or link)', 'https://fabrikam.example/policy-report');
+  await chat.fill(card, 'Evidence (text or link)', evidence);
   await chat.choose(await chat.input(card, 'Overall satisfaction'), '5');
+  await chat.fill(card, 'One per line (1-5)', 'Optimise cost\nPilot AKS');
+  // Only one of the satisfaction answers: the card comes back as filled in, the problem marked.
+  await chat.step('ensure-incomplete', () => chat.click('Close the iteration'), [
+    'all three satisfaction questions',
+  ]);
+  card = await chat.cardWith('Close the iteration');
+  for (const [label, wanted] of [
+    ['Evidence (text or link)', evidence],
+    ['One per line (1-5)', 'Optimise cost\nPilot AKS'],
+  ]) {
+    const shown = await (await chat.input(card, label)).inputValue();
+    if (shown !== wanted) throw new Error(`the ensure card came back with ${label} = ${shown}`);
+  }
   await chat.choose(await chat.input(card, 'Value for the effort'), '4');
   await chat.choose(await chat.input(card, "The partner team's performance"), '5');
   await chat.choose(await chat.input(card, 'How likely to recommend us (0-10)'), '9');
-  await chat.fill(card, 'One per line (1-5)', 'Optimise cost\nPilot AKS');
   await chat.step('ensure-close', () => chat.click('Close the iteration'), [
     'Proof of execution',
     `Iteration 1 of ${CUSTOMER} is closed`,
@@ -108,7 +121,10 @@ async function overview(chat) {
     'Maturity level per iteration',
     /Iteration 1\s+Cloud is an option\s+■■□□/,
   ]);
-  await chat.step('report', () => chat.click('Report'), ['Proof of execution']);
+  await chat.step('report', () => chat.click('Report'), [
+    `Proof of execution: ${CUSTOMER}, iteration 1`,
+    'Goal achievement: 100%',
+  ], { forbidden: ['|---', '```'] });
   await chat.step('portfolio', () => chat.say('portfolio'), ['Portfolio', CUSTOMER]);
   await chat.step('reminders', () => chat.say('reminders'), [/./]);
 }
@@ -121,7 +137,8 @@ async function main() {
   });
   try {
     const page = await browser.newPage({ viewport: DESKTOP });
-    page.setDefaultTimeout(10000);
+    page.setDefaultTimeout(20000);
+    page.setDefaultNavigationTimeout(60000);
     const chat = new Chat(page, outDir);
     await chat.blockOutside();
     await page.goto(url);

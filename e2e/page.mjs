@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const DESKTOP = { width: 1280, height: 900 };
 const MOBILE = { width: 390, height: 844 };
-const REPLY_TIMEOUT_MS = 15000;
+const REPLY_TIMEOUT_MS = 30000; // a slow, busy machine; a reply normally renders in 1-3 s
 const SETTLE_MS = 600;
 
 /** True for the only hosts the page may reach: this machine. */

@@ -40,5 +40,7 @@ async def test_the_report_is_readable_markdown_with_a_link_to_the_evidence(
         "1. **Landing zone live** (3 subscriptions under policy): achieved; evidence: "
         f"[{EVIDENCE}]({EVIDENCE})" in markdown
     )
+    assert f"({EVIDENCE})\n2. **Cost baseline**" in markdown  # one goal per line
+    assert "\n\n**Delivered**\n\n- Azure Governance Workshop" in markdown
     assert "- NPS: 10 (promoter)" in markdown
     assert "- Optimise cost" in markdown

@@ -43,8 +43,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     """
     catalog = load_catalog(settings.catalog_dir)
     readiness_checklist = load_readiness(settings.catalog_dir)
-    store = open_app_store(settings)
     clock = clock or SystemClock()
+    store = open_app_store(settings, clock)
     policy = settings.reminder_policy
     # Every customer save keeps the reminder index current (moves it earlier, never later).
     customers = SchedulingCustomerRepository(store.customers, store.reminders, policy, clock)

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from bot.downloads import DownloadShelf, MemoryShelf
 from bot.settings import Settings
-from engagement.book import ListedSummaries
 from engagement.clock import Clock
 from engagement.ports import (
     ConversationReferences,
@@ -50,7 +49,7 @@ class AppStore:
         """The all-customers views over `customers`: `by_name` in SQL on PostgreSQL."""
         if isinstance(self.backend, PostgresStore):
             return PgCustomerSummaries(self.backend.pool, customers, clock)
-        return ListedSummaries(customers, clock)
+        return self.backend.summaries  # kept current on every save (store/summaries.py)
 
     async def start(self) -> None:
         """Connect and migrate (PostgreSQL; raises DatabaseUnavailable); nothing for TinyDB."""
@@ -79,8 +78,11 @@ class AppStore:
             self.backend.close()
 
 
-def open_app_store(settings: Settings) -> AppStore:
-    """PostgreSQL when DATABASE_URL is set, else the TinyDB store in DATA_DIR (opened now)."""
+def open_app_store(settings: Settings, clock: Clock) -> AppStore:
+    """PostgreSQL when DATABASE_URL is set, else the TinyDB store in DATA_DIR (opened now).
+
+    `clock` is the time the TinyDB store's customer summaries compute health for.
+    """
     if settings.database_url:
         pg = PostgresStore(settings.database_url, settings.database_pool_size)
         return AppStore(
@@ -93,7 +95,7 @@ def open_app_store(settings: Settings) -> AppStore:
             pg.readiness,
             pg,
         )
-    tiny = open_store(settings.data_dir)
+    tiny = open_store(settings.data_dir, clock=clock)
     return AppStore(
         tiny.customers,
         tiny.references,

@@ -11,6 +11,8 @@ the few files it needs:
     <data_dir>/reminders/...                     reminder index, delivery records, preferences
                                                  (see store/reminders.py)
     <data_dir>/readiness/<2 hex>/<sha256(tenant)>.json                 readiness self-assessments
+    <data_dir>/summaries/<sha256(tenant)>/<2 hex>.json  customer summaries for the portfolio
+                                                 (see store/summaries.py)
 
 - File names are hashes (128 bits of SHA-256); the original ids stay inside the documents, so no
   user text reaches a path and any id (`19:abc@thread.tacv2;messageid=1`) is safe.
@@ -22,7 +24,8 @@ the few files it needs:
 - Opening the store reads no record until one is asked for; it only lists the directories to
   remove temporary files a crash left behind (`store/leftovers.py`). Listing a tenant's
   customers (or active references) scans that tenant's directory only, in a worker thread, as
-  its cost grows with the tenant.
+  its cost grows with the tenant. `portfolio`, `kpis` and `customers` read the tenant's
+  summaries instead, in slices that yield (store/summaries.py).
 - Optimistic concurrency: a customer carries `version`, bot state carries `e_tag`; a stale write
   raises (ConcurrencyConflict, KeyError) instead of overwriting. TinyDB calls are synchronous and
   take a few ms, so they run on the event loop with no await between read and write; the store is
@@ -40,6 +43,7 @@ import logging
 from pathlib import Path
 from types import TracebackType
 
+from engagement.clock import Clock, SystemClock
 from store.atomic_storage import write_text_atomic
 from store.customers import TinyCustomerRepository
 from store.imports import TinyCustomerImporter, recover_all
@@ -49,12 +53,14 @@ from store.references import TinyConversationReferences
 from store.reminders import TinyReminderStore
 from store.shards import DEFAULT_CACHE_SIZE, ShardCache, ShardSet, StoreClosed
 from store.state_storage import TinyStateStorage
+from store.summaries import TinyCustomerSummaries
 
 __all__ = [
     "Store",
     "StoreClosed",
     "TinyConversationReferences",
     "TinyCustomerRepository",
+    "TinyCustomerSummaries",
     "TinyReadinessStore",
     "TinyReminderStore",
     "TinyStateStorage",
@@ -82,15 +88,23 @@ class Store:
         reminders: The reminder index, delivery records and reminder preferences.
         customer_import: All-or-nothing bulk writes of customers (import).
         readiness: Each organisation's readiness self-assessments.
+        summaries: The customer summaries `portfolio`, `kpis` and `customers` read.
     """
 
-    def __init__(self, data_dir: Path, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(
+        self, data_dir: Path, cache_size: int = DEFAULT_CACHE_SIZE, clock: Clock | None = None
+    ) -> None:
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self._cache = ShardCache(cache_size)
         customer_shards = ShardSet(data_dir / "customers", self._cache)
-        self.customers = TinyCustomerRepository(customer_shards)
-        self.customer_import = TinyCustomerImporter(customer_shards, self._cache, self.customers)
+        self.summaries = TinyCustomerSummaries(
+            data_dir / "summaries", customer_shards.root, clock or SystemClock()
+        )
+        self.customers = TinyCustomerRepository(customer_shards, self.summaries)
+        self.customer_import = TinyCustomerImporter(
+            customer_shards, self._cache, self.customers, self.summaries
+        )
         recover_all(customer_shards.root, self._cache)  # an import interrupted by a crash
         remove_leftovers(data_dir)  # temporary files of writes a crash interrupted
         self.references = TinyConversationReferences(ShardSet(data_dir / "references", self._cache))
@@ -116,6 +130,7 @@ class Store:
         """Release every open shard; later use raises StoreClosed. Idempotent."""
         if not self._cache.closed:
             self._cache.close()
+            self.summaries.close()
             logger.debug("closed the store at %s", self.data_dir)
 
     def __enter__(self) -> Store:
@@ -130,14 +145,17 @@ class Store:
         self.close()
 
 
-def open_store(data_dir: Path, *, cache_size: int = DEFAULT_CACHE_SIZE) -> Store:
+def open_store(
+    data_dir: Path, *, cache_size: int = DEFAULT_CACHE_SIZE, clock: Clock | None = None
+) -> Store:
     """Open (or create) the store in `data_dir`; reads nothing until a record is needed.
 
     Args:
         data_dir: The data directory; created with its parents if missing.
         cache_size: How many shard files stay open and cached at most.
+        clock: The time customer summaries compute health for (the system clock if None).
 
     Returns:
         The open store.
     """
-    return Store(Path(data_dir), cache_size)
+    return Store(Path(data_dir), cache_size, clock)

@@ -15,6 +15,7 @@ from tinydb.table import Table
 from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, CustomerNotFound
 from engagement.models import Customer
 from store.shards import ShardSet
+from store.summaries import TinyCustomerSummaries
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +37,17 @@ class TinyCustomerRepository:
     tenant. Each call does one small synchronous TinyDB operation (a few ms at most) without
     awaiting in between, so a read-compare-write in `save` is atomic within the event loop.
 
+    Every add and save also records the customer's summary (`store/summaries.py`) before it
+    returns, with no await in between.
+
     Args:
         shards: Where the customer shards live.
+        summaries: The summaries to keep current (None: none are kept).
     """
 
-    def __init__(self, shards: ShardSet) -> None:
+    def __init__(self, shards: ShardSet, summaries: TinyCustomerSummaries | None = None) -> None:
         self._shards = shards
+        self._summaries = summaries
 
     def shard_path(self, tenant_id: str, customer_id: str) -> Path:
         """The file that holds this customer (for tools and benchmarks)."""
@@ -67,9 +73,10 @@ class TinyCustomerRepository:
         if table.contains(_matches(customer.tenant_id, customer.id)):
             raise CustomerAlreadyExists(customer.tenant_id, customer.id)
         document = _document(customer, version=1)
+        self._before_write()
         table.insert(document)
         logger.debug("added customer %s of tenant %s", customer.id, customer.tenant_id)
-        return Customer.model_validate(document)
+        return self._stored(document)
 
     async def save(self, customer: Customer) -> Customer:
         """Store `customer` if nobody saved it since it was read; return it with version + 1.
@@ -101,8 +108,20 @@ class TinyCustomerRepository:
                 stored_version if isinstance(stored_version, int) else None,
             )
         document = _document(customer, version=customer.version + 1)
+        self._before_write()
         table.update(_replace_with(document), doc_ids=[stored.doc_id])
-        return Customer.model_validate(document)
+        return self._stored(document)
+
+    def _before_write(self) -> None:
+        if self._summaries is not None:
+            self._summaries.before_write()
+
+    def _stored(self, document: dict[str, Any]) -> Customer:
+        """The customer just written, its summary recorded."""
+        stored = Customer.model_validate(document)
+        if self._summaries is not None:
+            self._summaries.record(stored)
+        return stored
 
     async def list(self, tenant_id: str) -> list[Customer]:
         """Every customer of one tenant, ordered by name (case-insensitively).

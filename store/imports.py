@@ -36,6 +36,7 @@ from store.atomic_storage import (
 )
 from store.customers import TinyCustomerRepository
 from store.shards import ShardCache, ShardSet, digest
+from store.summaries import TinyCustomerSummaries
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +51,20 @@ class TinyCustomerImporter:
         shards: The customer shards (the same ones the repository uses).
         cache: The shared cache of open shards, told to forget replaced files.
         customers: The repository, for the existence and version checks.
+        summaries: The summaries to record the imported customers in, once at the end.
     """
 
     def __init__(
-        self, shards: ShardSet, cache: ShardCache, customers: TinyCustomerRepository
+        self,
+        shards: ShardSet,
+        cache: ShardCache,
+        customers: TinyCustomerRepository,
+        summaries: TinyCustomerSummaries | None = None,
     ) -> None:
         self._shards = shards
         self._cache = cache
         self._customers = customers
+        self._summaries = summaries
 
     async def import_customers(
         self, tenant_id: str, add: Sequence[Customer], replace: Sequence[Customer]
@@ -71,19 +78,24 @@ class TinyCustomerImporter:
         directory = self._shards.root / digest(tenant_id)
         recover(directory, self._cache)
         documents: list[tuple[Path, dict[str, Any]]] = []
+        written: list[Customer] = []
         for customer in add:
             if await self._customers.get(tenant_id, customer.id) is not None:
                 raise CustomerAlreadyExists(tenant_id, customer.id)
             documents.append((self._path(tenant_id, customer), _document(customer, tenant_id, 1)))
+            written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": 1}))
         for customer in replace:
             stored = await self._customers.get(tenant_id, customer.id)
             version = stored.version + 1 if stored is not None else 1
             documents.append(
                 (self._path(tenant_id, customer), _document(customer, tenant_id, version))
             )
+            written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": version}))
         if not documents:
             return
         ensure_directory(directory)
+        if self._summaries is not None:
+            self._summaries.before_write()
         token = uuid.uuid4().hex[:12]
         staged = [(_stage(final, content, token), final) for final, content in documents]
         fsync_directory(directory)
@@ -91,6 +103,8 @@ class TinyCustomerImporter:
         write_text_atomic(directory / JOURNAL, json.dumps(journal))  # the commit point
         _apply(directory, journal, self._cache)
         logger.info("imported %d customers into tenant %s", len(staged), tenant_id)
+        if self._summaries is not None:  # a crash before this: rebuilt at the next start
+            await self._summaries.record_many(tenant_id, written)
 
     def _path(self, tenant_id: str, customer: Customer) -> Path:
         return self._shards.path(customer.id, scope=tenant_id)

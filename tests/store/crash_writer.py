@@ -62,8 +62,9 @@ async def write_forever(data_dir: Path, first: int) -> None:
     number = first
     while True:
         if number % 3 == 0:
-            await store.customers.add(make_customer(TENANT, f"c{number}"))
-            _acknowledge(f"add {number}")
+            if await store.customers.get(TENANT, f"c{number}") is None:  # else: written by a
+                await store.customers.add(make_customer(TENANT, f"c{number}"))  # killed writer
+                _acknowledge(f"add {number}")  # before it could acknowledge it
         elif number % 3 == 1:
             hot.contacts = [Contact(name=str(number))]
             hot = await store.customers.save(hot)

@@ -92,8 +92,14 @@ def _unparsable_files(data_dir: Path) -> list[Path]:
 async def _assert_everything_acknowledged_is_stored(data_dir: Path, seen: Acknowledged) -> None:
     assert _unparsable_files(data_dir) == []
     with open_store(data_dir) as store:
-        listed = {customer.id for customer in await store.customers.list(TENANT)}
+        customers = await store.customers.list(TENANT)
+        listed = {customer.id for customer in customers}
         assert {f"c{number}" for number in seen.added} <= listed
+
+        # A kill between a customer's write and its summary's is repaired when the store opens.
+        listing = await store.summaries.by_name(TENANT, limit=len(customers) + 1)
+        summarised = {summary.customer_id: summary.version for summary in listing.summaries}
+        assert summarised == {customer.id: customer.version for customer in customers}
 
         hot = await store.customers.get(TENANT, HOT)
         assert hot is not None

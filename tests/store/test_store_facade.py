@@ -59,7 +59,8 @@ async def test_customer_files_are_named_by_hashes_under_the_tenant(data_dir: Pat
         await store.customers.add(make_customer(hostile_tenant, "contoso"))
         path = store.customers.shard_path(hostile_tenant, "contoso")
 
-    assert _all_files(data_dir) == [path]
+    summary = data_dir / "summaries" / digest(hostile_tenant) / f"{digest('contoso')[:2]}.json"
+    assert sorted(_all_files(data_dir)) == sorted([path, summary])
     assert path == data_dir / "customers" / digest(hostile_tenant) / f"{digest('contoso')}.json"
 
 

@@ -1,0 +1,332 @@
+"""The customer summaries of the embedded store (`engagement.ports.CustomerSummaries`).
+
+Layout, per tenant, next to the customer files:
+
+    <data_dir>/summaries/<sha256(tenant)>/<2 hex>.json   the summaries of the customers whose
+                                                          file name starts with those 2 hex
+    <data_dir>/summaries/<sha256(tenant)>/built.json     written once the tenant's summaries
+                                                          were built from its customer files
+    <data_dir>/summaries/.open                            present while a process has the store
+
+- **Kept current on every save.** `TinyCustomerRepository` calls `record` right after the
+  customer's file is written, without awaiting in between: one bucket file of at most 1/256 of
+  the tenant (about 40 summaries at 10,000 customers) is read, changed and written atomically.
+- **Answers in slices.** `portfolio` and `by_name` read the tenant's buckets one at a time and
+  feed them to `engagement.book`'s tallies, yielding to other turns every few milliseconds;
+  memory holds one bucket and the page, never the book.
+- **Repaired when missing or stale.** A tenant without `built.json` (summaries never built, or
+  a crash) is rebuilt from its customer files before it answers: bucket by bucket, a few
+  customers per slice, merged by `version`, so saves made meanwhile are never overwritten by an
+  older summary. A process that dies between a customer write and its summary write leaves
+  `.open` behind; the next start removes every `built.json`, so each tenant is rebuilt on its
+  first query. Summaries whose health was computed on an earlier day are recomputed in the
+  background the same way (the answer uses them meanwhile and counts them as `stale`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import ValidationError
+
+from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, PortfolioTally
+from engagement.clock import Clock
+from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
+from engagement.models import Customer, MaturityLevel, Phase
+from engagement.summary import CustomerSummary, NameListing, ReviewScore, summarize
+from store.atomic_storage import read_json_file, remove_durably, write_text_atomic
+from store.shards import SHARD_SUFFIX, digest
+
+logger = logging.getLogger(__name__)
+
+BUILT = "built.json"
+OPEN_MARK = ".open"
+SLICE_SECONDS = 0.004  # work between two yields to the event loop
+_BUCKET_CHARS = 2
+_PHASES = {phase.value: phase for phase in Phase}
+_LEVELS = {level.value: level for level in MaturityLevel}
+_BANDS = {band.value: band for band in Band}
+
+Row = list[Any]
+T = TypeVar("T")
+
+
+def bucket_of(customer_id: str) -> str:
+    """The bucket of a customer: the first characters of its file name."""
+    return digest(customer_id)[:_BUCKET_CHARS]
+
+
+def encode(summary: CustomerSummary) -> Row:
+    """A summary as a compact JSON row (its tenant and id are the file and the key)."""
+    return [
+        summary.version,
+        summary.name,
+        summary.owner_id,
+        summary.owner_name,
+        summary.iteration,
+        summary.phase.value,
+        summary.level.value if summary.level else None,
+        summary.score,
+        summary.band.value,
+        summary.renewal_date.isoformat() if summary.renewal_date else None,
+        summary.last_touch.isoformat() if summary.last_touch else None,
+        summary.license_utilisation,
+        [[r.closed_at.isoformat(), r.csat, r.nps] for r in summary.reviews],
+        summary.as_of.isoformat(),
+    ]
+
+
+def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
+    """The summary of a row written by `encode`."""
+    (version, name, owner_id, owner_name, iteration, phase, level, score, band) = row[:9]
+    renewal, touched, used, reviews, as_of = row[9:14]
+    return CustomerSummary(
+        tenant_id=tenant_id,
+        customer_id=customer_id,
+        version=version,
+        name=name,
+        owner_id=owner_id,
+        owner_name=owner_name,
+        iteration=iteration,
+        phase=_PHASES[phase],
+        level=_LEVELS[level] if level else None,
+        score=score,
+        band=_BANDS[band],
+        renewal_date=date.fromisoformat(renewal) if renewal else None,
+        last_touch=datetime.fromisoformat(touched) if touched else None,
+        license_utilisation=used,
+        reviews=tuple(ReviewScore(datetime.fromisoformat(c), s, n) for c, s, n in reviews),
+        as_of=datetime.fromisoformat(as_of),
+    )
+
+
+class TinyCustomerSummaries:
+    """The summaries of every tenant's customers, in bucket files (see the module docstring).
+
+    Args:
+        root: `<data_dir>/summaries`.
+        customers_root: `<data_dir>/customers`, read to build or repair summaries.
+        clock: The time health is computed for.
+        policy: The health policy.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        customers_root: Path,
+        clock: Clock,
+        policy: HealthPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self._root = root
+        self._customers_root = customers_root
+        self._clock = clock
+        self._policy = policy
+        self._built: set[str] = set()
+        self._builds: dict[str, asyncio.Task[int]] = {}
+        self._claim()
+
+    def _claim(self) -> None:
+        """After a process that did not close the store, every tenant is rebuilt on first use."""
+        self._claimed = False
+        if (self._root / OPEN_MARK).exists():
+            built = list(self._root.glob(f"*/{BUILT}"))
+            if built:
+                logger.warning(
+                    "the store was not closed cleanly: rebuilding the summaries of %d tenants "
+                    "on first use",
+                    len(built),
+                )
+            for path in built:
+                remove_durably(path)
+
+    def before_write(self) -> None:
+        """Call before writing a customer: marks the store open (once), so a crash before its
+        summary is written is repaired at the next start."""
+        if not self._claimed:
+            write_text_atomic(self._root / OPEN_MARK, "open")
+            self._claimed = True
+
+    def close(self) -> None:
+        """Stop building and mark a clean shutdown. Idempotent."""
+        for task in self._builds.values():
+            task.cancel()
+        self._builds.clear()
+        if self._claimed:
+            remove_durably(self._root / OPEN_MARK)
+            self._claimed = False
+
+    # ---------------------------------------------------------------- writing
+
+    def record(self, customer: Customer) -> None:
+        """Store the summary of `customer` as just stored (synchronous: no await between the
+        customer's write and this one)."""
+        row = encode(summarize(customer, self._clock.now(), self._policy))
+        self._merge(customer.tenant_id, bucket_of(customer.id), {customer.id: row})
+
+    async def record_many(self, tenant_id: str, customers: Sequence[Customer]) -> None:
+        """Store the summaries of many stored customers (an import): one write per bucket,
+        computed in slices that yield; a newer summary recorded meanwhile is kept."""
+        now = self._clock.now()
+        buckets: dict[str, dict[str, Row]] = defaultdict(dict)
+        async for customer in _sliced(customers):
+            buckets[bucket_of(customer.id)][customer.id] = encode(
+                summarize(customer, now, self._policy)
+            )
+        for bucket, rows in buckets.items():
+            self._merge(tenant_id, bucket, rows)
+            await asyncio.sleep(0)
+
+    def _merge(
+        self, tenant_id: str, bucket: str, rows: dict[str, Row], gone: Iterable[str] = ()
+    ) -> None:
+        self.before_write()
+        path = self._root / digest(tenant_id) / f"{bucket}.json"
+        current = _read_bucket(path)
+        for customer_id, row in rows.items():
+            old = current.get(customer_id)
+            if old is None or old[0] <= row[0]:  # never replace a newer version
+                current[customer_id] = row
+        for customer_id in gone:
+            current.pop(customer_id, None)
+        write_text_atomic(path, orjson.dumps(current))
+
+    # ---------------------------------------------------------------- answering
+
+    async def portfolio(self, tenant_id: str, request: PortfolioRequest) -> PortfolioAnswer:
+        """See `engagement.ports.CustomerSummaries.portfolio`."""
+        await self._ready(tenant_id)
+        tally = PortfolioTally(request)
+        await self._stream(tenant_id, tally.add_all)
+        answer = tally.answer()
+        if answer.stale:
+            self._build_later(tenant_id)
+        return answer
+
+    async def by_name(self, tenant_id: str, *, contains: str = "", limit: int = 50) -> NameListing:
+        """See `engagement.ports.CustomerSummaries.by_name`."""
+        await self._ready(tenant_id)
+        tally = NameTally(contains, limit)
+        await self._stream(tenant_id, tally.add_all)
+        return tally.answer()
+
+    async def _stream(
+        self, tenant_id: str, consume: Callable[[Iterable[CustomerSummary]], None]
+    ) -> None:
+        directory = self._root / digest(tenant_id)
+        started = time.perf_counter()
+        for name in _bucket_names(directory):
+            rows = _read_bucket(directory / name)
+            consume(decode(tenant_id, customer_id, row) for customer_id, row in rows.items())
+            if time.perf_counter() - started > SLICE_SECONDS:
+                await asyncio.sleep(0)
+                started = time.perf_counter()
+
+    # ---------------------------------------------------------------- building and repairing
+
+    def built(self, tenant_id: str) -> bool:
+        """True when the tenant's summaries are complete (built, and no crash since)."""
+        key = digest(tenant_id)
+        if key not in self._built and (self._root / key / BUILT).exists():
+            self._built.add(key)
+        return key in self._built
+
+    async def _ready(self, tenant_id: str) -> None:
+        if not self.built(tenant_id):
+            await asyncio.shield(self._build_later(tenant_id))
+
+    def _build_later(self, tenant_id: str) -> asyncio.Task[int]:
+        key = digest(tenant_id)
+        task = self._builds.get(key)
+        if task is None or task.done():
+            task = asyncio.get_running_loop().create_task(self.build(tenant_id))
+            self._builds[key] = task
+        return task
+
+    async def build(self, tenant_id: str) -> int:
+        """(Re)compute the summary of every customer of the tenant from its file, bucket by
+        bucket in slices that yield; returns how many customers were summarised."""
+        key = digest(tenant_id)
+        customers_dir = self._customers_root / key
+        names = await asyncio.to_thread(_customer_file_names, customers_dir)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for name in names:
+            groups[name[:_BUCKET_CHARS]].append(name)
+        for name in _bucket_names(self._root / key):
+            groups.setdefault(name.removesuffix(".json"), [])
+        now = self._clock.now()
+        count = 0
+        for bucket, files in sorted(groups.items()):
+            rows: dict[str, Row] = {}
+            async for customer in _sliced(_customers_in(customers_dir, files, tenant_id)):
+                rows[customer.id] = encode(summarize(customer, now, self._policy))
+            count += len(rows)
+            stored = _read_bucket(self._root / key / f"{bucket}.json")
+            gone = [
+                customer_id
+                for customer_id in stored
+                if customer_id not in rows
+                and not (customers_dir / f"{digest(customer_id)}{SHARD_SUFFIX}").exists()
+            ]
+            self._merge(tenant_id, bucket, rows, gone)
+        write_text_atomic(self._root / key / BUILT, orjson.dumps({"customers": count}))
+        self._built.add(key)
+        logger.info("built the summaries of %d customers of tenant %s", count, tenant_id)
+        return count
+
+
+async def _sliced(items: Iterable[T]) -> AsyncIterator[T]:
+    """Yield the items, handing the event loop back every few milliseconds."""
+    started = time.perf_counter()
+    for item in items:
+        yield item
+        if time.perf_counter() - started > SLICE_SECONDS:
+            await asyncio.sleep(0)
+            started = time.perf_counter()
+
+
+def _customers_in(directory: Path, names: list[str], tenant_id: str) -> Iterator[Customer]:
+    for name in names:
+        content = read_json_file(directory / name)
+        if not isinstance(content, dict):
+            continue
+        for document in content.get("_default", {}).values():
+            if not isinstance(document, dict) or document.get("tenant_id") != tenant_id:
+                continue
+            try:
+                yield Customer.model_validate(document)
+            except ValidationError:
+                logger.warning("skipped an unreadable customer file %s", directory / name)
+
+
+def _customer_file_names(directory: Path) -> list[str]:
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(
+                entry.name
+                for entry in entries
+                if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
+            )
+    except FileNotFoundError:
+        return []
+
+
+def _bucket_names(directory: Path) -> list[str]:
+    return [name for name in _customer_file_names(directory) if name != BUILT]
+
+
+def _read_bucket(path: Path) -> dict[str, Row]:
+    with contextlib.suppress(FileNotFoundError):
+        content = orjson.loads(path.read_bytes())
+        if isinstance(content, dict):
+            return content
+    return {}

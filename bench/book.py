@@ -1,0 +1,359 @@
+"""A big book of business: whole turns, `portfolio`, import and export at 100 / 10,000 (/ 100,000)
+customers, side by side from one run. `python -m bench.book [--quick] [--big] [--rounds N]`
+
+For each size a data directory is generated (customer files written directly, varied health,
+renewals and touches), its summaries are built once (timed: the first start after an upgrade or a
+crash), and the bot is started on it in a process of its own (`python -m bench.servers`, reminders
+off so the one-time reminder index build does not run during the rounds). Then, in at least five
+rounds, the sizes take turns (the order rotates each round) at:
+
+    status    `status <random customer>`, one after another (whole turn: POST to reply sent)
+    touch     `touch <random customer> call: ...` (customer and summary written)
+    portfolio `portfolio` (page 1 with the KPIs and charts), while a second conversation sends
+              `status` turns back to back: their latency is the concurrent turn's
+
+Figures are medians over the rounds with the spread `[min-max]` of the per-round values. After the
+rounds: the bot process's RSS (VmRSS; the process also hosts the tiny bare and echo servers).
+Import and export run in this process through the commands' own functions (`import_command` with
+the store's bulk writer, `export_command`) on a fresh store, once per size.
+
+Not measured here: reminders after a first start (bench/reminders.py, bench/reminder_soak.py),
+the assess turn (bench/turns.py), and anything on another disk or more cores than this machine's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.hosting import host
+from bench.turns import FakeConnector, Servers, activity, post, start_servers
+from dialogs.portfolio_commands import export_command, import_command
+from engagement.clock import FixedClock
+from engagement.lifecycle import new_customer
+from engagement.models import Contact, LicenseLine, Person, Touch, TouchKind
+from store import open_store
+
+TENANT = "tenant-bench"  # the tenant of bench.turns.activity
+NOW = datetime.now(UTC)
+SEED = 20
+STATUS_TURNS, TOUCH_TURNS = 20, 10
+OWNER = Person(id="aad-bench-user-0", name="Bench User")
+
+Report = Callable[[str], None]
+
+
+def customer_document(number: int, rng: random.Random) -> dict[str, Any]:
+    """A realistic customer (~3 KB) whose health, renewal and touches vary with `rng`."""
+    customer = new_customer(
+        TENANT, f"customer-{number:06d}", f"Customer {number:06d}", OWNER, NOW - timedelta(days=90)
+    )
+    customer.contacts = [Contact(name=f"Contact {n}", role="IT lead") for n in range(2)]
+    licensed = rng.choice([50, 200, 500, 3000])
+    customer.licenses = [
+        LicenseLine(
+            product="Microsoft 365 E3",
+            licensed=licensed,
+            active=rng.randrange(licensed + 1),
+            as_of=NOW.date(),
+        )
+    ]
+    customer.touches = [
+        Touch(
+            at=NOW - timedelta(days=rng.randrange(60)),
+            by=OWNER,
+            kind=TouchKind.CALL,
+            note="Check-in " * 8,
+        )
+        for _ in range(rng.randrange(4))
+    ]
+    if rng.random() < 0.8:
+        customer.renewal_date = NOW.date() + timedelta(days=rng.randrange(-30, 400))
+    customer.version = 1
+    return customer.model_dump(mode="json")
+
+
+def generate(data_dir: Path, count: int) -> None:
+    """Write `count` customers of TENANT as shard files (no fsync: fixture data)."""
+    store = open_store(data_dir)
+    rng = random.Random(SEED)
+    try:
+        for number in range(count):
+            document = customer_document(number, rng)
+            path = store.customers.shard_path(TENANT, document["id"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"_default": {"1": document}}), encoding="utf-8")
+    finally:
+        store.close()
+
+
+async def build_summaries(data_dir: Path) -> float:
+    """Seconds to build the tenant's summaries from its customer files (first start)."""
+    with open_store(data_dir) as store:
+        began = time.perf_counter()
+        await store.summaries.build(TENANT)
+        return time.perf_counter() - began
+
+
+@dataclass
+class Size:
+    """One book size: its bot, its conversations and what was measured."""
+
+    label: str
+    count: int
+    servers: Servers
+    samples: dict[str, list[float]] = field(default_factory=dict)  # per-round values
+    errors: int = 0
+
+    def add(self, key: str, value: float) -> None:
+        self.samples.setdefault(key, []).append(value)
+
+
+def _median_ms(values: Sequence[float]) -> float:
+    return 1000 * statistics.median(values)
+
+
+def _p99_ms(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered) + 0.5) - 1))]
+
+
+async def _turn(session: aiohttp.ClientSession, size: Size, body: bytes) -> float:
+    began = time.perf_counter()
+    try:
+        status = await post(session, size.servers.urls["bot"] + "/api/messages", body)
+    except (TimeoutError, aiohttp.ClientError):
+        status = 0
+    if status not in (200, 201):
+        size.errors += 1
+    return time.perf_counter() - began
+
+
+async def one_round(
+    session: aiohttp.ClientSession, connector: str, size: Size, round_number: int, quick: bool
+) -> None:
+    rng = random.Random(round_number * 7919 + size.count)
+    names = [f"Customer {rng.randrange(size.count):06d}" for _ in range(STATUS_TURNS)]
+
+    def body(conversation: str, text: str, number: int) -> bytes:
+        return activity(connector, f"a:{conversation}", f"r{round_number}-{number}", text=text)
+
+    status = [
+        await _turn(session, size, body("status", f"status {name}", n))
+        for n, name in enumerate(names[: 6 if quick else STATUS_TURNS])
+    ]
+    size.add("status", statistics.median(status))
+    touch = [
+        await _turn(session, size, body("touch", f"touch {name} call: bench {n}", n))
+        for n, name in enumerate(names[: 4 if quick else TOUCH_TURNS])
+    ]
+    size.add("touch", statistics.median(touch))
+
+    concurrent: list[float] = []
+    done = asyncio.Event()
+
+    async def other_turns() -> None:
+        number = 0
+        while not done.is_set():
+            name = f"Customer {rng.randrange(size.count):06d}"
+            concurrent.append(await _turn(session, size, body("other", f"status {name}", number)))
+            number += 1
+
+    others = asyncio.create_task(other_turns())
+    await asyncio.sleep(0.05)  # the other conversation is under way
+    portfolio = await _turn(session, size, body("portfolio", "portfolio", 0))
+    done.set()
+    await others
+    size.add("portfolio", portfolio)
+    size.add("concurrent_p99", _p99_ms(concurrent) / 1000)
+    size.add("concurrent_max", max(concurrent))
+
+
+async def exchange(data_dir: Path, count: int, work: Path) -> dict[str, float]:
+    """Export the book, then import it into an empty store: seconds each (in this process)."""
+    clock = FixedClock(NOW)
+    with open_store(data_dir, clock=clock) as store:
+        began = time.perf_counter()
+        files = await export_command("", TENANT, "bench", NOW, store.customers)
+        export_s = time.perf_counter() - began
+    with open_store(work, clock=clock) as target:
+        began = time.perf_counter()
+        reply = await import_command(
+            "",
+            TENANT,
+            "bench",
+            NOW,
+            target.customers,
+            document=files.json_text,
+            writer=target.customer_import,
+        )
+        import_s = time.perf_counter() - began
+        listing = await target.summaries.by_name(TENANT, limit=1)
+    if listing.total != count:
+        raise RuntimeError(f"import wrote {listing.total} of {count}: {reply}")
+    return {"export_s": export_s, "import_s": import_s, "mb": len(files.json_text) / 1e6}
+
+
+async def run_async(report: Report, quick: bool, big: bool, rounds: int) -> dict[str, Any]:
+    counts = [100, 1_000 if quick else 10_000] + ([100_000] if big else [])
+    os.environ["REMINDERS_ENABLED"] = "false"  # inherited by the bots' processes
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="book-") as temp:
+        root = Path(temp)
+        for count in counts:
+            began = time.perf_counter()
+            generate(root / str(count), count)
+            built = await build_summaries(root / str(count))
+            results[f"build_{count}_s"] = built
+            report(
+                f"{count:>7,} customers: generated in {time.perf_counter() - began - built:.1f} s; "
+                f"summaries built from the customer files in {built:.2f} s"
+            )
+        connector = FakeConnector()
+        async with contextlib.AsyncExitStack() as stack:
+            hosted = await host(connector.app())
+            stack.push_async_callback(hosted.close)
+            sizes = [
+                Size(f"{count:,}", count, await start_servers(root / str(count), stack))
+                for count in counts
+            ]
+            session = await stack.enter_async_context(
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300))
+            )
+            for size in sizes:  # warm-up: first turn of each conversation, not counted
+                await one_round(session, hosted.url, size, -1, True)
+                size.samples.clear()
+            for number in range(rounds):
+                shift = number % len(sizes)
+                for size in sizes[shift:] + sizes[:shift]:
+                    await one_round(session, hosted.url, size, number, quick)
+                report(f"round {number + 1} of {rounds} done")
+            for size in sizes:
+                stats = await size.servers.stats(session)
+                results[f"rss_{size.count}_mb"] = stats["rss_kib"] / 1024
+                results[f"samples_{size.count}"] = size.samples
+                results[f"errors_{size.count}"] = size.errors
+        for count in counts:
+            if count <= 10_000 or not quick:
+                results[f"exchange_{count}"] = await exchange(
+                    root / str(count), count, root / f"import-{count}"
+                )
+    return results
+
+
+def _spread(values: Sequence[float], scale: float = 1000) -> str:
+    med = statistics.median(values) * scale
+    return f"{med:8.1f} [{min(values) * scale:.1f}-{max(values) * scale:.1f}]"
+
+
+def format_report(results: dict[str, Any], counts: list[int], rounds: int) -> list[str]:
+    lines = [
+        f"Book of business: medians of {rounds} interleaved rounds, [min-max] of the rounds, ms",
+        f"{'':24}" + "".join(f"{c:>26,}" for c in counts),
+    ]
+    rows = [
+        ("status turn", "status"),
+        ("touch turn", "touch"),
+        ("portfolio turn (page 1)", "portfolio"),
+        ("concurrent status p99", "concurrent_p99"),
+        ("concurrent status max", "concurrent_max"),
+    ]
+    for label, key in rows:
+        cells = "".join(f"{_spread(results[f'samples_{c}'][key]):>26}" for c in counts)
+        lines.append(f"{label:<24}{cells}")
+    lines.append(
+        f"{'bot RSS after, MB':<24}" + "".join(f"{results[f'rss_{c}_mb']:>26.0f}" for c in counts)
+    )
+    lines.append(
+        f"{'summary build, s':<24}" + "".join(f"{results[f'build_{c}_s']:>26.2f}" for c in counts)
+    )
+    for what in ("export_s", "import_s"):
+        cells = "".join(
+            f"{results[f'exchange_{c}'][what]:>26.2f}"
+            if f"exchange_{c}" in results
+            else f"{'-':>26}"
+            for c in counts
+        )
+        lines.append(f"{what.replace('_s', ', s'):<24}{cells}")
+    errors = {c: results[f"errors_{c}"] for c in counts}
+    lines.append(f"failed turns: {errors}")
+    lines.extend(_targets(results, counts))
+    return lines
+
+
+def _targets(results: dict[str, Any], counts: list[int]) -> list[str]:
+    def met(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    small, middle = counts[0], counts[1]
+    lines = ["targets (issue 20):"]
+    portfolio = _median_ms(results[f"samples_{middle}"]["portfolio"])
+    lines.append(
+        f"  portfolio at {middle:,} <= 150 ms: {portfolio:.0f} ms, {met(portfolio <= 150)}"
+    )
+    if 100_000 in counts:
+        big = _median_ms(results["samples_100000"]["portfolio"])
+        lines.append(f"  portfolio at 100,000 <= 1000 ms: {big:.0f} ms, {met(big <= 1000)}")
+    for count in counts[1:]:
+        p99 = statistics.median(results[f"samples_{count}"]["concurrent_p99"]) * 1000
+        lines.append(
+            f"  concurrent status p99 at {count:,} <= 50 ms (median of rounds): "
+            f"{p99:.0f} ms, {met(p99 <= 50)}"
+        )
+    for key in ("status", "touch"):
+        ratios = [
+            large / base
+            for large, base in zip(
+                results[f"samples_{middle}"][key], results[f"samples_{small}"][key], strict=True
+            )
+        ]
+        ratio = statistics.median(ratios)
+        lines.append(
+            f"  {key} turn at {middle:,} / at {small}: {ratio:.2f}x "
+            f"[{min(ratios):.2f}-{max(ratios):.2f}] (<= 1.25x): {met(ratio <= 1.25)}"
+        )
+    rss = results[f"rss_{middle}_mb"]
+    lines.append(f"  bot RSS after use at {middle:,} <= 150 MB: {rss:.0f} MB, {met(rss <= 150)}")
+    if f"exchange_{middle}" in results:
+        seconds = results[f"exchange_{middle}"]["import_s"]
+        lines.append(f"  import of {middle:,} <= 30 s: {seconds:.1f} s, {met(seconds <= 30)}")
+    lines.append(
+        "  not measured here: reminders after a first start (bench/reminders.py), the assess turn "
+        "vs EchoBot (bench/turns.py)"
+    )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.book", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1,000 instead of 10,000, fewer turns")
+    parser.add_argument("--big", action="store_true", help="also 100,000 customers (minutes)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    args = parser.parse_args(argv)
+    counts = [100, 1_000 if args.quick else 10_000] + ([100_000] if args.big else [])
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    results = asyncio.run(run_async(progress, args.quick, args.big, max(args.rounds, 1)))
+    print("\n".join(format_report(results, counts, max(args.rounds, 1))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

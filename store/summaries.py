@@ -43,7 +43,13 @@ from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, Portfo
 from engagement.clock import Clock
 from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
 from engagement.models import Customer, MaturityLevel, Phase
-from engagement.summary import CustomerSummary, NameListing, ReviewScore, summarize
+from engagement.summary import (
+    CustomerSummary,
+    NameListing,
+    RenewalFact,
+    ReviewScore,
+    summarize,
+)
 from store.atomic_storage import read_json_file, remove_durably, write_text_atomic
 from store.shards import SHARD_SUFFIX, digest
 
@@ -83,6 +89,7 @@ def encode(summary: CustomerSummary) -> Row:
         summary.license_utilisation,
         [[r.closed_at.isoformat(), r.csat, r.nps] for r in summary.reviews],
         summary.as_of.isoformat(),
+        [[o.at.isoformat(), o.renewed, o.reason] for o in summary.renewal_outcomes],
     ]
 
 
@@ -90,6 +97,7 @@ def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
     """The summary of a row written by `encode`."""
     (version, name, owner_id, owner_name, iteration, phase, level, score, band) = row[:9]
     renewal, touched, used, reviews, as_of = row[9:14]
+    outcomes = row[14] if len(row) > 14 else []
     return CustomerSummary(
         tenant_id=tenant_id,
         customer_id=customer_id,
@@ -107,6 +115,10 @@ def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
         license_utilisation=used,
         reviews=tuple(ReviewScore(datetime.fromisoformat(c), s, n) for c, s, n in reviews),
         as_of=datetime.fromisoformat(as_of),
+        renewal_outcomes=tuple(
+            RenewalFact(datetime.fromisoformat(at), renewed, reason)
+            for at, renewed, reason in outcomes
+        ),
     )
 
 

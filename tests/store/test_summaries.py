@@ -16,8 +16,12 @@ from store_support import NOW, make_customer
 
 from engagement.book import PortfolioRequest
 from engagement.clock import FixedClock
+from engagement.health import Band
+from engagement.models import MaturityLevel, Phase
 from engagement.portfolio import PortfolioQuery
+from engagement.summary import CustomerSummary, RenewalFact, ReviewScore
 from store import open_store
+from store.summaries import decode, encode
 
 TENANT = "tenant-summaries"
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,3 +155,26 @@ def test_a_kill_between_the_customer_write_and_its_summary_is_repaired(tmp_path:
 async def _run(*command: str, env: dict[str, str]) -> int:
     process = await asyncio.create_subprocess_exec(*command, env=env)
     return await process.wait()
+
+
+def test_a_summary_row_keeps_every_field() -> None:
+    summary = CustomerSummary(
+        tenant_id=TENANT,
+        customer_id="contoso",
+        version=7,
+        name="Contoso",
+        owner_id="aad-1",
+        owner_name="Ada",
+        iteration=2,
+        phase=Phase.DELIVER,
+        level=MaturityLevel.CLOUD_IS_IN_USE,
+        score=64,
+        band=Band.YELLOW,
+        renewal_date=date(2025, 6, 30),
+        last_touch=NOW - timedelta(days=3),
+        license_utilisation=0.75,
+        reviews=(ReviewScore(NOW - timedelta(days=30), 4.3, 9),),
+        as_of=NOW,
+        renewal_outcomes=(RenewalFact(NOW - timedelta(days=60), False, "price"),),
+    )
+    assert decode(TENANT, "contoso", encode(summary)) == summary

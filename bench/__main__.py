@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=None, help="interleaved rounds (default 3, quick 2)"
     )
     parser.add_argument("--no-store", action="store_true", help="skip bench/store_cost.py")
+    parser.add_argument("--no-book", action="store_true", help="skip bench/book.py")
     args = parser.parse_args(argv)
     if args.rounds is not None and args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -77,12 +78,20 @@ def main(argv: list[str] | None = None) -> int:
     print(turns.main(args.quick, profile=args.profile, rounds=args.rounds))
     sys.stdout.flush()
 
-    if args.no_store or not STORE_COST.exists():
+    if not args.no_store and STORE_COST.exists():
+        print()
+        print("=" * 30 + " bench/store_cost.py " + "=" * 30)
+        sys.stdout.flush()
+        _call_store_cost(args.quick)
+    if args.no_book:
         return 0
+    from bench import book
+
     print()
-    print("=" * 30 + " bench/store_cost.py " + "=" * 30)
+    print("=" * 30 + " bench/book.py " + "=" * 30)
     sys.stdout.flush()
-    return _call_store_cost(args.quick)
+    rounds = max(args.rounds or 5, 5)  # issue 20: medians of at least five rounds
+    return book.main([*(["--quick"] if args.quick else []), "--rounds", str(rounds)])
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from pydantic import ValidationError
 from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, PortfolioTally
 from engagement.clock import Clock
 from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
-from engagement.models import Customer, MaturityLevel, Phase
+from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import (
     CustomerSummary,
     NameListing,
@@ -90,6 +90,7 @@ def encode(summary: CustomerSummary) -> Row:
         [[r.closed_at.isoformat(), r.csat, r.nps] for r in summary.reviews],
         summary.as_of.isoformat(),
         [[o.at.isoformat(), o.renewed, o.reason] for o in summary.renewal_outcomes],
+        summary.stage.value if summary.stage else None,
     ]
 
 
@@ -98,6 +99,7 @@ def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
     (version, name, owner_id, owner_name, iteration, phase, level, score, band) = row[:9]
     renewal, touched, used, reviews, as_of = row[9:14]
     outcomes = row[14] if len(row) > 14 else []
+    stage = row[15] if len(row) > 15 else None
     return CustomerSummary(
         tenant_id=tenant_id,
         customer_id=customer_id,
@@ -119,6 +121,7 @@ def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
             RenewalFact(datetime.fromisoformat(at), renewed, reason)
             for at, renewed, reason in outcomes
         ),
+        stage=LifecycleStage(stage) if stage else None,
     )
 
 

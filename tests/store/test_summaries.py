@@ -9,6 +9,7 @@ import shutil
 import signal
 import sys
 import textwrap
+from dataclasses import fields
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from store_support import NOW, make_customer
 from engagement.book import PortfolioRequest
 from engagement.clock import FixedClock
 from engagement.health import Band
-from engagement.models import MaturityLevel, Phase
+from engagement.models import LifecycleStage, MaturityLevel, Phase
 from engagement.portfolio import PortfolioQuery
 from engagement.summary import CustomerSummary, RenewalFact, ReviewScore
 from store import open_store
@@ -176,5 +177,9 @@ def test_a_summary_row_keeps_every_field() -> None:
         reviews=(ReviewScore(NOW - timedelta(days=30), 4.3, 9),),
         as_of=NOW,
         renewal_outcomes=(RenewalFact(NOW - timedelta(days=60), False, "price"),),
+        stage=LifecycleStage.ADOPT,
     )
+    # Every field is set to a value other than its default, so a field added later fails here.
+    unset = [f.name for f in fields(CustomerSummary) if getattr(summary, f.name) == f.default]
+    assert not unset, f"set these fields in the test: {unset}"
     assert decode(TENANT, "contoso", encode(summary)) == summary

@@ -42,7 +42,8 @@ from typing import Any
 import aiohttp
 
 from bench.hosting import host
-from bench.turns import FakeConnector, Servers, activity, post, start_servers
+from bench.turn_setup import FakeConnector, Servers, activity, start_servers
+from bench.turns import post
 from dialogs.portfolio_commands import export_command, import_command
 from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from botbuilder.core import TurnContext
+
+from dialogs.card_actions import AgreeSubmit, CancelSubmit, RecordDeliverySubmit, Submit
 
 if TYPE_CHECKING:
     from bot.handlers import Handlers
@@ -319,11 +321,14 @@ COMMANDS: tuple[Command, ...] = (
 
 
 @dataclass(frozen=True)
-class CardAction:
-    """A card button: the `action` its submit data names, and its handler."""
+class CardAction(Generic[P]):
+    """A card button: the `action` its submit data names, the model its data is parsed into
+    at the edge (`dialogs.card_actions`; None: the handler still reads the raw dict), and its
+    handler, which receives the parsed model."""
 
     action: str
-    handler: Callable[[Handlers], Handler[dict[str, Any]]]
+    handler: Callable[[Handlers], Handler[P]]
+    model: type[Submit] | None = None
     # Pressed in a shared chat, its answer goes to the presser privately.
     private: bool = True
 
@@ -331,20 +336,20 @@ class CardAction:
 # Buttons that type a command (`run_command`: the command and its argument) are routed as that
 # command; the buttons of a waiting prompt (`choose`, `back`, `form`) belong to its flow.
 RUN_COMMAND_ACTION = "run_command"
-CARD_ACTIONS: tuple[CardAction, ...] = (
+CARD_ACTIONS: tuple[CardAction[Any], ...] = (
     CardAction("quick_check", lambda h: h.quick_check.submit),
     CardAction("save_quick_check", lambda h: h.quick_check.save),
     # sends its card privately itself
     CardAction("quick_check_new", lambda h: h.quick_check.start_new, private=False),
     CardAction("use_assessment", lambda h: h.quick_check.use),
-    CardAction("agree_sow", lambda h: h.agreements.agree),
-    CardAction("record_delivery", lambda h: h.delivery.record_delivery),
+    CardAction("agree_sow", lambda h: h.agreements.agree, AgreeSubmit),
+    CardAction("record_delivery", lambda h: h.delivery.record_delivery, RecordDeliverySubmit),
     CardAction("review", lambda h: h.delivery.review),
     CardAction("readiness", lambda h: h.readiness.answer),
     CardAction("log_touch", lambda h: h.reminders.card_action),
     CardAction("snooze", lambda h: h.reminders.card_action),
     CardAction("reminder_done", lambda h: h.reminders.card_action),
-    CardAction("cancel", lambda h: h.flows.cancel_button, private=False),
+    CardAction("cancel", lambda h: h.flows.cancel_button, CancelSubmit, private=False),
 )
 ACTIONS = {entry.action: entry for entry in CARD_ACTIONS}
 

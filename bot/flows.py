@@ -16,6 +16,7 @@ from botbuilder.dialogs.prompts import TextPrompt
 from bot.adapter import DIALOG_STATE
 from bot.private import NOT_PRIVATELY, STARTED_PRIVATELY, PrivateChats
 from dialogs.assess_dialog import AssessDialog
+from dialogs.card_actions import CancelSubmit
 from dialogs.commit_dialog import CommitDialog
 from dialogs.prompts import CardFormPrompt
 from dialogs.services import DialogServices
@@ -55,7 +56,7 @@ class Flows:
         await dialog_context.cancel_all_dialogs()
         await context.send_activity("Cancelled. Nothing from the unfinished step was saved.")
 
-    async def cancel_button(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def cancel_button(self, context: TurnContext, value: CancelSubmit) -> None:
         """A card's Cancel button: the same as typing `cancel`."""
         await self.cancel(context, "")
 

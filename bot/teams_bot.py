@@ -14,6 +14,7 @@ from botbuilder.core import ConversationState, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
+from pydantic import ValidationError
 
 from bot.commands import (
     ACTIONS,
@@ -35,6 +36,7 @@ from cards import library
 from dialogs.account import Account
 from dialogs.agreement import Agreements
 from dialogs.brief import Briefs
+from dialogs.card_actions import RunCommandSubmit
 from dialogs.delivery import DeliveryAndReview
 from dialogs.quick_check import QuickCheck
 from dialogs.readiness import Readiness
@@ -145,26 +147,37 @@ class TeamsBot(TeamsActivityHandler):
             await self._handlers.help(turn_context, "")
 
     async def _card_action(self, dialog_context: DialogContext, value: dict[str, Any]) -> bool:
-        """Handle a card button by the table; False lets the active dialog have the submit."""
+        """Handle a card button by the table, its data parsed here once; False lets the active
+        dialog have the submit (a prompt's own buttons)."""
+        context = dialog_context.context
         action = value.get("action")
         route = ACTIONS.get(action) if isinstance(action, str) else None
         if route is not None:
+            payload: Any = value
+            if route.model is not None:
+                try:
+                    payload = route.model.model_validate(value)
+                except ValidationError:
+                    await context.send_activity(route.model.stale)
+                    return True
             handler = route.handler(self._handlers)
             if route.private:  # pressed in a shared chat: the answer goes to the presser
-                await answer_privately(dialog_context.context, handler, value, self._private.send)
+                await answer_privately(context, handler, payload, self._private.send)
             else:
-                await handler(dialog_context.context, value)
+                await handler(context, payload)
             return True
-        if action != RUN_COMMAND_ACTION or not isinstance(value.get("command"), str):
+        if action != RUN_COMMAND_ACTION:
             return False
-        line = " ".join(str(part) for part in (value["command"], value.get("argument") or ""))
-        command = parse_command(line)
+        try:
+            command = parse_command(RunCommandSubmit.model_validate(value).line)
+        except ValidationError:
+            return False
         if command is None:
             return False
         if dialog_context.active_dialog is not None:
             await self._command_during_flow(dialog_context, command)
         else:
-            await self._run(command, dialog_context.context)
+            await self._run(command, context)
         return True
 
     async def _someone_elses_flow(

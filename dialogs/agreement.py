@@ -16,6 +16,7 @@ from botbuilder.core import TurnContext
 from cards.forms import sow_card
 from cards.text import code_span, escape_markdown, render_text
 from dialogs import commit_views as views
+from dialogs.card_actions import AgreeSubmit
 from dialogs.commitment_input import InputProblems, text_value
 from dialogs.customer_names import unknown_customer
 from dialogs.messages import explain
@@ -35,26 +36,21 @@ class Agreements:
     def __init__(self, services: DialogServices) -> None:
         self._services = services
 
-    async def agree(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def agree(self, context: TurnContext, value: AgreeSubmit) -> None:
         """A Confirm (partner) or Record customer agreement button."""
         tenant = tenant_of(context)
-        customer_id = value.get("customer")
-        customer = (
-            await self._services.customers.get(tenant, customer_id)
-            if isinstance(customer_id, str)
-            else None
-        )
+        customer = await self._services.customers.get(tenant, value.customer)
         if customer is None:
             await context.send_activity("That card is out of date, so nothing was recorded.")
             return
         if not _is_current(customer, value):
             await self._outdated(context, customer.name)
             return
-        side = AgreementSide.CUSTOMER if value.get("side") == "customer" else AgreementSide.PARTNER
+        side = AgreementSide.CUSTOMER if value.side == "customer" else AgreementSide.PARTNER
         if side is AgreementSide.CUSTOMER:
             try:
                 name = text_value(
-                    value.get("agreed_by"),
+                    value.agreed_by,
                     "agreed_by",
                     "The name of who agreed",
                     200,
@@ -165,19 +161,19 @@ class _Outdated(Exception):
     """The card's statement of work is no longer the customer's current one."""
 
 
-def _is_current(customer: Customer, value: dict[str, Any]) -> bool:
+def _is_current(customer: Customer, value: AgreeSubmit) -> bool:
     iteration = customer.current
     commitment = iteration.commitment
     return (
         iteration.phase is Phase.COMMIT
         and commitment is not None
-        and value.get("iteration") == iteration.number
-        and value.get("revision") == views.revision(commitment)
+        and value.iteration == iteration.number
+        and value.revision == views.revision(commitment)
     )
 
 
 def _agree(
-    value: dict[str, Any], side: AgreementSide, by: Person, now: datetime, customer: Customer
+    value: AgreeSubmit, side: AgreementSide, by: Person, now: datetime, customer: Customer
 ) -> bool:
     """Checked again on the copy being saved: `change` may re-read a newer customer."""
     if not _is_current(customer, value):

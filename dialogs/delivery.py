@@ -19,6 +19,7 @@ from cards.forms import Button, Choice, Field, FormView, form_card, refilled
 from cards.summary import summary_card
 from cards.text import code_span, escape_markdown
 from dialogs.account_views import proof_view
+from dialogs.card_actions import RecordDeliverySubmit
 from dialogs.commitment_input import InputProblems, Problem, date_value, text_value
 from dialogs.lookup import customer_named
 from dialogs.messages import explain
@@ -72,14 +73,14 @@ class DeliveryAndReview:
             return
         await context.send_activity(card_message(form_card(self._delivery_form(customer))))
 
-    async def record_delivery(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def record_delivery(self, context: TurnContext, value: RecordDeliverySubmit) -> None:
         """A submitted delivery form."""
-        customer = await self._current(context, value, Phase.DELIVER)
+        customer = await self._current(context, value.customer, value.iteration, Phase.DELIVER)
         if customer is None:
             return
         commitment = customer.current.commitment
         assert commitment is not None
-        card_id = str(value.get("card") or "")
+        card_id = value.card
         if any(d.id == card_id for d in customer.current.deliveries):
             await context.send_activity(ALREADY_RECORDED)
             return
@@ -162,7 +163,9 @@ class DeliveryAndReview:
 
     async def review(self, context: TurnContext, value: dict[str, Any]) -> None:
         """A submitted review: close the iteration, show the proof of execution, open the next."""
-        customer = await self._current(context, value, Phase.ENSURE)
+        customer = await self._current(
+            context, value.get("customer"), value.get("iteration"), Phase.ENSURE
+        )
         if customer is None:
             return
         try:
@@ -192,9 +195,8 @@ class DeliveryAndReview:
     # --- shared -----------------------------------------------------------------------------
 
     async def _current(
-        self, context: TurnContext, value: dict[str, Any], phase: Phase
+        self, context: TurnContext, customer_id: object, card_iteration: object, phase: Phase
     ) -> Customer | None:
-        customer_id = value.get("customer")
         customer = (
             await self._services.customers.get(tenant_of(context), customer_id)
             if isinstance(customer_id, str)
@@ -204,7 +206,7 @@ class DeliveryAndReview:
             await context.send_activity("That card is out of date, so nothing was recorded.")
             return None
         iteration = customer.current
-        if value.get("iteration") != iteration.number or iteration.phase is not phase:
+        if card_iteration != iteration.number or iteration.phase is not phase:
             await context.send_activity(
                 f"That card is from an earlier stage of {escape_markdown(customer.name)} (now "
                 f"iteration "
@@ -280,23 +282,27 @@ class DeliveryAndReview:
         )
 
     def _delivery(
-        self, value: dict[str, Any], card_id: str, committed: list[str], context: TurnContext
+        self,
+        value: RecordDeliverySubmit,
+        card_id: str,
+        committed: list[str],
+        context: TurnContext,
     ) -> Delivery:
         problems: list[Problem] = []
-        workshop = str(value.get("workshop") or "")
+        workshop = str(value.workshop or "")
         if workshop not in committed:
             problems.append(Problem("workshop", "Pick one of the committed workshops."))
         today = self._services.clock.now().date()
         on = today
         try:
-            on = date_value(value.get("on"), "on", "The delivery date", today, not_before=None)
+            on = date_value(value.on, "on", "The delivery date", today, not_before=None)
             if on > today:
                 problems.append(
                     Problem("on", "The delivery date is in the future; record it once it happened.")
                 )
         except InputProblems as error:
             problems += error.problems
-        raw_attendees = str(value.get("attendees") or "0").strip()
+        raw_attendees = str(value.attendees or "0").strip()
         attendees = (
             int(raw_attendees) if raw_attendees.isdigit() and len(raw_attendees) <= 6 else -1
         )
@@ -306,10 +312,8 @@ class DeliveryAndReview:
             )
         notes = url = ""
         try:
-            notes = text_value(value.get("notes", ""), "notes", "The notes", 2000, required=False)
-            url = text_value(
-                value.get("materials_url", ""), "materials_url", "The link", 200, required=False
-            )
+            notes = text_value(value.notes, "notes", "The notes", 2000, required=False)
+            url = text_value(value.materials_url, "materials_url", "The link", 200, required=False)
             if url and not url.startswith(("https://", "http://")):
                 problems.append(
                     Problem("materials_url", "The link must start with https:// or http://.")

@@ -186,3 +186,19 @@ def test_every_card_action_is_one_entry() -> None:
     actions = [entry.action for entry in CARD_ACTIONS]
     assert len(actions) == len(set(actions))
     assert RUN_COMMAND_ACTION not in actions  # routed as the command it names
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"action": "record_delivery", "customer": 5, "iteration": 1},
+        {"action": "record_delivery", "customer": "contoso"},
+        {"action": "agree_sow", "customer": "contoso", "iteration": "x", "revision": "r"},
+        {"action": "agree_sow", "customer": "contoso", "iteration": 1, "side": "both"},
+    ],
+)
+async def test_a_card_payload_that_does_not_fit_its_model_is_refused_at_the_edge(
+    personal: Conversation, value: dict[str, Any]
+) -> None:
+    replies = await personal.submit(value)
+    assert [r.text for r in replies] == ["That card is out of date, so nothing was recorded."]

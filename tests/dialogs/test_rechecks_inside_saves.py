@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from dialogs import agreement, delivery
+from dialogs.card_actions import AgreeSubmit
 from dialogs.commit_views import revision
 from engagement.lifecycle import agree, new_customer, record_assessment, record_commitment
 from engagement.models import (
@@ -49,7 +50,12 @@ def _committed() -> Customer:
 def test_an_agreement_on_a_statement_that_changed_meanwhile_is_refused() -> None:
     customer = _committed()
     assert customer.current.commitment is not None
-    card = {"iteration": 1, "revision": revision(customer.current.commitment)}
+    card = AgreeSubmit(
+        action="agree_sow",
+        customer=customer.id,
+        iteration=1,
+        revision=revision(customer.current.commitment),
+    )
     changed = customer.current.commitment.model_copy(update={"customer_contact": "someone else"})
     record_commitment(customer, changed, NOW)
     with pytest.raises(agreement._Outdated):

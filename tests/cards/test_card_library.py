@@ -486,6 +486,8 @@ def test_result_bar_chart_has_every_dimension_and_a_fallback() -> None:
     card = result_card(view)
     [bar] = of_type(card, "Chart.HorizontalBar")
     assert bar["data"] == [{"x": "Governance", "y": 2.5}, {"x": "Security", "y": 3.25}]
+    # Values at the bars, no axis: an auto-scaled axis read "0, 0.33, 0.67 ... 2" on a 1-4 scale.
+    assert bar["displayMode"] == "AbsoluteNoAxis"
     fallback_text = runs(bar["fallback"])
     assert fallback_text == [
         "Governance",

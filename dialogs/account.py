@@ -125,18 +125,20 @@ class Account:
             return
         if not customer.touches:
             await context.send_activity(
-                f"No touches with {customer.name} yet. Log one: `touch {customer.name} call: …`."
+                f"No touches with {escape_markdown(customer.name)} yet. Log one: "
+                f"`touch {code_span(customer.name)} call: …`."
             )
             return
         latest = _newest_first(customer.touches)[:SHOWN_TOUCHES]
         lines = [
             f"- {t.at:%d %b %Y}, {t.kind.value}, {t.by.name or t.by.id}"
-            + (f": {t.note}" if t.note else "")
+            + (f": {escape_markdown(t.note)}" if t.note else "")
             for t in latest
         ]
         more = len(customer.touches) - len(latest)
         await context.send_activity(
-            f"Touches with {customer.name}, newest first ({len(customer.touches)}):\n\n"
+            f"Touches with {escape_markdown(customer.name)}, newest first "
+            f"({len(customer.touches)}):\n\n"
             + "\n".join(lines)
             + (f"\n\n…and {more} older." if more > 0 else "")
         )
@@ -159,7 +161,9 @@ class Account:
         now = self._services.clock.now()
         if what == "touch":
             if not customer.touches:
-                await context.send_activity(f"No touches with {customer.name} to undo.")
+                await context.send_activity(
+                    f"No touches with {escape_markdown(customer.name)} to undo."
+                )
                 return
 
             def drop_touch(record: Customer) -> Touch:
@@ -172,9 +176,10 @@ class Account:
                 self._services.customers, tenant_of(context), customer.id, drop_touch
             )
             await context.send_activity(
-                f"Removed the latest touch with {customer.name} ({touch.at:%d %b %Y}, "
-                f"{touch.kind.value}{': ' + touch.note if touch.note else ''}). Log it again "
-                f"corrected with `touch {customer.name} …`."
+                f"Removed the latest touch with {escape_markdown(customer.name)} "
+                f"({touch.at:%d %b %Y}, {touch.kind.value}"
+                f"{': ' + escape_markdown(touch.note) if touch.note else ''}). Log it again "
+                f"corrected with `touch {code_span(customer.name)} …`."
             )
             return
         try:
@@ -189,9 +194,9 @@ class Account:
             return
         names = {w.id: w.name for w in self._services.catalog.workshops}
         await context.send_activity(
-            f"Removed the latest delivery of {customer.name}: "
+            f"Removed the latest delivery of {escape_markdown(customer.name)}: "
             f"{names.get(delivery.workshop_id, delivery.workshop_id)} on {delivery.on:%d %b %Y}. "
-            f"Record it again corrected with `deliver {customer.name}`."
+            f"Record it again corrected with `deliver {code_span(customer.name)}`."
         )
 
     async def touch(self, context: TurnContext, argument: str) -> None:

@@ -96,7 +96,7 @@ async def portfolio_command(
     try:
         query = parse_query(argument, catalog.find_level if catalog else level_by_label)
     except QueryNotUnderstood as error:
-        return str(error)
+        return error.worded(escape_markdown)
     size = min(page_size, MAX_ROWS)  # the card shows MAX_ROWS at most
     request = PortfolioRequest(
         query, user_id, now, size, figures=True, fiscal_start_month=fiscal_start_month
@@ -142,7 +142,7 @@ async def kpis_command(
     try:
         query = parse_query(argument, catalog.find_level if catalog else level_by_label)
     except QueryNotUnderstood as error:
-        return str(error)
+        return error.worded(escape_markdown)
     request = PortfolioRequest(
         replace(query, page=1), user_id, now, 1, fiscal_start_month=fiscal_start_month
     )

@@ -194,7 +194,7 @@ def _split_trailing_date(argument: str, today: date) -> tuple[str, date | None, 
     try:
         parse_date(last, today)
     except DateNotUnderstood as error:
-        return " ".join(words[:-1]), None, str(error)
+        return " ".join(words[:-1]), None, escape_markdown(error)
     return " ".join(words[:-1]), None, "Tell me the customer before the date."
 
 
@@ -446,7 +446,7 @@ async def pause_command(
     try:
         until = parse_date(text, today)
     except DateNotUnderstood as error:
-        return str(error)
+        return escape_markdown(error)
     if until <= today:
         return "Please give a date after today."
     if until > today + timedelta(days=MAX_PAUSE_DAYS):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cards.text import code_span, escape_markdown
 from dialogs.reminder_commands import (
     ReminderServices,
     Reply,
@@ -68,11 +69,11 @@ async def renewal_or_outcome_command(
     try:
         saved, _ = await change(services.customers, tenant_id, customer.id, record)
     except CustomerNotFound:
-        return f'The customer "{customer.name}" no longer exists.'
+        return f'The customer "{escape_markdown(customer.name)}" no longer exists.'
     except NoRenewalDate:
         return (
-            f"{customer.name} has no renewal date to close. Set it first with "
-            f"`renewal {customer.name} <date>`."
+            f"{escape_markdown(customer.name)} has no renewal date to close. Set it first with "
+            f"`renewal {code_span(customer.name)} <date>`."
         )
     except ValueError as error:
         return f"That was not recorded: {error}."
@@ -80,7 +81,7 @@ async def renewal_or_outcome_command(
     outcome = saved.renewals[-1]
     what = "renewed" if outcome.renewed else f"lost ({outcome.reason})"
     return (
-        f"Recorded: the renewal of {saved.name} on {format_day(outcome.renewal_date)} was "
-        f"{what}; it counts in `kpis`. Its renewal reminders stop. Set the next renewal date "
-        f"with `renewal {saved.name} <date>`."
+        f"Recorded: the renewal of {escape_markdown(saved.name)} on "
+        f"{format_day(outcome.renewal_date)} was {what}; it counts in `kpis`. Its renewal "
+        f"reminders stop. Set the next renewal date with `renewal {code_span(saved.name)} <date>`."
     )

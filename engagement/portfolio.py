@@ -106,7 +106,19 @@ class PortfolioQuery:
 
 
 class QueryNotUnderstood(ValueError):
-    """A portfolio argument that is not a known filter; the message says what is valid."""
+    """A portfolio argument that is not a known filter; the message says what is valid.
+
+    What the user typed is quoted where the message says `{said}`; `worded` lets a Markdown
+    reply escape it (the rest of the message is Markdown already).
+    """
+
+    def __init__(self, message: str, said: str = "") -> None:
+        self.message = message
+        self.said = said
+        super().__init__(self.worded(str))
+
+    def worded(self, quote: Callable[[str], str]) -> str:
+        return self.message.replace("{said}", f'"{quote(self.said)}"')
 
 
 @dataclass(frozen=True)
@@ -268,7 +280,7 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
             level = find_level(" ".join(taken))
             if level is None:
                 raise QueryNotUnderstood(
-                    f'I don\'t know the level "{" ".join(taken)[:60]}". {_levels()}'
+                    f"I don't know the level {{said}}. {_levels()}", " ".join(taken)[:60]
                 )
         elif word == "stage":
             if nxt is None or nxt.casefold() not in _STAGES:
@@ -283,14 +295,16 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
         elif word.isdigit() and i == len(words) - 1:
             page = _number(word, "page", 10**6)
         else:
-            raise QueryNotUnderstood(f'I don\'t know the filter "{words[i][:40]}". {_valid()}')
+            raise QueryNotUnderstood(f"I don't know the filter {{said}}. {_valid()}", words[i][:40])
         i += 1
     return PortfolioQuery(mine=mine, renewals_within=renewals, level=level, page=page, stage=stage)
 
 
 def _number(text: str, what: str, highest: int) -> int:
     if not text.isdigit() or not 0 <= int(text) <= highest:
-        raise QueryNotUnderstood(f'{what} needs a number from 0 to {highest:,}, not "{text[:20]}".')
+        raise QueryNotUnderstood(
+            f"{what} needs a number from 0 to {highest:,}, not {{said}}.", text[:20]
+        )
     return int(text)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from botbuilder.core import TurnContext
 
 from cards.summary import Fact, Section
+from cards.text import escape_markdown
 from dialogs.lookup import customer_and_rest
 from dialogs.services import DialogServices
 from engagement.customers import change
@@ -63,7 +64,9 @@ class Stages:
             w for w in words if w not in STAGE_WORDS and w not in _ROLE_WORDS and w != "auto"
         ]
         if unknown:
-            await context.send_activity(f'I don\'t understand "{unknown[0][:40]}". {_USAGE}')
+            await context.send_activity(
+                f'I don\'t understand "{escape_markdown(unknown[0][:40])}". {_USAGE}'
+            )
             return
         now = self._services.clock.now()
         if words:
@@ -84,4 +87,6 @@ class Stages:
         section = stage_section(customer, now)
         lines = [section.heading, *(f"- {f.label}: {f.value}" for f in section.facts)]
         prefix = "Saved. " if words else ""
-        await context.send_activity(f"{prefix}**{customer.name}**\n\n" + "\n".join(lines))
+        await context.send_activity(
+            f"{prefix}**{escape_markdown(customer.name)}**\n\n" + "\n".join(lines)
+        )

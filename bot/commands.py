@@ -345,6 +345,7 @@ CARD_ACTIONS: tuple[CardAction[Any], ...] = (
     CardAction("agree_sow", lambda h: h.agreements.agree, AgreeSubmit),
     CardAction("record_delivery", lambda h: h.delivery.record_delivery, RecordDeliverySubmit),
     CardAction("review", lambda h: h.delivery.review),
+    CardAction("ensure_anyway", lambda h: h.delivery.ensure_anyway),
     CardAction("readiness", lambda h: h.readiness.answer),
     CardAction("log_touch", lambda h: h.reminders.card_action),
     CardAction("snooze", lambda h: h.reminders.card_action),

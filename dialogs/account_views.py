@@ -86,6 +86,14 @@ def proof_view(catalog: Catalog, customer: Customer, iteration: Iteration) -> Su
         ),
         Section("Next steps", lines=list(review.next_steps)),
     ]
+    if iteration.undelivered:
+        sections.insert(
+            3,
+            Section(
+                "Committed but never delivered",
+                lines=[names.get(w, w) for w in iteration.undelivered],
+            ),
+        )
     if proof.needs_follow_up:
         sections.insert(
             0,

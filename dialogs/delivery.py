@@ -41,6 +41,7 @@ from engagement.models import (
 
 RECORD_DELIVERY_ACTION = "record_delivery"
 REVIEW_ACTION = "review"
+ENSURE_ANYWAY_ACTION = "ensure_anyway"
 ALREADY_RECORDED = "That delivery is already recorded."
 MAX_NEXT_STEPS = 5
 _STATUSES = (
@@ -136,8 +137,24 @@ class DeliveryAndReview:
         )
         if customer is None:
             return
+        await self._ensure(context, customer, confirmed=False)
+
+    async def ensure_anyway(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """ "Move to ensure anyway" pressed: some committed workshops stay undelivered."""
+        customer = await self._current(
+            context, value.get("customer"), value.get("iteration"), Phase.DELIVER
+        )
+        if customer is not None:
+            await self._ensure(context, customer, confirmed=True)
+
+    async def _ensure(self, context: TurnContext, customer: Customer, *, confirmed: bool) -> None:
         iteration = customer.current
         if iteration.phase is Phase.DELIVER:
+            if iteration.deliveries and iteration.undelivered and not confirmed:
+                await context.send_activity(
+                    card_message(form_card(self._ask_undelivered(customer)))
+                )
+                return
             if not iteration.deliveries:
                 await context.send_activity(
                     f"Nothing is delivered yet for {escape_markdown(customer.name)}. Record a "
@@ -331,6 +348,36 @@ class DeliveryAndReview:
             materials_url=url,
             by=user_of(context),
             at=self._services.clock.now(),
+        )
+
+    def _ask_undelivered(self, customer: Customer) -> FormView:
+        names = self._workshop_names()
+        left = [names.get(w, w) for w in customer.current.undelivered]
+        return FormView(
+            title=f"Not everything is delivered · {customer.name}",
+            intro=[
+                f"{len(left)} committed workshop(s) have no recorded delivery: "
+                f"{', '.join(left)}. Moving to ensure ends deliveries for this iteration; the "
+                "proof of execution will list them as never delivered."
+            ],
+            fields=[],
+            buttons=[
+                Button(
+                    "Record a delivery first",
+                    _command("deliver", customer.name),
+                    validate=False,
+                    positive=True,
+                ),
+                Button(
+                    "Move to ensure anyway",
+                    {
+                        "action": ENSURE_ANYWAY_ACTION,
+                        "customer": customer.id,
+                        "iteration": customer.current.number,
+                    },
+                    validate=False,
+                ),
+            ],
         )
 
     def _review_form(self, customer: Customer) -> FormView:

@@ -250,6 +250,13 @@ class Iteration(Record):
     review: Review | None = None
     closed_at: AwareDatetime | None = None
 
+    @property
+    def undelivered(self) -> list[str]:
+        """Committed workshop ids with no recorded delivery, in the order committed."""
+        delivered = {d.workshop_id for d in self.deliveries}
+        committed = self.commitment.workshops if self.commitment else []
+        return [w for w in committed if w not in delivered]
+
 
 class LifecycleStage(StrEnum):
     """Where the customer is in the partner's lifecycle (seed 002, "Who does what?")."""

@@ -50,12 +50,14 @@ def card_defaults(card: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def committed(conversation: Conversation, name: str, option: int = 1) -> None:
-    """Quick-checked at `option`, then a statement of work (the first workshop, one goal) that
-    both sides agreed: the customer is in the deliver phase."""
+async def committed(
+    conversation: Conversation, name: str, option: int = 1, workshops: str = "1"
+) -> None:
+    """Quick-checked at `option`, then a statement of work (the `workshops` typed, the first by
+    default; one goal) that both sides agreed: the customer is in the deliver phase."""
     await quick_check(conversation, name, option)
     await conversation.say(f"commit {name}")
-    await conversation.say("1")
+    await conversation.say(workshops)
     await conversation.say(GOAL)
     await conversation.say("no")
     await conversation.say("skip")

@@ -297,6 +297,8 @@ def result_card(view: ResultView) -> dict[str, Any]:
             assessed_at=lim.short(view.assessed_at),
             notes=[lim.text(note) for note in view.notes],
             use_data=view.use_data,
+            carried_heading=lim.short(view.carried_heading),
+            carried_over=[lim.line(step) for step in view.carried_over],
         )
 
     return _fitted("result", build)

@@ -104,6 +104,8 @@ class ResultView:
     assessed_at: str  # already formatted for display
     notes: list[str] = field(default_factory=list)  # shown under the level: its basis, warnings
     use_data: dict[str, object] | None = None  # "use this quick check's level" action
+    carried_heading: str = ""  # "Next steps from iteration 1", when the iteration carries some
+    carried_over: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

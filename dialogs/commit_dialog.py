@@ -158,6 +158,8 @@ class CommitDialog(ComponentDialog):
         options.update(
             customer_id=customer.id,
             customer_name=customer.name,
+            carried=list(iteration.carried_over),
+            iteration=iteration.number,
             recommended=list(iteration.recommendations),
             header=dataclasses.asdict(views.SowHeader.of(customer)),
         )
@@ -184,7 +186,13 @@ class CommitDialog(ComponentDialog):
             return await step.next(None)
         return await step.begin_dialog(
             GoalsDialog.__name__,
-            {"customer_name": options["customer_name"], "goals": [], "run": options["run"]},
+            {
+                "customer_name": options["customer_name"],
+                "goals": [],
+                "run": options["run"],
+                "suggested": options.get("carried", []),
+                "iteration": options.get("iteration", 0),
+            },
         )
 
     async def factors_step(self, step: WaterfallStepContext) -> DialogTurnResult:

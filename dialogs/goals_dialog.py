@@ -5,6 +5,7 @@ Flow (dialogs/goals_dialog.mmd): goal -> keep it, another one? -> loop or hand t
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from botbuilder.dialogs import (
@@ -52,6 +53,7 @@ class GoalsDialog(ComponentDialog):
         """Ask for the next goal."""
         state = dict(step.options)
         number = len(state["goals"]) + 1
+        suggested = list(state.get("suggested") or [])
         return await step.prompt(
             _GOAL,
             PromptOptions(
@@ -59,6 +61,8 @@ class GoalsDialog(ComponentDialog):
                     "key": f"{state['run']}:goal{number}",
                     "customer_name": state["customer_name"],
                     "number": number,
+                    "suggested": suggested[number - 1] if number <= len(suggested) else "",
+                    "previous": int(state.get("iteration") or 1) - 1,
                     "retry_text": "That button is from an older card; please use the latest one.",
                 }
             ),
@@ -96,9 +100,17 @@ class GoalsDialog(ComponentDialog):
         return await step.end_dialog(goals)
 
     def _goal_message(self, validations: dict[str, Any]) -> Activity:
+        suggested = str(validations.get("suggested") or "")
         view = views.goal_form(
-            validations["key"], validations["customer_name"], validations["number"], {}
+            validations["key"],
+            validations["customer_name"],
+            validations["number"],
+            {"title": suggested} if suggested else {},
         )
+        if suggested:
+            number, previous = validations["number"], validations.get("previous")
+            note = f"Pre-filled with next step {number} of iteration {previous}: keep or change it."
+            view = dataclasses.replace(view, intro=[*view.intro, note])
         return card_message(form_card(view))
 
     def _more_message(self, validations: dict[str, Any]) -> Activity:

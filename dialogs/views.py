@@ -124,6 +124,12 @@ def saved_result_view(catalog: Catalog, saved: SavedAssessment) -> ResultView:
         assessment.at,
     )
     iteration = saved.customer.current
+    if iteration.carried_over:
+        view = dataclasses.replace(
+            view,
+            carried_heading=f"Next steps from iteration {iteration.number - 1}",
+            carried_over=list(iteration.carried_over),
+        )
     basis = iteration.assessment
     if basis is None or not iteration.set_aside:
         return view

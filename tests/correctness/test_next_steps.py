@@ -3,9 +3,9 @@ workshops never delivered, and moving to ensure with some undelivered asks first
 
 from __future__ import annotations
 
-from correctness_support import all_text, committed, delivered, last_card, press
+from correctness_support import all_text, committed, delivered, last_card, press, quick_check
 
-from tests.support.cards import texts
+from tests.support.cards import texts, walk
 from tests.support.conversation import Conversation
 
 SCORES = {"csat_overall": "4", "csat_value": "4", "csat_team": "4", "nps": "9"}
@@ -46,3 +46,33 @@ async def test_everything_delivered_goes_straight_to_ensure(personal: Conversati
     await delivered(personal, "Contoso")
     form = last_card(await personal.say("ensure Contoso"))
     assert "Ensure · Contoso · iteration 1" in texts(form)
+
+
+async def _closed_with_next_steps(personal: Conversation) -> None:
+    await committed(personal, "Contoso")
+    await delivered(personal, "Contoso")
+    form = last_card(await personal.say("ensure Contoso"))
+    steps = "Roll out governance to BU2\nTrain the ops team"
+    await press(
+        personal, form, "Close the iteration", status_g1="achieved", next_steps=steps, **SCORES
+    )
+
+
+async def test_the_next_assessment_shows_the_last_next_steps(personal: Conversation) -> None:
+    await _closed_with_next_steps(personal)
+    result = texts(last_card(await quick_check(personal, "Contoso", 2)))
+    assert "Next steps from iteration 1" in result
+    assert "Roll out governance to BU2" in result
+    assert "Train the ops team" in result
+
+
+async def test_the_next_commit_offers_the_last_next_steps_as_goals(
+    personal: Conversation,
+) -> None:
+    await _closed_with_next_steps(personal)
+    await quick_check(personal, "Contoso", 2)
+    await personal.say("commit Contoso")
+    first = last_card(await personal.say("1"))
+    titles = [e.get("value") for e in walk(first) if e.get("id") == "title"]
+    assert titles == ["Roll out governance to BU2"]
+    assert "next step 1 of iteration 1" in texts(first)

@@ -4,55 +4,25 @@ A chat message cannot carry a file of several megabytes, so `export` keeps the f
 short time and sends links. A token is 256 random bits, works once, expires after 15 minutes and
 is only ever sent into the requester's personal chat: the link is the permission.
 
-The files wait on a `DownloadShelf`: in this process (`MemoryShelf`, one instance) or in the
-database (`store.pg.PgDownloadShelf`), so that with several replicas the one that receives the
-GET finds the file another one offered.
+The files wait on a `DownloadShelf` (engagement.ports): in this process (`MemoryShelf`, one
+instance) or in the database (`store.pg.PgDownloadShelf`), so that with several replicas the one
+that receives the GET finds the file another one offered.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
 from engagement.clock import Clock
+from engagement.ports import Download, DownloadShelf
 from store.recent import Recent
 
 TIME_TO_LIVE = timedelta(minutes=15)
 MAX_PENDING = 100
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file waiting to be fetched."""
-
-    name: str
-    content_type: str
-    body: bytes
-    expires: datetime
-
-
-class DownloadShelf(Protocol):
-    """Where offered files wait, by token; `take` hands a file out once."""
-
-    async def put(
-        self,
-        token: str,
-        name: str,
-        content_type: str,
-        body: bytes,
-        expires: datetime,
-        now: datetime,
-    ) -> None:
-        """Keep the file under `token` until `expires`; may drop what expired by `now`."""
-        ...
-
-    async def take(self, token: str) -> tuple[str, str, bytes, datetime] | None:
-        """(name, content type, body, expires) of `token`, removed as it is read; or None."""
-        ...
 
 
 class MemoryShelf:
@@ -65,24 +35,18 @@ class MemoryShelf:
     async def put(
         self,
         token: str,
-        name: str,
-        content_type: str,
-        body: bytes,
-        expires: datetime,
+        download: Download,
         now: datetime,
     ) -> None:
         """Keep the file; drops expired ones and, past MAX_PENDING, the oldest."""
-        for old, download in self._pending.items():
-            if download.expires <= now:
+        for old, waiting in self._pending.items():
+            if waiting.expires <= now:
                 self._pending.discard(old)
-        self._pending.put(token, Download(name, content_type, body, expires))
+        self._pending.put(token, download)
 
-    async def take(self, token: str) -> tuple[str, str, bytes, datetime] | None:
+    async def take(self, token: str) -> Download | None:
         """The file of `token` once."""
-        download = self._pending.discard(token)
-        if download is None:
-            return None
-        return download.name, download.content_type, download.body, download.expires
+        return self._pending.discard(token)
 
 
 class Downloads:
@@ -102,15 +66,14 @@ class Downloads:
         now = self._clock.now()
         token = secrets.token_urlsafe(32)
         body = text.encode("utf-8")
-        await self._shelf.put(token, name, content_type, body, now + TIME_TO_LIVE, now)
+        await self._shelf.put(token, Download(name, content_type, body, now + TIME_TO_LIVE), now)
         return token
 
     async def take(self, token: str) -> Download | None:
         """The file for `token` once, or None when unknown, used or expired."""
-        found = await self._shelf.take(token)
-        if found is None:
+        download = await self._shelf.take(token)
+        if download is None:
             return None
-        download = Download(*found)
         if download.expires <= self._clock.now():
             return None
         return download

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.downloads import DownloadShelf, MemoryShelf
+from bot.downloads import MemoryShelf
 from bot.settings import Settings
 from engagement.clock import Clock
 from engagement.ports import (
@@ -18,6 +18,7 @@ from engagement.ports import (
     CustomerImportWriter,
     CustomerRepository,
     CustomerSummaries,
+    DownloadShelf,
     ReadinessStore,
     ReminderStore,
     StateStorage,

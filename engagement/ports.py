@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -204,4 +205,31 @@ class ReadinessStore(Protocol):
 
     async def history(self, tenant_id: str) -> list[ReadinessAssessment]:
         """Every assessment of the tenant, oldest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file waiting to be fetched."""
+
+    name: str
+    content_type: str
+    body: bytes
+    expires: datetime
+
+
+class DownloadShelf(Protocol):
+    """Where offered files wait, by token; `take` hands a file out once."""
+
+    async def put(
+        self,
+        token: str,
+        download: Download,
+        now: datetime,
+    ) -> None:
+        """Keep the file under `token` until `expires`; may drop what expired by `now`."""
+        ...
+
+    async def take(self, token: str) -> Download | None:
+        """The file of `token`, removed as it is read; or None."""
         ...

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from psycopg_pool import AsyncConnectionPool
 
+from engagement.ports import Download
+
 _TAKE = """
 DELETE FROM downloads WHERE token = %s
 RETURNING name, content_type, body, expires
@@ -28,10 +30,7 @@ class PgDownloadShelf:
     async def put(
         self,
         token: str,
-        name: str,
-        content_type: str,
-        body: bytes,
-        expires: datetime,
+        download: Download,
         now: datetime,
     ) -> None:
         """Keep `body` under `token` until `expires`; drops what expired by `now`."""
@@ -40,14 +39,14 @@ class PgDownloadShelf:
             await connection.execute(
                 "INSERT INTO downloads (token, name, content_type, body, expires)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                [token, name, content_type, body, expires],
+                [token, download.name, download.content_type, download.body, download.expires],
             )
 
-    async def take(self, token: str) -> tuple[str, str, bytes, datetime] | None:
-        """(name, content type, body, expires) for `token`, removed as it is read; or None."""
+    async def take(self, token: str) -> Download | None:
+        """The file of `token`, removed as it is read; or None."""
         async with self._pool.connection() as connection:
             row = await (await connection.execute(_TAKE, [token])).fetchone()
         if row is None:
             return None
         name, content_type, body, expires = row
-        return str(name), str(content_type), bytes(body), expires
+        return Download(str(name), str(content_type), bytes(body), expires)

@@ -16,15 +16,17 @@ from botbuilder.schema import (
 )
 from botframework.connector import Channels
 
+from bot.language import StoredLanguage, TurnLanguage, turn_language
 from bot.settings import Settings
 from bot.signing_keys import use_async_signing_keys
 from bot.transport import ConnectorError, ReusingCloudAdapter
 from bot.typing_indicator import TypingIndicator
+from i18n import N_, _, use_language
 
 logger = logging.getLogger(__name__)
 
 DIALOG_STATE = "DialogState"
-APOLOGY = "Sorry, something went wrong on my side. I have started over: please try that again."
+APOLOGY = N_("Sorry, something went wrong on my side. I have started over: please try that again.")
 TYPING_DELAY_SECONDS = 0.75
 # The connector refused or could not be reached: the turn's reply is what failed.
 UNREACHABLE = (ConnectorError, ErrorResponseException, aiohttp.ClientError, TimeoutError)
@@ -43,10 +45,16 @@ def build_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthent
     return ConfigurationBotFrameworkAuthentication(configuration)
 
 
-def build_adapter(settings: Settings, conversation_state: ConversationState) -> ReusingCloudAdapter:
-    """A CloudAdapter with typing indicators on slow turns and a turn-error handler."""
+def build_adapter(
+    settings: Settings,
+    conversation_state: ConversationState,
+    stored_language: StoredLanguage | None = None,
+) -> ReusingCloudAdapter:
+    """A CloudAdapter speaking each turn's language, with typing indicators on slow turns and a
+    turn-error handler."""
     adapter = ReusingCloudAdapter(build_authentication(settings))
     dialog_state = conversation_state.create_property(DIALOG_STATE)
+    adapter.use(TurnLanguage(stored_language))
     adapter.use(TypingIndicator(delay=TYPING_DELAY_SECONDS, period=2.0))
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -63,10 +71,11 @@ def build_adapter(settings: Settings, conversation_state: ConversationState) -> 
                 exc_info=error,
             )
         try:
-            if activity.type == ActivityTypes.invoke:  # answered in the HTTP response
-                await context.send_activity(failed_invoke_response(activity))
-            elif activity.type == ActivityTypes.message and not isinstance(error, UNREACHABLE):
-                await context.send_activity(APOLOGY)
+            with use_language(turn_language(context)):
+                if activity.type == ActivityTypes.invoke:  # answered in the HTTP response
+                    await context.send_activity(failed_invoke_response(activity))
+                elif activity.type == ActivityTypes.message and not isinstance(error, UNREACHABLE):
+                    await context.send_activity(_(APOLOGY))
             if activity.channel_id == Channels.emulator:
                 await context.send_trace_activity(
                     "OnTurnError Trace", f"{error}", "https://www.botframework.com/schemas/error"
@@ -102,7 +111,7 @@ def failed_invoke_response(activity: Activity) -> Activity:
             body=AdaptiveCardInvokeResponse(
                 status_code=500,
                 type="application/vnd.microsoft.error",
-                value={"code": "TurnFailed", "message": APOLOGY},
+                value={"code": "TurnFailed", "message": _(APOLOGY)},
             ),
         )
     else:

@@ -71,7 +71,7 @@ COMMANDS: tuple[Command, ...] = (
         "One card with 5 questions: maturity level and workshops in a minute",
         "quick check Contoso",
         handler=lambda h: h.quick_check.start,
-        aliases=("quickcheck", "quick-check", "quick_check"),
+        aliases=("quickcheck", "quick-check", "quick_check", "schnellcheck"),
         during_flow=DuringFlow.STARTS,
     ),
     Command(
@@ -313,7 +313,7 @@ COMMANDS: tuple[Command, ...] = (
         "Stop the current conversation flow; nothing half-done is saved",
         "cancel",
         handler=lambda h: h.flows.cancel,
-        aliases=("stop", "quit", "exit", "abort"),
+        aliases=("stop", "quit", "exit", "abort", "abbrechen"),
         menu=False,
         during_flow=DuringFlow.OTHER,
     ),

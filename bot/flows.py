@@ -21,6 +21,7 @@ from dialogs.commit_dialog import CommitDialog
 from dialogs.prompts import CardFormPrompt
 from dialogs.services import DialogServices
 from dialogs.turn import user_of
+from i18n import _
 
 
 class Flows:
@@ -98,7 +99,9 @@ class Flows:
 def flow_name(dialog_context: DialogContext) -> str:
     """What the waiting flow is called in replies."""
     active = dialog_context.active_dialog
-    return "statement of work" if active and active.id == CommitDialog.__name__ else "assessment"
+    if active and active.id == CommitDialog.__name__:
+        return _("statement of work")
+    return _("assessment")
 
 
 async def expects_free_text(dialog_context: DialogContext) -> bool:

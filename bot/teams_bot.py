@@ -51,6 +51,7 @@ from dialogs.turn import (
     user_of,
 )
 from engagement.ports import ConversationReferences
+from i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +105,10 @@ class TeamsBot(TeamsActivityHandler):
         command = parse_command(text)
         if len(text) > MAX_TEXT_LENGTH and not (command and command.command.long_text):
             await turn_context.send_activity(
-                f"That message is too long for me ({len(text)} characters; the limit is "
-                f"{MAX_TEXT_LENGTH}). Please shorten it."
+                _(
+                    "That message is too long for me ({length} characters; the limit is "
+                    "{limit}). Please shorten it."
+                ).format(length=len(text), limit=MAX_TEXT_LENGTH)
             )
             return
         if value is not None and await self._card_action(dialog_context, value):
@@ -134,8 +137,10 @@ class TeamsBot(TeamsActivityHandler):
             await self._run(command, turn_context)
         elif value is not None:
             await turn_context.send_activity(
-                "That card is no longer active, so nothing was changed. "
-                "Type `help` to see what I can do."
+                _(
+                    "That card is no longer active, so nothing was changed. "
+                    "Type `help` to see what I can do."
+                )
             )
         elif text:
             suggestions = closest_commands(text, [c.name for c in COMMANDS])
@@ -189,18 +194,22 @@ class TeamsBot(TeamsActivityHandler):
         """In a shared chat a flow answers only the person who started it; others may still
         ask things in passing (or cancel it)."""
         context = dialog_context.context
-        name = owner.get("name") or "someone else"
+        name = owner.get("name") or _("someone else")
         if command is not None and command.command.during_flow is DuringFlow.IN_PASSING:
             await self._run(command, context)
         elif command is not None and command.command.during_flow is DuringFlow.STARTS:
             await context.send_activity(
-                f"{name}'s {flow_name(dialog_context)} is still running here. Let them finish, "
-                "type `cancel` to stop it, or start yours in our personal chat."
+                _(
+                    "{name}'s {flow} is still running here. Let them finish, "
+                    "type `cancel` to stop it, or start yours in our personal chat."
+                ).format(name=name, flow=flow_name(dialog_context))
             )
         else:
             await context.send_activity(
-                f"That answer was not counted: {name} started this "
-                f"{flow_name(dialog_context)} and answers it. Type `cancel` to stop it."
+                _(
+                    "That answer was not counted: {name} started this {flow} and answers it. "
+                    "Type `cancel` to stop it."
+                ).format(name=name, flow=flow_name(dialog_context))
             )
 
     async def _command_during_flow(
@@ -210,7 +219,7 @@ class TeamsBot(TeamsActivityHandler):
         if command.command.during_flow is DuringFlow.STARTS:
             await dialog_context.cancel_all_dialogs()
             await dialog_context.context.send_activity(
-                "I stopped the unfinished flow; nothing of it was saved."
+                _("I stopped the unfinished flow; nothing of it was saved.")
             )
             await self._run(command, dialog_context.context)
         elif command.command.during_flow is DuringFlow.IN_PASSING:
@@ -235,8 +244,8 @@ class TeamsBot(TeamsActivityHandler):
         # SDK's 501. The body must be an msrest Model (a dict is serialised twice: HTTP 500).
         if turn_context.activity.name == "adaptiveCard/action":
             card = library.notice_card(
-                "This card is out of date",
-                "Type `help` to see what I can do, or start again with `quick check`.",
+                _("This card is out of date"),
+                _("Type `help` to see what I can do, or start again with `quick check`."),
             )
             return InvokeResponse(
                 status=200,
@@ -262,8 +271,10 @@ class TeamsBot(TeamsActivityHandler):
     async def _welcome(self, turn_context: TurnContext) -> None:
         if turn_context.activity.conversation.conversation_type in {"groupChat", "channel"}:
             await turn_context.send_activity(
-                "Hi, I'm the Customer Success Framework bot. @mention me with `help` to see what "
-                "I can do; quick checks and results go to you privately."
+                _(
+                    "Hi, I'm the Customer Success Framework bot. @mention me with `help` to see "
+                    "what I can do; quick checks and results go to you privately."
+                )
             )
             return
         await turn_context.send_activity(card_message(library.welcome_card(PHASES, command_help())))

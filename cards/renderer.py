@@ -15,6 +15,8 @@ from typing import Any
 import jinja2
 import orjson
 
+from i18n import _, ngettext
+
 MAX_CARD_BYTES = 28_000
 """Teams rejects bigger cards; the wrappers in `cards.library` truncate text to stay under it."""
 
@@ -45,6 +47,7 @@ def environment() -> jinja2.Environment:
     """The one template environment, built on first use."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("cards", "templates"),
+        extensions=["jinja2.ext.i18n"],  # {{ _("Text")|tojson }} in the turn's language
         autoescape=False,  # HTML escaping would corrupt JSON; `tojson` does the escaping
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -52,6 +55,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["tojson"] = _tojson
+    env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import jinja2
 
+from i18n import _, ngettext
+
 # Inline Markdown and table syntax. Values never start a line in our templates (they follow
 # "- ", "| " or "**label:** "), so line-start syntax (#, -, 1.) needs no escaping.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
@@ -46,6 +48,7 @@ def evidence_markdown(value: object) -> str:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("cards", "text"),
+        extensions=["jinja2.ext.i18n"],  # {% trans %}, {{ _("Text") }} in the turn's language
         autoescape=False,  # Markdown, not HTML: the `md` filter escapes what matters
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -54,6 +57,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["md"] = escape_markdown
     env.filters["evidence"] = evidence_markdown
+    env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -19,6 +19,7 @@ FORBIDDEN = {
     "catalog": FRAMEWORKS | {"bot", "dialogs", "cards", "store"},
     "store": SDK | {"aiohttp", "jinja2", "bot", "dialogs", "cards", "catalog"},
     "dialogs": {"aiohttp", "tinydb", "bot", "store"},
+    "i18n": FRAMEWORKS | {"bot", "dialogs", "cards", "store", "catalog", "engagement"},
 }
 
 
@@ -45,7 +46,7 @@ def test_package_imports_only_inward(package: str) -> None:
 
 
 SOURCES = ["app.py", "bench", "bot", "cards", "catalog", "dialogs", "engagement", "manifest"]
-SOURCES += ["store"]
+SOURCES += ["store", "i18n"]
 SDK_INTERNALS = "bot/sdk_internals.py"
 
 

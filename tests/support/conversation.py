@@ -26,6 +26,7 @@ class Conversation:
     user_name: str = "Ada Lovelace"
     tenant_id: str = "tenant-a"
     conversation_type: str = "personal"
+    locale: str = "en-US"  # what the user's Teams client sends: "de-DE" for a German user
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def activity(self, **fields: Any) -> dict[str, Any]:
@@ -49,7 +50,7 @@ class Conversation:
             },
             "recipient": {"id": BOT_ID, "name": BOT_NAME},
             "channelData": {"tenant": {"id": self.tenant_id}},
-            "locale": "en-US",
+            "locale": self.locale,
         }
         activity.update(fields)
         return activity

@@ -20,7 +20,6 @@ from pydantic_core import ErrorDetails
 
 from engagement.catalog import (
     Catalog,
-    CatalogModel,
     CatalogProblem,
     Dimension,
     LevelInfo,
@@ -32,6 +31,7 @@ from engagement.catalog import (
     questionnaire_problems,
     workshop_problems,
 )
+from engagement.catalog_text import TWIN_SUFFIX, CatalogModel, twins
 from engagement.readiness import (
     ReadinessChecklist,
     ReadinessLevel,
@@ -94,6 +94,7 @@ class _QuestionnaireFile(CatalogModel):
 
 class _ReadinessFile(CatalogModel):
     scale: tuple[Annotated[str, Field(min_length=1, max_length=100)], ...]
+    scale_de: tuple[Annotated[str, Field(min_length=1, max_length=100)], ...] | None = None
     section: Annotated[list[ReadinessSection], Field(min_length=1, max_length=10)]
     level: Annotated[list[ReadinessLevel], Field(min_length=1, max_length=10)]
 
@@ -142,7 +143,10 @@ def load_readiness(directory: Path | None = None) -> ReadinessChecklist:
     )
     try:  # the file passed the checks the model runs
         return ReadinessChecklist(
-            scale=checked.scale, section=tuple(checked.section), level=tuple(checked.level)
+            scale=checked.scale,
+            scale_de=checked.scale_de,
+            section=tuple(checked.section),
+            level=tuple(checked.level),
         )
     except ValidationError as error:  # pragma: no cover - a rule checked by the model only
         raise CatalogError(READINESS_FILE, [CatalogProblem(None, None, str(error))]) from error
@@ -160,7 +164,7 @@ def _load(
     except ValidationError as error:
         details = _without_echoes(error.errors())
         raise CatalogError(name, [_problem(e, raw) for e in details]) from error
-    problems = cross_check(parsed)
+    problems = cross_check(parsed) + _german_problems(parsed)
     if problems:
         raise CatalogError(name, problems)
     return parsed
@@ -181,6 +185,32 @@ def _read(root: Traversable, name: str) -> dict[str, Any]:
         entry = f"line {line.group(1)}" if line else None
         problem = CatalogProblem(entry, None, f"TOML syntax error: {error}")
         raise CatalogError(name, [problem]) from error
+
+
+def _german_problems(entry: BaseModel, name: str | None = None) -> list[CatalogProblem]:
+    """Every text without its German twin (`description_de`), or whose German list has another
+    number of lines than the English, in `entry` and the entries inside it."""
+    optional = entry.german_optional if isinstance(entry, CatalogModel) else frozenset()
+    problems = []
+    for field, english, german in twins(entry):
+        if german is None and english and field not in optional:
+            problems.append(CatalogProblem(name, f"{field}{TWIN_SUFFIX}", "German text missing"))
+        elif isinstance(english, tuple) and german is not None and len(german) != len(english):
+            problems.append(
+                CatalogProblem(
+                    name,
+                    f"{field}{TWIN_SUFFIX}",
+                    f"{len(german)} German lines for {len(english)} English ones",
+                )
+            )
+    for field in type(entry).model_fields:
+        items = getattr(entry, field)
+        if field in _ENTRY_KINDS and isinstance(items, list | tuple):
+            for index, item in enumerate(items):
+                label = getattr(item, "id", None) or getattr(item, "name", None)
+                inner = describe_entry(_ENTRY_KINDS[field], index, label and str(label))
+                problems += _german_problems(item, f"{name}, {inner}" if name else inner)
+    return problems
 
 
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:

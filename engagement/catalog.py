@@ -1,7 +1,8 @@
 """The catalog a partner edits: maturity levels, workshops and the assessment questionnaire.
 
 Pure models (stdlib + pydantic + engagement only); `catalog/` reads the TOML files into them.
-Every model is frozen and rejects unknown fields. Rules that span entries (unique ids, known
+Every model is frozen and rejects unknown fields; its texts carry German twins
+(engagement/catalog_text.py). Rules that span entries (unique ids, known
 dimensions, every level covered) live in the `*_problems` functions, which the models' own
 validators and the file loader share, so a catalog built in code obeys the same rules.
 """
@@ -16,32 +17,29 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Self
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from engagement.catalog_text import (
+    Audience,
+    CatalogModel,
+    HelpText,
+    Line,
+    Lines,
+    Name,
+    QuestionText,
+    Short,
+    Signals,
+    Slug,
+    Text,
+)
 from engagement.models import MaturityLevel
 
 OPTIONS_PER_QUESTION = 4
 QUICK_QUESTIONS_MIN = 4
 QUICK_QUESTIONS_MAX = 5
 
-Slug = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
-Text = Annotated[str, Field(min_length=1, max_length=600)]
 Link = Annotated[str, Field(max_length=300, pattern=r"^https?://[^\s/]+\S*$")]
 StrictRank = Annotated[int, Field(strict=True, ge=1, le=1000)]
-
-
-class CatalogModel(BaseModel):
-    """Base of catalog entries: immutable, unknown fields rejected."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 @dataclass(frozen=True)
@@ -68,12 +66,15 @@ def describe_entry(kind: str, index: int | None, entry_id: object = None) -> str
 class LevelInfo(CatalogModel):
     """A maturity level as the framework describes it."""
 
+    german_optional = frozenset({"name"})  # the framework's own terms
+
     id: MaturityLevel
     name: Name
+    name_de: Name | None = None
     description: Text
-    signals: Annotated[
-        tuple[Annotated[str, Field(min_length=1, max_length=200)], ...], Field(min_length=1)
-    ]
+    description_de: Text | None = None
+    signals: Signals
+    signals_de: Signals | None = None
 
     @property
     def rank(self) -> int:
@@ -92,16 +93,22 @@ class DeliveryFormat(StrEnum):
 class Workshop(CatalogModel):
     """An engagement offering; `rank` orders it within each of its levels (lower first)."""
 
+    german_optional = frozenset({"name"})  # the framework's offerings keep their names
+
     id: Slug
     name: Name
+    name_de: Name | None = None
     levels: Annotated[tuple[MaturityLevel, ...], Field(min_length=1)]
     summary: Text
-    outcomes: Annotated[
-        tuple[Annotated[str, Field(min_length=1, max_length=300)], ...], Field(min_length=1)
-    ]
-    duration: Annotated[str, Field(min_length=1, max_length=60)]
-    audience: Annotated[str, Field(min_length=1, max_length=200)]
-    prerequisites: tuple[Annotated[str, Field(min_length=1, max_length=300)], ...] = ()
+    summary_de: Text | None = None
+    outcomes: Lines
+    outcomes_de: Lines | None = None
+    duration: Short
+    duration_de: Short | None = None
+    audience: Audience
+    audience_de: Audience | None = None
+    prerequisites: tuple[Line, ...] = ()
+    prerequisites_de: tuple[Line, ...] | None = None
     format: DeliveryFormat
     link: Link
     rank: StrictRank
@@ -120,15 +127,18 @@ class Dimension(CatalogModel):
 
     id: Slug
     name: Name
+    name_de: Name | None = None
     description: Text
+    description_de: Text | None = None
 
 
 class Option(CatalogModel):
     """One answer; `level` is the maturity level this answer points to."""
 
     id: Slug
-    label: Annotated[str, Field(min_length=1, max_length=60)]
+    label: Short
     level: MaturityLevel
+    label_de: Short | None = None
 
 
 class Question(CatalogModel):
@@ -140,8 +150,10 @@ class Question(CatalogModel):
 
     id: Slug
     dimension: Slug
-    text: Annotated[str, Field(min_length=1, max_length=150)]
-    help: Annotated[str, Field(max_length=400)] = ""
+    text: QuestionText
+    text_de: QuestionText | None = None
+    help: HelpText = ""
+    help_de: HelpText | None = None
     quick: Annotated[bool, Field(strict=True)] = False
     options: tuple[Option, ...]
     required_for: MaturityLevel | None = None

@@ -21,12 +21,14 @@ from typing import Annotated, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from engagement.catalog import CatalogModel, CatalogProblem, Name, Slug, Text, describe_entry
+from engagement.catalog import CatalogProblem, describe_entry
+from engagement.catalog_text import CatalogModel, Name, Slug, Text
 
 SCALE_STEPS = 5
 SECTION_POINTS = 100
 
 ElementText = Annotated[str, Field(min_length=1, max_length=300)]
+NextSteps = Annotated[tuple[ElementText, ...], Field(min_length=1, max_length=5)]
 
 
 class ReadinessElement(CatalogModel):
@@ -34,6 +36,7 @@ class ReadinessElement(CatalogModel):
 
     id: Slug
     text: ElementText
+    text_de: ElementText | None = None
 
 
 class ReadinessSection(CatalogModel):
@@ -41,7 +44,9 @@ class ReadinessSection(CatalogModel):
 
     id: Slug
     name: Name
+    name_de: Name | None = None
     description: Text
+    description_de: Text | None = None
     element: Annotated[tuple[ReadinessElement, ...], Field(min_length=1, max_length=20)]
 
 
@@ -50,7 +55,8 @@ class ReadinessLevel(CatalogModel):
 
     name: Name
     up_to: Annotated[int, Field(strict=True, ge=0)]
-    next_steps: Annotated[tuple[ElementText, ...], Field(min_length=1, max_length=5)]
+    next_steps: NextSteps
+    next_steps_de: NextSteps | None = None
 
 
 def checklist_problems(
@@ -104,6 +110,7 @@ class ReadinessChecklist(CatalogModel):
     """The whole checklist: the scale's labels, the sections and the levels."""
 
     scale: tuple[Name, ...]
+    scale_de: tuple[Name, ...] | None = None
     section: Annotated[tuple[ReadinessSection, ...], Field(min_length=1, max_length=10)]
     level: Annotated[tuple[ReadinessLevel, ...], Field(min_length=1, max_length=10)]
 

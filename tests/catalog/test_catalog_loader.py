@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-import catalog
 from catalog import LEVELS_FILE, QUESTIONNAIRE_FILE, WORKSHOPS_FILE, CatalogError, load_catalog
 from engagement.catalog import Catalog
 from engagement.models import MaturityLevel
-
-PACKAGE_DIR = Path(catalog.__file__).parent
-FILES = (LEVELS_FILE, WORKSHOPS_FILE, QUESTIONNAIRE_FILE)
+from tests.support.catalog_files import (
+    FILES,
+    PACKAGE_DIR,
+    assert_broken_copy_names,
+    copy_catalog,
+    edit,
+)
 
 # Seed 000, "assess - the maturity model": the framework's own words, kept verbatim.
 SEED_DESCRIPTIONS = {
@@ -40,19 +42,6 @@ SEED_OFFERINGS = {
 @pytest.fixture(scope="module")
 def shipped() -> Catalog:
     return load_catalog()
-
-
-def copy_catalog(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in FILES:
-        shutil.copy(PACKAGE_DIR / name, target / name)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur exactly once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 # --- the shipped files ---------------------------------------------------------------------------
@@ -206,7 +195,7 @@ BROKEN = [
     pytest.param(
         QUESTIONNAIRE_FILE,
         '    { id = "running", label = "A running budget for Azure consumption", '
-        'level = "cloud_is_in_use" },\n',
+        'level = "cloud_is_in_use", label_de = "Ein laufendes Budget für den Azure-Verbrauch" },\n',
         "",
         "question 'budget' (entry 10)",
         "options",
@@ -216,13 +205,13 @@ BROKEN = [
     pytest.param(
         QUESTIONNAIRE_FILE,
         '    { id = "unknown", label = "No idea yet what Azure would cost", '
-        'level = "cloud_affine" },\n'
+        'level = "cloud_affine", label_de = "Noch keine Vorstellung, was Azure kosten würde" },\n'
         '    { id = "estimates", label = "Rough estimates, pricing calculator", '
-        'level = "cloud_is_an_option" },\n',
+        'level = "cloud_is_an_option", label_de = "Grobe Schätzungen, Preisrechner" },\n',
         '    { id = "estimates", label = "Rough estimates, pricing calculator", '
-        'level = "cloud_is_an_option" },\n'
+        'level = "cloud_is_an_option", label_de = "Grobe Schätzungen, Preisrechner" },\n'
         '    { id = "unknown", label = "No idea yet what Azure would cost", '
-        'level = "cloud_affine" },\n',
+        'level = "cloud_affine", label_de = "Noch keine Vorstellung, was Azure kosten würde" },\n',
         "question 'cost' (entry 8)",
         "options",
         "least to most mature",
@@ -316,20 +305,7 @@ BROKEN = [
 def test_broken_copy_names_file_entry_and_field(
     tmp_path: Path, file: str, old: str, new: str, entry: str | None, field: str, reason: str
 ) -> None:
-    directory = copy_catalog(tmp_path)
-    edit(directory / file, old, new)
-    with pytest.raises(CatalogError) as raised:
-        load_catalog(directory)
-    error = raised.value
-    assert error.file == file
-    assert any(
-        p.entry == entry and p.field == field and reason in p.reason for p in error.problems
-    ), str(error)
-    message = str(error)
-    assert message.startswith(f"{file}: ")
-    assert f"field {field!r}" in message
-    if entry is not None:
-        assert entry in message
+    assert_broken_copy_names(tmp_path, (file, old, new), entry, field, reason)
 
 
 def test_level_without_a_workshop_is_named(tmp_path: Path) -> None:

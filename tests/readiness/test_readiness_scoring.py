@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from catalog import READINESS_FILE, CatalogError, load_readiness
+from engagement.catalog_text import in_language
 from engagement.readiness import (
     ReadinessAssessment,
     ReadinessChecklist,
@@ -125,21 +126,27 @@ def _write(directory: Path, text: str) -> Path:
 
 SMALL = """
 scale = ["a", "b", "c", "d", "e"]
+scale_de = ["eins", "zwei", "drei", "vier", "fünf"]
 [[section]]
 id = "only"
 name = "Only"
+name_de = "Einzig"
 description = "One section."
+description_de = "Ein Abschnitt."
 [[section.element]]
 id = "one"
 text = "The element"
+text_de = "Das Element"
 [[level]]
 name = "Low"
 up_to = 50
 next_steps = ["Grow."]
+next_steps_de = ["Wachsen."]
 [[level]]
 name = "High"
 up_to = 100
 next_steps = ["Keep going."]
+next_steps_de = ["Weiter so."]
 """
 
 
@@ -150,6 +157,17 @@ def test_a_partner_can_edit_the_checklist(tmp_path: Path) -> None:
         checklist, {"one": 3}, assessment_id="a", tenant_id="t", taken_by=("u", "n"), now=NOW
     )
     assert (assessment.total, assessment.level) == (60, "High")
+
+
+def test_the_shipped_checklist_reads_in_german() -> None:
+    german = in_language(SHIPPED, "de")
+    assert german.section[0].name == "Partnerstrategie und Rollen"
+    assert german.section[0].element[0].text.startswith("Übergreifende Customer Journey Map")
+    assert german.scale[0] == "Fehlt oder nicht entwickelt"
+    assert german.level[0].next_steps[0].startswith("Schaffen Sie intern Einigkeit")
+    assert [lvl.name for lvl in german.level] == [lvl.name for lvl in SHIPPED.level]
+    assert german.fingerprint == SHIPPED.fingerprint
+    assert in_language(SHIPPED, "en") is SHIPPED
 
 
 def test_a_catalog_directory_without_the_checklist_uses_the_shipped_one(tmp_path: Path) -> None:
@@ -164,6 +182,12 @@ def test_a_catalog_directory_without_the_checklist_uses_the_shipped_one(tmp_path
         (("up_to = 50", "up_to = 150"), "up_to.*grow"),
         (('id = "one"', 'id = "One!"'), r"section 'only' \(entry 1\), element.*id"),
         (('text = "The element"', "text = 3"), "element.*text"),
+        (
+            ('text_de = "Das Element"\n', ""),
+            r"section 'only' \(entry 1\), element 'one' \(entry 1\): field 'text_de': German text",
+        ),
+        (('next_steps_de = ["Weiter so."]', 'next_steps_de = ["Weiter", "so"]'), "High.*2 German"),
+        (('scale_de = ["eins", ', "scale_de = ["), "scale_de.*4 German lines for 5"),
     ],
 )
 def test_mistakes_name_the_entry_and_field(

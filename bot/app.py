@@ -53,7 +53,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         customers=customers,
         catalog=catalog,
         clock=clock,
-        summaries=store.summaries(customers, clock),
+        summaries=store.summaries,
     )
     downloads = Downloads(clock, store.downloads)
     exchange = Exchange(

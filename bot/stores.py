@@ -26,7 +26,6 @@ from engagement.ports import (
 from engagement.reminders import ReminderPolicy
 from store import Store, open_store
 from store.pg import PostgresStore
-from store.pg.summaries import PgCustomerSummaries
 
 
 @dataclass
@@ -46,11 +45,11 @@ class AppStore:
     readiness: ReadinessStore
     backend: Store | PostgresStore
 
-    def summaries(self, customers: CustomerRepository, clock: Clock) -> CustomerSummaries:
-        """The all-customers views over `customers`: `by_name` in SQL on PostgreSQL."""
-        if isinstance(self.backend, PostgresStore):
-            return PgCustomerSummaries(self.backend.pool, customers, clock)
-        return self.backend.summaries  # kept current on every save (store/summaries.py)
+    @property
+    def summaries(self) -> CustomerSummaries:
+        """The all-customers views, kept current on every customer save by the backend
+        (store/summaries.py, store/pg/summaries.py)."""
+        return self.backend.summaries
 
     async def start(self) -> None:
         """Connect and migrate (PostgreSQL; raises DatabaseUnavailable); nothing for TinyDB."""
@@ -82,10 +81,10 @@ class AppStore:
 def open_app_store(settings: Settings, clock: Clock) -> AppStore:
     """PostgreSQL when DATABASE_URL is set, else the TinyDB store in DATA_DIR (opened now).
 
-    `clock` is the time the TinyDB store's customer summaries compute health for.
+    `clock` is the time the customer summaries compute health for.
     """
     if settings.database_url:
-        pg = PostgresStore(settings.database_url, settings.database_pool_size)
+        pg = PostgresStore(settings.database_url, settings.database_pool_size, clock)
         return AppStore(
             pg.customers,
             pg.references,

@@ -10,13 +10,15 @@ Tables (store/pg/migrations/*.sql, applied at start-up under an advisory lock): 
 (dialog state as verbatim jsonpickle text), `customers` (one row per aggregate, `version`
 checked in the UPDATE), `conversation_references`, `reminder_customers` (the reminder index as
 a claimable queue), `reminder_records`, `user_preferences`, `downloads` (export links),
-`readiness_assessments`.
+`readiness_assessments`, `customer_summaries` (one row per customer, written with it: what
+`portfolio`, `kpis` and `customers` query, store/pg/summaries.py).
 `turn_locks` serialises the turns of one conversation across replicas (an advisory lock).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -25,6 +27,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import AsyncConnectionPool
 
+from engagement.clock import Clock, SystemClock
 from store.pg.customers import PgCustomerImporter, PgCustomerRepository
 from store.pg.downloads import PgDownloadShelf
 from store.pg.locks import PgTurnLocks
@@ -33,12 +36,14 @@ from store.pg.readiness import PgReadinessStore
 from store.pg.references import PgConversationReferences
 from store.pg.reminders import PgReminderStore
 from store.pg.state_storage import PgStateStorage
+from store.pg.summaries import PgCustomerSummaries
 
 __all__ = [
     "DatabaseUnavailable",
     "PgConversationReferences",
     "PgCustomerImporter",
     "PgCustomerRepository",
+    "PgCustomerSummaries",
     "PgDownloadShelf",
     "PgReadinessStore",
     "PgReminderStore",
@@ -84,9 +89,10 @@ class PostgresStore:
     Args:
         url: A libpq connection string or `postgresql://` URL (DATABASE_URL).
         pool_size: The most connections this process opens (DATABASE_POOL_SIZE).
+        clock: The moment customer summaries compute health for (the system clock if None).
     """
 
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    def __init__(self, url: str, pool_size: int = 10, clock: Clock | None = None) -> None:
         self.url = url
         self.pool = AsyncConnectionPool(
             url,
@@ -97,8 +103,10 @@ class PostgresStore:
             kwargs={"autocommit": True},
             name="csf-bot",
         )
-        self.customers = PgCustomerRepository(self.pool)
-        self.customer_import = PgCustomerImporter(self.pool)
+        clock = clock or SystemClock()
+        self.customers = PgCustomerRepository(self.pool, clock)
+        self.customer_import = PgCustomerImporter(self.pool, clock)
+        self.summaries = PgCustomerSummaries(self.pool, clock)
         self.references = PgConversationReferences(self.pool)
         self.state_storage = PgStateStorage(self.pool)
         self.reminders = PgReminderStore(self.pool)
@@ -126,6 +134,7 @@ class PostgresStore:
             await migrate(connection)
         await self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
         await self.turn_locks.pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
+        await self.summaries.refresh(None, datetime.min.replace(tzinfo=UTC))  # missing ones
         logger.info("PostgreSQL store open at %s", describe(self.url))
 
     async def healthy(self) -> bool:
@@ -142,6 +151,7 @@ class PostgresStore:
 
     async def close(self) -> None:
         """Close the pool (idempotent)."""
+        await self.summaries.close()
         for pool in (self.turn_locks.pool, self.pool):
             if not pool.closed:
                 await pool.close()

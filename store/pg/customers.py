@@ -11,8 +11,11 @@ from psycopg.errors import UniqueViolation
 from psycopg.types.json import Json
 from psycopg_pool import AsyncConnectionPool
 
+from engagement.clock import Clock, SystemClock
 from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, CustomerNotFound
+from engagement.health import DEFAULT_POLICY, HealthPolicy
 from engagement.models import Customer
+from store.pg.summary_rows import write_summaries
 
 logger = logging.getLogger(__name__)
 
@@ -43,19 +46,34 @@ def _document(customer: Customer, version: int, tenant_id: str | None = None) ->
     return document
 
 
-class PgCustomerRepository:
+class _CustomerWriter:
+    """What both customer writers hold: the pool, and what summaries are computed with.
+
+    Args:
+        pool: The database's connection pool.
+        clock: The moment summaries compute health for.
+        policy: The health policy of the summaries.
+    """
+
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        clock: Clock | None = None,
+        policy: HealthPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self._pool = pool
+        self._clock = clock or SystemClock()
+        self._policy = policy
+
+
+class PgCustomerRepository(_CustomerWriter):
     """Customers of every tenant in one table, keyed (tenant_id, id).
 
     Implements `engagement.ports.CustomerRepository`. `save` is one conditional UPDATE
     (`WHERE version = %s`): of two replicas saving the same version, exactly one wins and the
-    other gets ConcurrencyConflict, as with TinyDB; the domain re-reads and retries.
-
-    Args:
-        pool: The database's connection pool.
+    other gets ConcurrencyConflict, as with TinyDB; the domain re-reads and retries. Every write
+    also writes the customer's summary (store/pg/summary_rows.py) in the same transaction.
     """
-
-    def __init__(self, pool: AsyncConnectionPool) -> None:
-        self._pool = pool
 
     async def get(self, tenant_id: str, customer_id: str) -> Customer | None:
         """The customer, or None when this tenant has none with that id."""
@@ -70,12 +88,14 @@ class PgCustomerRepository:
             CustomerAlreadyExists: The tenant already has a customer with this id.
         """
         document = _document(customer, 1)
+        stored = Customer.model_validate(document)
         try:
-            async with self._pool.connection() as connection:
+            async with self._pool.connection() as connection, connection.transaction():
                 await connection.execute(_INSERT, _insert_row(customer, document))
+                await write_summaries(connection, [stored], self._clock.now(), self._policy)
         except UniqueViolation as error:
             raise CustomerAlreadyExists(customer.tenant_id, customer.id) from error
-        return Customer.model_validate(document)
+        return stored
 
     async def save(self, customer: Customer) -> Customer:
         """Store `customer` if nobody saved it since it was read; return it with version + 1.
@@ -87,20 +107,23 @@ class PgCustomerRepository:
         tenant_id, customer_id = customer.tenant_id, customer.id
         document = _document(customer, customer.version + 1)
         async with self._pool.connection() as connection:
-            cursor = await connection.execute(
-                _UPDATE,
-                [
-                    customer.name.casefold(),
-                    customer.owner.id,
-                    document["version"],
-                    Json(document),
-                    tenant_id,
-                    customer_id,
-                    customer.version,
-                ],
-            )
-            if cursor.rowcount == 1:
-                return Customer.model_validate(document)
+            async with connection.transaction():
+                cursor = await connection.execute(
+                    _UPDATE,
+                    [
+                        customer.name.casefold(),
+                        customer.owner.id,
+                        document["version"],
+                        Json(document),
+                        tenant_id,
+                        customer_id,
+                        customer.version,
+                    ],
+                )
+                if cursor.rowcount == 1:
+                    stored = Customer.model_validate(document)
+                    await write_summaries(connection, [stored], self._clock.now(), self._policy)
+                    return stored
             cursor = await connection.execute(
                 "SELECT version FROM customers WHERE tenant_id = %s AND id = %s",
                 [tenant_id, customer_id],
@@ -137,17 +160,12 @@ def _insert_row(customer: Customer, document: dict[str, Any]) -> list[Any]:
     ]
 
 
-class PgCustomerImporter:
-    """Writes a set of customers of one tenant in one transaction: all or nothing.
+class PgCustomerImporter(_CustomerWriter):
+    """Writes a set of customers of one tenant, and their summaries, in one transaction: all or
+    nothing.
 
     Implements `engagement.ports.CustomerImportWriter`.
-
-    Args:
-        pool: The database's connection pool.
     """
-
-    def __init__(self, pool: AsyncConnectionPool) -> None:
-        self._pool = pool
 
     async def import_customers(
         self, tenant_id: str, add: Sequence[Customer], replace: Sequence[Customer]
@@ -159,6 +177,7 @@ class PgCustomerImporter:
         """
         if not add and not replace:
             return
+        stored: list[Customer] = []
         async with self._pool.connection() as connection, connection.transaction():
             for customer in add:
                 document = _document(customer, 1, tenant_id)
@@ -167,12 +186,14 @@ class PgCustomerImporter:
                         await connection.execute(_INSERT, _insert_row(customer, document))
                 except UniqueViolation as error:
                     raise CustomerAlreadyExists(tenant_id, customer.id) from error
+                stored.append(Customer.model_validate(document))
             for customer in replace:
-                await _replace(connection, tenant_id, customer)
+                stored.append(await _replace(connection, tenant_id, customer))
+            await write_summaries(connection, stored, self._clock.now(), self._policy)
         logger.info("imported %d customers into tenant %s", len(add) + len(replace), tenant_id)
 
 
-async def _replace(connection: AsyncConnection, tenant_id: str, customer: Customer) -> None:
+async def _replace(connection: AsyncConnection, tenant_id: str, customer: Customer) -> Customer:
     cursor = await connection.execute(
         "SELECT version FROM customers WHERE tenant_id = %s AND id = %s FOR UPDATE",
         [tenant_id, customer.id],
@@ -181,7 +202,7 @@ async def _replace(connection: AsyncConnection, tenant_id: str, customer: Custom
     document = _document(customer, int(row[0]) + 1 if row else 1, tenant_id)
     if row is None:
         await connection.execute(_INSERT, _insert_row(customer, document))
-        return
+        return Customer.model_validate(document)
     await connection.execute(
         _OVERWRITE,
         [
@@ -193,3 +214,4 @@ async def _replace(connection: AsyncConnection, tenant_id: str, customer: Custom
             customer.id,
         ],
     )
+    return Customer.model_validate(document)

@@ -7,17 +7,13 @@ from store_support import NOW, Backend, make_customer
 from engagement.book import ListedSummaries
 from engagement.clock import FixedClock
 from engagement.ports import CustomerSummaries
-from store.pg import PostgresStore
-from store.pg.summaries import PgCustomerSummaries
 
 TENANT = "tenant-names"
 NAMES = ["Contoso", "contoso Labs", "Ärzte Contoso", "Fabrikam", "CONTOSO Zeta", "Zürich AG"]
 
 
 def _summaries(backend: Backend) -> CustomerSummaries:
-    if isinstance(backend, PostgresStore):
-        return PgCustomerSummaries(backend.pool, backend.customers, FixedClock(NOW))
-    return ListedSummaries(backend.customers, FixedClock(NOW))
+    return backend.summaries
 
 
 async def test_by_name_pages_and_counts_as_the_domain_does(backend: Backend) -> None:

@@ -21,6 +21,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from engagement.clock import Clock
 from store.pg import PostgresStore
 from store.pg.migrations import migrate
 
@@ -95,10 +96,12 @@ def empty_tables(url: str) -> None:
 
 
 @asynccontextmanager
-async def started_pg_store(url: str, pool_size: int = 4) -> AsyncIterator[PostgresStore]:
+async def started_pg_store(
+    url: str, pool_size: int = 4, clock: Clock | None = None
+) -> AsyncIterator[PostgresStore]:
     """A started PostgreSQL store over empty tables, closed on exit."""
     empty_tables(url)
-    store = PostgresStore(url, pool_size=pool_size)
+    store = PostgresStore(url, pool_size=pool_size, clock=clock)
     await store.start()
     try:
         yield store

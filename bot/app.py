@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.adapter import build_adapter
 from bot.downloads import Downloads, downloads_handler
 from bot.exchange import Exchange
+from bot.language import Languages
 from bot.locks import ConversationLocks, SharedLocks, TurnLocks
 from bot.outbound.pacing import RateLimiter
 from bot.outbound.sending import AdapterTransport, ReminderSender
@@ -75,7 +76,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         Readiness(readiness_checklist, store.readiness, clock),
         Briefs(services, policy),
     )
-    adapter = build_adapter(settings, conversation_state)
+    adapter = build_adapter(settings, conversation_state, Languages(store.reminders).stored)
 
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[STORE_KEY] = store

@@ -308,6 +308,15 @@ COMMANDS: tuple[Command, ...] = (
         private=True,
     ),
     Command(
+        "language",
+        "language <de|en|auto>",
+        "Answer in German or English; auto follows your Teams language (the default)",
+        "language de",
+        handler=lambda h: h.languages.command,
+        aliases=("sprache",),
+        menu=False,
+    ),
+    Command(
         "cancel",
         "cancel",
         "Stop the current conversation flow; nothing half-done is saved",

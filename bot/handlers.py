@@ -16,6 +16,7 @@ from botbuilder.core import MessageFactory, TurnContext
 from bot.commands import COMMANDS
 from bot.exchange import Exchange
 from bot.flows import Flows
+from bot.language import Languages
 from bot.reminder_turns import ReminderTurns
 from cards import library
 from cards.text import escape_markdown
@@ -60,6 +61,7 @@ class Handlers:
     exchange: Exchange
     readiness: Readiness
     briefs: Briefs
+    languages: Languages
 
     async def help(self, context: TurnContext, argument: str) -> None:
         """`help`: the phases and every command."""

@@ -1,4 +1,5 @@
-"""The language of each turn: the user's stored choice, else the activity's `locale`.
+"""The language of each turn: the user's stored choice, else the activity's `locale`; and the
+`language de|en` command (`sprache de|en`) that stores the choice with the user's preferences.
 
 A middleware, so the whole turn (and the turn-error apology, which reads `turn_language`) speaks
 it. A continuation (a proactive send: a reminder, an answer sent privately) keeps the language
@@ -13,7 +14,9 @@ from typing import Any
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import ActivityEventNames, ActivityTypes
 
-from i18n import current_language, language_of, use_language
+from dialogs.turn import tenant_of, user_of
+from engagement.ports import ReminderStore
+from i18n import ENGLISH, GERMAN, _, current_language, language_of, use_language
 
 # (turn) -> the user's stored language, or None when they chose none
 StoredLanguage = Callable[[TurnContext], Awaitable[str | None]]
@@ -49,3 +52,59 @@ class TurnLanguage(Middleware):
         context.turn_state[_TURN_KEY] = language
         with use_language(language):
             return await logic()
+
+
+# What people type after `language` / `sprache` (None: follow the Teams client again)
+_CHOICES: dict[str, str | None] = {
+    "de": GERMAN,
+    "deutsch": GERMAN,
+    "german": GERMAN,
+    "en": ENGLISH,
+    "englisch": ENGLISH,
+    "english": ENGLISH,
+    "auto": None,
+}
+
+
+class Languages:
+    """The user's chosen language, kept with their preferences in the reminder store (where
+    the reminder sweep reads it too)."""
+
+    def __init__(self, store: ReminderStore) -> None:
+        self._store = store
+
+    async def stored(self, context: TurnContext) -> str | None:
+        """The language the sender chose, if any (read once per turn by `TurnLanguage`)."""
+        if context.activity.from_property is None:
+            return None
+        preferences = await self._store.preferences(tenant_of(context), user_of(context).id)
+        return preferences.language
+
+    async def command(self, context: TurnContext, argument: str) -> None:
+        """`language de|en|auto`: store the choice and confirm it in the chosen language."""
+        typed = argument.strip().casefold()
+        if typed not in _CHOICES:
+            await context.send_activity(
+                _(
+                    "I speak English and German: type `language en` or `language de`, or "
+                    "`language auto` to follow your Teams language."
+                )
+            )
+            return
+        choice = _CHOICES[typed]
+        preferences = await self._store.preferences(tenant_of(context), user_of(context).id)
+        preferences.language = choice
+        await self._store.put_preferences(preferences)
+        language = choice or language_of(context.activity.locale)
+        context.turn_state[_TURN_KEY] = language
+        with use_language(language):
+            if choice is None:
+                await context.send_activity(_("From now on I follow your Teams language."))
+            else:
+                await context.send_activity(
+                    # TRANSLATORS: "English" is the language of this catalog (German in de).
+                    _(
+                        "From now on I answer you in English. Type `language de` for German, "
+                        "or `language auto` to follow your Teams language."
+                    )
+                )

@@ -10,6 +10,7 @@ from botbuilder.core import TurnContext
 
 from dialogs.turn import tenant_of, user_of
 from engagement.ports import ReminderStore
+from i18n import language_of
 
 # --- feeding the store from turns ----------------------------------------------------------
 
@@ -33,7 +34,7 @@ def time_zone_of(context: TurnContext) -> str | None:
 
 
 async def remember_turn(store: ReminderStore, context: TurnContext) -> None:
-    """Note where the sender talks to the bot and their time zone (call on every turn).
+    """Note where the sender talks to the bot, their time zone and client language (every turn).
 
     A personal chat becomes the user's reminder conversation. Writes only when something changed.
     """
@@ -49,4 +50,5 @@ async def remember_turn(store: ReminderStore, context: TurnContext) -> None:
         conversation.id,
         is_personal=is_personal,
         time_zone=time_zone_of(context),
+        client_language=language_of(activity.locale) if activity.locale else None,
     )

@@ -23,6 +23,7 @@ from engagement.ports import ConversationReferences, ReminderStore
 from engagement.reminder_records import DeliveryRecord, DeliveryState, UserPreferences
 from engagement.reminders import Reminder
 from engagement.working_hours import local_date
+from i18n import use_language
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,12 @@ class Delivery:
         self._trace = trace
 
     async def deliver(self, recipient: Recipient, now: datetime, report: SweepReport) -> None:
-        """Send the recipient's queued reminders, grouped by the conversation they go to."""
+        """Send the recipient's queued reminders, grouped by the conversation they go to, in
+        the recipient's language."""
+        with use_language(recipient.preferences.speaks()):
+            await self._deliver(recipient, now, report)
+
+    async def _deliver(self, recipient: Recipient, now: datetime, report: SweepReport) -> None:
         routes: dict[str, tuple[dict[str, Any], list[tuple[Reminder, DeliveryRecord]]]] = {}
         unrouted: list[DeliveryRecord] = []
         for reminder, stored in recipient.items:

@@ -27,6 +27,7 @@ from bot.commands import (
 from bot.exchange import Exchange
 from bot.flows import Flows, expects_free_text, flow_name
 from bot.handlers import PHASES, Handlers, command_help
+from bot.language import Languages
 from bot.private import PrivateChats, answer_privately
 from bot.proactive import remember_turn
 from bot.reminder_turns import ReminderTurns
@@ -91,6 +92,7 @@ class TeamsBot(TeamsActivityHandler):
             exchange=exchange,
             readiness=readiness,
             briefs=briefs,
+            languages=Languages(reminders.reminders),
         )
 
     async def on_turn(self, turn_context: TurnContext) -> None:

@@ -166,8 +166,10 @@ class ReminderStore(Protocol):
         *,
         is_personal: bool,
         time_zone: str | None = None,
+        client_language: str | None = None,
     ) -> None:
-        """Note where the user talked to the bot (a personal chat becomes their reminder chat)."""
+        """Note where the user talked to the bot (a personal chat becomes their reminder chat),
+        and their time zone and client language when the turn told them."""
         ...
 
 

@@ -83,6 +83,12 @@ class UserPreferences(BaseModel):
     personal_conversation_id: str | None = None
     last_conversation_id: str | None = None
     last_digest_on: date | None = None  # local date of the last digest sent
+    language: str | None = None  # "de" or "en" as chosen with `language de|en`
+    client_language: str | None = None  # the language of the user's Teams client (its locale)
+
+    def speaks(self) -> str:
+        """The user's language: their choice, else their Teams client's, else English."""
+        return self.language or self.client_language or "en"
 
     def paused(self, now: datetime, zone: ZoneInfo) -> datetime | None:
         """The time reminders resume if paused at `now`, else None."""

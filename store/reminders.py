@@ -98,8 +98,8 @@ class TinyReminderStore:
         self._customers = ShardSet(root / "customers", cache)
         self._users = ShardSet(root / "users", cache)
         # What `remember_user_conversation` last noted per user, while no other write intervened.
-        self._remembered: Recent[tuple[str, str], tuple[str, bool, str | None]] = Recent(
-            REMEMBERED_USERS
+        self._remembered: Recent[tuple[str, str], tuple[str, bool, str | None, str | None]] = (
+            Recent(REMEMBERED_USERS)
         )
 
     @property
@@ -280,13 +280,14 @@ class TinyReminderStore:
         *,
         is_personal: bool,
         time_zone: str | None = None,
+        client_language: str | None = None,
     ) -> None:
         """Note where the user talked to the bot (called every turn; writes only on change).
 
         A personal chat becomes the user's reminder conversation. A time zone Teams reported is
-        kept when it is a known IANA name.
+        kept when it is a known IANA name; the client's language when the turn had one.
         """
-        noted = (conversation_id, is_personal, time_zone)
+        noted = (conversation_id, is_personal, time_zone, client_language)
         if self._remembered.get((tenant_id, user_id)) == noted:
             return  # the same as this user's last turn, and nothing wrote their preferences since
         preferences = await self.preferences(tenant_id, user_id)
@@ -296,6 +297,8 @@ class TinyReminderStore:
             changed.personal_conversation_id = conversation_id
         if time_zone and zone_or_none(time_zone) is not None:
             changed.time_zone = time_zone
+        if client_language:
+            changed.client_language = client_language
         if changed != preferences:
             await self.put_preferences(changed)
         self._remembered.put((tenant_id, user_id), noted)

@@ -100,6 +100,8 @@ _PREFERENCE_COLUMNS = (
     "personal_conversation_id",
     "last_conversation_id",
     "last_digest_on",
+    "language",
+    "client_language",
 )
 _GET_PREFERENCES = f"""
 SELECT {", ".join(_PREFERENCE_COLUMNS)} FROM user_preferences
@@ -113,17 +115,21 @@ SET {", ".join(f"{name} = EXCLUDED.{name}" for name in _PREFERENCE_COLUMNS)}
 """
 _REMEMBER_USER = """
 INSERT INTO user_preferences AS p
-    (tenant_id, user_id, last_conversation_id, personal_conversation_id, time_zone)
-VALUES (%(tenant_id)s, %(user_id)s, %(conversation_id)s, %(personal)s, %(zone)s)
+    (tenant_id, user_id, last_conversation_id, personal_conversation_id, time_zone,
+     client_language)
+VALUES (%(tenant_id)s, %(user_id)s, %(conversation_id)s, %(personal)s, %(zone)s, %(language)s)
 ON CONFLICT (tenant_id, user_id) DO UPDATE
 SET last_conversation_id = EXCLUDED.last_conversation_id,
     personal_conversation_id = COALESCE(EXCLUDED.personal_conversation_id,
                                         p.personal_conversation_id),
-    time_zone = COALESCE(EXCLUDED.time_zone, p.time_zone)
+    time_zone = COALESCE(EXCLUDED.time_zone, p.time_zone),
+    client_language = COALESCE(EXCLUDED.client_language, p.client_language)
 WHERE p.last_conversation_id IS DISTINCT FROM EXCLUDED.last_conversation_id
    OR (EXCLUDED.personal_conversation_id IS NOT NULL
        AND p.personal_conversation_id IS DISTINCT FROM EXCLUDED.personal_conversation_id)
    OR (EXCLUDED.time_zone IS NOT NULL AND p.time_zone IS DISTINCT FROM EXCLUDED.time_zone)
+   OR (EXCLUDED.client_language IS NOT NULL
+       AND p.client_language IS DISTINCT FROM EXCLUDED.client_language)
 """
 _REMEMBER_CUSTOMER = """
 INSERT INTO reminder_customers AS r (tenant_id, customer_id, conversation_id)
@@ -317,12 +323,14 @@ class PgReminderStore:
         *,
         is_personal: bool,
         time_zone: str | None = None,
+        client_language: str | None = None,
     ) -> None:
         """Note where the user talked to the bot: one upsert that touches only these columns.
 
         A personal chat becomes the user's reminder conversation; a time zone Teams reported is
-        kept when it is a known IANA name. Other columns (digest, pause) are left alone, so a
-        concurrent `put_preferences` on another replica is not overwritten.
+        kept when it is a known IANA name, the client's language when the turn had one. Other
+        columns (digest, pause, chosen language) are left alone, so a concurrent
+        `put_preferences` on another replica is not overwritten.
         """
         zone = time_zone if time_zone and zone_or_none(time_zone) is not None else None
         async with self._pool.connection() as connection:
@@ -334,6 +342,7 @@ class PgReminderStore:
                     "conversation_id": conversation_id,
                     "personal": conversation_id if is_personal else None,
                     "zone": zone,
+                    "language": client_language,
                 },
             )
 

@@ -40,3 +40,25 @@ async def test_the_apology_for_a_failed_turn_is_german_for_a_german_user(
     german = replace(personal, locale="de-DE")
     [reply] = await german.say("help")
     assert reply.text.startswith("Entschuldigung, bei mir ist etwas schiefgegangen.")
+
+
+async def test_the_chosen_language_wins_over_the_client_and_is_remembered(
+    personal: Conversation,
+) -> None:
+    [reply] = await personal.say("sprache de")
+    assert reply.text.startswith("Ab jetzt antworte ich Ihnen auf Deutsch.")
+    [reply] = await personal.say(LONG)
+    assert reply.text.startswith("Diese Nachricht ist mir zu lang")
+    # the same user in another chat, and with a German client choosing English
+    group = replace(personal, conversation_id="19:team@thread.v2", conversation_type="groupChat")
+    [reply] = await group.say(LONG, mention=True)
+    assert reply.text.startswith("Diese Nachricht ist mir zu lang")
+    german_client = replace(personal, locale="de-DE")
+    [reply] = await german_client.say("language en")
+    assert reply.text.startswith("From now on I answer you in English.")
+    [reply] = await german_client.say(LONG)
+    assert reply.text.startswith("That message is too long")
+    [reply] = await german_client.say("language auto")
+    assert reply.text == "Ab jetzt folge ich Ihrer Teams-Sprache."
+    [reply] = await german_client.say("sprache klingonisch")
+    assert reply.text.startswith("Ich spreche Deutsch und Englisch")

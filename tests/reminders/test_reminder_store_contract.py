@@ -133,6 +133,29 @@ async def test_remembering_keeps_the_users_other_preferences(reminders: Reminder
     assert (stored.digest, stored.personal_conversation_id) == (True, "a:personal")
 
 
+async def test_the_users_languages_are_kept_apart(reminders: ReminderStore) -> None:
+    await reminders.remember_user_conversation(
+        TENANT, OWNER.id, "a:personal", is_personal=True, client_language="de"
+    )
+    preferences = await reminders.preferences(TENANT, OWNER.id)
+    assert (preferences.language, preferences.client_language, preferences.speaks()) == (
+        None,
+        "de",
+        "de",
+    )
+    preferences.language = "en"  # `language en`
+    await reminders.put_preferences(preferences)
+    assert await reminders.preferences(TENANT, OWNER.id) == preferences
+
+    # a turn without a locale keeps the client's language; one with a locale never the choice
+    await reminders.remember_user_conversation(TENANT, OWNER.id, "a:other", is_personal=False)
+    await reminders.remember_user_conversation(
+        TENANT, OWNER.id, "a:personal", is_personal=True, client_language="de"
+    )
+    stored = await reminders.preferences(TENANT, OWNER.id)
+    assert (stored.language, stored.client_language, stored.speaks()) == ("en", "de", "en")
+
+
 async def test_customer_conversation_is_remembered(reminders: ReminderStore) -> None:
     assert await reminders.customer_conversation(TENANT, "a") is None
     await reminders.remember_customer_conversation(TENANT, "a", "19:team@thread.tacv2")

@@ -22,7 +22,19 @@ from engagement.outcomes import proof_of_execution
 SHOWN_TOUCHES = 20
 _KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
     "email": TouchKind.MAIL,
-    "call:": TouchKind.CALL,
+    "e-mail": TouchKind.MAIL,
+    "anruf": TouchKind.CALL,
+    "telefonat": TouchKind.CALL,
+    "termin": TouchKind.MEETING,
+    "besprechung": TouchKind.MEETING,
+    "treffen": TouchKind.MEETING,
+}
+_UNDO_WORDS = {
+    "delivery": "delivery",
+    "lieferung": "delivery",
+    "durchführung": "delivery",
+    "touch": "touch",
+    "kontakt": "touch",
 }
 
 
@@ -145,9 +157,9 @@ class Account:
 
     async def undo(self, context: TurnContext, argument: str) -> None:
         """`undo delivery|touch <customer>`: remove the latest recorded delivery or touch."""
-        what, _, name = argument.partition(" ")
-        what = what.casefold()
-        if what not in ("delivery", "touch") or not name.strip():
+        typed, _, name = argument.partition(" ")
+        what = _UNDO_WORDS.get(typed.casefold(), "")
+        if not what or not name.strip():
             await context.send_activity(
                 "Type `undo delivery <customer>` or `undo touch <customer>`: it removes the "
                 "latest one, which you can then record again corrected."

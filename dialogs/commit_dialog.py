@@ -353,7 +353,7 @@ class CommitDialog(ComponentDialog):
         return workshops_value(value.get("workshops"), self._known)
 
     def _factors(self, value: dict[str, Any]) -> dict[str, str]:
-        if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold() == "skip":
+        if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold().strip() in views.SKIP_WORDS:
             return {}
         typed = typed_factors(value[TEXT_KEY]) if TEXT_KEY in value else value
         return factors_value(typed).model_dump()
@@ -391,11 +391,12 @@ class CommitDialog(ComponentDialog):
 
     def _review(self, value: dict[str, Any]) -> dict[str, str]:
         choice = value.get("choice") or str(value.get(TEXT_KEY, "")).casefold().strip()
-        if choice in ("confirm", "yes"):
+        if choice in views.CONFIRM_WORDS:
             return {"choice": "confirm"}
         part = value.get("edit_part")
-        if TEXT_KEY in value and choice.startswith("edit"):  # "edit goals", "edit 3"
-            part = views.part_named(choice.removeprefix("edit"))
+        edit = next((w for w in views.EDIT_WORDS if choice.startswith(w)), None)
+        if TEXT_KEY in value and edit:  # "edit goals", "edit 3", "bearbeiten ziele"
+            part = views.part_named(choice.removeprefix(edit))
             choice = "edit"
         if choice == "edit" and isinstance(part, str) and part in dict(views.PARTS):
             return {"choice": "edit", "part": part}

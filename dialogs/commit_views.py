@@ -22,6 +22,16 @@ PARTS = (
     ("factors", "Success factors"),
     ("period", "Dates and contact"),
 )
+# The parts' German names, for `bearbeiten ziele` typed by anyone (titles match by their start).
+_PART_WORDS = {
+    "workshops": ("workshops",),
+    "goals": ("ziele",),
+    "factors": ("erfolgsfaktoren", "faktoren"),
+    "period": ("termine und kontakt", "daten", "kontakt"),
+}
+CONFIRM_WORDS = frozenset({"confirm", "yes", "bestätigen", "bestaetigen", "ja"})
+EDIT_WORDS = ("edit", "bearbeiten", "ändern", "aendern")
+SKIP_WORDS = frozenset({"skip", "überspringen", "ueberspringen"})
 AGREE_ACTION = "agree_sow"
 _REVIEW_TYPED = (
     "Or type confirm, edit and a part (edit workshops, edit goals, edit success factors, "
@@ -38,7 +48,8 @@ def part_named(typed: str) -> str | None:
         return None
     text = " ".join(words)
     for number, (part, title) in enumerate(PARTS, start=1):
-        if text in (str(number), part, title.casefold()) or title.casefold().startswith(text):
+        names = (title.casefold(), *_PART_WORDS[part])
+        if text in (str(number), part) or any(name.startswith(text) for name in names):
             return part
     return None
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from dialogs.messages import date_problem
 from engagement.dates import DateNotUnderstood, parse_date
 from engagement.models import Commitment, Goal, GoalOwnerSide, SuccessFactors
 
@@ -32,10 +33,15 @@ _OWNER_WORDS = {
     "customer": GoalOwnerSide.CUSTOMER,
     "c": GoalOwnerSide.CUSTOMER,
     "client": GoalOwnerSide.CUSTOMER,
+    "kunde": GoalOwnerSide.CUSTOMER,
+    "kundin": GoalOwnerSide.CUSTOMER,
+    "k": GoalOwnerSide.CUSTOMER,
     "partner": GoalOwnerSide.PARTNER,
     "p": GoalOwnerSide.PARTNER,
     "us": GoalOwnerSide.PARTNER,
     "we": GoalOwnerSide.PARTNER,
+    "wir": GoalOwnerSide.PARTNER,
+    "uns": GoalOwnerSide.PARTNER,
 }
 
 
@@ -78,7 +84,7 @@ def date_value(raw: Any, field: str, label: str, today: date, *, not_before: dat
     try:
         day = parse_date(str(raw or ""), today)
     except DateNotUnderstood as error:
-        raise InputProblems([Problem(field, f"{label}: {error}")]) from error
+        raise InputProblems([Problem(field, f"{label}: {date_problem(error)}")]) from error
     if not_before is not None and day < not_before:
         raise InputProblems(
             [Problem(field, f"{label} ({day.isoformat()}) is in the past; pick today or later.")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engagement.dates import DateNotUnderstood
 from engagement.errors import (
     CardAlreadyCounted,
     ConcurrencyConflict,
@@ -51,3 +52,11 @@ def explain(error: DomainError) -> str:
     if isinstance(error, ConcurrencyConflict):
         return "Someone changed this customer at the same moment. Please try that again."
     return "That did not work: " + str(error)
+
+
+def date_problem(error: DateNotUnderstood) -> str:
+    """What to type instead of a date that was not understood."""
+    return (
+        f"I can't read {error.text!r} as a date. Try 2026-12-31, 31.12.2026, Dec 31 2026 or "
+        "'in 3 weeks'."
+    )

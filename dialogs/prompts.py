@@ -6,7 +6,7 @@ personal chat, group chat and channels) and accepts:
 - an Action.Submit whose data is `{"action": "choose", "prompt": <key>, "choice": <value>}` for
   the prompt's own key (a button from an older card carries another key and is not accepted);
 - a typed number (`2`), the option's label or value, case-insensitively;
-- `back` when the prompt allows it (result BACK).
+- `back` (`zurück`) when the prompt allows it (result BACK).
 """
 
 from __future__ import annotations
@@ -28,7 +28,13 @@ BACK_ACTION = "back"
 PROMPT_FIELD = "prompt"
 
 
-YES_NO_ALIASES = {"yes": ["y", "yes", "yeah", "yep", "ok", "sure"], "no": ["n", "no", "nope"]}
+# Typed answers are understood in English and German for everyone (no word means different
+# things in the two languages).
+YES_NO_ALIASES = {
+    "yes": ["y", "yes", "yeah", "yep", "ok", "okay", "sure", "ja", "j", "jawohl", "klar", "gerne"],
+    "no": ["n", "no", "nope", "nein", "nee", "nö"],
+}
+BACK_WORDS = frozenset({"back", "zurück", "zurueck"})
 
 
 def choice_validations(
@@ -71,7 +77,7 @@ def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str 
     typed = " ".join(text.split()).casefold().rstrip(".")
     if not typed:
         return None
-    if typed == "back" and validations["allow_back"]:
+    if typed in BACK_WORDS and validations["allow_back"]:
         return BACK
     if typed.isdigit() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1][0]

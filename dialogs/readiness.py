@@ -34,7 +34,7 @@ INPUT_PREFIX = "r_"  # input ids: never a field name clients own (id, type, data
 MAX_HISTORY = 5
 MAX_GAPS = 8
 _STARTED = re.compile(r"^[a-z0-9]{8,40}$")
-_NEW_WORDS = frozenset({"new", "again", "start", "retake"})
+_NEW_WORDS = frozenset({"new", "again", "start", "retake", "neu", "nochmal", "erneut"})
 _OUT_OF_DATE = (
     "This readiness card is out of date (the checklist changed or the card was changed), so "
     "nothing was recorded. Type `readiness new` to start again."

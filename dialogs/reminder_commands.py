@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from cards.reminders import ReminderItemView, UpcomingView, reminder_list_card
 from cards.text import code_span, escape_markdown
 from dialogs.customer_names import did_you_mean, suggestions
+from dialogs.messages import date_problem
 from dialogs.renewal_texts import CHECKPOINT_KINDS, checkpoint_reason, checkpoint_title
 from engagement.clock import Clock
 from engagement.customers import change
@@ -36,6 +37,7 @@ from engagement.errors import CustomerNotFound, InvalidCustomerName
 from engagement.health import license_line_text, license_lines_in_use
 from engagement.models import Customer, LicenseLine, Person
 from engagement.naming import clean_customer_name, customer_id_for
+from engagement.numbers import NumberNotUnderstood, parse_count
 from engagement.ports import CustomerRepository, ReminderStore
 from engagement.reminder_index import index_time
 from engagement.reminder_records import DeliveryState
@@ -48,7 +50,8 @@ MAX_LICENSES = 10_000_000
 MAX_RENEWAL_YEARS = 10
 MAX_PAUSE_DAYS = 366
 DATE_EXAMPLES = "2026-12-31, 31.12.2026, Dec 31 2026 or in 3 weeks"
-_CLEAR_WORDS = frozenset({"none", "clear", "-", "remove"})
+_ON, _OFF = frozenset({"on", "an", "ein"}), frozenset({"off", "aus"})
+_CLEAR_WORDS = frozenset({"none", "clear", "-", "remove", "keins", "keine", "kein", "löschen"})
 
 Reply = str | dict[str, Any]
 
@@ -194,7 +197,7 @@ def _split_trailing_date(argument: str, today: date) -> tuple[str, date | None, 
     try:
         parse_date(last, today)
     except DateNotUnderstood as error:
-        return " ".join(words[:-1]), None, escape_markdown(error)
+        return " ".join(words[:-1]), None, escape_markdown(date_problem(error))
     return " ".join(words[:-1]), None, "Tell me the customer before the date."
 
 
@@ -369,13 +372,15 @@ async def licenses_command(
     words = argument.split()
     if len(words) < 3:
         return usage
-    split = _counts_at(words)
+    language = "en"
+    split = _counts_at(words, language)
     product = " ".join(words[split + 2 :])[:100] or DEFAULT_PRODUCT
     numbers: list[int] = []
     for word in words[split : split + 2]:
-        if not re.fullmatch(r"[+-]?\d{1,12}", word.replace(",", "").replace("_", "")):
+        try:
+            numbers.append(parse_count(word, language))
+        except NumberNotUnderstood:
             return f'"{word[:20]}" is not a whole number. {usage}'
-        numbers.append(int(word.replace(",", "").replace("_", "")))
     licensed, active = numbers
     if licensed < 0 or active < 0:
         return "License counts cannot be negative."
@@ -415,29 +420,30 @@ async def licenses_command(
     return reply
 
 
-def _counts_at(words: list[str]) -> int:
+def _counts_at(words: list[str], language: str) -> int:
     """Where `<licensed> <active>` start: the last two words, or else the first two numbers
     after the customer's name that a product name follows (`Contoso 0 9 Microsoft 365`)."""
-    if all(_COUNT.fullmatch(_plain(word)) for word in words[-2:]):
+
+    def count(word: str) -> bool:
+        try:
+            parse_count(word, language)
+        except NumberNotUnderstood:
+            return False
+        return True
+
+    if all(map(count, words[-2:])):
         return len(words) - 2
     for index in range(1, len(words) - 2):
-        if _COUNT.fullmatch(_plain(words[index])) and _COUNT.fullmatch(_plain(words[index + 1])):
+        if count(words[index]) and count(words[index + 1]):
             return index
     return len(words) - 2
-
-
-def _plain(word: str) -> str:
-    return word.replace(",", "").replace("_", "")
-
-
-_COUNT = re.compile(r"[+-]?\d{1,12}")
 
 
 async def pause_command(
     argument: str, tenant_id: str, user: Person, now: datetime, services: ReminderServices
 ) -> Reply:
     """`pause reminders until <date>`: no reminders before that date."""
-    text = re.sub(r"^until\s+", "", argument.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"^(until|bis)\s+", "", argument.strip(), flags=re.IGNORECASE)
     if not text:
         return f"Until when? E.g. `pause reminders until 2026-12-31` ({DATE_EXAMPLES})."
     preferences = await services.reminders.preferences(tenant_id, user.id)
@@ -446,7 +452,7 @@ async def pause_command(
     try:
         until = parse_date(text, today)
     except DateNotUnderstood as error:
-        return escape_markdown(error)
+        return escape_markdown(date_problem(error))
     if until <= today:
         return "Please give a date after today."
     if until > today + timedelta(days=MAX_PAUSE_DAYS):
@@ -477,10 +483,10 @@ async def digest_command(
 ) -> Reply:
     """`digest on|off`: one card a day with everything due, or one card per reminder."""
     choice = argument.strip().casefold()
-    if choice not in {"on", "off"}:
+    if choice not in _ON | _OFF:
         return "Type `digest on` (one card a day with everything due) or `digest off`."
     preferences = await services.reminders.preferences(tenant_id, user.id)
-    preferences.digest = choice == "on"
+    preferences.digest = choice in _ON
     await services.reminders.put_preferences(preferences)
     if preferences.digest:
         return (

@@ -23,8 +23,8 @@ from engagement.errors import CustomerNotFound
 from engagement.models import Customer, Person
 from engagement.renewals import NoRenewalDate, record_renewal_outcome
 
-DONE_WORDS = frozenset({"done", "renewed", "won"})
-LOST_WORDS = frozenset({"lost", "churned"})
+DONE_WORDS = frozenset({"done", "renewed", "won", "erledigt", "verlängert", "verlaengert"})
+LOST_WORDS = frozenset({"lost", "churned", "verloren", "gekündigt", "gekuendigt"})
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,15 @@ def paginate(rows: Sequence[PortfolioRow], number: int, size: int = PAGE_SIZE) -
 
 # ---------------------------------------------------------------- parsing the argument
 
-_KEYWORDS = {"mine", "my", "renewal", "renewals", "renewing", "level", "page", "all", "stage"}
+# Each filter's words in English and German (typed by anyone).
+_MINE = {"mine", "my", "meine", "mein", "meins"}
+_ALL = {"all", "alle"}
+_RENEWALS = {"renewal", "renewals", "renewing", "verlängerung", "verlängerungen"}
+_DAYS = {"day", "days", "tag", "tage", "tagen"}
+_LEVEL = {"level", "stufe", "reifegrad"}
+_STAGE = {"stage", "lebenszyklus"}
+_PAGE = {"page", "seite"}
+_KEYWORDS = _MINE | _ALL | _RENEWALS | _LEVEL | _STAGE | _PAGE
 _STAGES = {stage.value: stage for stage in LifecycleStage}
 _SEPARATORS = re.compile(r"[,;]+")
 
@@ -259,18 +267,18 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
     while i < len(words):
         word = words[i].casefold()
         nxt = words[i + 1] if i + 1 < len(words) else None
-        if word in {"mine", "my"}:
+        if word in _MINE:
             mine = True
-        elif word == "all":
+        elif word in _ALL:
             pass
-        elif word in {"renewal", "renewals", "renewing"}:
+        elif word in _RENEWALS:
             renewals = DEFAULT_RENEWAL_DAYS
             if nxt is not None and nxt.casefold().removesuffix("d").isdigit():
                 renewals = _number(nxt.casefold().removesuffix("d"), "renewals", MAX_RENEWAL_DAYS)
                 i += 1
-                if i + 1 < len(words) and words[i + 1].casefold() in {"day", "days"}:
+                if i + 1 < len(words) and words[i + 1].casefold() in _DAYS:
                     i += 1
-        elif word == "level":
+        elif word in _LEVEL:
             taken = []
             while i + 1 < len(words) and words[i + 1].casefold() not in _KEYWORDS:
                 taken.append(words[i + 1])
@@ -282,12 +290,12 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
                 raise QueryNotUnderstood(
                     f"I don't know the level {{said}}. {_levels()}", " ".join(taken)[:60]
                 )
-        elif word == "stage":
+        elif word in _STAGE:
             if nxt is None or nxt.casefold() not in _STAGES:
                 raise QueryNotUnderstood(f"stage needs one of: {', '.join(_STAGES)}. {_valid()}")
             stage = _STAGES[nxt.casefold()]
             i += 1
-        elif word == "page":
+        elif word in _PAGE:
             if nxt is None:
                 raise QueryNotUnderstood(f"page needs a number. {_valid()}")
             page = _number(nxt, "page", 10**6)

@@ -27,6 +27,8 @@ VALIDATIONS = choice_validations("run1:q1", CHOICES, allow_back=True)
         ("prod", "prod"),
         ("back", BACK),
         ("Back", BACK),
+        ("zurück", BACK),
+        ("Zurueck", BACK),
         ("0", None),
         ("4", None),
         ("tried", None),
@@ -61,3 +63,12 @@ def test_yes_no_aliases() -> None:
         "no",
         "no",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ja", "yes"), ("Ja.", "yes"), ("j", "yes"), ("nein", "no"), ("Nö", "no"), ("1", "yes")],
+)
+def test_yes_and_no_in_german(text: str, expected: str) -> None:
+    confirm = choice_validations("k", [("yes", "Yes"), ("no", "No")], False, YES_NO_ALIASES)
+    assert recognize_choice(confirm, text, None) == expected

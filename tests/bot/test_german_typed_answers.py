@@ -1,0 +1,44 @@
+"""Answers typed in German are understood over /api/messages: yes/no, parts, skip, confirm,
+dates (`31. März 2027`, `in 3 Wochen`, `morgen`) and counts grouped the German way."""
+
+from __future__ import annotations
+
+from tests.bot.test_commit_conversation import _card, _quick_checked
+from tests.support.cards import texts
+from tests.support.conversation import Conversation
+
+
+async def test_a_statement_of_work_typed_in_german(personal: Conversation) -> None:
+    await _quick_checked(personal)
+    await personal.say("commit Contoso")
+    replies = await personal.say("1")
+    assert "goal 1" in texts(_card(replies))
+    replies = await personal.say("Landezone live | 3 Abos unter Policy | Partner | 31. März 2027")
+    replies = await personal.say("ja")
+    assert "goal 2" in texts(_card(replies))
+    await personal.say("Kostenbasis | monatlicher Kostenbericht | Kunde | in 3 Wochen")
+    replies = await personal.say("nein")
+    assert "success factors" in texts(_card(replies))
+    replies = await personal.say("Überspringen")
+    assert "dates and contact" in texts(_card(replies))
+    replies = await personal.say("nächsten Montag | morgen | Carla Diaz")
+    assert "must be after the start" in replies[0].text  # explained, asked again
+    replies = await personal.say("morgen | nächsten Montag | Carla Diaz")
+    review = texts(_card(replies))
+    assert "03 Nov 2026 to 09 Nov 2026" in review  # today is Monday 2 Nov 2026
+    assert "Owner: partner · due 31 Mar 2027" in review
+    assert "Owner: customer · due 23 Nov 2026" in review
+    replies = await personal.say("bearbeiten ziele")
+    assert "goal 1" in texts(_card(replies))
+
+
+async def test_licenses_and_dates_typed_in_german_commands(personal: Conversation) -> None:
+    await _quick_checked(personal)
+    replies = await personal.say("licenses Contoso 1,200 800")
+    assert "1,200 licensed, 800 active" in replies[0].text
+    replies = await personal.say("renewal Contoso 30. Juni 2027")
+    assert "30 Jun 2027" in replies[0].text
+    replies = await personal.say("pause reminders bis in 2 Wochen")
+    assert "16 Nov 2026" in replies[0].text
+    replies = await personal.say("digest an")
+    assert "Digest on" in replies[0].text

@@ -4,9 +4,9 @@
 
 Month and weekday names and the `in N weeks` patterns come from Babel's locale data (CLDR) for
 every supported language, so a German user's English date still works and the other way round
-(no word means different dates in the two languages). The language only decides what the
-ambiguous `1/2/2027` means. Pure: `today` and the language are passed in, never read from a clock
-or a context variable.
+(no word means different dates in the two languages). The language only decides what slashed
+dates (`1/2/2027`) mean. Pure: `today` and the language are passed in, never read from a clock or
+a context variable.
 """
 
 from __future__ import annotations
@@ -119,7 +119,8 @@ def _weekday(cleaned: str) -> int | None:
 
 
 def _absolute(cleaned: str, language: str) -> date:
-    slashed = ("%d/%m/%Y", "%m/%d/%Y") if language == "de" else ("%m/%d/%Y", "%d/%m/%Y")
+    # Slashes are month first in English; German users get day first, then the English reading.
+    slashed = ("%d/%m/%Y", "%m/%d/%Y") if language == "de" else ("%m/%d/%Y",)
     for pattern in ("%Y-%m-%d", "%d.%m.%Y", *slashed, "%Y/%m/%d", "%d.%m.%y"):
         try:
             return datetime.strptime(cleaned, pattern).date()  # noqa: DTZ007 - a date, no time

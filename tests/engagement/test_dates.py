@@ -66,7 +66,7 @@ def test_german_dates(text: str, expected: date) -> None:
 def test_the_language_decides_what_a_slashed_date_means() -> None:
     assert parse_date("1/2/2027", TODAY, "en") == date(2027, 1, 2)
     assert parse_date("1/2/2027", TODAY, "de") == date(2027, 2, 1)
-    assert parse_date("31/12/2026", TODAY, "en") == date(2026, 12, 31)
+    assert parse_date("31/12/2026", TODAY, "de") == date(2026, 12, 31)
     assert parse_date("12/31/2026", TODAY, "de") == date(2026, 12, 31)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from dialogs.messages import date_problem
 from engagement.dates import DateNotUnderstood, parse_date
 from engagement.models import Commitment, Goal, GoalOwnerSide, SuccessFactors
+from i18n import current_language
 
 MAX_GOALS = 5
 SHORT_TEXT = 200
@@ -82,7 +83,7 @@ def text_value(raw: Any, field: str, label: str, limit: int, *, required: bool) 
 def date_value(raw: Any, field: str, label: str, today: date, *, not_before: date | None) -> date:
     """A date in any accepted format, optionally not before a given day."""
     try:
-        day = parse_date(str(raw or ""), today)
+        day = parse_date(str(raw or ""), today, current_language())
     except DateNotUnderstood as error:
         raise InputProblems([Problem(field, f"{label}: {date_problem(error)}")]) from error
     if not_before is not None and day < not_before:

@@ -43,6 +43,7 @@ from engagement.reminder_index import index_time
 from engagement.reminder_records import DeliveryState
 from engagement.reminders import Reminder, ReminderKind, ReminderPolicy, upcoming
 from engagement.working_hours import local_date
+from i18n import current_language
 
 UPCOMING_DAYS = 30
 DEFAULT_PRODUCT = "Azure"
@@ -189,13 +190,13 @@ def _split_trailing_date(argument: str, today: date) -> tuple[str, date | None, 
     for count in (3, 2, 1):
         if len(words) > count:
             try:
-                parsed = parse_date(" ".join(words[-count:]), today)
+                parsed = parse_date(" ".join(words[-count:]), today, current_language())
             except DateNotUnderstood:
                 continue
             return " ".join(words[:-count]), parsed, ""
     last = words[-1] if words else ""
     try:
-        parse_date(last, today)
+        parse_date(last, today, current_language())
     except DateNotUnderstood as error:
         return " ".join(words[:-1]), None, escape_markdown(date_problem(error))
     return " ".join(words[:-1]), None, "Tell me the customer before the date."
@@ -372,7 +373,7 @@ async def licenses_command(
     words = argument.split()
     if len(words) < 3:
         return usage
-    language = "en"
+    language = current_language()
     split = _counts_at(words, language)
     product = " ".join(words[split + 2 :])[:100] or DEFAULT_PRODUCT
     numbers: list[int] = []
@@ -450,7 +451,7 @@ async def pause_command(
     zone = services.policy.zone(preferences.time_zone)
     today = local_date(now, zone)
     try:
-        until = parse_date(text, today)
+        until = parse_date(text, today, current_language())
     except DateNotUnderstood as error:
         return escape_markdown(date_problem(error))
     if until <= today:

@@ -3,12 +3,23 @@ dates (`31. März 2027`, `in 3 Wochen`, `morgen`) and counts grouped the German 
 
 from __future__ import annotations
 
+import pytest
+from aiohttp.test_utils import TestClient
+
 from tests.bot.test_commit_conversation import _card, _quick_checked
 from tests.support.cards import texts
+from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation
 
 
-async def test_a_statement_of_work_typed_in_german(personal: Conversation) -> None:
+@pytest.fixture
+def german(client: TestClient, connector: FakeConnector) -> Conversation:
+    """A personal chat of a user whose Teams client is German."""
+    return Conversation(client, connector, "a:personal-greta", "greta", "Greta", locale="de-DE")
+
+
+async def test_a_statement_of_work_typed_in_german(german: Conversation) -> None:
+    personal = german
     await _quick_checked(personal)
     await personal.say("commit Contoso")
     replies = await personal.say("1")
@@ -32,10 +43,13 @@ async def test_a_statement_of_work_typed_in_german(personal: Conversation) -> No
     assert "goal 1" in texts(_card(replies))
 
 
-async def test_licenses_and_dates_typed_in_german_commands(personal: Conversation) -> None:
+async def test_licenses_and_dates_typed_in_german_commands(german: Conversation) -> None:
+    personal = german
     await _quick_checked(personal)
-    replies = await personal.say("licenses Contoso 1,200 800")
+    replies = await personal.say("licenses Contoso 1.200 800")
     assert "1,200 licensed, 800 active" in replies[0].text
+    replies = await personal.say("licenses Contoso 1,200 800")  # a decimal comma: refused
+    assert "not a whole number" in replies[0].text
     replies = await personal.say("renewal Contoso 30. Juni 2027")
     assert "30 Jun 2027" in replies[0].text
     replies = await personal.say("pause reminders bis in 2 Wochen")

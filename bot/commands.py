@@ -80,6 +80,7 @@ COMMANDS: tuple[Command, ...] = (
         "Full maturity assessment, one question at a time, with the recommended workshops",
         "assess Contoso",
         handler=lambda h: h.flows.assess,
+        aliases=("bewerten",),
         during_flow=DuringFlow.STARTS,
         private=True,
     ),
@@ -89,6 +90,7 @@ COMMANDS: tuple[Command, ...] = (
         "Agree the statement of work: workshops, goals with KPIs, success factors, dates",
         "commit Contoso",
         handler=lambda h: h.flows.commit,
+        aliases=("vereinbaren",),
         during_flow=DuringFlow.STARTS,
         private=True,
     ),
@@ -107,6 +109,7 @@ COMMANDS: tuple[Command, ...] = (
         "Record a delivered workshop or engagement from the statement of work",
         "deliver Contoso",
         handler=lambda h: h.delivery.deliver,
+        aliases=("liefern",),
         private=True,
     ),
     Command(
@@ -115,6 +118,7 @@ COMMANDS: tuple[Command, ...] = (
         "Check goals against delivery, capture CSAT/NPS and next steps; opens the next iteration",
         "ensure Contoso",
         handler=lambda h: h.delivery.ensure,
+        aliases=("sicherstellen",),
         private=True,
     ),
     Command(
@@ -158,6 +162,7 @@ COMMANDS: tuple[Command, ...] = (
         "Log a customer touch; check-in reminders count these",
         "touch Contoso call: renewal on track",
         handler=lambda h: h.account.touch,
+        aliases=("kontakt",),
         private=True,
     ),
     Command(
@@ -166,6 +171,7 @@ COMMANDS: tuple[Command, ...] = (
         "What is due and coming up for your customers in the next 30 days",
         "reminders",
         handler=lambda h: h.reminders.reminders,
+        aliases=("erinnerungen",),
         private=True,
     ),
     Command(

@@ -1,6 +1,7 @@
 """Build the Teams app package: `python -m manifest.build` writes build/appPackage.zip.
 
-The package holds exactly three files at the zip root: manifest.json, color.png and outline.png.
+The package holds exactly four files at the zip root: manifest.json, de-de.json (the German
+language file, `manifest/localization.py`), color.png and outline.png.
 The manifest comes from `manifest.template.json`, filled in from settings (environment variables,
 then an optional .env file, with the names the bot itself uses) and from the bot's command table
 (`bot.commands.COMMANDS`, the one source of the commandLists). It is validated against the
@@ -15,6 +16,7 @@ Settings (only MicrosoftAppId is required):
 | TEAMS_APP_ID | a GUID derived from MicrosoftAppId (uuid5), stable across builds |
 | APP_VERSION | the version in pyproject.toml; raise it for every upload that updates the app |
 | APP_NAME / APP_FULL_NAME | "Success Framework" / "Customer Success Framework for Azure" |
+| APP_FULL_NAME_DE | APP_FULL_NAME if set, else "Customer Success Framework für Azure" |
 | BOT_DOMAIN | none; the bot's public host (e.g. the tunnel host), listed in validDomains |
 | DEVELOPER_NAME | "Customer Success Partner" |
 | DEVELOPER_WEBSITE_URL, DEVELOPER_PRIVACY_URL, DEVELOPER_TERMS_URL | https://www.example.com/... |
@@ -38,7 +40,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.commands import COMMANDS, SCOPES_ALL, Command
-from manifest.checks import HERE, ManifestError, read_icons, validate_manifest
+from manifest.checks import (
+    HERE,
+    ManifestError,
+    read_icons,
+    validate_language_file,
+    validate_manifest,
+)
+from manifest.localization import (
+    MAX_COMMAND_DESCRIPTION,
+    describe,
+    language_file,
+    load_language_template,
+    localization_info,
+)
 
 REPO_ROOT = HERE.parent
 TEMPLATE_PATH = HERE / "manifest.template.json"
@@ -47,7 +62,6 @@ PACKAGE_NAME = "appPackage.zip"
 # Teams shows at most 10 commands per command list (schema 1.24+ accepts 12, for Copilot Studio
 # starter prompts); stay within what every Teams client shows.
 MAX_COMMANDS_PER_LIST = 10
-MAX_COMMAND_DESCRIPTION = 128
 
 # A fixed namespace, so the default Teams app id is the same for the same bot on every machine.
 TEAMS_APP_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:csf-bot:teams-app")
@@ -60,6 +74,7 @@ DEFAULTS: dict[str, str] = {
     "DEVELOPER_PRIVACY_URL": "https://www.example.com/privacy",
     "DEVELOPER_TERMS_URL": "https://www.example.com/terms",
 }
+DEFAULT_FULL_NAME_DE = "Customer Success Framework für Azure"
 # Defaults that are fine for a developer's own tenant but should be replaced before the app is
 # shared more widely; the command line mentions them.
 PLACEHOLDER_SETTINGS = (
@@ -183,10 +198,7 @@ def command_description(command: Command) -> str:
             f"{len(command.description)} characters; Teams allows {MAX_COMMAND_DESCRIPTION}. "
             f"Shorten it in bot/commands.py."
         )
-    if command.usage.strip().lower() == command.name:
-        return command.description
-    with_usage = f"{command.usage} — {command.description}"
-    return with_usage if len(with_usage) <= MAX_COMMAND_DESCRIPTION else command.description
+    return describe(command.name, command.usage, command.description)
 
 
 def command_lists(
@@ -257,8 +269,7 @@ def build_manifest(env: Mapping[str, str]) -> dict[str, Any]:
         )
     domain = _setting(env, "BOT_DOMAIN")
 
-    values = {name: _setting_or_default(env, name) for name in DEFAULTS}
-    values |= {
+    values = template_values(env) | {
         "MicrosoftAppId": bot_id.lower(),
         "TEAMS_APP_ID": teams_app_id.lower(),
         "APP_VERSION": version,
@@ -267,7 +278,31 @@ def build_manifest(env: Mapping[str, str]) -> dict[str, Any]:
     bot = manifest["bots"][0]
     bot["commandLists"] = command_lists(COMMANDS, bot["scopes"])
     manifest["validDomains"] = [normalise_domain(domain)] if domain else []
+    manifest["localizationInfo"] = localization_info()
     return manifest
+
+
+def template_values(env: Mapping[str, str]) -> dict[str, str]:
+    """The settings the templates name; the German full name defaults to APP_FULL_NAME when
+    that is set, else to the German form of the default."""
+    values = {name: _setting_or_default(env, name) for name in DEFAULTS}
+    values["APP_FULL_NAME_DE"] = (
+        _setting(env, "APP_FULL_NAME_DE") or _setting(env, "APP_FULL_NAME") or DEFAULT_FULL_NAME_DE
+    )
+    return values
+
+
+def language_files(env: Mapping[str, str], manifest: Mapping[str, Any]) -> dict[str, bytes]:
+    """Each language file the manifest's localizationInfo names, validated, as JSON bytes."""
+    values = template_values(env)
+    files: dict[str, bytes] = {}
+    for entry in manifest["localizationInfo"]["additionalLanguages"]:
+        language, name = entry["languageTag"], entry["file"]
+        filled = _substitute(load_language_template(language), values)
+        strings = language_file(language, filled, manifest)
+        validate_language_file(name, strings)
+        files[name] = (json.dumps(strings, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return files
 
 
 # --- the package ----------------------------------------------------------------------------------
@@ -292,11 +327,19 @@ def build_package(env: Mapping[str, str], out_dir: Path, *, icon_dir: Path = HER
     """
     manifest = build_manifest(env)
     validate_manifest(manifest)
+    languages = language_files(env, manifest)
     icons = read_icons(icon_dir)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     out_dir.mkdir(parents=True, exist_ok=True)
     package = out_dir / PACKAGE_NAME
-    _write_zip(package, [("manifest.json", text.encode("utf-8")), *sorted(icons.items())])
+    _write_zip(
+        package,
+        [
+            ("manifest.json", text.encode("utf-8")),
+            *sorted(languages.items()),
+            *sorted(icons.items()),
+        ],
+    )
     return package
 
 

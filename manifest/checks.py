@@ -1,6 +1,7 @@
 """What the Teams app package is checked against before it is written: the manifest against the
-Microsoft Teams app manifest schema stored in `manifest/schema/`, and the two icons against the
-sizes and colours Teams requires. `manifest.build` builds the package and calls these checks.
+Microsoft Teams app manifest schema stored in `manifest/schema/`, each language file against the
+localization schema stored beside it, and the two icons against the sizes and colours Teams
+requires. `manifest.build` builds the package and calls these checks.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_PATH = HERE / "schema" / "MicrosoftTeams.schema.json"
+LOCALIZATION_SCHEMA_PATH = HERE / "schema" / "MicrosoftTeams.Localization.schema.json"
 ICON_SIZES: dict[str, tuple[int, int]] = {"color.png": (192, 192), "outline.png": (32, 32)}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -32,14 +34,32 @@ _SETTING_FOR_PATH = {
 }
 
 
+# The same for a language file, whose keys are paths themselves.
+_SETTING_FOR_KEY = {"name.short": "APP_NAME", "name.full": "APP_FULL_NAME_DE"}
+
+
 class ManifestError(Exception):
     """A reason, written for a person, why the app package cannot be built."""
 
 
-def load_schema() -> dict[str, Any]:
-    with SCHEMA_PATH.open(encoding="utf-8") as handle:
+def load_schema(path: Path = SCHEMA_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
+
+
+def _with_ref_siblings(node: Any) -> Any:
+    """Keywords beside a `$ref` applied too: draft-04 would ignore them, yet the localization
+    schema limits `name.short` to 30 characters that way (`maxLength` beside a `$ref`)."""
+    if isinstance(node, list):
+        return [_with_ref_siblings(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    walked = {key: _with_ref_siblings(value) for key, value in node.items()}
+    if "$ref" in walked and len(walked) > 1:
+        ref = walked.pop("$ref")
+        walked["allOf"] = [*walked.get("allOf", []), {"$ref": ref}]
+    return walked
 
 
 def schema_version() -> str:
@@ -75,14 +95,16 @@ def _validator(schema: Mapping[str, Any]) -> Any:
     return validator_class(schema, format_checker=formats)
 
 
-def manifest_errors(manifest: Mapping[str, Any]) -> list[str]:
-    """Every way `manifest` breaks the stored schema, one readable line each (empty if valid)."""
-    validator = _validator(load_schema())
+def manifest_errors(manifest: Mapping[str, Any], schema_path: Path = SCHEMA_PATH) -> list[str]:
+    """Every way `manifest` (or a language file, with the localization schema) breaks the stored
+    schema, one readable line each (empty if valid)."""
+    validator = _validator(_with_ref_siblings(load_schema(schema_path)))
+    settings = _SETTING_FOR_PATH if schema_path == SCHEMA_PATH else _SETTING_FOR_KEY
     lines = []
     for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.path))):
         path = "/".join(str(part) for part in error.absolute_path)
         message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
-        setting = _SETTING_FOR_PATH.get(path)
+        setting = settings.get(path)
         hint = f" (set by {setting})" if setting else ""
         lines.append(f"{path or '(top level)'}: {message}{hint}")
     return lines
@@ -90,13 +112,20 @@ def manifest_errors(manifest: Mapping[str, Any]) -> list[str]:
 
 def validate_manifest(manifest: Mapping[str, Any]) -> None:
     """Raise ManifestError listing every schema violation of `manifest`."""
-    errors = manifest_errors(manifest)
+    _refuse(manifest_errors(manifest), "manifest.json does not match the Teams app manifest schema")
+
+
+def validate_language_file(name: str, strings: Mapping[str, Any]) -> None:
+    """Raise ManifestError listing every way the language file `name` breaks the stored
+    localization schema."""
+    errors = manifest_errors(strings, LOCALIZATION_SCHEMA_PATH)
+    _refuse(errors, f"{name} does not match the Teams localization schema")
+
+
+def _refuse(errors: list[str], what: str) -> None:
     if errors:
         listed = "\n".join(f"  - {line}" for line in errors)
-        raise ManifestError(
-            f"manifest.json does not match the Teams app manifest schema "
-            f"v{schema_version()}:\n{listed}"
-        )
+        raise ManifestError(f"{what} v{schema_version()}:\n{listed}")
 
 
 # --- icons ----------------------------------------------------------------------------------------

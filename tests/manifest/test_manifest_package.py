@@ -230,10 +230,12 @@ def test_full_description_mentions_only_commands_the_bot_understands(manifest: d
 # --- the package ----------------------------------------------------------------------------------
 
 
-def test_package_holds_exactly_the_manifest_and_two_icons_at_its_root(package: Path) -> None:
+def test_package_holds_the_manifest_the_german_file_and_two_icons_at_its_root(
+    package: Path,
+) -> None:
     assert package.name == "appPackage.zip"
     with zipfile.ZipFile(package) as archive:
-        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert archive.namelist() == ["manifest.json", "de-de.json", "color.png", "outline.png"]
         text = archive.read("manifest.json").decode("utf-8")
     assert not text.startswith("\ufeff")
     packed = json.loads(text)

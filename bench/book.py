@@ -44,7 +44,7 @@ import aiohttp
 from bench.hosting import host
 from bench.turn_setup import FakeConnector, Servers, activity, start_servers
 from bench.turns import post
-from dialogs.portfolio_commands import export_command, import_command
+from dialogs.portfolio.exchange_commands import export_command, import_command
 from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer
 from engagement.models import Contact, LicenseLine, Person, Touch, TouchKind

@@ -24,10 +24,10 @@ from bot.stores import AppStore, open_app_store
 from bot.teams_bot import TeamsBot
 from bot.web import health_handler, messages_handler
 from catalog import load_catalog, load_readiness
-from dialogs.brief import Briefs
-from dialogs.readiness import Readiness
-from dialogs.reminder_commands import ReminderServices
-from dialogs.services import DialogServices
+from dialogs.account.brief import Briefs
+from dialogs.common.services import DialogServices
+from dialogs.readiness.readiness import Readiness
+from dialogs.reminders.reminder_commands import ReminderServices
 from engagement.clock import Clock, SystemClock
 from engagement.reminder_index import SchedulingCustomerRepository
 from store.pg import PostgresStore

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from botbuilder.core import TurnContext
 
-from dialogs.card_actions import AgreeSubmit, CancelSubmit, RecordDeliverySubmit, Submit
+from dialogs.common.card_actions import AgreeSubmit, CancelSubmit, RecordDeliverySubmit, Submit
 
 if TYPE_CHECKING:
     from bot.handlers import Handlers
@@ -338,7 +338,7 @@ COMMANDS: tuple[Command, ...] = (
 @dataclass(frozen=True)
 class CardAction(Generic[P]):
     """A card button: the `action` its submit data names, the model its data is parsed into
-    at the edge (`dialogs.card_actions`; None: the handler still reads the raw dict), and its
+    at the edge (`dialogs.common.card_actions`; None: the handler still reads the raw dict), and its
     handler, which receives the parsed model."""
 
     action: str

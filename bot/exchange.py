@@ -20,9 +20,9 @@ from yarl import URL
 from bot.downloads import Downloads
 from bot.inbound import read_at_most
 from bot.web import is_loopback_url
-from dialogs import portfolio_commands
-from dialogs.services import DialogServices
-from dialogs.turn import is_shared_conversation, tenant_of, user_of
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import is_shared_conversation, tenant_of, user_of
+from dialogs.portfolio import exchange_commands
 from engagement.exchange import MAX_DOCUMENT_BYTES
 from engagement.ports import CustomerImportWriter
 from engagement.reminder_index import SchedulingCustomerRepository
@@ -83,7 +83,7 @@ class Exchange:
                 "(PUBLIC_BASE_URL); ask whoever runs the bot to set it."
             )
             return
-        files = await portfolio_commands.export_command(
+        files = await exchange_commands.export_command(
             argument,
             tenant_of(context),
             user_of(context).id,
@@ -107,7 +107,7 @@ class Exchange:
         except ValueError as error:
             await context.send_activity(f"I imported nothing: {error}")
             return
-        reply = await portfolio_commands.import_command(
+        reply = await exchange_commands.import_command(
             argument,
             tenant_of(context),
             user_of(context).id,

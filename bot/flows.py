@@ -15,12 +15,12 @@ from botbuilder.dialogs.prompts import TextPrompt
 
 from bot.adapter import DIALOG_STATE
 from bot.private import NOT_PRIVATELY, STARTED_PRIVATELY, PrivateChats
-from dialogs.assess_dialog import AssessDialog
-from dialogs.card_actions import CancelSubmit
-from dialogs.commit_dialog import CommitDialog
-from dialogs.prompts import CardFormPrompt
-from dialogs.services import DialogServices
-from dialogs.turn import user_of
+from dialogs.assess.assess_dialog import AssessDialog
+from dialogs.commit.commit_dialog import CommitDialog
+from dialogs.common.card_actions import CancelSubmit
+from dialogs.common.prompts import CardFormPrompt
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import user_of
 from i18n import _
 
 

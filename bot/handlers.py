@@ -21,16 +21,16 @@ from bot.reminder_turns import ReminderTurns
 from cards import library
 from cards.text import escape_markdown
 from cards.views import CommandHelp, PhaseHelp
-from dialogs import portfolio_commands
-from dialogs.account import Account
-from dialogs.agreement import Agreements
-from dialogs.brief import Briefs
-from dialogs.delivery import DeliveryAndReview
-from dialogs.quick_check import QuickCheck
-from dialogs.readiness import Readiness
-from dialogs.services import DialogServices
-from dialogs.turn import card_message, tenant_of, user_of
-from dialogs.views import catalog_views
+from dialogs.account.account import Account
+from dialogs.account.brief import Briefs
+from dialogs.assess.quick_check import QuickCheck
+from dialogs.assess.views import catalog_views
+from dialogs.commit.agreement import Agreements
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import card_message, tenant_of, user_of
+from dialogs.deliver.delivery import DeliveryAndReview
+from dialogs.portfolio import portfolio_commands
+from dialogs.readiness.readiness import Readiness
 from engagement.models import MaturityLevel
 
 PHASES = (

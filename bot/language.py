@@ -14,7 +14,7 @@ from typing import Any
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import ActivityEventNames, ActivityTypes
 
-from dialogs.turn import tenant_of, user_of
+from dialogs.common.turn import tenant_of, user_of
 from engagement.ports import ReminderStore
 from i18n import ENGLISH, GERMAN, _, current_language, language_of, use_language
 

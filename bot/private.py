@@ -16,7 +16,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ConversationParameters
 
 from bot.locks import ConversationLocks, TurnLocks
-from dialogs.turn import is_shared_conversation, tenant_of
+from dialogs.common.turn import is_shared_conversation, tenant_of
 
 logger = logging.getLogger(__name__)
 P = TypeVar("P")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from botbuilder.core import TurnContext
 
-from dialogs.turn import tenant_of, user_of
+from dialogs.common.turn import tenant_of, user_of
 from engagement.ports import ReminderStore
 from i18n import language_of
 

@@ -1,7 +1,8 @@
 """The reminder commands and the reminder cards' buttons, as routing-table handlers.
 
-The commands themselves are botbuilder-free functions in `dialogs.reminder_commands` (text in,
-reply out); this adapts them to the table's `(context, payload)` handler shape.
+The commands themselves are botbuilder-free functions in
+`dialogs.reminders.reminder_commands` (text in, reply out); this adapts them to the table's
+`(context, payload)` handler shape.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
-from dialogs.reminder_actions import handle_reminder_action
-from dialogs.reminder_commands import (
+from dialogs.common.turn import card_message, is_shared_conversation, tenant_of, user_of
+from dialogs.reminders.reminder_actions import handle_reminder_action
+from dialogs.reminders.reminder_commands import (
     ReminderServices,
     Reply,
     digest_command,
@@ -22,8 +24,7 @@ from dialogs.reminder_commands import (
     reminders_command,
     resume_command,
 )
-from dialogs.renewals import renewal_or_outcome_command
-from dialogs.turn import card_message, is_shared_conversation, tenant_of, user_of
+from dialogs.reminders.renewals import renewal_or_outcome_command
 from engagement.models import Person
 
 ReminderCommand = Callable[[str, str, Person, datetime, ReminderServices], Awaitable[Reply]]

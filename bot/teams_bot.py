@@ -34,16 +34,13 @@ from bot.reminder_turns import ReminderTurns
 from bot.suggest import closest_commands, unknown_text_card, unknown_text_line
 from bot.wire import to_wire
 from cards import library
-from dialogs.account import Account
-from dialogs.agreement import Agreements
-from dialogs.brief import Briefs
-from dialogs.card_actions import RunCommandSubmit
-from dialogs.delivery import DeliveryAndReview
-from dialogs.quick_check import QuickCheck
-from dialogs.readiness import Readiness
-from dialogs.reminder_commands import ReminderServices
-from dialogs.services import DialogServices
-from dialogs.turn import (
+from dialogs.account.account import Account
+from dialogs.account.brief import Briefs
+from dialogs.assess.quick_check import QuickCheck
+from dialogs.commit.agreement import Agreements
+from dialogs.common.card_actions import RunCommandSubmit
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import (
     card_message,
     is_shared_conversation,
     message_text,
@@ -51,6 +48,9 @@ from dialogs.turn import (
     tenant_of,
     user_of,
 )
+from dialogs.deliver.delivery import DeliveryAndReview
+from dialogs.readiness.readiness import Readiness
+from dialogs.reminders.reminder_commands import ReminderServices
 from engagement.ports import ConversationReferences
 from i18n import _
 

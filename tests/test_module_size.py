@@ -12,10 +12,8 @@ SKIPPED = {".venv", ".git", "tests", "node_modules", "build"}
 # Still over the limit (being edited by others when this list was made): split them by purpose,
 # then take them off.
 STILL_OVER = {
-    "dialogs/commit_dialog.py",
-    "dialogs/delivery.py",
-    "dialogs/portfolio_commands.py",
-    "dialogs/reminder_commands.py",
+    "dialogs/deliver/delivery.py",
+    "dialogs/reminders/reminder_commands.py",
     "engagement/exchange.py",
     "engagement/health.py",
 }

@@ -89,7 +89,7 @@ async def test_a_failed_turn_keeps_the_record_of_counted_cards(
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("dialogs.account.status_view", broken)
+    monkeypatch.setattr("dialogs.account.account.status_view", broken)
     replies = await personal.say("status Contoso")
     assert APOLOGY in _text(replies)
     monkeypatch.undo()

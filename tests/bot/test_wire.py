@@ -31,7 +31,7 @@ from msrest.serialization import Model
 from bot import wire
 from bot.transport import _wire_json
 from bot.wire import from_wire, to_wire
-from dialogs.turn import CardActivity, card_message
+from dialogs.common.turn import CardActivity, card_message
 
 JSON_LEAVES = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)

@@ -14,9 +14,9 @@ from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes
 
 from catalog import load_catalog
-from dialogs.assess_dialog import AssessDialog
-from dialogs.services import DialogServices
-from dialogs.turn import LOCAL_TENANT
+from dialogs.assess.assess_dialog import AssessDialog
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import LOCAL_TENANT
 from engagement.book import ListedSummaries
 from engagement.clock import FixedClock
 from engagement.models import AssessmentKind, MaturityLevel, Phase

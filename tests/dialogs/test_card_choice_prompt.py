@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.prompts import (
+from dialogs.common.prompts import (
     BACK,
     YES_NO_ALIASES,
     back_data,

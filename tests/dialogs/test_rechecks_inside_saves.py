@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dialogs import agreement, delivery
-from dialogs.card_actions import AgreeSubmit
-from dialogs.commit_views import revision
+from dialogs.commit import agreement
+from dialogs.commit.commit_views import revision
+from dialogs.common.card_actions import AgreeSubmit
+from dialogs.deliver import delivery
 from engagement.lifecycle import agree, new_customer, record_assessment, record_commitment
 from engagement.models import (
     AgreementSide,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.commit_views import part_named
-from dialogs.renewals import parse_outcome
+from dialogs.commit.commit_views import part_named
+from dialogs.reminders.renewals import parse_outcome
 from engagement.models import MaturityLevel
 from engagement.portfolio import PortfolioQuery, parse_query
 

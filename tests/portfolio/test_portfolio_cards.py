@@ -32,7 +32,7 @@ from cards.portfolio import (
     portfolio_card,
 )
 from cards.renderer import MAX_CARD_BYTES, CardRenderError, card_size, render_card
-from dialogs.portfolio_commands import portfolio_command
+from dialogs.portfolio.portfolio_commands import portfolio_command
 from engagement.models import Customer
 from engagement.portfolio import parse_query
 from tests.support.cards import BIG, HOSTILE, MARK, of_type, strings, walk

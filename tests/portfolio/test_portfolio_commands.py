@@ -22,14 +22,8 @@ from portfolio_support import (
 )
 
 from catalog.loader import load_catalog
-from dialogs.portfolio_commands import (
-    IMPORT_USAGE,
-    export_command,
-    health_command,
-    import_command,
-    kpis_command,
-    portfolio_command,
-)
+from dialogs.portfolio.exchange_commands import IMPORT_USAGE, export_command, import_command
+from dialogs.portfolio.portfolio_commands import health_command, kpis_command, portfolio_command
 from engagement.errors import CustomerAlreadyExists
 from engagement.exchange import export_json
 from engagement.models import Customer

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from cards.library import wire_size
 from cards.renderer import MAX_CARD_BYTES
-from dialogs.readiness import Readiness
+from dialogs.readiness.readiness import Readiness
 from engagement.clock import FixedClock
 from engagement.readiness import (
     ReadinessAssessment,

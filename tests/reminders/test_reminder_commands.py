@@ -20,8 +20,8 @@ from reminder_support import (
     with_goals,
 )
 
-from dialogs.reminder_actions import REMINDER_ACTIONS, TOUCH_NOTE, handle_reminder_action
-from dialogs.reminder_commands import (
+from dialogs.reminders.reminder_actions import REMINDER_ACTIONS, TOUCH_NOTE, handle_reminder_action
+from dialogs.reminders.reminder_commands import (
     ReminderServices,
     digest_command,
     licenses_command,

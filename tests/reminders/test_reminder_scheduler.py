@@ -19,8 +19,8 @@ from reminder_support import ANY_TIME, NOW, TENANT, customer
 from bot.proactive import remember_turn, time_zone_of
 from bot.reminder_turns import ReminderTurns
 from bot.scheduler import SweepLoop, reminder_sweeps
-from dialogs.reminder_commands import ReminderServices
-from dialogs.turn import LOCAL_TENANT
+from dialogs.common.turn import LOCAL_TENANT
+from dialogs.reminders.reminder_commands import ReminderServices
 from engagement.clock import FixedClock
 from engagement.reminder_index import SchedulingCustomerRepository
 from store import open_store

@@ -27,8 +27,8 @@ from reminder_support import (
 from bot.outbound.pacing import RateLimiter
 from bot.outbound.sending import AdapterTransport, ReminderSender
 from bot.reminder_sweep import ReminderSweeper
-from dialogs.reminder_actions import handle_reminder_action
-from dialogs.reminder_commands import ReminderServices
+from dialogs.reminders.reminder_actions import handle_reminder_action
+from dialogs.reminders.reminder_commands import ReminderServices
 from engagement.models import Touch
 from engagement.reminder_records import DeliveryState
 from engagement.reminders import ReminderPolicy, due_reminders

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from dialogs.reminder_commands import reminder_reason, reminder_title, reminder_view
-from dialogs.renewals import parse_outcome
+from dialogs.reminders.reminder_commands import reminder_reason, reminder_title, reminder_view
+from dialogs.reminders.renewals import parse_outcome
 from engagement.kpis import partner_kpis
 from engagement.models import Person
 from engagement.reminders import ReminderKind, due_reminders, upcoming

@@ -1,0 +1,259 @@
+"""`status`, `history`, `report` and `touch`: reading and keeping a customer's record."""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+
+from cards.summary import summary_card
+from cards.text import code_span, escape_markdown, render_text
+from dialogs.account.account_views import history_view, status_view
+from dialogs.account.stages import Stages
+from dialogs.common.customer_names import did_you_mean
+from dialogs.common.lookup import customer_and_rest, customer_named, names_near_start
+from dialogs.common.messages import explain
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import card_message, markdown_message, tenant_of, user_of
+from engagement.customers import change
+from engagement.errors import DomainError
+from engagement.lifecycle import log_touch, undo_latest_delivery
+from engagement.models import Customer, GoalStatus, Touch, TouchKind
+from engagement.outcomes import proof_of_execution
+
+SHOWN_TOUCHES = 20
+_KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
+    "email": TouchKind.MAIL,
+    "e-mail": TouchKind.MAIL,
+    "anruf": TouchKind.CALL,
+    "telefonat": TouchKind.CALL,
+    "termin": TouchKind.MEETING,
+    "besprechung": TouchKind.MEETING,
+    "treffen": TouchKind.MEETING,
+}
+_UNDO_WORDS = {
+    "delivery": "delivery",
+    "lieferung": "delivery",
+    "durchführung": "delivery",
+    "touch": "touch",
+    "kontakt": "touch",
+}
+
+
+class Account:
+    """Commands about one customer's record."""
+
+    def __init__(self, services: DialogServices) -> None:
+        self._services = services
+
+    async def stage(self, context: TurnContext, argument: str) -> None:
+        """`stage <customer> [stage|auto] [agent|csm]`: see dialogs/account/stages.py."""
+        await Stages(self._services).command(context, argument)
+
+    async def status(self, context: TurnContext, argument: str) -> None:
+        """The account 360 card."""
+        customer = await customer_named(
+            context, self._services.customers, argument, "status <customer>"
+        )
+        if customer:
+            view = status_view(customer, self._services.clock.now())
+            await context.send_activity(card_message(summary_card(view)))
+
+    async def history(self, context: TurnContext, argument: str) -> None:
+        """Every iteration as a timeline with the level chart."""
+        customer = await customer_named(
+            context, self._services.customers, argument, "history <customer>"
+        )
+        if customer:
+            await context.send_activity(card_message(summary_card(history_view(customer))))
+
+    async def report(self, context: TurnContext, argument: str) -> None:
+        """The proof of execution of the last closed iteration, as Markdown."""
+        customer = await customer_named(
+            context, self._services.customers, argument, "report <customer>"
+        )
+        if customer is None:
+            return
+        markdown = self.report_markdown(customer)
+        if markdown is None:
+            await context.send_activity(
+                f"{escape_markdown(customer.name)} has no closed iteration yet; the report comes "
+                f"with `ensure {code_span(customer.name)}`."
+            )
+            return
+        await context.send_activity(markdown_message(markdown))
+
+    def report_markdown(self, customer: Customer) -> str | None:
+        """Markdown for the last closed iteration, or None when there is none."""
+        closed = [i for i in customer.iterations if i.review and i.commitment]
+        if not closed:
+            return None
+        iteration = closed[-1]
+        commitment, review = iteration.commitment, iteration.review
+        assert commitment is not None
+        assert review is not None
+        proof = proof_of_execution(commitment, review)
+        outcomes = {o.goal_id: o for o in review.outcomes}
+        names = {w.id: w.name for w in self._services.catalog.workshops}
+        return render_text(
+            "report",
+            customer=customer.name,
+            iteration=iteration.number,
+            level=iteration.assessment.level.label if iteration.assessment else "not assessed",
+            start=commitment.start.isoformat(),
+            end=commitment.end.isoformat(),
+            closed=iteration.closed_at.date().isoformat() if iteration.closed_at else "-",
+            achievement=f"{proof.achievement_rate:.0%}",
+            csat=f"{proof.csat:.1f}" if proof.csat is not None else "not captured",
+            nps=f"{proof.nps} ({proof.nps_category.value})"
+            if proof.nps_category
+            else "not captured",
+            goals=[
+                {
+                    "title": goal.title,
+                    "kpi": goal.kpi,
+                    "outcome": (
+                        outcomes[goal.id].status.value.replace("_", " ")
+                        if goal.id in outcomes
+                        else GoalStatus.NOT_ACHIEVED.value.replace("_", " ")
+                    ),
+                    "evidence": outcomes[goal.id].evidence if goal.id in outcomes else "",
+                }
+                for goal in commitment.goals
+            ],
+            deliveries=[
+                f"{names.get(d.workshop_id, d.workshop_id)} on {d.on.isoformat()}, "
+                f"{d.attendees} attendees"
+                for d in iteration.deliveries
+            ],
+            next_steps=list(review.next_steps),
+            follow_up="; ".join(proof.reasons),
+        )
+
+    async def touches(self, context: TurnContext, argument: str) -> None:
+        """`touches <customer>`: the logged touches, newest first."""
+        customer = await customer_named(
+            context, self._services.customers, argument, "touches <customer>"
+        )
+        if customer is None:
+            return
+        if not customer.touches:
+            await context.send_activity(
+                f"No touches with {escape_markdown(customer.name)} yet. Log one: "
+                f"`touch {code_span(customer.name)} call: …`."
+            )
+            return
+        latest = _newest_first(customer.touches)[:SHOWN_TOUCHES]
+        lines = [
+            f"- {t.at:%d %b %Y}, {t.kind.value}, {t.by.name or t.by.id}"
+            + (f": {escape_markdown(t.note)}" if t.note else "")
+            for t in latest
+        ]
+        more = len(customer.touches) - len(latest)
+        await context.send_activity(
+            f"Touches with {escape_markdown(customer.name)}, newest first "
+            f"({len(customer.touches)}):\n\n"
+            + "\n".join(lines)
+            + (f"\n\n…and {more} older." if more > 0 else "")
+        )
+
+    async def undo(self, context: TurnContext, argument: str) -> None:
+        """`undo delivery|touch <customer>`: remove the latest recorded delivery or touch."""
+        typed, _, name = argument.partition(" ")
+        what = _UNDO_WORDS.get(typed.casefold(), "")
+        if not what or not name.strip():
+            await context.send_activity(
+                "Type `undo delivery <customer>` or `undo touch <customer>`: it removes the "
+                "latest one, which you can then record again corrected."
+            )
+            return
+        customer = await customer_named(
+            context, self._services.customers, name, f"undo {what} <customer>"
+        )
+        if customer is None:
+            return
+        now = self._services.clock.now()
+        if what == "touch":
+            if not customer.touches:
+                await context.send_activity(
+                    f"No touches with {escape_markdown(customer.name)} to undo."
+                )
+                return
+
+            def drop_touch(record: Customer) -> Touch:
+                latest = _newest_first(record.touches)[0]
+                record.touches = [t for t in record.touches if t is not latest]
+                record.updated_at = now
+                return latest
+
+            _, touch = await change(
+                self._services.customers, tenant_of(context), customer.id, drop_touch
+            )
+            await context.send_activity(
+                f"Removed the latest touch with {escape_markdown(customer.name)} "
+                f"({touch.at:%d %b %Y}, {touch.kind.value}"
+                f"{': ' + escape_markdown(touch.note) if touch.note else ''}). Log it again "
+                f"corrected with `touch {code_span(customer.name)} …`."
+            )
+            return
+        try:
+            _, delivery = await change(
+                self._services.customers,
+                tenant_of(context),
+                customer.id,
+                lambda record: undo_latest_delivery(record, now),
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        names = {w.id: w.name for w in self._services.catalog.workshops}
+        await context.send_activity(
+            f"Removed the latest delivery of {escape_markdown(customer.name)}: "
+            f"{names.get(delivery.workshop_id, delivery.workshop_id)} on {delivery.on:%d %b %Y}. "
+            f"Record it again corrected with `deliver {code_span(customer.name)}`."
+        )
+
+    async def touch(self, context: TurnContext, argument: str) -> None:
+        """`touch <customer> [call|meeting|mail|chat] <note>`: log a customer touch."""
+        found = (
+            await customer_and_rest(context, self._services.customers, argument)
+            if argument
+            else None
+        )
+        if found is None:
+            close = await names_near_start(context, self._services.customers, argument)
+            await context.send_activity(
+                "Type `touch <customer> <note>`, e.g. `touch Contoso call: renewal is on track`, "
+                f"for a customer you already have (see `customers`).{did_you_mean(close)}"
+            )
+            return
+        customer, rest = found
+        first, _, remainder = rest.partition(" ")
+        kind = _KIND_WORDS.get(first.casefold().rstrip(":"))
+        note = (remainder if kind else rest).strip()
+        if len(note) > 2000:
+            await context.send_activity(
+                f"That note is too long ({len(note)} characters; at most 2000)."
+            )
+            return
+        touch = Touch(
+            at=self._services.clock.now(),
+            by=user_of(context),
+            kind=kind or TouchKind.OTHER,
+            note=note,
+        )
+
+        def add(record: Customer) -> None:
+            log_touch(record, touch)
+
+        saved, _ = await change(self._services.customers, tenant_of(context), customer.id, add)
+        what = f"{touch.kind.value} " if kind else ""
+        await context.send_activity(
+            f"Logged a {what}touch with {escape_markdown(saved.name)}"
+            + (f": {escape_markdown(note)}" if note else "")
+            + f". {len(saved.touches)} touch(es) on record."
+        )
+
+
+def _newest_first(touches: list[Touch]) -> list[Touch]:
+    """By time, newest first; of touches at the same moment the one logged last comes first."""
+    order = sorted(enumerate(touches), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+    return [touch for _, touch in order]

@@ -1,0 +1,1 @@
+"""Assess: the full questionnaire (waterfall and question loop) and the one-card quick check."""

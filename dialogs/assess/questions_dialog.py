@@ -1,0 +1,93 @@
+"""The question loop of the full assessment: one question per turn, `back` steps back one.
+
+Each turn's position lives in the waterfall options (`index`, `answers`), and the loop advances
+with `replace_dialog`, so the stack never grows and a restart resumes at the same question.
+Flow: dialogs/assess/questions_dialog.mmd.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.dialogs.prompts import PromptOptions
+from botbuilder.schema import Activity
+
+from cards import library
+from dialogs.assess.views import question_view
+from dialogs.common.prompts import BACK, CardChoicePrompt, choice_validations
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import card_message
+
+_STEPS = "question_steps"
+_ANSWER_PROMPT = "question_answer"
+
+
+class QuestionsDialog(ComponentDialog):
+    """Asks every question of the questionnaire in order; returns {question id: option id}."""
+
+    def __init__(self, services: DialogServices) -> None:
+        super().__init__(QuestionsDialog.__name__)
+        self._questions = services.catalog.questionnaire.questions
+        self._services = services
+        self.add_dialog(CardChoicePrompt(_ANSWER_PROMPT, self._question_message))
+        self.add_dialog(WaterfallDialog(_STEPS, [self.ask_step, self.answer_step]))
+        self.initial_dialog_id = _STEPS
+
+    async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Show the current question as a card with a button per option."""
+        state = dict(step.options)
+        index = int(state["index"])
+        question = self._questions[index]
+        key = f"{state['run']}:{question.id}"
+        choices = [(option.id, option.label) for option in question.options]
+        listed = "; ".join(f"{n}. {label}" for n, (_, label) in enumerate(choices, start=1))
+        back_hint = ", `back` for the previous question" if index > 0 else ""
+        return await step.prompt(
+            _ANSWER_PROMPT,
+            PromptOptions(
+                validations={
+                    "retry_text": (
+                        f"Question {index + 1} of {len(self._questions)}: please press a button "
+                        f"on the latest card or type a number: {listed}. "
+                        f"Type `cancel` to stop{back_hint}."
+                    ),
+                    **choice_validations(key, choices, allow_back=index > 0),
+                    "index": index,
+                    "customer_name": state["customer_name"],
+                },
+            ),
+        )
+
+    def _question_message(self, validations: dict[str, Any]) -> Activity:
+        """The question card, rebuilt from the prompt's JSON state whenever it is shown."""
+        index = int(validations["index"])
+        view = question_view(
+            self._services.catalog,
+            str(validations["customer_name"]),
+            index,
+            str(validations["key"]),
+            self._questions[index],
+        )
+        return card_message(library.question_card(view))
+
+    async def answer_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Record the answer and move on (or back); end with all answers after the last one."""
+        state = dict(step.options)
+        index = int(state["index"])
+        answers = dict(state["answers"])
+        if step.result == BACK:
+            previous = max(index - 1, 0)
+            answers.pop(self._questions[previous].id, None)
+            return await step.replace_dialog(
+                _STEPS, {**state, "index": previous, "answers": answers}
+            )
+        answers[self._questions[index].id] = str(step.result)
+        if index + 1 >= len(self._questions):
+            return await step.end_dialog(answers)
+        return await step.replace_dialog(_STEPS, {**state, "index": index + 1, "answers": answers})

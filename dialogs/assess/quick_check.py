@@ -1,0 +1,375 @@
+"""`quick check [customer]`: one card with the quick questions, scored at once on submit.
+
+Not a waterfall: the card carries everything its submit needs (card id, customer, iteration), so
+it works across restarts and in any order. Each card is scored once; a repeated or stale submit is
+answered politely. In shared chats the card goes to the asker privately (the customer may be in
+the meeting), and the shared chat only sees a neutral acknowledgement.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import StatePropertyAccessor, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from cards import library
+from cards.forms import Button, FormView, form_card
+from cards.text import code_span, escape_markdown
+from cards.views import ChoiceQuestionView, OptionView, QuickCheckView
+from dialogs.assess.views import result_view, saved_result_view
+from dialogs.common.customer_names import did_you_mean, suggestions
+from dialogs.common.messages import explain
+from dialogs.common.services import DialogServices
+from dialogs.common.turn import card_message, is_shared_conversation, tenant_of, user_of
+from engagement.assessing import evaluate, save_assessment, use_set_aside
+from engagement.errors import DomainError, InvalidCustomerName
+from engagement.models import AssessmentKind, Phase
+from engagement.naming import clean_customer_name, customer_id_for
+
+QUICK_CHECK_ACTION = "quick_check"
+SAVE_QUICK_CHECK_ACTION = "save_quick_check"
+NEW_QUICK_CHECK_ACTION = "quick_check_new"
+_INPUT_PREFIX = "q_"
+_HANDLED_LIMIT = 200
+
+PrivateSender = Callable[[TurnContext, Activity | list[Activity]], Awaitable[bool]]
+
+
+class QuickCheck:
+    """Starts quick checks and scores their submits exactly once."""
+
+    def __init__(
+        self,
+        services: DialogServices,
+        handled_cards: StatePropertyAccessor,
+        send_private: PrivateSender,
+    ) -> None:
+        self._services = services
+        self._handled = handled_cards
+        self._send_private = send_private
+
+    async def start(self, context: TurnContext, customer_text: str) -> None:
+        """Send the quick-check card, privately when the conversation is shared. A customer
+        that does not exist yet is not created silently: the user is asked first, with the
+        closest existing names offered instead."""
+        customer_name, iteration = "", 0
+        if customer_text:
+            try:
+                customer_name = clean_customer_name(customer_text)
+            except InvalidCustomerName as error:
+                await context.send_activity(explain(error))
+                return
+            customer = await self._services.customers.get(
+                tenant_of(context), customer_id_for(customer_name)
+            )
+            if customer is None:
+                await self._send(context, await self._ask_new(context, customer_name))
+                return
+            customer_name, iteration = customer.name, customer.current.number
+        await self._send(
+            context, card_message(library.quick_check_card(self._view(customer_name, iteration)))
+        )
+
+    async def start_new(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """The user confirmed a new customer: the quick-check card that creates it on submit."""
+        raw = value.get("customer")
+        try:
+            name = clean_customer_name(raw if isinstance(raw, str) else "")
+        except InvalidCustomerName as error:
+            await context.send_activity(explain(error))
+            return
+        existing = await self._services.customers.get(tenant_of(context), customer_id_for(name))
+        if existing is not None:  # created meanwhile (by another card or a colleague)
+            await self.start(context, existing.name)
+            return
+        view = self._view(name, 0, create=True)
+        await replace_or_send(context, card_message(library.quick_check_card(view)))
+
+    async def _ask_new(
+        self, context: TurnContext, name: str, save: dict[str, Any] | None = None
+    ) -> Activity:
+        """Ask before creating `name`, offering the closest existing customers instead.
+
+        `save` is the save button's data of an unnamed quick check (its answers), whose
+        buttons then save to the chosen customer instead of starting a quick check."""
+        close = await suggestions(self._services.customers, tenant_of(context), name)
+        buttons = []
+        for other in close:
+            data: dict[str, object] = (
+                {**save, "customer_name": other}
+                if save is not None
+                else {"action": "run_command", "command": "quick check", "argument": other}
+            )
+            buttons.append(Button(f"{'Save to' if save else 'Quick check'} {other}", data))
+        create: dict[str, object] = (
+            {**save, "customer_name": name, "create": True}
+            if save is not None
+            else {"action": NEW_QUICK_CHECK_ACTION, "customer": name}
+        )
+        buttons.append(Button(f"Create {name}", create, positive=not close))
+        view = FormView(
+            title=f"New customer: {name}?",
+            intro=[
+                f"{name} is not in your customer list yet.{did_you_mean(close, markdown=False)} "
+                f"Pick the customer, or create {name} as a new one."
+            ],
+            fields=[],
+            buttons=buttons,
+        )
+        return card_message(form_card(view))
+
+    async def _send(self, context: TurnContext, card: Activity) -> None:
+        if not is_shared_conversation(context):
+            await context.send_activity(card)
+        elif await self._send_private(context, card):
+            await context.send_activity(
+                "I've sent you the quick check in our private chat, so only you see it."
+            )
+        else:
+            await context.send_activity(
+                "I couldn't message you privately. Open a personal chat with me and type "
+                "`quick check` there; I keep quick checks out of shared chats."
+            )
+
+    async def submit(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """Score a submitted quick-check card (once) and answer with the result card."""
+        card_id = str(value.get("card") or "")
+        handled: dict[str, str] = await self._handled.get(context, dict)
+        if not card_id:
+            await context.send_activity(_STALE)
+            return
+        if card_id in handled:
+            await context.send_activity(
+                f"This quick check was already scored: {handled[card_id]}. "
+                "Type `quick check` to start a new one."
+            )
+            return
+        questions = self._services.catalog.questionnaire.quick_questions
+        answers = {q.id: value.get(_INPUT_PREFIX + q.id) for q in questions}
+        missing = [
+            q.text for q in questions if not isinstance(answers[q.id], str) or not answers[q.id]
+        ]
+        if missing:
+            await context.send_activity(
+                "Please answer every question before you press **Show level**; still open: "
+                + "; ".join(missing)
+                + ". Your other answers are still on the card."
+            )
+            return
+        chosen = {qid: str(option) for qid, option in answers.items()}
+        customer_name = str(value.get("customer") or "")
+        try:
+            if customer_name:
+                card = await self._score_for_customer(
+                    context, value, customer_name, chosen, card_id
+                )
+            else:
+                card = self._score_unsaved(context, chosen, card_id)
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        if card is None:
+            return
+        handled[card_id] = card[1]
+        _trim(handled)
+        await self._handled.set(context, handled)
+        await replace_or_send(context, card[0])
+
+    async def save(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """Save an unnamed quick check's answers to the customer typed on its result card."""
+        card_id = str(value.get("card") or "")
+        answers = value.get("answers")
+        if not card_id or not isinstance(answers, dict):
+            await context.send_activity(_STALE)
+            return
+        handled: dict[str, str] = await self._handled.get(context, dict)
+        if "save:" + card_id in handled:
+            await context.send_activity(
+                f"This quick check was already saved to {handled['save:' + card_id]}."
+            )
+            return
+        raw_name = value.get("customer_name")
+        if not isinstance(raw_name, str) or not raw_name.strip():
+            await context.send_activity("Please type the customer's name next to **Save**.")
+            return
+        try:
+            name = clean_customer_name(raw_name)
+        except InvalidCustomerName as error:
+            await context.send_activity(explain(error))
+            return
+        known = await self._services.customers.get(tenant_of(context), customer_id_for(name))
+        if known is None and value.get("create") is not True:
+            save = {"action": SAVE_QUICK_CHECK_ACTION, "card": card_id, "answers": answers}
+            await context.send_activity(await self._ask_new(context, name, save))
+            return
+        try:
+            saved = await save_assessment(
+                self._services.customers,
+                self._services.catalog,
+                tenant_id=tenant_of(context),
+                customer_name=raw_name,
+                answers={str(k): str(v) for k, v in answers.items()},
+                kind=AssessmentKind.QUICK,
+                by=user_of(context),
+                now=self._services.clock.now(),
+                create_if_missing=True,
+                card=card_id,
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        handled["save:" + card_id] = saved.customer.name
+        _trim(handled)
+        await self._handled.set(context, handled)
+        view = saved_result_view(self._services.catalog, saved)
+        await replace_or_send(context, card_message(library.result_card(view)))
+        note = "Added it as a new customer. " if saved.created else ""
+        await context.send_activity(
+            f"Saved to {escape_markdown(saved.customer.name)}. {note}".strip()
+        )
+
+    async def _score_for_customer(
+        self,
+        context: TurnContext,
+        value: dict[str, Any],
+        customer_name: str,
+        answers: dict[str, str],
+        card_id: str,
+    ) -> tuple[Activity, str] | None:
+        tenant = tenant_of(context)
+        existing = await self._services.customers.get(tenant, customer_id_for(customer_name))
+        create = value.get("create") is True
+        if existing is None and not create:  # a card from before creating needed a yes
+            await context.send_activity(await self._ask_new(context, customer_name))
+            return None
+        card_iteration = value.get("iteration")
+        if existing is not None and (
+            card_iteration != existing.current.number
+            or existing.current.phase not in (Phase.ASSESS, Phase.COMMIT)
+        ):
+            await context.send_activity(
+                "This quick check card is from an earlier stage of "
+                f"{escape_markdown(existing.name)} "
+                f"(now iteration {existing.current.number}, {existing.current.phase.value} phase), "
+                f"so I did not count it. Type `quick check {code_span(existing.name)}` for a fresh "
+                "one."
+            )
+            return None
+        saved = await save_assessment(
+            self._services.customers,
+            self._services.catalog,
+            tenant_id=tenant,
+            customer_name=customer_name,
+            answers=answers,
+            kind=AssessmentKind.QUICK,
+            by=user_of(context),
+            now=self._services.clock.now(),
+            create_if_missing=create,
+            card=card_id,
+        )
+        view = saved_result_view(self._services.catalog, saved)
+        label = f"{saved.assessment.level.label} for {saved.customer.name}"
+        return card_message(library.result_card(view)), label
+
+    async def use(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """ "Use this quick check's level": the user confirms that a quick check replaces the
+        full assessment as the basis of the level (the full one is kept beside it)."""
+        customer_id, at = value.get("customer"), value.get("assessed_at")
+        try:
+            assessed_at = datetime.fromisoformat(at) if isinstance(at, str) else None
+        except ValueError:
+            assessed_at = None
+        if not isinstance(customer_id, str) or assessed_at is None:
+            await context.send_activity(_STALE)
+            return
+        try:
+            saved = await use_set_aside(
+                self._services.customers,
+                self._services.catalog,
+                tenant_id=tenant_of(context),
+                customer_id=customer_id,
+                iteration=iteration if isinstance(iteration := value.get("iteration"), int) else 0,
+                assessed_at=assessed_at,
+                now=self._services.clock.now(),
+            )
+        except DomainError as error:
+            await context.send_activity(explain(error))
+            return
+        if saved is None:
+            await context.send_activity(
+                "That quick check is already in use, or the iteration has moved on; nothing "
+                "was changed."
+            )
+            return
+        view = saved_result_view(self._services.catalog, saved)
+        await replace_or_send(context, card_message(library.result_card(view)))
+        await context.send_activity(
+            f"{saved.customer.name}'s level is now {saved.assessment.level.label}, from this "
+            "quick check; the full assessment is kept beside it."
+        )
+
+    def _score_unsaved(
+        self, context: TurnContext, answers: dict[str, str], card_id: str
+    ) -> tuple[Activity, str]:
+        evaluation = evaluate(self._services.catalog, answers)
+        view = result_view(
+            self._services.catalog,
+            "",
+            AssessmentKind.QUICK,
+            evaluation,
+            user_of(context).name,
+            self._services.clock.now(),
+            save_data={"action": SAVE_QUICK_CHECK_ACTION, "card": card_id, "answers": answers},
+        )
+        return card_message(library.result_card(view)), evaluation.result.level.label
+
+    def _view(self, customer_name: str, iteration: int, *, create: bool = False) -> QuickCheckView:
+        questions = self._services.catalog.questionnaire.quick_questions
+        return QuickCheckView(
+            customer_name=customer_name,
+            questions=[
+                ChoiceQuestionView(
+                    input_id=_INPUT_PREFIX + q.id,
+                    text=q.text,
+                    options=[OptionView(value=o.id, label=o.label) for o in q.options],
+                )
+                for q in questions
+            ],
+            submit_data={
+                "action": QUICK_CHECK_ACTION,
+                "card": uuid.uuid4().hex,
+                "customer": customer_name,
+                "iteration": iteration,
+                **({"create": True} if create else {}),
+            },
+        )
+
+
+_STALE = "That card is out of date, so I did not count it. Type `quick check` for a fresh one."
+
+
+def _trim(handled: dict[str, str]) -> None:
+    while len(handled) > _HANDLED_LIMIT:
+        handled.pop(next(iter(handled)))
+
+
+async def replace_or_send(context: TurnContext, message: Activity) -> None:
+    """Replace the card that was submitted (where the client supports it), else send anew.
+
+    In a shared chat the submitted card stays as it is: the answer is sent (and goes to the
+    presser's personal chat, see bot/private.py), never written over a card everyone sees.
+    """
+    card_activity_id = context.activity.reply_to_id
+    if card_activity_id and not is_shared_conversation(context):
+        message.id = card_activity_id
+        message.type = ActivityTypes.message
+        try:
+            await context.update_activity(message)
+            return
+        except Exception:  # the channel may not support updates (Emulator); send it instead
+            message.id = None
+    await context.send_activity(message)

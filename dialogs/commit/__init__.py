@@ -1,0 +1,1 @@
+"""Commit: the statement of work (waterfall, goal loop, forms, input checks) and its agreement."""

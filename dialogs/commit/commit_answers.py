@@ -1,0 +1,129 @@
+"""What each step of the commit dialog accepts: a card's submit or the text typed instead, checked
+and turned into the draft's JSON values, with every problem named (`InputProblems`). The
+waterfall (dialogs/commit/commit_dialog.py) asks and sends; this module only checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cards.text import code_span, escape_markdown
+from dialogs.commit import commit_views as views
+from dialogs.commit.commitment_input import (
+    InputProblems,
+    Problem,
+    commitment_from_draft,
+    factors_value,
+    period_value,
+    text_value,
+    typed_factors,
+    workshops_value,
+)
+from dialogs.common.prompts import TEXT_KEY
+from engagement.catalog import Catalog
+from engagement.models import Customer, Phase
+
+
+@dataclass(frozen=True)
+class CommitAnswers:
+    """The checks of the commit dialog's prompts, over the catalog's workshops and today's date."""
+
+    catalog: Catalog
+    today: Callable[[], date]
+    _known: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_known", {w.id: w.name for w in self.catalog.workshops})
+
+    def workshops(self, value: dict[str, Any], validations: dict[str, Any]) -> list[str]:
+        if TEXT_KEY in value:  # typed numbers, e.g. "1, 3", as the card numbers them
+            choices = views.workshop_choices(self.catalog, validations["recommended"])
+            picked = views.picked_by_number(choices, value[TEXT_KEY])
+            if picked is None:
+                raise InputProblems(
+                    [
+                        Problem(
+                            "workshops",
+                            "Pick workshops on the card (or type their numbers, e.g. 1, 3).",
+                        )
+                    ]
+                )
+            return picked
+        return workshops_value(value.get("workshops"), self._known)
+
+    def factors(self, value: dict[str, Any]) -> dict[str, str]:
+        if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold().strip() in views.SKIP_WORDS:
+            return {}
+        typed = typed_factors(value[TEXT_KEY]) if TEXT_KEY in value else value
+        return factors_value(typed).model_dump()
+
+    def period(self, value: dict[str, Any]) -> dict[str, str]:
+        if TEXT_KEY in value:
+            parts = [p.strip() for p in value[TEXT_KEY].split("|")]
+            if len(parts) != 3:
+                raise InputProblems(
+                    [
+                        Problem(
+                            "period",
+                            "Type: start | end | contact, "
+                            "e.g. 2026-12-01 | 2027-01-31 | Carla Diaz.",
+                        )
+                    ]
+                )
+            value = dict(zip(("start", "end", "customer_contact"), parts, strict=True))
+        start, end = period_value(value.get("start"), value.get("end"), self.today())
+        contact = text_value(
+            value.get("customer_contact"),
+            "customer_contact",
+            "The customer contact",
+            200,
+            required=True,
+        )
+        return {"start": start.isoformat(), "end": end.isoformat(), "customer_contact": contact}
+
+    def full_form(self, value: dict[str, Any]) -> dict[str, Any]:
+        if TEXT_KEY in value:
+            raise InputProblems([Problem("form", "Please fill in the card and press Review.")])
+        draft = views.draft_from_form(value)
+        commitment_from_draft(draft, self._known, self.today())  # every problem at once
+        return draft
+
+    def review(self, value: dict[str, Any]) -> dict[str, str]:
+        choice = value.get("choice") or str(value.get(TEXT_KEY, "")).casefold().strip()
+        if choice in views.CONFIRM_WORDS:
+            return {"choice": "confirm"}
+        part = value.get("edit_part")
+        edit = next((w for w in views.EDIT_WORDS if choice.startswith(w)), None)
+        if TEXT_KEY in value and edit:  # "edit goals", "edit 3", "bearbeiten ziele"
+            part = views.part_named(choice.removeprefix(edit))
+            choice = "edit"
+        if choice == "edit" and isinstance(part, str) and part in dict(views.PARTS):
+            return {"choice": "edit", "part": part}
+        raise InputProblems([Problem("review", views.REVIEW_PROBLEM)])
+
+
+def not_ready(customer: Customer | None, name: str) -> str | None:
+    if customer is None:
+        return (
+            f"I don't know {escape_markdown(name)} yet. Assess them first: "
+            f"`assess {code_span(name)}` or `quick check {code_span(name)}`."
+        )
+    iteration = customer.current
+    if iteration.phase is Phase.ASSESS or iteration.assessment is None:
+        return (
+            f"{escape_markdown(customer.name)} is not assessed yet in iteration "
+            f"{iteration.number}. Type `assess {code_span(customer.name)}` (or "
+            f"`quick check {code_span(customer.name)}`) first; the "
+            "statement of work starts from the assessment's recommendations."
+        )
+    if iteration.phase is not Phase.COMMIT:
+        return (
+            f"{escape_markdown(customer.name)}'s statement of work for iteration "
+            f"{iteration.number} is already "
+            f"agreed (now in the {iteration.phase.value} phase). "
+            f"Type `sow {code_span(customer.name)}` to see it."
+        )
+    return None

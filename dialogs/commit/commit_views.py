@@ -1,0 +1,399 @@
+"""Form and statement-of-work card views for the commit phase."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView
+from dialogs.commit.commitment_input import FACTOR_LABELS, FACTORS, FACTORS_TYPED_HINT, MAX_GOALS
+from dialogs.common.prompts import form_data
+from engagement.catalog import Catalog
+from engagement.models import AgreementSide, Commitment, Customer
+
+OWNER_CHOICES = (Choice("partner", "Partner (us)"), Choice("customer", "Customer"))
+PARTS = (
+    ("workshops", "Workshops"),
+    ("goals", "Goals"),
+    ("factors", "Success factors"),
+    ("period", "Dates and contact"),
+)
+# The parts' German names, for `bearbeiten ziele` typed by anyone (titles match by their start).
+_PART_WORDS = {
+    "workshops": ("workshops",),
+    "goals": ("ziele",),
+    "factors": ("erfolgsfaktoren", "faktoren"),
+    "period": ("termine und kontakt", "daten", "kontakt"),
+}
+CONFIRM_WORDS = frozenset({"confirm", "yes", "bestätigen", "bestaetigen", "ja"})
+EDIT_WORDS = ("edit", "bearbeiten", "ändern", "aendern")
+SKIP_WORDS = frozenset({"skip", "überspringen", "ueberspringen"})
+AGREE_ACTION = "agree_sow"
+_REVIEW_TYPED = (
+    "Or type confirm, edit and a part (edit workshops, edit goals, edit success factors, "
+    "edit dates), or cancel."
+)
+REVIEW_INTRO = f"Here is the draft. Confirm it, or edit one part. {_REVIEW_TYPED}"
+REVIEW_PROBLEM = f"Press Confirm, or pick a part and press Edit. {_REVIEW_TYPED}"
+
+
+def part_named(typed: str) -> str | None:
+    """The part of the statement of work a typed name or number means ("goals", "2", "dates")."""
+    words = typed.casefold().split()
+    if not words:
+        return None
+    text = " ".join(words)
+    for number, (part, title) in enumerate(PARTS, start=1):
+        names = (title.casefold(), *_PART_WORDS[part])
+        if text in (str(number), part) or any(name.startswith(text) for name in names):
+            return part
+    return None
+
+
+def workshop_choices(catalog: Catalog, recommended: Sequence[str]) -> list[Choice]:
+    """Recommended workshops first (in their order), then the rest of the catalog, numbered as
+    shown: typed numbers (`1, 3`) pick by these numbers (`picked_by_number`)."""
+    ordered = [w for w in (catalog.workshop(i) for i in recommended) if w is not None]
+    ordered += [w for w in catalog.workshops if w.id not in recommended]
+    labels = {level: level.label for level in {lvl for w in ordered for lvl in w.levels}}
+    return [
+        Choice(w.id, f"{number}. {w.name} ({', '.join(labels[lvl] for lvl in w.levels)})")
+        for number, w in enumerate(ordered, start=1)
+    ]
+
+
+def picked_by_number(choices: Sequence[Choice], typed: str) -> list[str] | None:
+    """The workshop ids for typed numbers ("1, 3") in the card's order; None if not numbers."""
+    picked = [p.strip() for p in typed.split(",")]
+    if not all(p.isdigit() and 1 <= int(p) <= len(choices) for p in picked):
+        return None
+    return list(dict.fromkeys(choices[int(p) - 1].value for p in picked))
+
+
+def _cancel() -> Button:
+    return Button("Cancel", {"action": "cancel"}, validate=False)
+
+
+def workshops_form(
+    key: str, customer: str, choices: Sequence[Choice], selected: Sequence[str]
+) -> FormView:
+    """Step 1: which workshops."""
+    return FormView(
+        title=f"Commit · {customer} · workshops",
+        intro=[
+            "The assessment's recommendations are listed first. Pick one or more, or type "
+            "their numbers (e.g. 1, 3)."
+        ],
+        fields=[
+            Field(
+                "multichoice",
+                "workshops",
+                "Workshops",
+                value=",".join(selected),
+                required=True,
+                choices=choices,
+                error="Pick at least one workshop",
+            )
+        ],
+        buttons=[Button("Next", form_data(key), positive=True), _cancel()],
+    )
+
+
+def goal_form(key: str, customer: str, number: int, goal: Mapping[str, Any]) -> FormView:
+    """Step 2 (repeated): one goal with its KPI, owner and target date."""
+    return FormView(
+        title=f"Commit · {customer} · goal {number} of up to {MAX_GOALS}",
+        intro=[
+            "A goal needs a measurable success criterion. You can also type it on one line: "
+            "title | KPI | customer or partner | target date"
+        ],
+        fields=_goal_fields("", goal, required=True),
+        buttons=[Button("Save goal", form_data(key), positive=True), _cancel()],
+    )
+
+
+def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> list[Field]:
+    return [
+        Field(
+            "text",
+            f"{prefix}title",
+            "Goal",
+            str(goal.get("title", "")),
+            "e.g. Landing zone live",
+            required,
+        ),
+        Field(
+            "text",
+            f"{prefix}kpi",
+            "Success criterion (KPI)",
+            str(goal.get("kpi", "")),
+            "e.g. 3 subscriptions under policy",
+            required,
+        ),
+        Field(
+            "choice",
+            f"{prefix}owner_side",
+            "Owner",
+            str(goal.get("owner_side", "partner")),
+            choices=OWNER_CHOICES,
+        ),
+        Field(
+            "text",
+            f"{prefix}owner_name",
+            "Owner's name (optional)",
+            str(goal.get("owner_name", "")),
+        ),
+        Field("date", f"{prefix}due", "Target date", str(goal.get("due", "")), required=required),
+    ]
+
+
+def factors_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
+    """Step 3: the four success factors, each optional."""
+    return FormView(
+        title=f"Commit · {customer} · success factors",
+        intro=[
+            "Stakeholders, scenarios, awareness and training: short notes, all optional.",
+            FACTORS_TYPED_HINT + ".",
+        ],
+        fields=[
+            Field("multiline", name, FACTOR_LABELS[name], str(draft.get(name, "")), max_length=2000)
+            for name in FACTORS
+        ],
+        buttons=[
+            Button("Save", form_data(key), positive=True),
+            Button("Skip", form_data(key, skip=True), validate=False),
+            _cancel(),
+        ],
+    )
+
+
+def period_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
+    """Step 4: start and end of the engagement and the customer contact who agrees."""
+    return FormView(
+        title=f"Commit · {customer} · dates and contact",
+        intro=["Or type: start | end | contact, e.g. 2026-12-01 | 2027-01-31 | Carla Diaz"],
+        fields=_period_fields(draft),
+        buttons=[Button("Next", form_data(key), positive=True), _cancel()],
+    )
+
+
+def _period_fields(draft: Mapping[str, Any]) -> list[Field]:
+    return [
+        Field(
+            "date", "start", "Start of the engagement", str(draft.get("start", "")), required=True
+        ),
+        Field("date", "end", "End of the engagement", str(draft.get("end", "")), required=True),
+        Field(
+            "text",
+            "customer_contact",
+            "Customer contact who agrees",
+            str(draft.get("customer_contact", "")),
+            "Name, role",
+            required=True,
+        ),
+    ]
+
+
+def full_form(
+    key: str, customer: str, choices: Sequence[Choice], draft: Mapping[str, Any]
+) -> FormView:
+    """Everything on one card, for people who prefer forms."""
+    goals = list(draft.get("goals") or [])
+    fields: list[Field] = [
+        Field("heading", "h-workshops", "Workshops"),
+        Field(
+            "multichoice",
+            "workshops",
+            "Workshops",
+            ",".join(draft.get("workshops") or []),
+            choices=choices,
+        ),
+    ]
+    for number in range(1, MAX_GOALS + 1):
+        goal = goals[number - 1] if number <= len(goals) else {}
+        title = "Goals" if number == 1 else f"Goal {number} (optional)"
+        fields.append(Field("heading", f"h-goal{number}", title if number > 1 else "Goal 1"))
+        fields += _goal_fields(f"goal{number}_", goal, required=False)
+    fields.append(Field("heading", "h-factors", "Success factors (optional)"))
+    fields += [
+        Field("multiline", name, FACTOR_LABELS[name], str(draft.get(name, "")), max_length=2000)
+        for name in FACTORS
+    ]
+    fields.append(Field("heading", "h-period", "Dates and contact"))
+    fields += _period_fields(draft)
+    return FormView(
+        title=f"Statement of work · {customer}",
+        intro=["Fill in at least one workshop, one goal, the dates and the contact."],
+        fields=fields,
+        buttons=[Button("Review", form_data(key), positive=True), _cancel()],
+    )
+
+
+def draft_from_form(value: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft dict from a submitted full form."""
+    goals = []
+    for number in range(1, MAX_GOALS + 1):
+        prefix = f"goal{number}_"
+        goal = {
+            name: value.get(prefix + name, "")
+            for name in ("title", "kpi", "owner_side", "owner_name", "due")
+        }
+        if any(goal[name] for name in ("title", "kpi", "due")):
+            goals.append(goal)
+    draft: dict[str, Any] = {
+        "workshops": [w for w in str(value.get("workshops") or "").split(",") if w],
+        "goals": goals,
+    }
+    for name in (*FACTORS, "start", "end", "customer_contact"):
+        draft[name] = value.get(name, "")
+    return draft
+
+
+def draft_from_commitment(commitment: Commitment) -> dict[str, Any]:
+    """A draft to edit an existing statement of work."""
+    factors = commitment.success_factors
+    return {
+        "workshops": list(commitment.workshops),
+        "goals": [
+            {
+                "title": g.title,
+                "kpi": g.kpi,
+                "owner_side": g.owner_side.value,
+                "owner_name": g.owner_name,
+                "due": g.due.isoformat(),
+            }
+            for g in commitment.goals
+        ],
+        **{name: getattr(factors, name) for name in FACTORS},
+        "start": commitment.start.isoformat(),
+        "end": commitment.end.isoformat(),
+        "customer_contact": commitment.customer_contact,
+    }
+
+
+def revision(commitment: Commitment) -> str:
+    """A short fingerprint of the statement's content (agreements left out), for stale cards."""
+    content = commitment.model_dump(mode="json", exclude={"agreements"})
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _day(value: date | datetime) -> str:
+    return value.strftime("%d %b %Y")
+
+
+@dataclass(frozen=True)
+class SowHeader:
+    """Who and where a statement of work belongs to."""
+
+    customer_id: str
+    customer_name: str
+    iteration: int
+    level_label: str
+
+    @classmethod
+    def of(cls, customer: Customer) -> SowHeader:
+        """The header for a customer's current iteration."""
+        assessment = customer.current.assessment
+        level = assessment.level.label if assessment else "not assessed"
+        return cls(customer.id, customer.name, customer.current.number, level)
+
+
+def sow_view(
+    catalog: Catalog,
+    header: SowHeader,
+    commitment: Commitment,
+    *,
+    buttons: Sequence[Button] = (),
+    inputs: Sequence[Field] = (),
+    with_agreement_actions: bool = True,
+) -> SowView:
+    """The statement of work card for a customer's current iteration."""
+    agreed = {a.side: a for a in commitment.agreements}
+    agreements = []
+    for side, label in ((AgreementSide.PARTNER, "Partner"), (AgreementSide.CUSTOMER, "Customer")):
+        agreement = agreed.get(side)
+        agreements.append(
+            f"{label}: agreed by {agreement.by.name or agreement.by.id} on {_day(agreement.at)}"
+            if agreement
+            else f"{label}: not agreed yet"
+        )
+    all_inputs = list(inputs)
+    all_buttons = list(buttons)
+    if with_agreement_actions and len(agreed) < len(AgreementSide):
+        data: dict[str, object] = {
+            "action": AGREE_ACTION,
+            "customer": header.customer_id,
+            "iteration": header.iteration,
+            "revision": revision(commitment),
+        }
+        if AgreementSide.PARTNER not in agreed:
+            all_buttons.append(
+                Button(
+                    "Confirm (partner)", {**data, "side": "partner"}, validate=False, positive=True
+                )
+            )
+        if AgreementSide.CUSTOMER not in agreed:
+            all_inputs.append(
+                Field(
+                    "text",
+                    "agreed_by",
+                    "Customer agreement given by",
+                    commitment.customer_contact,
+                    "Name, role",
+                )
+            )
+            all_buttons.append(Button("Record customer agreement", {**data, "side": "customer"}))
+    names = {w.id: w.name for w in catalog.workshops}
+    workshops = [names.get(w, w) for w in commitment.workshops]
+    return SowView(
+        customer=header.customer_name,
+        subtitle=(
+            f"Iteration {header.iteration} · {header.level_label} · {_day(commitment.start)} to "
+            f"{_day(commitment.end)} · contact: {commitment.customer_contact}"
+        ),
+        workshops=workshops,
+        goals=[
+            GoalLine(
+                title=g.title,
+                kpi=g.kpi,
+                meta=(
+                    f"Owner: {g.owner_side.value}"
+                    + (f" ({g.owner_name})" if g.owner_name else "")
+                    + f" · due {_day(g.due)}"
+                ),
+            )
+            for g in commitment.goals
+        ],
+        factors=[
+            (FACTOR_LABELS[name].split(" (")[0], getattr(commitment.success_factors, name))
+            for name in FACTORS
+            if getattr(commitment.success_factors, name)
+        ],
+        agreements=agreements,
+        buttons=all_buttons,
+        inputs=all_inputs,
+    )
+
+
+def review_buttons(key: str) -> list[Button]:
+    """Confirm / edit one part / cancel, under the draft statement of work."""
+    return [
+        Button("Confirm", form_data(key, choice="confirm"), validate=False, positive=True),
+        Button("Edit", form_data(key, choice="edit")),
+        Button("Cancel", {"action": "cancel"}, validate=False),
+    ]
+
+
+def edit_part_field() -> Field:
+    """Which part to re-enter, shown under the draft."""
+    return Field(
+        "choice",
+        "edit_part",
+        "To edit, pick a part, then press Edit",
+        "goals",
+        choices=[Choice(value, title) for value, title in PARTS],
+    )

@@ -1,0 +1,269 @@
+"""Checking what people enter for a statement of work, for both the step-by-step dialog and the
+one-card form, so that both produce the same Commitment and the same messages.
+
+The raw input is a JSON-only "draft" dict (kept in dialog state between steps, or submitted by the
+form card in one go):
+
+    {"workshops": ["ads"], "goals": [{"title", "kpi", "owner_side", "owner_name", "due"}],
+     "stakeholders", "scenarios", "awareness", "training", "start", "end", "customer_contact"}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dialogs.common.messages import date_problem
+from engagement.dates import DateNotUnderstood, parse_date
+from engagement.models import Commitment, Goal, GoalOwnerSide, SuccessFactors
+from i18n import current_language
+
+MAX_GOALS = 5
+SHORT_TEXT = 200
+LONG_TEXT = 2000
+FACTORS = ("stakeholders", "scenarios", "awareness", "training")
+FACTOR_LABELS = {
+    "stakeholders": "Stakeholders (names, roles, executive sponsor)",
+    "scenarios": "Scenarios",
+    "awareness": "Awareness plan",
+    "training": "Training plan",
+}
+_OWNER_WORDS = {
+    "customer": GoalOwnerSide.CUSTOMER,
+    "c": GoalOwnerSide.CUSTOMER,
+    "client": GoalOwnerSide.CUSTOMER,
+    "kunde": GoalOwnerSide.CUSTOMER,
+    "kundin": GoalOwnerSide.CUSTOMER,
+    "k": GoalOwnerSide.CUSTOMER,
+    "partner": GoalOwnerSide.PARTNER,
+    "p": GoalOwnerSide.PARTNER,
+    "us": GoalOwnerSide.PARTNER,
+    "we": GoalOwnerSide.PARTNER,
+    "wir": GoalOwnerSide.PARTNER,
+    "uns": GoalOwnerSide.PARTNER,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix: which field and what is wrong, worded for the user."""
+
+    field: str
+    message: str
+
+
+class InputProblems(ValueError):
+    """Everything wrong with one piece of input."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(p.message for p in self.problems))
+
+    def reply(self) -> str:
+        """What the user is told: every problem, one per line, and to submit again."""
+        return "Please fix this and submit again:\n\n" + "\n".join(
+            f"- {p.message}" for p in self.problems
+        )
+
+
+def text_value(raw: Any, field: str, label: str, limit: int, *, required: bool) -> str:
+    """Collapsed text within `limit` characters; required text must not be empty."""
+    text = " ".join(str(raw).split()) if isinstance(raw, str | int | float) else ""
+    if required and not text:
+        raise InputProblems([Problem(field, f"{label} is required.")])
+    if len(text) > limit:
+        raise InputProblems(
+            [Problem(field, f"{label} is too long ({len(text)} characters; at most {limit}).")]
+        )
+    return text
+
+
+def date_value(raw: Any, field: str, label: str, today: date, *, not_before: date | None) -> date:
+    """A date in any accepted format, optionally not before a given day."""
+    try:
+        day = parse_date(str(raw or ""), today, current_language())
+    except DateNotUnderstood as error:
+        raise InputProblems([Problem(field, f"{label}: {date_problem(error)}")]) from error
+    if not_before is not None and day < not_before:
+        raise InputProblems(
+            [Problem(field, f"{label} ({day.isoformat()}) is in the past; pick today or later.")]
+        )
+    return day
+
+
+def workshops_value(raw: Any, known: Mapping[str, str]) -> list[str]:
+    """Workshop ids (from a multi-select: a list or "a,b"); at least one, all from the catalog."""
+    ids = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    chosen = [str(i).strip() for i in ids if str(i).strip()]
+    if not chosen:
+        raise InputProblems([Problem("workshops", "Pick at least one workshop.")])
+    unknown = [i for i in chosen if i not in known]
+    if unknown:
+        raise InputProblems(
+            [Problem("workshops", f"Not in the catalog: {', '.join(unknown[:3])}.")]
+        )
+    return list(dict.fromkeys(chosen))
+
+
+def goal_value(raw: Mapping[str, Any], number: int, today: date) -> Goal:
+    """One goal: a title, a measurable KPI, an owner side and a target date (today or later)."""
+    problems: list[Problem] = []
+    prefix = f"Goal {number}"
+    values: dict[str, Any] = {}
+    checks: dict[str, Callable[[], object]] = {
+        "title": lambda: text_value(
+            raw.get("title"), "title", f"{prefix}: the goal", SHORT_TEXT, required=True
+        ),
+        "kpi": lambda: text_value(
+            raw.get("kpi"),
+            "kpi",
+            f"{prefix}: the success criterion (KPI)",
+            SHORT_TEXT,
+            required=True,
+        ),
+        "owner_side": lambda: _owner(raw.get("owner_side"), prefix),
+        "owner_name": lambda: text_value(
+            raw.get("owner_name", ""),
+            "owner_name",
+            f"{prefix}: the owner's name",
+            SHORT_TEXT,
+            required=False,
+        ),
+        "due": lambda: date_value(
+            raw.get("due"), "due", f"{prefix}: the target date", today, not_before=today
+        ),
+    }
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except InputProblems as error:
+            problems += error.problems
+    if problems:
+        raise InputProblems(problems)
+    return Goal(id=f"g{number}", **values)
+
+
+def _owner(raw: Any, prefix: str) -> GoalOwnerSide:
+    owner = _OWNER_WORDS.get(str(raw or "").strip().casefold())
+    if owner is None:
+        raise InputProblems(
+            [Problem("owner_side", f"{prefix}: the owner must be customer or partner.")]
+        )
+    return owner
+
+
+def period_value(raw_start: Any, raw_end: Any, today: date) -> tuple[date, date]:
+    """Start (today or later) and end (after the start) of the engagement."""
+    start = date_value(raw_start, "start", "The start date", today, not_before=today)
+    end = date_value(raw_end, "end", "The end date", today, not_before=today)
+    if end <= start:
+        raise InputProblems(
+            [
+                Problem(
+                    "end",
+                    f"The end date ({end.isoformat()}) must be after the start "
+                    f"({start.isoformat()}).",
+                )
+            ]
+        )
+    return start, end
+
+
+def factors_value(raw: Mapping[str, Any]) -> SuccessFactors:
+    """The four success factors, each optional."""
+    problems: list[Problem] = []
+    values: dict[str, str] = {}
+    for name in FACTORS:
+        try:
+            values[name] = text_value(
+                raw.get(name, ""), name, FACTOR_LABELS[name], LONG_TEXT, required=False
+            )
+        except InputProblems as error:
+            problems += error.problems
+    if problems:
+        raise InputProblems(problems)
+    return SuccessFactors(**values)
+
+
+def goal_fields_from_text(text: str) -> dict[str, str]:
+    """A goal typed on one line: `title | KPI | customer or partner | date`."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) != 4:
+        raise InputProblems(
+            [
+                Problem(
+                    "goal",
+                    "Type the goal as: title | KPI | customer or partner | target date, e.g. "
+                    "`Landing zone live | 3 subscriptions governed | partner | 2027-03-31`.",
+                )
+            ]
+        )
+    return dict(zip(("title", "kpi", "owner_side", "due"), parts, strict=True))
+
+
+def commitment_from_draft(
+    draft: Mapping[str, Any], known: Mapping[str, str], today: date
+) -> Commitment:
+    """The whole statement of work; every problem of every part is reported at once."""
+    problems: list[Problem] = []
+    parts: dict[str, Any] = {}
+    try:
+        parts["workshops"] = workshops_value(draft.get("workshops"), known)
+    except InputProblems as error:
+        problems += error.problems
+    raw_goals = [g for g in draft.get("goals") or [] if isinstance(g, Mapping) and any(g.values())]
+    if not raw_goals:
+        problems.append(Problem("goals", "Add at least one goal."))
+    if len(raw_goals) > MAX_GOALS:
+        problems.append(Problem("goals", f"At most {MAX_GOALS} goals."))
+    goals = []
+    for number, raw_goal in enumerate(raw_goals[:MAX_GOALS], start=1):
+        try:
+            goals.append(goal_value(raw_goal, number, today))
+        except InputProblems as error:
+            problems += error.problems
+    for name, check in (
+        ("success_factors", lambda: factors_value(draft)),
+        ("period", lambda: period_value(draft.get("start"), draft.get("end"), today)),
+        (
+            "customer_contact",
+            lambda: text_value(
+                draft.get("customer_contact", ""),
+                "customer_contact",
+                "The customer contact",
+                SHORT_TEXT,
+                required=True,
+            ),
+        ),
+    ):
+        try:
+            parts[name] = check()
+        except InputProblems as error:
+            problems += error.problems
+    if problems:
+        raise InputProblems(problems)
+    start, end = parts["period"]
+    return Commitment(
+        workshops=parts["workshops"],
+        goals=goals,
+        success_factors=parts["success_factors"],
+        start=start,
+        end=end,
+        customer_contact=parts["customer_contact"],
+    )
+
+
+FACTORS_TYPED_HINT = (
+    "Or type: stakeholders | scenarios | awareness | training (leave a part empty to skip it), "
+    "or skip"
+)
+
+
+def typed_factors(text: str) -> dict[str, str]:
+    """The success factors typed on one line, `|` between them; a part left empty stays empty."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) > len(FACTORS):
+        raise InputProblems([Problem("factors", FACTORS_TYPED_HINT)])
+    return dict(zip(FACTORS, parts, strict=False))

@@ -1,0 +1,1 @@
+"""Deliver and ensure: the delivery log and the review that closes an iteration."""

@@ -1,0 +1,1 @@
+"""The book of customers: portfolio, health, KPIs, export and import."""

@@ -1,0 +1,1 @@
+"""The organisation's customer-success readiness self-assessment."""

@@ -1,0 +1,258 @@
+"""`readiness`: the organisation's customer-success readiness self-assessment (seed 002).
+
+One form card per section of the checklist; each card's button carries everything answered so
+far (`answers`: one digit per element, in checklist order), so no draft is stored and a card
+clicked again after a restart still works. The last card scores the answers and stores the
+assessment under the id chosen when it started: a repeated final click records nothing twice.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from cards.forms import Button, Choice, Field, FormView, form_card
+from cards.summary import Fact, LinePoint, Section, SummaryView, summary_card
+from dialogs.common.turn import card_message, tenant_of, user_of
+from engagement.clock import Clock
+from engagement.ports import ReadinessStore
+from engagement.readiness import (
+    SCALE_STEPS,
+    SECTION_POINTS,
+    ReadinessAssessment,
+    ReadinessChecklist,
+    gaps,
+    score_readiness,
+)
+
+READINESS_ACTION = "readiness"
+INPUT_PREFIX = "r_"  # input ids: never a field name clients own (id, type, data, …)
+MAX_HISTORY = 5
+MAX_GAPS = 8
+_STARTED = re.compile(r"^[a-z0-9]{8,40}$")
+_NEW_WORDS = frozenset({"new", "again", "start", "retake", "neu", "nochmal", "erneut"})
+_OUT_OF_DATE = (
+    "This readiness card is out of date (the checklist changed or the card was changed), so "
+    "nothing was recorded. Type `readiness new` to start again."
+)
+
+
+def _day(assessment: ReadinessAssessment) -> str:
+    return f"{assessment.taken_at:%d %b %Y}"
+
+
+def _points_color(points: int) -> str:
+    share = points / SECTION_POINTS
+    return "attention" if share <= 0.4 else "warning" if share <= 0.6 else "good"
+
+
+class Readiness:
+    """The readiness command and the buttons of its section cards."""
+
+    def __init__(self, checklist: ReadinessChecklist, store: ReadinessStore, clock: Clock) -> None:
+        self._checklist = checklist
+        self._store = store
+        self._clock = clock
+
+    async def command(self, context: TurnContext, argument: str) -> None:
+        """`readiness`: the latest result with its history, or the first section when there is
+        none yet; `readiness new` starts a new assessment."""
+        history = await self._store.history(tenant_of(context))
+        if history and argument.casefold() not in _NEW_WORDS:
+            await context.send_activity(card_message(self.result_card(history)))
+            return
+        if argument and argument.casefold() not in _NEW_WORDS:
+            await context.send_activity(
+                "There is no readiness assessment yet; here is the first section."
+            )
+        previous = history[-1] if history else None
+        started = secrets.token_hex(8)
+        await context.send_activity(card_message(self.section_card(0, "", started, previous)))
+
+    async def answer(self, context: TurnContext, value: dict[str, Any]) -> None:
+        """A section card's button: the next section, or the scored result after the last."""
+        sections = self._checklist.section
+        step, answers, started = value.get("step"), value.get("answers"), value.get("started")
+        if (
+            not isinstance(step, int)
+            or isinstance(step, bool)
+            or not 0 <= step < len(sections)
+            or not isinstance(answers, str)
+            or not isinstance(started, str)
+            or not _STARTED.match(started)
+            or value.get("checklist") != self._checklist.fingerprint
+            or len(answers) != sum(len(s.element) for s in sections[:step])
+            or any(digit not in "12345" for digit in answers)
+        ):
+            await context.send_activity(_OUT_OF_DATE)
+            return
+        section = sections[step]
+        scores = [_score(value.get(INPUT_PREFIX + element.id)) for element in section.element]
+        if None in scores:
+            missing = sum(score is None for score in scores)
+            await context.send_activity(
+                f"Please score every element of this section ({missing} without a score)."
+            )
+            await context.send_activity(card_message(self.section_card(step, answers, started)))
+            return
+        answers += "".join(str(score) for score in scores)
+        if step + 1 < len(sections):
+            history = await self._store.history(tenant_of(context))
+            previous = history[-1] if history else None
+            card = self.section_card(step + 1, answers, started, previous)
+            await context.send_activity(card_message(card))
+            return
+        await self._finish(context, answers, started)
+
+    async def _finish(self, context: TurnContext, answers: str, started: str) -> None:
+        elements = [e.id for s in self._checklist.section for e in s.element]
+        user = user_of(context)
+        assessment = score_readiness(
+            self._checklist,
+            {element: int(digit) for element, digit in zip(elements, answers, strict=True)},
+            assessment_id=started,
+            tenant_id=tenant_of(context),
+            taken_by=(user.id, user.name),
+            now=self._clock.now(),
+        )
+        if not await self._store.add(assessment):
+            await context.send_activity("That assessment was already recorded; here it is.")
+        history = await self._store.history(assessment.tenant_id)
+        await context.send_activity(card_message(self.result_card(history)))
+
+    def section_card(
+        self,
+        step: int,
+        answers: str,
+        started: str,
+        previous: ReadinessAssessment | None = None,
+    ) -> dict[str, Any]:
+        """The form card of section `step` (0-based); `previous` pre-fills earlier scores."""
+        checklist = self._checklist
+        section = checklist.section[step]
+        count = len(checklist.section)
+        choices = [
+            Choice(str(rank), f"{rank} · {label}")
+            for rank, label in enumerate(checklist.scale, start=1)
+        ]
+        prior = previous.scores if previous else {}
+        fields = [
+            Field(
+                "choice",
+                INPUT_PREFIX + element.id,
+                element.text,
+                value=str(prior[element.id]) if element.id in prior else "",
+                placeholder=f"Score 1-{SCALE_STEPS}",
+                required=True,
+                choices=choices,
+                error="Please score this element.",
+            )
+            for element in section.element
+        ]
+        last = step + 1 == count
+        data: dict[str, object] = {
+            "action": READINESS_ACTION,
+            "step": step,
+            "answers": answers,
+            "started": started,
+            "checklist": checklist.fingerprint,
+        }
+        intro = [section.description]
+        if step == 0:
+            intro.append(
+                f"{count} sections of up to {SECTION_POINTS} points each. Score every element "
+                f"from 1 ({checklist.scale[0]}) to {SCALE_STEPS} ({checklist.scale[-1]})."
+                + (" Your organisation's last scores are filled in." if prior else "")
+            )
+        return form_card(
+            FormView(
+                title=f"Readiness {step + 1} of {count}: {section.name}",
+                fields=fields,
+                buttons=[
+                    Button("Show the result" if last else "Next section", data, positive=True)
+                ],
+                intro=intro,
+            )
+        )
+
+    def result_card(self, history: Sequence[ReadinessAssessment]) -> dict[str, Any]:
+        """The latest assessment: points per section, level and next steps, gaps, history."""
+        latest = history[-1]
+        level = next((lvl for lvl in self._checklist.level if lvl.name == latest.level), None)
+        points = [
+            Fact(s.name, f"{s.points} / {SECTION_POINTS}", _points_color(s.points))
+            for s in latest.sections
+        ]
+        points.append(Fact("Total", f"{latest.total} / {latest.out_of}"))
+        weakest = latest.weakest()
+        steps = [
+            *(level.next_steps if level else ()),
+            f"Start with {weakest.name} "
+            f"({weakest.points} / {SECTION_POINTS}), the weakest section.",
+        ]
+        scale = self._checklist.scale
+        found = gaps(self._checklist, latest)
+        gap_lines = [f"{scale[score - 1]}: {element.text}" for element, score in found[:MAX_GAPS]]
+        if len(found) > MAX_GAPS:
+            gap_lines.append(f"… and {len(found) - MAX_GAPS} more scored 1 or 2")
+        sections = [
+            Section("Points per section", facts=points),
+            Section(f"Next steps ({latest.level})", lines=steps),
+        ]
+        if gap_lines:
+            sections.append(Section("Gaps (scored 1 or 2)", lines=gap_lines))
+        sections.append(Section("History", lines=_history_lines(history)))
+        shown = list(history)[-MAX_HISTORY:]
+        return summary_card(
+            SummaryView(
+                title=f"Partner readiness: {latest.level}",
+                subtitle=f"{latest.total} of {latest.out_of} points · taken by "
+                f"{latest.taken_by_name or 'someone'} on {_day(latest)}",
+                sections=sections,
+                buttons=[
+                    Button(
+                        "Take it again",
+                        {"action": "run_command", "command": "readiness", "argument": "new"},
+                    )
+                ],
+                chart_title="Readiness points" if len(shown) > 1 else "",
+                points=[
+                    LinePoint(_day(a), float(a.total), f"{a.total} / {a.out_of}") for a in shown
+                ]
+                if len(shown) > 1
+                else (),
+            )
+        )
+
+
+def _history_lines(history: Sequence[ReadinessAssessment]) -> list[str]:
+    if len(history) == 1:
+        return ["First assessment of your organisation. Retake it with `readiness new`."]
+    latest, before = history[-1], history[-2]
+    change = latest.total - before.total
+    trend = (
+        f"Up {change} points since {_day(before)}."
+        if change > 0
+        else f"Down {-change} points since {_day(before)}."
+        if change < 0
+        else f"Unchanged since {_day(before)}."
+    )
+    lines = [trend]
+    for assessment in reversed(list(history)[-MAX_HISTORY:]):
+        lines.append(
+            f"{_day(assessment)}: {assessment.total} / {assessment.out_of}, {assessment.level}"
+            f" ({assessment.taken_by_name or 'someone'})"
+        )
+    if len(history) > MAX_HISTORY:
+        lines.append(f"… and {len(history) - MAX_HISTORY} earlier")
+    return lines
+
+
+def _score(raw: object) -> int | None:
+    """A submitted score 1-5 (Teams sends choice values as strings), else None."""
+    text = str(raw).strip() if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+    return int(text) if text in {"1", "2", "3", "4", "5"} else None

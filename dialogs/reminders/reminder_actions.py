@@ -1,0 +1,190 @@
+"""The one-click actions on reminder cards: Log touch, Snooze 1 day / 1 week, Done.
+
+("Open status" is a `run_command` submit, routed like any command.) Each click is
+self-describing, so it works on a card from days ago or after a restart, and a repeated click is
+harmless: a reminder already done says so instead of logging a second touch. Anyone in the tenant
+who sees the card may act on it (in a shared chat that is the team managing the customer); a
+snooze or done applies to the reminder itself, whoever clicks.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from cards.reminders import LOG_TOUCH_ACTION, REMINDER_DONE_ACTION, SNOOZE_ACTION
+from cards.text import escape_markdown
+from dialogs.reminders.reminder_commands import ReminderServices, format_day, reindex
+from engagement.customers import change
+from engagement.errors import ConcurrencyConflict, CustomerNotFound
+from engagement.lifecycle import log_touch
+from engagement.models import Customer, Person, Touch, TouchKind
+from engagement.reminder_records import DeliveryRecord, DeliveryState
+from engagement.reminders import ReminderKind, ReminderPolicy, due_reminders
+from engagement.working_hours import local_date
+
+logger = logging.getLogger(__name__)
+
+REMINDER_ACTIONS = frozenset({LOG_TOUCH_ACTION, SNOOZE_ACTION, REMINDER_DONE_ACTION})
+TOUCH_NOTE = "Logged from a reminder"
+OUT_OF_DATE = (
+    "That card is out of date, so nothing was changed. Type `reminders` to see what is due."
+)
+MAX_SNOOZE_DAYS = 30
+
+_Id = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Submit(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # Teams adds fields such as `msteams`
+
+
+class LogTouchSubmit(_Submit):
+    """Log touch: a touch on the customer now; the reminder counts as done."""
+
+    action: Literal["log_touch"]
+    customer: _Id
+    reminder: str = ""
+
+
+class SnoozeSubmit(_Submit):
+    """Snooze: deliver the reminder again after `days` days."""
+
+    action: Literal["snooze"]
+    customer: _Id
+    reminder: _Id
+    days: Annotated[int, Field(ge=1, le=MAX_SNOOZE_DAYS)]
+
+
+class DoneSubmit(_Submit):
+    """Done: never deliver this reminder again."""
+
+    action: Literal["reminder_done"]
+    customer: _Id
+    reminder: _Id
+
+
+ReminderSubmit = Annotated[
+    LogTouchSubmit | SnoozeSubmit | DoneSubmit, Field(discriminator="action")
+]
+_SUBMIT = TypeAdapter[LogTouchSubmit | SnoozeSubmit | DoneSubmit](ReminderSubmit)
+
+
+async def handle_reminder_action(
+    value: dict[str, Any],
+    tenant_id: str,
+    user: Person,
+    now: datetime,
+    services: ReminderServices,
+    *,
+    conversation_id: str | None = None,
+) -> str:
+    """Carry out a reminder card's action and return the reply to show.
+
+    Args:
+        value: The Action.Submit payload (`action` is one of REMINDER_ACTIONS).
+        tenant_id: The turn's tenant.
+        user: Who clicked.
+        now: The current time.
+        services: Repositories, reminder store, policy.
+        conversation_id: Where the click happened; remembered as the conversation where this
+            customer is managed (a fallback for its reminders).
+    """
+    try:
+        submit = _SUBMIT.validate_python(value)
+    except ValidationError:
+        return OUT_OF_DATE
+    store = services.reminders
+    customer = await services.customers.get(tenant_id, submit.customer)
+    if customer is None:
+        return "I can't find that customer any more, so nothing was changed."
+    if conversation_id:
+        await store.remember_customer_conversation(tenant_id, customer.id, conversation_id)
+    records = await store.records(tenant_id, customer.id)
+    record = records.get(submit.reminder) if submit.reminder else None
+    if record is not None and record.state == DeliveryState.DONE:
+        return (
+            f"That reminder about {escape_markdown(customer.name)} is already done; nothing was "
+            "changed."
+        )
+    if isinstance(submit, LogTouchSubmit):
+        return await _log_touch(customer, record, user, now, services)
+    if record is None:
+        owner = await store.preferences(tenant_id, customer.owner.id)
+        record = _record_for_due(
+            customer, submit.reminder, now, services.policy, services.policy.zone(owner.time_zone)
+        )
+        if record is None:
+            return OUT_OF_DATE
+    preferences = await store.preferences(tenant_id, user.id)
+    zone = services.policy.zone(preferences.time_zone)
+    if isinstance(submit, SnoozeSubmit):
+        until = now + timedelta(days=submit.days)
+        record.state = DeliveryState.SNOOZED
+        record.snoozed_until = until
+        record.updated_at = now
+        await store.put_records([record])
+        await store.schedule_no_later(tenant_id, customer.id, until)
+        return (
+            f"Snoozed: I'll remind you about {escape_markdown(customer.name)} again on "
+            f"{format_day(local_date(until, zone))}."
+        )
+    record.state = DeliveryState.DONE
+    record.updated_at = now
+    await store.put_records([record])
+    return f"Done: I won't remind you about this again ({escape_markdown(customer.name)})."
+
+
+def _record_for_due(
+    customer: Customer, reminder_id: str, now: datetime, policy: ReminderPolicy, zone: ZoneInfo
+) -> DeliveryRecord | None:
+    """A new record for a reminder of `customer` that is due now (its record was pruned)."""
+    for reminder in due_reminders(customer, now, policy, zone):
+        if reminder.id == reminder_id:
+            return DeliveryRecord.for_reminder(reminder, now)
+    return None
+
+
+async def _log_touch(
+    customer: Customer,
+    record: DeliveryRecord | None,
+    user: Person,
+    now: datetime,
+    services: ReminderServices,
+) -> str:
+    touch = Touch(at=now, by=user, kind=TouchKind.OTHER, note=TOUCH_NOTE)
+
+    def add_touch(stored: Customer) -> None:
+        log_touch(stored, touch)
+        stored.updated_at = now
+
+    try:
+        saved, _ = await change(services.customers, customer.tenant_id, customer.id, add_touch)
+    except CustomerNotFound:
+        return "I can't find that customer any more, so nothing was changed."
+    except ConcurrencyConflict:
+        logger.warning("could not log a touch on %s: it kept changing", customer.id)
+        return (
+            f"{escape_markdown(customer.name)} is being changed by someone else right now. "
+            "Please try again."
+        )
+    if record is not None:
+        record.state = DeliveryState.DONE
+        record.updated_at = now
+        await services.reminders.put_records([record])
+    await reindex(services, saved, now)
+    next_check_in = now + timedelta(days=services.policy.check_in_days)
+    preferences = await services.reminders.preferences(customer.tenant_id, user.id)
+    zone = services.policy.zone(preferences.time_zone)
+    kind_note = ""
+    if record is not None and record.kind != ReminderKind.CHECK_IN:
+        kind_note = " The reminder is marked done."
+    return (
+        f"Logged a touch with {escape_markdown(saved.name)}.{kind_note} The next check-in "
+        "reminder comes on "
+        f"{format_day(local_date(next_check_in, zone))} unless you touch it again before."
+    )

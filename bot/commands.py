@@ -16,7 +16,24 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from botbuilder.core import TurnContext
 
-from dialogs.common.card_actions import AgreeSubmit, CancelSubmit, RecordDeliverySubmit, Submit
+from dialogs.common.card_actions import (
+    AgreeSubmit,
+    CancelSubmit,
+    DoneSubmit,
+    EnsureAnywaySubmit,
+    LogTouchSubmit,
+    NewQuickCheckSubmit,
+    QuickCheckSubmit,
+    ReadinessSubmit,
+    RecordDeliverySubmit,
+    ReviewSubmit,
+    RunCommandSubmit,
+    SaveQuickCheckSubmit,
+    SnoozeSubmit,
+    Submit,
+    UseAssessmentSubmit,
+    submit_union,
+)
 
 if TYPE_CHECKING:
     from bot.handlers import Handlers
@@ -337,13 +354,12 @@ COMMANDS: tuple[Command, ...] = (
 
 @dataclass(frozen=True)
 class CardAction(Generic[P]):
-    """A card button: the `action` its submit data names, the model its data is parsed into
-    at the edge (`dialogs.common.card_actions`; None: the handler still reads the raw dict), and its
-    handler, which receives the parsed model."""
+    """A card button: the `action` its submit data names, the model its data is parsed into at
+    the edge (`dialogs.common.card_actions`), and its handler, which receives that model."""
 
     action: str
     handler: Callable[[Handlers], Handler[P]]
-    model: type[Submit] | None = None
+    model: type[Submit]
     # Pressed in a shared chat, its answer goes to the presser privately.
     private: bool = True
 
@@ -352,22 +368,26 @@ class CardAction(Generic[P]):
 # command; the buttons of a waiting prompt (`choose`, `back`, `form`) belong to its flow.
 RUN_COMMAND_ACTION = "run_command"
 CARD_ACTIONS: tuple[CardAction[Any], ...] = (
-    CardAction("quick_check", lambda h: h.quick_check.submit),
-    CardAction("save_quick_check", lambda h: h.quick_check.save),
+    CardAction("quick_check", lambda h: h.quick_check.submit, QuickCheckSubmit),
+    CardAction("save_quick_check", lambda h: h.quick_check.save, SaveQuickCheckSubmit),
     # sends its card privately itself
-    CardAction("quick_check_new", lambda h: h.quick_check.start_new, private=False),
-    CardAction("use_assessment", lambda h: h.quick_check.use),
+    CardAction(
+        "quick_check_new", lambda h: h.quick_check.start_new, NewQuickCheckSubmit, private=False
+    ),
+    CardAction("use_assessment", lambda h: h.quick_check.use, UseAssessmentSubmit),
     CardAction("agree_sow", lambda h: h.agreements.agree, AgreeSubmit),
     CardAction("record_delivery", lambda h: h.delivery.record_delivery, RecordDeliverySubmit),
-    CardAction("review", lambda h: h.delivery.review),
-    CardAction("ensure_anyway", lambda h: h.delivery.ensure_anyway),
-    CardAction("readiness", lambda h: h.readiness.answer),
-    CardAction("log_touch", lambda h: h.reminders.card_action),
-    CardAction("snooze", lambda h: h.reminders.card_action),
-    CardAction("reminder_done", lambda h: h.reminders.card_action),
+    CardAction("review", lambda h: h.delivery.review, ReviewSubmit),
+    CardAction("ensure_anyway", lambda h: h.delivery.ensure_anyway, EnsureAnywaySubmit),
+    CardAction("readiness", lambda h: h.readiness.answer, ReadinessSubmit),
+    CardAction("log_touch", lambda h: h.reminders.card_action, LogTouchSubmit),
+    CardAction("snooze", lambda h: h.reminders.card_action, SnoozeSubmit),
+    CardAction("reminder_done", lambda h: h.reminders.card_action, DoneSubmit),
     CardAction("cancel", lambda h: h.flows.cancel_button, CancelSubmit, private=False),
 )
 ACTIONS = {entry.action: entry for entry in CARD_ACTIONS}
+# Every button's data, one discriminated union on `action`: the table's models and run_command.
+CARD_SUBMIT = submit_union([*(entry.model for entry in CARD_ACTIONS), RunCommandSubmit])
 
 _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
 # Longest names first so "quick check" wins over a hypothetical "quick".

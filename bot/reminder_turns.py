@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 from botbuilder.core import TurnContext
 
+from dialogs.common.card_actions import ReminderSubmit
 from dialogs.common.turn import card_message, is_shared_conversation, tenant_of, user_of
 from dialogs.reminders.reminder_actions import handle_reminder_action
 from dialogs.reminders.reminder_commands import (
@@ -55,7 +55,7 @@ class ReminderTurns:
     async def digest(self, context: TurnContext, argument: str) -> None:
         await self._run(digest_command, context, argument)
 
-    async def card_action(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def card_action(self, context: TurnContext, value: ReminderSubmit) -> None:
         """Log touch, Snooze, Done: carry it out and reply."""
         conversation = context.activity.conversation
         reply = await handle_reminder_action(

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.commands import (
     ACTIONS,
+    CARD_SUBMIT,
     COMMANDS,
     RUN_COMMAND_ACTION,
     DuringFlow,
@@ -159,26 +160,24 @@ class TeamsBot(TeamsActivityHandler):
         context = dialog_context.context
         action = value.get("action")
         route = ACTIONS.get(action) if isinstance(action, str) else None
-        if route is not None:
-            payload: Any = value
-            if route.model is not None:
-                try:
-                    payload = route.model.model_validate(value)
-                except ValidationError:
-                    await context.send_activity(route.model.stale)
-                    return True
-            handler = route.handler(self._handlers)
-            if route.private:  # pressed in a shared chat: the answer goes to the presser
-                await answer_privately(context, handler, payload, self._private.send)
-            else:
-                await handler(context, payload)
-            return True
-        if action != RUN_COMMAND_ACTION:
+        if route is None and action != RUN_COMMAND_ACTION:
             return False
         try:
-            command = parse_command(RunCommandSubmit.model_validate(value).line)
+            submit = CARD_SUBMIT.validate_python(value)
         except ValidationError:
-            return False
+            if route is None:  # a run_command that does not fit: not ours to answer
+                return False
+            await context.send_activity(_(route.model.stale))
+            return True
+        if route is not None:
+            handler = route.handler(self._handlers)
+            if route.private:  # pressed in a shared chat: the answer goes to the presser
+                await answer_privately(context, handler, submit, self._private.send)
+            else:
+                await handler(context, submit)
+            return True
+        assert isinstance(submit, RunCommandSubmit)
+        command = parse_command(submit.line)
         if command is None:
             return False
         if dialog_context.active_dialog is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 
 from botbuilder.core import StatePropertyAccessor, TurnContext
@@ -21,6 +20,12 @@ from cards.forms import Button, FormView, form_card
 from cards.text import code_span, escape_markdown
 from cards.views import ChoiceQuestionView, OptionView, QuickCheckView
 from dialogs.assess.views import result_view, saved_result_view
+from dialogs.common.card_actions import (
+    NewQuickCheckSubmit,
+    QuickCheckSubmit,
+    SaveQuickCheckSubmit,
+    UseAssessmentSubmit,
+)
 from dialogs.common.customer_names import did_you_mean, suggestions
 from dialogs.common.messages import explain
 from dialogs.common.services import DialogServices
@@ -74,11 +79,10 @@ class QuickCheck:
             context, card_message(library.quick_check_card(self._view(customer_name, iteration)))
         )
 
-    async def start_new(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def start_new(self, context: TurnContext, value: NewQuickCheckSubmit) -> None:
         """The user confirmed a new customer: the quick-check card that creates it on submit."""
-        raw = value.get("customer")
         try:
-            name = clean_customer_name(raw if isinstance(raw, str) else "")
+            name = clean_customer_name(value.customer)
         except InvalidCustomerName as error:
             await context.send_activity(explain(error))
             return
@@ -135,13 +139,10 @@ class QuickCheck:
                 "`quick check` there; I keep quick checks out of shared chats."
             )
 
-    async def submit(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def submit(self, context: TurnContext, value: QuickCheckSubmit) -> None:
         """Score a submitted quick-check card (once) and answer with the result card."""
-        card_id = str(value.get("card") or "")
+        card_id = value.card
         handled: dict[str, str] = await self._handled.get(context, dict)
-        if not card_id:
-            await context.send_activity(_STALE)
-            return
         if card_id in handled:
             await context.send_activity(
                 f"This quick check was already scored: {handled[card_id]}. "
@@ -149,7 +150,7 @@ class QuickCheck:
             )
             return
         questions = self._services.catalog.questionnaire.quick_questions
-        answers = {q.id: value.get(_INPUT_PREFIX + q.id) for q in questions}
+        answers = {q.id: value.input(_INPUT_PREFIX + q.id) for q in questions}
         missing = [
             q.text for q in questions if not isinstance(answers[q.id], str) or not answers[q.id]
         ]
@@ -161,7 +162,7 @@ class QuickCheck:
             )
             return
         chosen = {qid: str(option) for qid, option in answers.items()}
-        customer_name = str(value.get("customer") or "")
+        customer_name = value.customer
         try:
             if customer_name:
                 card = await self._score_for_customer(
@@ -179,20 +180,16 @@ class QuickCheck:
         await self._handled.set(context, handled)
         await replace_or_send(context, card[0])
 
-    async def save(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def save(self, context: TurnContext, value: SaveQuickCheckSubmit) -> None:
         """Save an unnamed quick check's answers to the customer typed on its result card."""
-        card_id = str(value.get("card") or "")
-        answers = value.get("answers")
-        if not card_id or not isinstance(answers, dict):
-            await context.send_activity(_STALE)
-            return
+        card_id, answers = value.card, value.answers
         handled: dict[str, str] = await self._handled.get(context, dict)
         if "save:" + card_id in handled:
             await context.send_activity(
                 f"This quick check was already saved to {handled['save:' + card_id]}."
             )
             return
-        raw_name = value.get("customer_name")
+        raw_name = value.customer_name
         if not isinstance(raw_name, str) or not raw_name.strip():
             await context.send_activity("Please type the customer's name next to **Save**.")
             return
@@ -202,7 +199,7 @@ class QuickCheck:
             await context.send_activity(explain(error))
             return
         known = await self._services.customers.get(tenant_of(context), customer_id_for(name))
-        if known is None and value.get("create") is not True:
+        if known is None and not value.create:
             save = {"action": SAVE_QUICK_CHECK_ACTION, "card": card_id, "answers": answers}
             await context.send_activity(await self._ask_new(context, name, save))
             return
@@ -212,7 +209,7 @@ class QuickCheck:
                 self._services.catalog,
                 tenant_id=tenant_of(context),
                 customer_name=raw_name,
-                answers={str(k): str(v) for k, v in answers.items()},
+                answers=dict(answers),
                 kind=AssessmentKind.QUICK,
                 by=user_of(context),
                 now=self._services.clock.now(),
@@ -235,20 +232,19 @@ class QuickCheck:
     async def _score_for_customer(
         self,
         context: TurnContext,
-        value: dict[str, Any],
+        value: QuickCheckSubmit,
         customer_name: str,
         answers: dict[str, str],
         card_id: str,
     ) -> tuple[Activity, str] | None:
         tenant = tenant_of(context)
         existing = await self._services.customers.get(tenant, customer_id_for(customer_name))
-        create = value.get("create") is True
+        create = value.create
         if existing is None and not create:  # a card from before creating needed a yes
             await context.send_activity(await self._ask_new(context, customer_name))
             return None
-        card_iteration = value.get("iteration")
         if existing is not None and (
-            card_iteration != existing.current.number
+            value.iteration != existing.current.number
             or existing.current.phase not in (Phase.ASSESS, Phase.COMMIT)
         ):
             await context.send_activity(
@@ -275,25 +271,17 @@ class QuickCheck:
         label = f"{saved.assessment.level.label} for {saved.customer.name}"
         return card_message(library.result_card(view)), label
 
-    async def use(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def use(self, context: TurnContext, value: UseAssessmentSubmit) -> None:
         """ "Use this quick check's level": the user confirms that a quick check replaces the
         full assessment as the basis of the level (the full one is kept beside it)."""
-        customer_id, at = value.get("customer"), value.get("assessed_at")
-        try:
-            assessed_at = datetime.fromisoformat(at) if isinstance(at, str) else None
-        except ValueError:
-            assessed_at = None
-        if not isinstance(customer_id, str) or assessed_at is None:
-            await context.send_activity(_STALE)
-            return
         try:
             saved = await use_set_aside(
                 self._services.customers,
                 self._services.catalog,
                 tenant_id=tenant_of(context),
-                customer_id=customer_id,
-                iteration=iteration if isinstance(iteration := value.get("iteration"), int) else 0,
-                assessed_at=assessed_at,
+                customer_id=value.customer,
+                iteration=value.iteration,
+                assessed_at=value.assessed_at,
                 now=self._services.clock.now(),
             )
         except DomainError as error:
@@ -347,9 +335,6 @@ class QuickCheck:
                 **({"create": True} if create else {}),
             },
         )
-
-
-_STALE = "That card is out of date, so I did not count it. Type `quick check` for a fresh one."
 
 
 def _trim(handled: dict[str, str]) -> None:

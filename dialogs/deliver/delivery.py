@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Any
 
 from botbuilder.core import TurnContext
 
@@ -21,7 +20,7 @@ from cards.text import code_span, escape_markdown
 from dialogs.account.account_views import proof_view
 from dialogs.assess.quick_check import replace_or_send
 from dialogs.commit.commitment_input import InputProblems, Problem, date_value, text_value
-from dialogs.common.card_actions import RecordDeliverySubmit
+from dialogs.common.card_actions import EnsureAnywaySubmit, RecordDeliverySubmit, ReviewSubmit
 from dialogs.common.lookup import customer_named
 from dialogs.common.messages import explain
 from dialogs.common.services import DialogServices
@@ -139,11 +138,9 @@ class DeliveryAndReview:
             return
         await self._ensure(context, customer, confirmed=False)
 
-    async def ensure_anyway(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def ensure_anyway(self, context: TurnContext, value: EnsureAnywaySubmit) -> None:
         """ "Move to ensure anyway" pressed: some committed workshops stay undelivered."""
-        customer = await self._current(
-            context, value.get("customer"), value.get("iteration"), Phase.DELIVER
-        )
+        customer = await self._current(context, value.customer, value.iteration, Phase.DELIVER)
         if customer is not None:
             await self._ensure(context, customer, confirmed=True)
 
@@ -178,18 +175,18 @@ class DeliveryAndReview:
             return
         await context.send_activity(card_message(form_card(self._review_form(customer))))
 
-    async def review(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def review(self, context: TurnContext, value: ReviewSubmit) -> None:
         """A submitted review: close the iteration, show the proof of execution, open the next."""
-        customer = await self._current(
-            context, value.get("customer"), value.get("iteration"), Phase.ENSURE
-        )
+        customer = await self._current(context, value.customer, value.iteration, Phase.ENSURE)
         if customer is None:
             return
         try:
             review = self._review(customer, value, context)
         except InputProblems as error:  # the card again, as filled in, each problem at its place
             problems = {p.field: p.message for p in error.problems}
-            form = refilled(self._review_form(customer), value, problems)
+            form = refilled(
+                self._review_form(customer), value.model_dump(exclude_unset=True), problems
+            )
             await replace_or_send(context, card_message(form_card(form)))
             await context.send_activity(error.reply())
             return
@@ -432,13 +429,13 @@ class DeliveryAndReview:
             ],
         )
 
-    def _review(self, customer: Customer, value: dict[str, Any], context: TurnContext) -> Review:
+    def _review(self, customer: Customer, value: ReviewSubmit, context: TurnContext) -> Review:
         commitment = customer.current.commitment
         assert commitment is not None
         problems: list[Problem] = []
         outcomes = []
         for goal in commitment.goals:
-            status = value.get(f"status_{goal.id}")
+            status = value.input(f"status_{goal.id}")
             if not isinstance(status, str) or status not in {s.value for s in GoalStatus}:
                 problems.append(
                     Problem(f"status_{goal.id}", f"Pick the outcome of the goal '{goal.title}'.")
@@ -446,7 +443,7 @@ class DeliveryAndReview:
                 continue
             try:
                 evidence = text_value(
-                    value.get(f"evidence_{goal.id}", ""),
+                    value.input(f"evidence_{goal.id}") or "",
                     "evidence",
                     f"The evidence for '{goal.title}'",
                     2000,
@@ -460,8 +457,13 @@ class DeliveryAndReview:
             )
         satisfaction = None
         answers = {
-            k: str(value.get(k) or "").strip()
-            for k in ("csat_overall", "csat_value", "csat_team", "nps")
+            k: str(v or "").strip()
+            for k, v in (
+                ("csat_overall", value.csat_overall),
+                ("csat_value", value.csat_value),
+                ("csat_team", value.csat_team),
+                ("nps", value.nps),
+            )
         }
         if any(answers.values()):
             if not all(answers.values()):
@@ -485,7 +487,7 @@ class DeliveryAndReview:
                 else:
                     try:
                         comment = text_value(
-                            value.get("comment", ""), "comment", "The comment", 2000, required=False
+                            value.comment, "comment", "The comment", 2000, required=False
                         )
                         satisfaction = Satisfaction(
                             overall=numbers["csat_overall"],
@@ -498,7 +500,7 @@ class DeliveryAndReview:
                         problems += error.problems
         steps = [
             " ".join(line.split())
-            for line in str(value.get("next_steps") or "").splitlines()
+            for line in str(value.next_steps or "").splitlines()
             if line.strip()
         ]
         if not steps:

@@ -8,7 +8,6 @@ assessment under the id chosen when it started: a repeated final click records n
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +16,7 @@ from botbuilder.core import TurnContext
 
 from cards.forms import Button, Choice, Field, FormView, form_card
 from cards.summary import Fact, LinePoint, Section, SummaryView, summary_card
+from dialogs.common.card_actions import ReadinessSubmit
 from dialogs.common.turn import card_message, tenant_of, user_of
 from engagement.clock import Clock
 from engagement.ports import ReadinessStore
@@ -33,12 +33,7 @@ READINESS_ACTION = "readiness"
 INPUT_PREFIX = "r_"  # input ids: never a field name clients own (id, type, data, …)
 MAX_HISTORY = 5
 MAX_GAPS = 8
-_STARTED = re.compile(r"^[a-z0-9]{8,40}$")
 _NEW_WORDS = frozenset({"new", "again", "start", "retake", "neu", "nochmal", "erneut"})
-_OUT_OF_DATE = (
-    "This readiness card is out of date (the checklist changed or the card was changed), so "
-    "nothing was recorded. Type `readiness new` to start again."
-)
 
 
 def _day(assessment: ReadinessAssessment) -> str:
@@ -73,25 +68,19 @@ class Readiness:
         started = secrets.token_hex(8)
         await context.send_activity(card_message(self.section_card(0, "", started, previous)))
 
-    async def answer(self, context: TurnContext, value: dict[str, Any]) -> None:
+    async def answer(self, context: TurnContext, value: ReadinessSubmit) -> None:
         """A section card's button: the next section, or the scored result after the last."""
         sections = self._checklist.section
-        step, answers, started = value.get("step"), value.get("answers"), value.get("started")
+        step, answers, started = value.step, value.answers, value.started
         if (
-            not isinstance(step, int)
-            or isinstance(step, bool)
-            or not 0 <= step < len(sections)
-            or not isinstance(answers, str)
-            or not isinstance(started, str)
-            or not _STARTED.match(started)
-            or value.get("checklist") != self._checklist.fingerprint
+            step >= len(sections)
+            or value.checklist != self._checklist.fingerprint
             or len(answers) != sum(len(s.element) for s in sections[:step])
-            or any(digit not in "12345" for digit in answers)
         ):
-            await context.send_activity(_OUT_OF_DATE)
+            await context.send_activity(ReadinessSubmit.stale)
             return
         section = sections[step]
-        scores = [_score(value.get(INPUT_PREFIX + element.id)) for element in section.element]
+        scores = [_score(value.input(INPUT_PREFIX + element.id)) for element in section.element]
         if None in scores:
             missing = sum(score is None for score in scores)
             await context.send_activity(

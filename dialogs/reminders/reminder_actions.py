@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from cards.reminders import LOG_TOUCH_ACTION, REMINDER_DONE_ACTION, SNOOZE_ACTION
 from cards.text import escape_markdown
+from dialogs.common.card_actions import (
+    REMINDER_OUT_OF_DATE,
+    LogTouchSubmit,
+    ReminderSubmit,
+    SnoozeSubmit,
+)
 from dialogs.reminders.reminder_commands import ReminderServices, format_day, reindex
 from engagement.customers import change
 from engagement.errors import ConcurrencyConflict, CustomerNotFound
@@ -31,51 +34,10 @@ logger = logging.getLogger(__name__)
 
 REMINDER_ACTIONS = frozenset({LOG_TOUCH_ACTION, SNOOZE_ACTION, REMINDER_DONE_ACTION})
 TOUCH_NOTE = "Logged from a reminder"
-OUT_OF_DATE = (
-    "That card is out of date, so nothing was changed. Type `reminders` to see what is due."
-)
-MAX_SNOOZE_DAYS = 30
-
-_Id = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class _Submit(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # Teams adds fields such as `msteams`
-
-
-class LogTouchSubmit(_Submit):
-    """Log touch: a touch on the customer now; the reminder counts as done."""
-
-    action: Literal["log_touch"]
-    customer: _Id
-    reminder: str = ""
-
-
-class SnoozeSubmit(_Submit):
-    """Snooze: deliver the reminder again after `days` days."""
-
-    action: Literal["snooze"]
-    customer: _Id
-    reminder: _Id
-    days: Annotated[int, Field(ge=1, le=MAX_SNOOZE_DAYS)]
-
-
-class DoneSubmit(_Submit):
-    """Done: never deliver this reminder again."""
-
-    action: Literal["reminder_done"]
-    customer: _Id
-    reminder: _Id
-
-
-ReminderSubmit = Annotated[
-    LogTouchSubmit | SnoozeSubmit | DoneSubmit, Field(discriminator="action")
-]
-_SUBMIT = TypeAdapter[LogTouchSubmit | SnoozeSubmit | DoneSubmit](ReminderSubmit)
 
 
 async def handle_reminder_action(
-    value: dict[str, Any],
+    submit: ReminderSubmit,
     tenant_id: str,
     user: Person,
     now: datetime,
@@ -86,7 +48,7 @@ async def handle_reminder_action(
     """Carry out a reminder card's action and return the reply to show.
 
     Args:
-        value: The Action.Submit payload (`action` is one of REMINDER_ACTIONS).
+        submit: The button's data, parsed at the edge (`action` is one of REMINDER_ACTIONS).
         tenant_id: The turn's tenant.
         user: Who clicked.
         now: The current time.
@@ -94,10 +56,6 @@ async def handle_reminder_action(
         conversation_id: Where the click happened; remembered as the conversation where this
             customer is managed (a fallback for its reminders).
     """
-    try:
-        submit = _SUBMIT.validate_python(value)
-    except ValidationError:
-        return OUT_OF_DATE
     store = services.reminders
     customer = await services.customers.get(tenant_id, submit.customer)
     if customer is None:
@@ -119,7 +77,7 @@ async def handle_reminder_action(
             customer, submit.reminder, now, services.policy, services.policy.zone(owner.time_zone)
         )
         if record is None:
-            return OUT_OF_DATE
+            return REMINDER_OUT_OF_DATE
     preferences = await store.preferences(tenant_id, user.id)
     zone = services.policy.zone(preferences.time_zone)
     if isinstance(submit, SnoozeSubmit):

@@ -17,10 +17,12 @@ from typing import Any
 from botbuilder.core import ConversationState, MemoryStorage, TurnContext
 
 from bot.adapter import build_adapter
+from bot.commands import CARD_SUBMIT
 from bot.outbound.pacing import RateLimiter
 from bot.outbound.sending import AdapterTransport, ReminderSender
 from bot.reminder_sweep import ReminderSweeper
 from bot.settings import Settings
+from dialogs.common.card_actions import DoneSubmit, LogTouchSubmit, ReminderSubmit, SnoozeSubmit
 from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer
 from engagement.models import (
@@ -254,3 +256,10 @@ def build_rig(
         turn_errors,
         steps,
     )
+
+
+def click(value: dict[str, Any]) -> ReminderSubmit:
+    """A reminder button's data as the bot's edge parses it for the handler."""
+    parsed = CARD_SUBMIT.validate_python(value)
+    assert isinstance(parsed, LogTouchSubmit | SnoozeSubmit | DoneSubmit)
+    return parsed

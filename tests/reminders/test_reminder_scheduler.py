@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
-from reminder_support import ANY_TIME, NOW, TENANT, customer
+from reminder_support import ANY_TIME, NOW, TENANT, click, customer
 
 from bot.proactive import remember_turn, time_zone_of
 from bot.reminder_turns import ReminderTurns
@@ -213,7 +213,7 @@ async def test_reminder_turns_route_commands_and_card_actions(tmp_path: Path) ->
             await remember_turn(reminders, context)
             activity = context.activity
             if isinstance(activity.value, dict):
-                await turns.card_action(context, activity.value)
+                await turns.card_action(context, click(activity.value))
             else:
                 name, _, argument = (activity.text or "").partition(" ")
                 await commands[name](context, argument)

@@ -19,6 +19,7 @@ from reminder_support import (
     TENANT,
     Rig,
     build_rig,
+    click,
     customer,
     reference,
     reminder_ids,
@@ -320,7 +321,7 @@ async def test_a_snoozed_reminder_comes_again_after_the_snooze(rig: Rig) -> None
     (reminder_id,) = reminder_ids(rig.connector.messages()[0])
     services = ReminderServices(rig.customers, rig.reminders, ANY_TIME, rig.clock)
     value = {"action": "snooze", "customer": "contoso", "reminder": reminder_id, "days": 1}
-    reply = await handle_reminder_action(value, TENANT, OWNER, NOW, services)
+    reply = await handle_reminder_action(click(value), TENANT, OWNER, NOW, services)
     assert reply.startswith("Snoozed")
     assert (await rig.sweeper.sweep(NOW + timedelta(hours=23))).sent == 0
     report = await rig.sweeper.sweep(NOW + timedelta(days=1))
@@ -337,7 +338,9 @@ async def test_a_reminder_marked_done_before_it_was_sent_never_comes(rig: Rig) -
     (due,) = due_reminders(made, NOW, ANY_TIME)
     services = ReminderServices(rig.customers, rig.reminders, ANY_TIME, rig.clock)
     value = {"action": "reminder_done", "customer": made.id, "reminder": due.id}
-    assert (await handle_reminder_action(value, TENANT, OWNER, NOW, services)).startswith("Done")
+    assert (await handle_reminder_action(click(value), TENANT, OWNER, NOW, services)).startswith(
+        "Done"
+    )
     assert (await rig.sweeper.sweep(NOW)).sent == 0
     assert rig.connector.messages() == []
 

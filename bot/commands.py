@@ -16,24 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from botbuilder.core import TurnContext
 
-from dialogs.common.card_actions import (
-    AgreeSubmit,
-    CancelSubmit,
-    DoneSubmit,
-    EnsureAnywaySubmit,
-    LogTouchSubmit,
-    NewQuickCheckSubmit,
-    QuickCheckSubmit,
-    ReadinessSubmit,
-    RecordDeliverySubmit,
-    ReviewSubmit,
-    RunCommandSubmit,
-    SaveQuickCheckSubmit,
-    SnoozeSubmit,
-    Submit,
-    UseAssessmentSubmit,
-    submit_union,
-)
+from dialogs.common import card_actions as submits
 
 if TYPE_CHECKING:
     from bot.handlers import Handlers
@@ -354,40 +337,43 @@ COMMANDS: tuple[Command, ...] = (
 
 @dataclass(frozen=True)
 class CardAction(Generic[P]):
-    """A card button: the `action` its submit data names, the model its data is parsed into at
-    the edge (`dialogs.common.card_actions`), and its handler, which receives that model."""
+    """A card button: the model its data is parsed into at the edge (`dialogs.common.
+    card_actions`; the model names the `action`) and its handler, which receives that model."""
 
-    action: str
+    model: type[submits.Submit]
     handler: Callable[[Handlers], Handler[P]]
-    model: type[Submit]
     # Pressed in a shared chat, its answer goes to the presser privately.
     private: bool = True
+
+    @property
+    def action(self) -> str:
+        return self.model.action_name()
 
 
 # Buttons that type a command (`run_command`: the command and its argument) are routed as that
 # command; the buttons of a waiting prompt (`choose`, `back`, `form`) belong to its flow.
-RUN_COMMAND_ACTION = "run_command"
+RUN_COMMAND_ACTION = submits.RunCommandSubmit.action_name()
 CARD_ACTIONS: tuple[CardAction[Any], ...] = (
-    CardAction("quick_check", lambda h: h.quick_check.submit, QuickCheckSubmit),
-    CardAction("save_quick_check", lambda h: h.quick_check.save, SaveQuickCheckSubmit),
+    CardAction(submits.QuickCheckSubmit, lambda h: h.quick_check.submit),
+    CardAction(submits.SaveQuickCheckSubmit, lambda h: h.quick_check.save),
     # sends its card privately itself
-    CardAction(
-        "quick_check_new", lambda h: h.quick_check.start_new, NewQuickCheckSubmit, private=False
-    ),
-    CardAction("use_assessment", lambda h: h.quick_check.use, UseAssessmentSubmit),
-    CardAction("agree_sow", lambda h: h.agreements.agree, AgreeSubmit),
-    CardAction("record_delivery", lambda h: h.delivery.record_delivery, RecordDeliverySubmit),
-    CardAction("review", lambda h: h.delivery.review, ReviewSubmit),
-    CardAction("ensure_anyway", lambda h: h.delivery.ensure_anyway, EnsureAnywaySubmit),
-    CardAction("readiness", lambda h: h.readiness.answer, ReadinessSubmit),
-    CardAction("log_touch", lambda h: h.reminders.card_action, LogTouchSubmit),
-    CardAction("snooze", lambda h: h.reminders.card_action, SnoozeSubmit),
-    CardAction("reminder_done", lambda h: h.reminders.card_action, DoneSubmit),
-    CardAction("cancel", lambda h: h.flows.cancel_button, CancelSubmit, private=False),
+    CardAction(submits.NewQuickCheckSubmit, lambda h: h.quick_check.start_new, private=False),
+    CardAction(submits.UseAssessmentSubmit, lambda h: h.quick_check.use),
+    CardAction(submits.AgreeSubmit, lambda h: h.agreements.agree),
+    CardAction(submits.RecordDeliverySubmit, lambda h: h.delivery.record_delivery),
+    CardAction(submits.ReviewSubmit, lambda h: h.delivery.review),
+    CardAction(submits.EnsureAnywaySubmit, lambda h: h.delivery.ensure_anyway),
+    CardAction(submits.ReadinessSubmit, lambda h: h.readiness.answer),
+    CardAction(submits.LogTouchSubmit, lambda h: h.reminders.card_action),
+    CardAction(submits.SnoozeSubmit, lambda h: h.reminders.card_action),
+    CardAction(submits.DoneSubmit, lambda h: h.reminders.card_action),
+    CardAction(submits.CancelSubmit, lambda h: h.flows.cancel_button, private=False),
 )
 ACTIONS = {entry.action: entry for entry in CARD_ACTIONS}
 # Every button's data, one discriminated union on `action`: the table's models and run_command.
-CARD_SUBMIT = submit_union([*(entry.model for entry in CARD_ACTIONS), RunCommandSubmit])
+CARD_SUBMIT = submits.submit_union(
+    [*(entry.model for entry in CARD_ACTIONS), submits.RunCommandSubmit]
+)
 
 _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
 # Longest names first so "quick check" wins over a hypothetical "quick".

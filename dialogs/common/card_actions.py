@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import typing
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
@@ -30,6 +31,12 @@ class Submit(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
     stale: ClassVar[str] = "That card is out of date, so nothing was changed."
+
+    @classmethod
+    def action_name(cls) -> str:
+        """The `action` this model's data names (its `action` field's one Literal value)."""
+        (action,) = typing.get_args(cls.model_fields["action"].annotation)
+        return str(action)
 
 
 class FormSubmit(Submit):

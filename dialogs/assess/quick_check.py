@@ -296,7 +296,8 @@ class QuickCheck:
         view = saved_result_view(self._services.catalog, saved)
         await replace_or_send(context, card_message(library.result_card(view)))
         await context.send_activity(
-            f"{saved.customer.name}'s level is now {saved.assessment.level.label}, from this "
+            f"{escape_markdown(saved.customer.name)}'s level is now "
+            f"{saved.assessment.level.label}, from this "
             "quick check; the full assessment is kept beside it."
         )
 

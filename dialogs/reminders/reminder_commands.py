@@ -381,7 +381,7 @@ async def licenses_command(
         try:
             numbers.append(parse_count(word, language))
         except NumberNotUnderstood:
-            return f'"{word[:20]}" is not a whole number. {usage}'
+            return f'"{escape_markdown(word[:20])}" is not a whole number. {usage}'
     licensed, active = numbers
     if licensed < 0 or active < 0:
         return "License counts cannot be negative."

@@ -4,23 +4,14 @@ italics or a tag out of it (issue 15). The table itself is iterated, so a new co
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from bot.commands import COMMANDS
-from tests.support.cards import choice_sets, of_type, submit_data
-from tests.support.connector import Sent
 from tests.support.conversation import Conversation
+from tests.support.escaping import HOSTILE_NAMES, create_named, rendered
 
-LINK = "[Open SharePoint](https://evil.example)"
-MARKUP = "**bold** <at>x</at> _y_"
-# Markdown from the names that would render: unescaped link, bold, mention tag or italics.
-RENDERED = re.compile(
-    r"(?<!\\)\]\(https://evil|(?<![\\*])\*\*bold|(?<!\\)<at>x|(?<![\\\w])_y(?<!\\)_"
-)
-CODE_SPAN = re.compile(r"`[^`]*`")  # Markdown is not interpreted inside a code span
 # Lines beyond each command's example: outcomes, undo, suggestions and confirmations.
 EXTRA = (
     "renewal {name} done",
@@ -39,35 +30,6 @@ EXTRA = (
 )
 
 
-async def _create(personal: Conversation, name: str) -> None:
-    """An unnamed quick check saved to `name` (a card input, so `<at>` tags survive, which typed
-    text loses with the mentions)."""
-    card = (await personal.say("quick check"))[0].cards[0]
-    value = dict(submit_data(card, "Show level"))
-    for choice_set in choice_sets(card):
-        value[choice_set["id"]] = choice_set["choices"][1]["value"]
-    result = (await personal.submit(value))[-1].cards[0]
-    replies = await personal.submit({**submit_data(result, "Save"), "customer_name": name})
-    ask = replies[-1].cards[0]
-    await personal.submit(submit_data(ask, f"Create {name}"))
-
-
-def _markdown_texts(sent: Sent) -> list[str]:
-    texts = [sent.text]
-    for card in sent.cards:
-        texts += [str(block.get("text", "")) for block in of_type(card, "TextBlock")]
-    return texts
-
-
-def _rendered(replies: list[Sent]) -> list[str]:
-    return [
-        text
-        for sent in replies
-        for text in _markdown_texts(sent)
-        if RENDERED.search(CODE_SPAN.sub("", text))
-    ]
-
-
 def _lines(name: str) -> list[str]:
     typo = name[:-2]  # a near miss: "Did you mean …?"
     lines = []
@@ -83,14 +45,14 @@ def _lines(name: str) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("name", [LINK, MARKUP])
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
 async def test_no_command_renders_markdown_from_a_customer_name(
     personal: Conversation, name: str
 ) -> None:
-    await _create(personal, name)
+    await create_named(personal, name)
     found: dict[str, Any] = {}
     for line in _lines(name):
-        bad = _rendered(await personal.say(line))
+        bad = rendered(await personal.say(line))
         if bad:
             found[line] = bad
     assert found == {}, "\n".join(f"{k!r}: {v!r}" for k, v in found.items())

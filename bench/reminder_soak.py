@@ -15,9 +15,12 @@ Not a test (nothing asserts): it prints what happened. On 127.0.0.1 only:
    undeliverable, or after `--minutes`.
 
 Reported: requests per second reaching the connector while a process was sending (from its first
-request to its stop: restarts are not sending time), as a share of the configured per-tenant
-rate, over the main phase (until the first pause of more than 5 s) and until 95 % of the
-reminders were settled (the last ones wait for their `retry_at` backoff, not for the sender);
+request to the signal that stops it: a restart, and the shutdown before it, is not sending time),
+as a share of the configured per-tenant rate, over the main phase (until the first pause of more
+than 5 s) and until 95 % of the reminders were settled (the last ones wait for their `retry_at`
+backoff, not for the sender); the same share with each shutdown counted as sending time, and how
+long each shutdown took (a SIGTERMed bot starts no new delivery and waits up to 10 s for the
+sends in flight, a hanging one included);
 delivered / undeliverable (with reasons) / left, from the store's records; duplicates (a reminder
 accepted twice) and the crash each one came from: expected only where a process died between
 Teams accepting a send and its record, at most the sends in flight at that moment.
@@ -212,7 +215,8 @@ class Bot:
         }
         self.log = log
         self.process: asyncio.subprocess.Process | None = None
-        self.up: list[tuple[float, float]] = []  # (started, stopped) monotonic
+        self.up: list[tuple[float, float]] = []  # (started, told to stop) monotonic
+        self.lived: list[tuple[float, float]] = []  # (started, ended): with the shutdown
         self._started = 0.0
 
     async def start(self) -> None:
@@ -222,12 +226,17 @@ class Bot:
             )
         self._started = time.monotonic()
 
-    async def stop(self, how: signal.Signals) -> None:
+    async def stop(self, how: signal.Signals) -> float:
+        """Signal the process and wait for its end; returns when it ended (monotonic)."""
         assert self.process is not None
         self.process.send_signal(how)
+        signalled = time.monotonic()
         await self.process.wait()
-        self.up.append((self._started, time.monotonic()))
+        ended = time.monotonic()
+        self.up.append((self._started, signalled))
+        self.lived.append((self._started, ended))
         self.process = None
+        return ended
 
 
 def _main_phase_end(requests: list[float], up: list[tuple[float, float]], end: float) -> float:
@@ -244,8 +253,8 @@ def _main_phase_end(requests: list[float], up: list[tuple[float, float]], end: f
 def _sending_rate(
     requests: list[float], up: list[tuple[float, float]], until: float
 ) -> tuple[float, float]:
-    """Requests per second until `until`, each process counted from its first request to its
-    stop (restarting is not sending time): (rate, sending seconds)."""
+    """Requests per second until `until`, each process counted from its first request to the
+    end of its interval in `up` (restarting is not sending time): (rate, sending seconds)."""
     active = 0.0
     count = 0
     for start, stop in up:
@@ -303,12 +312,13 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
             settled = len({reminder for _, reminder in connector.accepted}) + len(connector.refused)
             if kills and settled >= kills[0][0] * args.reminders:
                 _, how = kills.pop(0)
-                crashes.append((time.monotonic(), how.name))
                 print(
                     f"{time.monotonic() - began:6.1f} s, {settled} settled: {how.name}",
                     file=sys.stderr,
                 )
-                await bot.stop(how)
+                # A crash is dated when the process has gone: what was accepted before came
+                # from the old process (a dying process may still have sends in flight).
+                crashes.append((await bot.stop(how), how.name))
                 await bot.start()
             if not kills and settled >= args.reminders:
                 done_at = time.monotonic()
@@ -326,6 +336,9 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     settled_at = sorted([*connector.first_accepts().values(), *connector.refused.values()])
     t95 = settled_at[max(0, int(0.95 * args.reminders) - 1)] if settled_at else end
     rate95, active95 = _sending_rate(connector.requests, bot.up, t95)
+    # The same with each shutdown counted as sending time (a SIGTERMed bot starts no new
+    # delivery but waits up to 10 s for sends in flight, e.g. a hanging one).
+    with_shutdowns, _ = _sending_rate(connector.requests, bot.lived, main_end)
     return {
         "reminders": args.reminders,
         "configured_tenant_rate_per_s": args.rate,
@@ -335,6 +348,10 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         "requests": len(connector.requests),
         "requests_per_s_while_sending": round(rate, 2),
         "share_of_configured_rate": f"{100 * rate / args.rate:.0f} %",
+        "share_of_configured_rate_counting_shutdowns": f"{100 * with_shutdowns / args.rate:.0f} %",
+        "shutdown_seconds": [
+            round(ended - told, 1) for (_, told), (_, ended) in zip(bot.up, bot.lived, strict=True)
+        ],
         "seconds_until_95_percent_settled": round(t95 - began, 1),
         "requests_per_s_until_95_percent_settled": round(rate95, 2),
         "share_of_configured_rate_until_95_percent_settled": f"{100 * rate95 / args.rate:.0f} %",

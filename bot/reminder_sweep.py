@@ -23,9 +23,16 @@ made exactly-once. Each send is bracketed by two durable writes:
 - A crash between 1 and 2, or during 2 before Teams accepted: the record says `sending`; the next
   sweep (also in a new process) treats `sending` as not delivered and sends it. No duplicate.
 - A crash between Teams accepting (2) and the write of `sent` (3): the next sweep sends it again.
-  This is the only window for a duplicate (a few milliseconds: one local fsync). A timeout is the
-  same case: the connector may have accepted before the client gave up, so a timed-out reminder
-  stays pending and may arrive twice. We prefer a rare duplicate to a lost renewal reminder.
+  This is the only window for a duplicate (the response's way back plus one local fsync, longer
+  while the event loop is busy). A timeout is the same case: the connector may have accepted
+  before the client gave up, so a timed-out reminder stays pending and may arrive twice. We
+  prefer a rare duplicate to a lost renewal reminder.
+- So a crash can repeat each send that was in that window when it happened: at most one per
+  recipient being served (`concurrency`), not one per crash. A restart finds them as `sending`
+  records, but cannot tell which of them Teams accepted: the connector takes no idempotency key
+  and a bot cannot read a chat's messages back, so each must be sent again (or risk being lost).
+  One per crash would need at most one send in flight at a time, i.e. no concurrency, and then
+  one hanging call would hold every other recipient again.
 - After 3 the reminder is settled; the index is moved only after all sends of the sweep, so a
   crash anywhere leaves the customer due again, and the records decide.
 

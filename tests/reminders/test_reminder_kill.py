@@ -32,7 +32,9 @@ KILLS = 3
 OWNERS = 4
 CUSTOMERS = 16
 # Recipients are served concurrently, one send at a time each: a crash can repeat at most the
-# sends in flight when it died (accepted by Teams, not yet recorded), one per recipient.
+# sends in flight when it died (accepted by Teams, not yet recorded), one per recipient. Not one
+# per crash: a restart cannot tell which `sending` records Teams accepted (no idempotency key, no
+# read-back), so it resends them all; see bot/reminder_sweep.py, "Delivery guarantee".
 IN_FLIGHT = OWNERS
 
 

@@ -52,7 +52,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     conversation_state = LeanConversationState(store.state_storage)
     services = DialogServices(
         customers=customers,
-        catalog=catalog,
+        loaded_catalog=catalog,
         clock=clock,
         summaries=store.summaries,
     )

@@ -11,7 +11,7 @@ built in code) reads as the English text.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,3 +73,17 @@ def _german(entry: Entry) -> Entry:
                 _german(v) if isinstance(v, BaseModel) else v for v in value
             )
     return entry.model_copy(update=changes) if changes else entry
+
+
+class InLanguages(Generic[Entry]):
+    """An entry as loaded, and its copies per language, made once each on first use."""
+
+    def __init__(self, loaded: Entry) -> None:
+        self.loaded = loaded
+        self._copies: dict[str, Entry] = {}
+
+    def get(self, language: str) -> Entry:
+        """`loaded` with its texts in `language` (see `in_language`)."""
+        if language not in self._copies:
+            self._copies[language] = in_language(self.loaded, language)
+        return self._copies[language]

@@ -18,6 +18,7 @@ from cards.forms import Button, Choice, Field, FormView, form_card
 from cards.summary import Fact, LinePoint, Section, SummaryView, summary_card
 from dialogs.common.card_actions import ReadinessSubmit
 from dialogs.common.turn import card_message, tenant_of, user_of
+from engagement.catalog_text import InLanguages
 from engagement.clock import Clock
 from engagement.ports import ReadinessStore
 from engagement.readiness import (
@@ -28,6 +29,7 @@ from engagement.readiness import (
     gaps,
     score_readiness,
 )
+from i18n import current_language
 
 READINESS_ACTION = "readiness"
 INPUT_PREFIX = "r_"  # input ids: never a field name clients own (id, type, data, …)
@@ -49,9 +51,15 @@ class Readiness:
     """The readiness command and the buttons of its section cards."""
 
     def __init__(self, checklist: ReadinessChecklist, store: ReadinessStore, clock: Clock) -> None:
-        self._checklist = checklist
+        self._loaded = checklist  # scored against: stored names stay the file's own
+        self._languages = InLanguages(checklist)
         self._store = store
         self._clock = clock
+
+    @property
+    def _checklist(self) -> ReadinessChecklist:
+        """The checklist with its texts in the turn's language (same ids and fingerprint)."""
+        return self._languages.get(current_language())
 
     async def command(self, context: TurnContext, argument: str) -> None:
         """`readiness`: the latest result with its history, or the first section when there is
@@ -98,10 +106,10 @@ class Readiness:
         await self._finish(context, answers, started)
 
     async def _finish(self, context: TurnContext, answers: str, started: str) -> None:
-        elements = [e.id for s in self._checklist.section for e in s.element]
+        elements = [e.id for s in self._loaded.section for e in s.element]
         user = user_of(context)
         assessment = score_readiness(
-            self._checklist,
+            self._loaded,
             {element: int(digit) for element, digit in zip(elements, answers, strict=True)},
             assessment_id=started,
             tenant_id=tenant_of(context),
@@ -172,15 +180,16 @@ class Readiness:
         """The latest assessment: points per section, level and next steps, gaps, history."""
         latest = history[-1]
         level = next((lvl for lvl in self._checklist.level if lvl.name == latest.level), None)
+        names = {section.id: section.name for section in self._checklist.section}
         points = [
-            Fact(s.name, f"{s.points} / {SECTION_POINTS}", _points_color(s.points))
+            Fact(names.get(s.id, s.name), f"{s.points} / {SECTION_POINTS}", _points_color(s.points))
             for s in latest.sections
         ]
         points.append(Fact("Total", f"{latest.total} / {latest.out_of}"))
         weakest = latest.weakest()
         steps = [
             *(level.next_steps if level else ()),
-            f"Start with {weakest.name} "
+            f"Start with {names.get(weakest.id, weakest.name)} "
             f"({weakest.points} / {SECTION_POINTS}), the weakest section.",
         ]
         scale = self._checklist.scale

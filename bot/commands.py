@@ -1,391 +1,372 @@
 """The routing table: every command and every card button, each one entry with its handler.
 
-One source for routing, help, the README and the manifest's commandLists. A handler is always
-`(turn context, payload) -> None`: the text after the command for a command, the parsed submit
-for a card button. Entries name their handler through the bot's `Handlers` (built once per bot),
-so this module stays importable without building anything (the manifest build reads it).
-Adding a command or a button is one entry here, one handler and its card.
+One source for routing, help, the README and the manifest's commandLists, in both languages:
+each command has its German name and aliases beside the English ones (anyone may type either);
+its usage and description are gettext messages (the German usage starts with the German name).
+The entries' shapes are in `bot.command_types`, the card buttons in `bot.card_routes`. A handler
+is always `(turn context, payload) -> None`: the text after the command for a command, the
+parsed submit for a card button. Entries name their handler through the bot's `Handlers` (built
+once per bot), so this module stays importable without building anything (the manifest build
+reads it). Adding a command or a button is one entry here, one handler and its card.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING
 
-from botbuilder.core import TurnContext
-
-from dialogs.common import card_actions as submits
+from bot.card_routes import ACTIONS as ACTIONS  # re-exported: the table's buttons
+from bot.card_routes import CARD_ACTIONS as CARD_ACTIONS
+from bot.card_routes import CARD_SUBMIT as CARD_SUBMIT
+from bot.card_routes import RUN_COMMAND_ACTION as RUN_COMMAND_ACTION
+from bot.command_types import SCOPES_ALL as SCOPES_ALL  # re-exported, like the three below
+from bot.command_types import Command as Command
+from bot.command_types import DuringFlow as DuringFlow
+from bot.command_types import ParsedCommand as ParsedCommand
+from i18n import N_
 
 if TYPE_CHECKING:
-    from bot.handlers import Handlers
-
-SCOPES_ALL = ("personal", "team", "groupChat")
-P = TypeVar("P")
-Handler = Callable[[TurnContext, P], Awaitable[None]]
-
-
-class DuringFlow(StrEnum):
-    """What a command does while a flow (assess, commit) waits for an answer."""
-
-    STARTS = "starts"  # replaces the waiting flow (it starts one of its own)
-    IN_PASSING = "in passing"  # answered, then the flow asks its question again
-    OTHER = "other"  # handled by the bot itself (help, cancel)
-
-
-@dataclass(frozen=True)
-class Command:
-    """A text command the bot understands."""
-
-    name: str  # canonical, lower case, may contain a space ("quick check")
-    usage: str  # shown in help: "assess <customer>"
-    description: str  # one line, <= 128 characters (Teams commandLists limit)
-    example: str  # a full example line the bot understands
-    handler: Callable[[Handlers], Handler[str]]  # gets the text after the command
-    aliases: tuple[str, ...] = ()  # other spellings people type, matched like the name
-    scopes: tuple[str, ...] = SCOPES_ALL
-    # Teams' command menu shows at most 10 commands per scope; the rest are in `help`.
-    menu: bool = True
-    during_flow: DuringFlow = DuringFlow.IN_PASSING
-    # Answers that hold account data go to the asker privately when asked in a shared chat; a
-    # flow (`during_flow` STARTS) asked there runs in the asker's personal chat.
-    private: bool = False
-    # Takes a longer message than any other (an import's pasted JSON).
-    long_text: bool = False
-
+    pass
 
 COMMANDS: tuple[Command, ...] = (
     Command(
         "help",
-        "help",
-        "What the bot does, the four phases and every command",
+        N_("help"),
+        N_("What the bot does, the four phases and every command"),
         "help",
         handler=lambda h: h.help,
-        aliases=("?", "hilfe"),
+        aliases=("?",),
         during_flow=DuringFlow.OTHER,
+        german="hilfe",
     ),
     Command(
         "quick check",
-        "quick check [customer]",
-        "One card with 5 questions: maturity level and workshops in a minute",
+        N_("quick check [customer]"),
+        N_("One card with 5 questions: maturity level and workshops in a minute"),
         "quick check Contoso",
         handler=lambda h: h.quick_check.start,
-        aliases=("quickcheck", "quick-check", "quick_check", "schnellcheck"),
+        aliases=("quickcheck", "quick-check", "quick_check"),
         during_flow=DuringFlow.STARTS,
+        german="schnellcheck",
+        german_aliases=("schnell-check", "schnell check"),
     ),
     Command(
         "assess",
-        "assess <customer>",
-        "Full maturity assessment, one question at a time, with the recommended workshops",
+        N_("assess <customer>"),
+        N_("Full maturity assessment, one question at a time, with the recommended workshops"),
         "assess Contoso",
         handler=lambda h: h.flows.assess,
-        aliases=("bewerten",),
         during_flow=DuringFlow.STARTS,
         private=True,
+        german="bewerten",
+        german_aliases=("bewertung",),
     ),
     Command(
         "commit",
-        "commit <customer> [form]",
-        "Agree the statement of work: workshops, goals with KPIs, success factors, dates",
+        N_("commit <customer> [form]"),
+        N_("Agree the statement of work: workshops, goals with KPIs, success factors, dates"),
         "commit Contoso",
         handler=lambda h: h.flows.commit,
-        aliases=("vereinbaren",),
         during_flow=DuringFlow.STARTS,
         private=True,
+        german="vereinbaren",
+        german_aliases=("vereinbarung",),
     ),
     Command(
         "sow",
-        "sow <customer>",
-        "The statement of work as a card, and as Markdown to paste into a document",
+        N_("sow <customer>"),
+        N_("The statement of work as a card, and as Markdown to paste into a document"),
         "sow Contoso",
         handler=lambda h: h.agreements.show,
         menu=False,
         private=True,
+        german="leistungsbeschreibung",
+        german_aliases=("lb",),
     ),
     Command(
         "deliver",
-        "deliver <customer>",
-        "Record a delivered workshop or engagement from the statement of work",
+        N_("deliver <customer>"),
+        N_("Record a delivered workshop or engagement from the statement of work"),
         "deliver Contoso",
         handler=lambda h: h.delivery.deliver,
-        aliases=("liefern",),
         private=True,
+        german="liefern",
+        german_aliases=("lieferung",),
     ),
     Command(
         "ensure",
-        "ensure <customer>",
-        "Check goals against delivery, capture CSAT/NPS and next steps; opens the next iteration",
+        N_("ensure <customer>"),
+        N_(
+            "Check goals against delivery, capture CSAT/NPS and next steps; opens the next "
+            "iteration"
+        ),
         "ensure Contoso",
         handler=lambda h: h.delivery.ensure,
-        aliases=("sicherstellen",),
         private=True,
+        german="sicherstellen",
     ),
     Command(
         "status",
-        "status <customer>",
-        "Where a customer stands: phase, level trend, goals, touches, renewal, licenses, CSAT/NPS",
+        N_("status <customer>"),
+        N_(
+            "Where a customer stands: phase, level trend, goals, touches, renewal, licenses, "
+            "CSAT/NPS"
+        ),
         "status Contoso",
         handler=lambda h: h.account.status,
         private=True,
+        german="status",
     ),
     Command(
         "stage",
-        "stage <customer> [land|onboard|adopt|expand|renew|auto] [agent|csm]",
-        "Lifecycle stage (set or derived) with its KPIs; set it, or your role: sales agent or CSM",
+        N_("stage <customer> [land|onboard|adopt|expand|renew|auto] [agent|csm]"),
+        N_(
+            "Lifecycle stage (set or derived) with its KPIs; set it, or your role: sales agent or "
+            "CSM"
+        ),
         "stage Contoso adopt",
         handler=lambda h: h.account.stage,
         menu=False,
         private=True,
+        german="lebenszyklus",
+        german_aliases=("stufe",),
     ),
     Command(
         "history",
-        "history <customer>",
-        "Every iteration as a timeline, with the maturity level per iteration",
+        N_("history <customer>"),
+        N_("Every iteration as a timeline, with the maturity level per iteration"),
         "history Contoso",
         handler=lambda h: h.account.history,
         menu=False,
         private=True,
+        german="verlauf",
     ),
     Command(
         "report",
-        "report <customer>",
-        "Proof of execution of the last closed iteration as Markdown",
+        N_("report <customer>"),
+        N_("Proof of execution of the last closed iteration as Markdown"),
         "report Contoso",
         handler=lambda h: h.account.report,
         menu=False,
         private=True,
+        german="bericht",
     ),
     Command(
         "touch",
-        "touch <customer> [call|meeting|mail|chat] <note>",
-        "Log a customer touch; check-in reminders count these",
+        N_("touch <customer> [call|meeting|mail|chat] <note>"),
+        N_("Log a customer touch; check-in reminders count these"),
         "touch Contoso call: renewal on track",
         handler=lambda h: h.account.touch,
-        aliases=("kontakt",),
         private=True,
+        german="kontakt",
     ),
     Command(
         "reminders",
-        "reminders",
-        "What is due and coming up for your customers in the next 30 days",
+        N_("reminders"),
+        N_("What is due and coming up for your customers in the next 30 days"),
         "reminders",
         handler=lambda h: h.reminders.reminders,
-        aliases=("erinnerungen",),
         private=True,
+        german="erinnerungen",
     ),
     Command(
         "renewal",
-        "renewal <customer> <date>|done|lost <reason>",
-        "Renewal date (checkpoints 15 and 6 months, reminders 90/60/30 days ahead) or its outcome",
+        N_("renewal <customer> <date>|done|lost <reason>"),
+        N_(
+            "Renewal date (checkpoints 15 and 6 months, reminders 90/60/30 days ahead) or its "
+            "outcome"
+        ),
         "renewal Contoso 2027-06-30",
         handler=lambda h: h.reminders.renewal,
         menu=False,
         private=True,
+        german="verlängerung",
+        german_aliases=("verlaengerung",),
     ),
     Command(
         "licenses",
-        "licenses <customer> <licensed> <active> [product]",
-        "Record licensed and active users of one product (Azure by default) of a customer",
+        N_("licenses <customer> <licensed> <active> [product]"),
+        N_("Record licensed and active users of one product (Azure by default) of a customer"),
         "licenses Contoso 500 320",
         handler=lambda h: h.reminders.licenses,
         menu=False,
         private=True,
+        german="lizenzen",
     ),
     Command(
         "pause reminders",
-        "pause reminders <date>",
-        "No reminders until that date; what comes due meanwhile arrives then",
+        N_("pause reminders <date>"),
+        N_("No reminders until that date; what comes due meanwhile arrives then"),
         "pause reminders until 2026-12-31",
         handler=lambda h: h.reminders.pause,
         menu=False,
+        german="erinnerungen pausieren",
     ),
     Command(
         "resume reminders",
-        "resume reminders",
-        "End a pause of your reminders now",
+        N_("resume reminders"),
+        N_("End a pause of your reminders now"),
         "resume reminders",
         handler=lambda h: h.reminders.resume,
         menu=False,
+        german="erinnerungen fortsetzen",
     ),
     Command(
         "digest",
-        "digest <on|off>",
-        "One reminder card a day with everything due, or one card per reminder",
+        N_("digest <on|off>"),
+        N_("One reminder card a day with everything due, or one card per reminder"),
         "digest on",
         handler=lambda h: h.reminders.digest,
         menu=False,
+        german="tagesübersicht",
+        german_aliases=("tagesuebersicht",),
     ),
     Command(
         "catalog",
-        "catalog [level]",
-        "Browse the workshop catalog, all levels or one",
+        N_("catalog [level]"),
+        N_("Browse the workshop catalog, all levels or one"),
         "catalog cloud is an option",
         handler=lambda h: h.catalog,
         menu=False,
+        german="katalog",
     ),
     Command(
         "portfolio",
-        "portfolio [mine] [renewals N] [level <level>] [stage <stage>] [page N]",
-        "Your customers riskiest first: health, phase, level, renewal, last touch; KPIs and charts",
+        N_("portfolio [mine] [renewals N] [level <level>] [stage <stage>] [page N]"),
+        N_(
+            "Your customers riskiest first: health, phase, level, renewal, last touch; KPIs and "
+            "charts"
+        ),
         "portfolio mine renewals 90",
         handler=lambda h: h.portfolio,
         private=True,
+        german="portfolio",
     ),
     Command(
         "health",
-        "health <customer>",
-        "A customer's health score 0-100 with every factor, its weight and what to do next",
+        N_("health <customer>"),
+        N_("A customer's health score 0-100 with every factor, its weight and what to do next"),
         "health Contoso",
         handler=lambda h: h.health,
         menu=False,
         private=True,
+        german="gesundheit",
     ),
     Command(
         "kpis",
-        "kpis [mine]",
-        "Partner KPIs: CSAT this fiscal year, renewal pipeline, customers per phase and level",
+        N_("kpis [mine]"),
+        N_("Partner KPIs: CSAT this fiscal year, renewal pipeline, customers per phase and level"),
         "kpis",
         handler=lambda h: h.kpis,
         menu=False,
         private=True,
+        german="kennzahlen",
     ),
     Command(
         "touches",
-        "touches <customer>",
-        "The customer's logged touches, newest first",
+        N_("touches <customer>"),
+        N_("The customer's logged touches, newest first"),
         "touches Contoso",
         handler=lambda h: h.account.touches,
         menu=False,
         private=True,
+        german="kontakte",
     ),
     Command(
         "undo",
-        "undo <delivery|touch> <customer>",
-        "Remove the latest recorded delivery or touch, to record it again corrected",
+        N_("undo <delivery|touch> <customer>"),
+        N_("Remove the latest recorded delivery or touch, to record it again corrected"),
         "undo touch Contoso",
         handler=lambda h: h.account.undo,
         menu=False,
+        german="rückgängig",
+        german_aliases=("rueckgaengig",),
     ),
     Command(
         "brief",
-        "brief <customer>",
-        "30-second call brief: level, phase, goals, touches, health, renewal, 3 talking points",
+        N_("brief <customer>"),
+        N_("30-second call brief: level, phase, goals, touches, health, renewal, 3 talking points"),
         "brief Contoso",
         handler=lambda h: h.briefs.command,
         menu=False,
         private=True,
+        german="briefing",
+        german_aliases=("kurzinfo",),
     ),
     Command(
         "readiness",
-        "readiness [new]",
-        "Your organisation's customer-success readiness: 5 sections scored 1-5, level, next steps",
+        N_("readiness [new]"),
+        N_(
+            "Your organisation's customer-success readiness: 5 sections scored 1-5, level, next "
+            "steps"
+        ),
         "readiness",
         handler=lambda h: h.readiness.command,
         menu=False,
         private=True,
+        german="bereitschaft",
     ),
     Command(
         "export",
-        "export",
-        "Your organisation's data as a JSON file, and assessments and goals as CSV (personal chat)",
+        N_("export"),
+        N_(
+            "Your organisation's data as a JSON file, and assessments and goals as CSV (personal "
+            "chat)"
+        ),
         "export",
         handler=lambda h: h.exchange.export,
         scopes=("personal",),
         menu=False,
+        german="exportieren",
     ),
     Command(
         "import",
-        "import [replace]",
-        "Restore an export file attached to the message: checked first, imported all or nothing",
+        N_("import [replace]"),
+        N_(
+            "Restore an export file attached to the message: checked first, imported all or nothing"
+        ),
         "import replace",
         handler=lambda h: h.exchange.import_,
         long_text=True,
         scopes=("personal",),
         menu=False,
+        german="importieren",
     ),
     Command(
         "customers",
-        "customers",
-        "The customers of your organisation and their phase",
+        N_("customers"),
+        N_("The customers of your organisation and their phase"),
         "customers",
         handler=lambda h: h.customers,
         menu=False,
         private=True,
+        german="kunden",
     ),
     Command(
         "language",
-        "language <de|en|auto>",
-        "Answer in German or English; auto follows your Teams language (the default)",
+        N_("language <de|en|auto>"),
+        N_("Answer in German or English; auto follows your Teams language (the default)"),
         "language de",
         handler=lambda h: h.languages.command,
-        aliases=("sprache",),
         menu=False,
+        german="sprache",
     ),
     Command(
         "cancel",
-        "cancel",
-        "Stop the current conversation flow; nothing half-done is saved",
+        N_("cancel"),
+        N_("Stop the current conversation flow; nothing half-done is saved"),
         "cancel",
         handler=lambda h: h.flows.cancel,
-        aliases=("stop", "quit", "exit", "abort", "abbrechen"),
+        aliases=("stop", "quit", "exit", "abort"),
         menu=False,
         during_flow=DuringFlow.OTHER,
+        german="abbrechen",
     ),
 )
 
 
-@dataclass(frozen=True)
-class CardAction(Generic[P]):
-    """A card button: the model its data is parsed into at the edge (`dialogs.common.
-    card_actions`; the model names the `action`) and its handler, which receives that model."""
-
-    model: type[submits.Submit]
-    handler: Callable[[Handlers], Handler[P]]
-    # Pressed in a shared chat, its answer goes to the presser privately.
-    private: bool = True
-
-    @property
-    def action(self) -> str:
-        return self.model.action_name()
-
-
-# Buttons that type a command (`run_command`: the command and its argument) are routed as that
-# command; the buttons of a waiting prompt (`choose`, `back`, `form`) belong to its flow.
-RUN_COMMAND_ACTION = submits.RunCommandSubmit.action_name()
-CARD_ACTIONS: tuple[CardAction[Any], ...] = (
-    CardAction(submits.QuickCheckSubmit, lambda h: h.quick_check.submit),
-    CardAction(submits.SaveQuickCheckSubmit, lambda h: h.quick_check.save),
-    # sends its card privately itself
-    CardAction(submits.NewQuickCheckSubmit, lambda h: h.quick_check.start_new, private=False),
-    CardAction(submits.UseAssessmentSubmit, lambda h: h.quick_check.use),
-    CardAction(submits.AgreeSubmit, lambda h: h.agreements.agree),
-    CardAction(submits.RecordDeliverySubmit, lambda h: h.delivery.record_delivery),
-    CardAction(submits.ReviewSubmit, lambda h: h.delivery.review),
-    CardAction(submits.EnsureAnywaySubmit, lambda h: h.delivery.ensure_anyway),
-    CardAction(submits.ReadinessSubmit, lambda h: h.readiness.answer),
-    CardAction(submits.LogTouchSubmit, lambda h: h.reminders.card_action),
-    CardAction(submits.SnoozeSubmit, lambda h: h.reminders.card_action),
-    CardAction(submits.DoneSubmit, lambda h: h.reminders.card_action),
-    CardAction(submits.CancelSubmit, lambda h: h.flows.cancel_button, private=False),
-)
-ACTIONS = {entry.action: entry for entry in CARD_ACTIONS}
-# Every button's data, one discriminated union on `action`: the table's models and run_command.
-CARD_SUBMIT = submits.submit_union(
-    [*(entry.model for entry in CARD_ACTIONS), submits.RunCommandSubmit]
-)
-
-_BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
+_BY_NAME = {name: command for command in COMMANDS for name in command.names()}
 # Longest names first so "quick check" wins over a hypothetical "quick".
 _NAMES = sorted(_BY_NAME, key=len, reverse=True)
-
-
-@dataclass(frozen=True)
-class ParsedCommand:
-    """A command and the rest of the line."""
-
-    command: Command
-    argument: str
 
 
 def parse_command(text: str) -> ParsedCommand | None:

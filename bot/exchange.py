@@ -26,6 +26,7 @@ from dialogs.portfolio import exchange_commands
 from engagement.exchange import MAX_DOCUMENT_BYTES
 from engagement.ports import CustomerImportWriter
 from engagement.reminder_index import SchedulingCustomerRepository
+from i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +76,14 @@ class Exchange:
     async def export(self, context: TurnContext, argument: str) -> None:
         """Offer the JSON export and the CSV as download links, in the personal chat only."""
         if is_shared_conversation(context):
-            await context.send_activity("Exports are only made in our personal chat.")
+            await context.send_activity(_("Exports are only made in our personal chat."))
             return
         if not self._links_work:
             await context.send_activity(
-                "Exports need the bot's https address for the download links "
-                "(PUBLIC_BASE_URL); ask whoever runs the bot to set it."
+                _(
+                    "Exports need the bot's https address for the download links "
+                    "(PUBLIC_BASE_URL); ask whoever runs the bot to set it."
+                )
             )
             return
         files = await exchange_commands.export_command(
@@ -93,19 +96,18 @@ class Exchange:
         json_link = await self._link(files.json_name, "application/json", files.json_text)
         csv_link = await self._link(files.csv_name, "text/csv", files.csv_text)
         links = f"- [{files.json_name}]({json_link})\n- [{files.csv_name}]({csv_link})"
-        await context.send_activity(
-            f"{files.summary}\n\n{links}\n\nEach link works once, for 15 minutes."
-        )
+        once = _("Each link works once, for {minutes} minutes.").format(minutes=15)
+        await context.send_activity(f"{files.summary}\n\n{links}\n\n{once}")
 
     async def import_(self, context: TurnContext, argument: str) -> None:
         """Import an attached export file (or pasted JSON), all or nothing."""
         if is_shared_conversation(context):
-            await context.send_activity("Imports are only made in our personal chat.")
+            await context.send_activity(_("Imports are only made in our personal chat."))
             return
         try:
             document = await self._attached_file(context)
         except ValueError as error:
-            await context.send_activity(f"I imported nothing: {error}")
+            await context.send_activity(_("I imported nothing: {reason}").format(reason=error))
             return
         reply = await exchange_commands.import_command(
             argument,
@@ -133,9 +135,9 @@ class Exchange:
     def _allowed(self, url: str) -> None:
         """Raise ValueError unless the bot may fetch `url` (every redirect hop is checked)."""
         if self._local_mode and not is_loopback_url(url):
-            raise ValueError("in local mode files are only read from this machine")
+            raise ValueError(_("in local mode files are only read from this machine"))
         if not self._local_mode and not is_teams_file_url(url):
-            raise ValueError("the file's download address is not a Teams (SharePoint) one")
+            raise ValueError(_("the file's download address is not a Teams (SharePoint) one"))
 
 
 # Teams keeps chat files in SharePoint / OneDrive for Business; nothing else is fetched, so a
@@ -163,7 +165,7 @@ async def download(url: str, allowed: Callable[[str], None]) -> bytes:
     redirects, each checked by `allowed` before it is requested; ValueError says what failed."""
     try:
         async with aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT) as session:
-            for _ in range(MAX_REDIRECTS + 1):
+            for _hop in range(MAX_REDIRECTS + 1):
                 allowed(url)
                 async with session.get(url, allow_redirects=False) as response:
                     if response.status in _REDIRECTS and "Location" in response.headers:
@@ -171,13 +173,19 @@ async def download(url: str, allowed: Callable[[str], None]) -> bytes:
                         continue
                     if response.status != 200:
                         raise ValueError(
-                            f"the file could not be downloaded (HTTP {response.status})"
+                            _("the file could not be downloaded (HTTP {status})").format(
+                                status=response.status
+                            )
                         )
                     try:
                         return await read_at_most(response, MAX_IMPORT_BYTES)
                     except ValueError:
                         limit = MAX_IMPORT_BYTES // 1_000_000
-                        raise ValueError(f"the file is larger than {limit} MB") from None
+                        raise ValueError(
+                            _("the file is larger than {limit} MB").format(limit=limit)
+                        ) from None
     except aiohttp.ClientError as error:
-        raise ValueError("the file could not be downloaded") from error
-    raise ValueError(f"the file's address redirects more than {MAX_REDIRECTS} times")
+        raise ValueError(_("the file could not be downloaded")) from error
+    raise ValueError(
+        _("the file's address redirects more than {count} times").format(count=MAX_REDIRECTS)
+    )

@@ -52,10 +52,10 @@ class Flows:
         """`cancel`: stop the flow; nothing half-done is saved."""
         dialog_context = await self.context(context)
         if dialog_context.active_dialog is None:
-            await context.send_activity("There is nothing to cancel.")
+            await context.send_activity(_("There is nothing to cancel."))
             return
         await dialog_context.cancel_all_dialogs()
-        await context.send_activity("Cancelled. Nothing from the unfinished step was saved.")
+        await context.send_activity(_("Cancelled. Nothing from the unfinished step was saved."))
 
     async def cancel_button(self, context: TurnContext, value: CancelSubmit) -> None:
         """A card's Cancel button: the same as typing `cancel`."""
@@ -87,7 +87,7 @@ class Flows:
             await self._state.save_changes(private_context)
 
         started = await private.run(context, begin)
-        await context.send_activity(STARTED_PRIVATELY if started else NOT_PRIVATELY)
+        await context.send_activity(_(STARTED_PRIVATELY) if started else _(NOT_PRIVATELY))
 
     async def _begin(self, context: TurnContext, dialog_id: str, options: dict[str, Any]) -> None:
         starter = user_of(context)

@@ -32,19 +32,28 @@ from dialogs.deliver.delivery import DeliveryAndReview
 from dialogs.portfolio import portfolio_commands
 from dialogs.readiness.readiness import Readiness
 from engagement.models import MaturityLevel
+from i18n import N_, _
+from i18n.formats import format_number
 
-PHASES = (
-    PhaseHelp("assess", "Determine the customer's cloud maturity"),
-    PhaseHelp("commit", "Agree the goals of the engagement: a statement of work"),
-    PhaseHelp("deliver", "Deliver the workshop or engagement"),
-    PhaseHelp("ensure", "Check the goals were reached and define next steps"),
+# The phase names are the framework's own terms, the same in both languages.
+_PHASES = (
+    ("assess", N_("Determine the customer's cloud maturity")),
+    ("commit", N_("Agree the goals of the engagement: a statement of work")),
+    ("deliver", N_("Deliver the workshop or engagement")),
+    ("ensure", N_("Check the goals were reached and define next steps")),
 )
 CUSTOMERS_SHOWN = 50  # `customers` lists the first 50 by name
 
 
+def phase_help() -> list[PhaseHelp]:
+    """The four phases with what happens in each, in the turn's language."""
+    return [PhaseHelp(name, _(description)) for name, description in _PHASES]
+
+
 def command_help() -> list[CommandHelp]:
-    """Every command's usage and description, for the help and welcome cards."""
-    return [CommandHelp(usage=c.usage, description=c.description) for c in COMMANDS]
+    """Every command's usage and description in the turn's language (German usages start with
+    the German names), for the help and welcome cards."""
+    return [CommandHelp(usage=_(c.usage), description=_(c.description)) for c in COMMANDS]
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ class Handlers:
 
     async def help(self, context: TurnContext, argument: str) -> None:
         """`help`: the phases and every command."""
-        await context.send_activity(card_message(library.help_card(PHASES, command_help())))
+        await context.send_activity(card_message(library.help_card(phase_help(), command_help())))
 
     async def catalog(self, context: TurnContext, argument: str) -> None:
         """`catalog [level]`: the workshops of every level, or of one."""
@@ -76,8 +85,9 @@ class Handlers:
             if level is None:
                 names = ", ".join(f"{lvl.rank}. {lvl.label}" for lvl in MaturityLevel)
                 await context.send_activity(
-                    f'I don\'t know the level "{escape_markdown(argument[:60])}". The levels are: '
-                    f"{names}."
+                    _('I don\'t know the level "{level}". The levels are: {levels}.').format(
+                        level=escape_markdown(argument[:60]), levels=names
+                    )
                 )
                 return
             levels = [level]
@@ -90,19 +100,30 @@ class Handlers:
         listing = await self.services.summaries.by_name(tenant_of(context), limit=CUSTOMERS_SHOWN)
         if not listing.total:
             await context.send_activity(
-                "No customers yet. Type `assess <name>` or `quick check <name>` to add one."
+                _("No customers yet. Type `assess <name>` or `quick check <name>` to add one.")
             )
             return
         lines = [
-            f"- **{escape_markdown(s.name)}**: iteration {s.iteration}, {s.phase.value} phase, "
-            + (s.level.label if s.level else "not assessed")
+            (
+                _("- **{name}**: iteration {iteration}, {phase} phase, {level}")
+                if s.level
+                else _("- **{name}**: iteration {iteration}, {phase} phase, not assessed")
+            ).format(
+                name=escape_markdown(s.name),
+                iteration=s.iteration,
+                phase=s.phase.value,
+                level=s.level.label if s.level else "",
+            )
             for s in listing.summaries
         ]
         more = listing.total - len(listing.summaries)
-        more_text = f"\n\n…and {more:,} more." if more > 0 else ""
-        await context.send_activity(
-            f"Your organisation's customers ({listing.total:,}):\n\n" + "\n".join(lines) + more_text
+        heading = _("Your organisation's customers ({count}):").format(
+            count=format_number(listing.total)
         )
+        parts = [heading, "\n".join(lines)]
+        if more > 0:
+            parts.append(_("…and {count} more.").format(count=format_number(more)))
+        await context.send_activity("\n\n".join(parts))
 
     async def portfolio(self, context: TurnContext, argument: str) -> None:
         """`portfolio [mine] [renewals N] [level <level>] [page N]`."""

@@ -17,13 +17,14 @@ from botbuilder.schema import Activity, ActivityTypes, ConversationParameters
 
 from bot.locks import ConversationLocks, TurnLocks
 from dialogs.common.turn import is_shared_conversation, tenant_of
+from i18n import N_, _
 
 logger = logging.getLogger(__name__)
 P = TypeVar("P")
 
-SENT_PRIVATELY = "I've sent that to you in our private chat."
-STARTED_PRIVATELY = "I've started that in our private chat."
-NOT_PRIVATELY = (
+SENT_PRIVATELY = N_("I've sent that to you in our private chat.")
+STARTED_PRIVATELY = N_("I've started that in our private chat.")
+NOT_PRIVATELY = N_(
     "I couldn't message you privately. Ask me in our personal chat; I keep account data out of "
     "shared chats."
 )
@@ -113,7 +114,7 @@ async def answer_privately(
     captured: list[Activity] = []
     capturing = True
 
-    async def capture(_: TurnContext, activities: list[Activity], send: Any) -> None:
+    async def capture(_context: TurnContext, activities: list[Activity], send: Any) -> None:
         if capturing:
             captured.extend(a for a in activities if a.type == ActivityTypes.message)
             activities.clear()  # the SDK sends what is left in the list
@@ -127,6 +128,6 @@ async def answer_privately(
     if not captured:
         return
     if await send_private(context, captured):
-        await context.send_activity(SENT_PRIVATELY)
+        await context.send_activity(_(SENT_PRIVATELY))
     else:
-        await context.send_activity(NOT_PRIVATELY)
+        await context.send_activity(_(NOT_PRIVATELY))

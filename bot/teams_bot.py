@@ -27,7 +27,7 @@ from bot.commands import (
 )
 from bot.exchange import Exchange
 from bot.flows import Flows, expects_free_text, flow_name
-from bot.handlers import PHASES, Handlers, command_help
+from bot.handlers import Handlers, command_help, phase_help
 from bot.language import Languages
 from bot.private import PrivateChats, answer_privately
 from bot.proactive import remember_turn
@@ -146,7 +146,7 @@ class TeamsBot(TeamsActivityHandler):
                 )
             )
         elif text:
-            suggestions = closest_commands(text, [c.name for c in COMMANDS])
+            suggestions = closest_commands(text, [c.shown_name() for c in COMMANDS])
             card = unknown_text_card(suggestions, RUN_COMMAND_ACTION)
             await turn_context.send_activity(
                 card_message(card, unknown_text_line(text, suggestions))
@@ -278,7 +278,9 @@ class TeamsBot(TeamsActivityHandler):
                 )
             )
             return
-        await turn_context.send_activity(card_message(library.welcome_card(PHASES, command_help())))
+        await turn_context.send_activity(
+            card_message(library.welcome_card(phase_help(), command_help()))
+        )
 
     async def _remember_conversation(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

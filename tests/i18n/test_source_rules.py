@@ -39,7 +39,8 @@ def _rebinds_underscore(tree: ast.Module) -> list[int]:
 
 
 def _bad_messages(tree: ast.Module) -> list[int]:
-    """Lines where a gettext call's message is built (f-string, +, %, .format) not written."""
+    """Lines where a gettext call's message is built (f-string, +, %, .format, a conditional)
+    instead of written: extraction would miss it."""
     lines = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
@@ -47,7 +48,9 @@ def _bad_messages(tree: ast.Module) -> list[int]:
         if node.func.id not in GETTEXT:
             continue
         messages = node.args[:2] if node.func.id == "ngettext" else node.args[:1]
-        if any(isinstance(arg, ast.JoinedStr | ast.BinOp | ast.Call) for arg in messages):
+        if any(
+            isinstance(arg, ast.JoinedStr | ast.BinOp | ast.Call | ast.IfExp) for arg in messages
+        ):
             lines.append(node.lineno)
     return lines
 

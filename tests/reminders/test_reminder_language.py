@@ -10,6 +10,7 @@ from reminder_support import NOW, OTHER, OWNER, PERSONAL, TENANT, Rig, customer
 
 from bot import reminder_delivery
 from i18n import current_language
+from tests.support.language import foreign_messages, leaks, shown
 
 
 @pytest.fixture
@@ -67,3 +68,16 @@ async def test_two_recipients_each_get_their_own_language(rig: Rig, languages: l
     await rig.sweeper.sweep(NOW)
 
     assert sorted(languages) == ["de", "en"]
+
+
+async def test_a_german_recipient_reads_no_english_message_on_the_card(rig: Rig) -> None:
+    await rig.personal_chat()
+    await rig.reminders.remember_user_conversation(
+        TENANT, OWNER.id, PERSONAL, is_personal=True, client_language="de"
+    )
+    await rig.add(customer(created=NOW - timedelta(days=15)))
+
+    await rig.sweeper.sweep(NOW)
+
+    [card] = rig.connector.messages()
+    assert leaks(shown([card]), foreign_messages("de")) == set()

@@ -13,11 +13,13 @@ translated (issue 18); it may only shrink.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from engagement.models import MaturityLevel
 from i18n import _, use_language
 from tests.bot.test_commit_conversation import GOAL, PERIOD
 from tests.support.cards import choice_sets, submit_actions
@@ -128,3 +130,40 @@ async def test_a_whole_iteration_speaks_one_language(personal: Conversation, lan
     await _quick_check(user, names.get("quick check", "quick check"))
     await _iteration(user, names)
     assert leaks(user.seen, foreign_messages(language)) - STILL_ENGLISH == set()
+
+
+# What stays English for everyone: the framework's level names and what the user typed.
+_NOT_TRANSLATED = [level.label for level in MaturityLevel] + [
+    *GOAL.values(),
+    *PERIOD.values(),
+    "Pilot AKS",
+    "Went well",
+    "Carla Diaz",
+    "Proof of Concept",  # the German text keeps the English term
+]
+_ENGLISH_WORDS = re.compile(r"\b(the|you|your|with|and|is|are|of|to|for|not|yet)\b")
+
+
+def english_lines(seen: list[str]) -> list[str]:
+    """Lines that read as English once level names and the user's own words are taken out."""
+    lines = []
+    for text in seen:
+        for line in text.split("\n"):
+            stripped = line
+            for kept in _NOT_TRANSLATED:
+                stripped = stripped.replace(kept, "")
+            if _ENGLISH_WORDS.search(stripped):
+                lines.append(line)
+    return lines
+
+
+@pytest.mark.xfail(
+    reason="dialogs/, cards/ and engagement/ texts not all translated yet (issue 18)"
+)
+async def test_a_german_user_reads_no_english_sentence_at_all(personal: Conversation) -> None:
+    """Beyond the catalogs: no line of any reply reads as English (level names and the
+    user's own words aside). Passes once every area is translated; then drop the xfail."""
+    user = User(replace(personal, locale="de-DE"), "de")
+    await _quick_check(user, GERMAN_NAMES["quick check"])
+    await _iteration(user, GERMAN_NAMES)
+    assert english_lines(user.seen) == []

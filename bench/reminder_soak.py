@@ -106,12 +106,12 @@ class Connector:
             return web.json_response({"error": {"code": "ServiceError"}}, status=500)
         self.outcomes["201"] += 1
         now = time.monotonic()
-        for reminder_id in _reminder_ids(body):
+        for reminder_id in reminder_ids(body):
             self.accepted.append((now, reminder_id))
         return web.json_response({"id": f"activity-{len(self.requests)}"}, status=201)
 
 
-def _reminder_ids(node: Any) -> list[str]:
+def reminder_ids(node: Any) -> list[str]:
     """The reminder ids of a card (from its Done buttons)."""
     found: list[str] = []
     if isinstance(node, dict):
@@ -119,14 +119,14 @@ def _reminder_ids(node: Any) -> list[str]:
         if isinstance(data, dict) and data.get("action") == "reminder_done":
             found.append(str(data.get("reminder")))
         for value in node.values():
-            found.extend(_reminder_ids(value))
+            found.extend(reminder_ids(value))
     elif isinstance(node, list):
         for value in node:
-            found.extend(_reminder_ids(value))
+            found.extend(reminder_ids(value))
     return found
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -147,7 +147,7 @@ async def seed(data_dir: Path, count: int, connector_url: str) -> list[str]:
             conversation = f"a:soak-{number}"
             conversations.append(conversation)
             await store.references.put(
-                TENANT, conversation, _reference(connector_url, conversation, owner)
+                TENANT, conversation, reference_for(connector_url, conversation, owner)
             )
             await store.reminders.remember_user_conversation(
                 TENANT, owner.id, conversation, is_personal=True
@@ -161,7 +161,7 @@ async def seed(data_dir: Path, count: int, connector_url: str) -> list[str]:
         store.close()
 
 
-def _reference(service_url: str, conversation_id: str, user: Person) -> dict[str, Any]:
+def reference_for(service_url: str, conversation_id: str, user: Person) -> dict[str, Any]:
     return {
         "activityId": None,
         "user": {"id": f"29:{user.id}", "name": user.name, "aadObjectId": user.id},
@@ -204,7 +204,7 @@ class Bot:
             **os.environ,
             "DATA_DIR": str(data_dir),
             "HOST": "127.0.0.1",
-            "PORT": str(_free_port()),
+            "PORT": str(free_port()),
             "MicrosoftAppId": "",
             "LOG_LEVEL": "WARNING",
             "REMINDER_SWEEP_SECONDS": "1",
@@ -291,7 +291,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector.send)
     runner = web.AppRunner(app, shutdown_timeout=1)
     await runner.setup()
-    port = _free_port()
+    port = free_port()
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     connector.url = f"http://127.0.0.1:{port}"

@@ -110,6 +110,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             references=store.references,
             sender=sender,
             policy=policy,
+            batch=settings.reminder_claim_batch,
             wait=False,  # sweeps plan and queue; deliveries run on (see bot/reminder_sweep.py)
         )
 

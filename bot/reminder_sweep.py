@@ -258,8 +258,8 @@ class ReminderSweeper:
             version = None
             try:
                 customer = await self._customers.get(entry.tenant_id, entry.customer_id)
-                if customer is None:
-                    await self._store.schedule(*key, None, replacing=entry)
+                if customer is None:  # not written yet (its add indexes it again) or never
+                    await self._store.reschedule([Rescheduled(*key, None, (entry,))], now)
                     continue
                 version = customer.version
                 report.customers += 1

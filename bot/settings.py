@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     reminder_tenant_sends_per_second: Annotated[float, Field(gt=0, le=50)] = Field(
         20.0, validation_alias="REMINDER_TENANT_SENDS_PER_SECOND"
     )
+    reminder_lease_seconds: Annotated[float, Field(ge=2, le=3600)] = Field(
+        300.0, validation_alias="REMINDER_LEASE_SECONDS"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -137,6 +140,14 @@ class Settings(BaseSettings):
             weekend_sending=self.reminder_weekends,
             default_time_zone=self.reminder_time_zone,
         )
+
+    @property
+    def reminder_claim_batch(self) -> int:
+        """Customers one sweep plans (and on PostgreSQL claims) at most: what the tenant rate
+        sends in a quarter of the lease, 10 to 500, so a live replica finishes its claim long
+        before the lease lets another replica take it."""
+        fits = self.reminder_tenant_sends_per_second * self.reminder_lease_seconds / 4
+        return max(10, min(500, int(fits)))
 
     @field_validator("public_base_url")
     @classmethod

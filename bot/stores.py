@@ -8,7 +8,7 @@ and raises `DatabaseUnavailable` (naming DATABASE_URL) when it cannot.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.downloads import MemoryShelf
 from bot.settings import Settings
@@ -84,7 +84,12 @@ def open_app_store(settings: Settings, clock: Clock) -> AppStore:
     `clock` is the time the customer summaries compute health for.
     """
     if settings.database_url:
-        pg = PostgresStore(settings.database_url, settings.database_pool_size, clock)
+        pg = PostgresStore(
+            settings.database_url,
+            settings.database_pool_size,
+            clock,
+            lease=timedelta(seconds=settings.reminder_lease_seconds),
+        )
         return AppStore(
             pg.customers,
             pg.references,

@@ -73,9 +73,12 @@ class SchedulingCustomerRepository:
         return await self._inner.list(tenant_id)
 
     async def add(self, customer: Customer) -> Customer:
-        """Index, then add (see the class docstring)."""
+        """Index, add, and index again: a sweep (another replica's) that looked between the
+        first two found no customer and dropped the entry (see the class docstring)."""
         await self._index(customer)
-        return await self._inner.add(customer)
+        stored = await self._inner.add(customer)
+        await self._index(stored)
+        return stored
 
     async def save(self, customer: Customer) -> Customer:
         """Index, then save (see the class docstring)."""
@@ -89,7 +92,7 @@ class SchedulingCustomerRepository:
         add: Sequence[Customer],
         replace: Sequence[Customer],
     ) -> None:
-        """Index every imported customer, then let `writer` write them all or none.
+        """Index every imported customer, let `writer` write them all or none, index again.
 
         The index moves in one batch (one write per index bucket): one `schedule_no_later` per
         customer rewrote a growing bucket each time, 80 s for 2,000 customers.
@@ -103,6 +106,7 @@ class SchedulingCustomerRepository:
                 moved.append(Rescheduled(customer.tenant_id, customer.id, when, ()))
         await self._reminders.reschedule(moved, now)
         await writer.import_customers(tenant_id, add, replace)
+        await self._reminders.reschedule(moved, now)  # again: see `add`
 
     async def _index(self, customer: Customer) -> None:
         when = await self._index_time(customer, self._clock.now())

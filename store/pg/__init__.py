@@ -18,7 +18,7 @@ a claimable queue), `reminder_records`, `user_preferences`, `downloads` (export 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -34,7 +34,7 @@ from store.pg.locks import PgTurnLocks
 from store.pg.migrations import migrate
 from store.pg.readiness import PgReadinessStore
 from store.pg.references import PgConversationReferences
-from store.pg.reminders import PgReminderStore
+from store.pg.reminders import DEFAULT_LEASE, PgReminderStore
 from store.pg.state_storage import PgStateStorage
 from store.pg.summaries import PgCustomerSummaries
 
@@ -90,9 +90,18 @@ class PostgresStore:
         url: A libpq connection string or `postgresql://` URL (DATABASE_URL).
         pool_size: The most connections this process opens (DATABASE_POOL_SIZE).
         clock: The moment customer summaries compute health for (the system clock if None).
+        lease: How long a sweep's claim on due customers keeps other replicas off them
+            (REMINDER_LEASE_SECONDS).
     """
 
-    def __init__(self, url: str, pool_size: int = 10, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        pool_size: int = 10,
+        clock: Clock | None = None,
+        *,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> None:
         self.url = url
         self.pool = AsyncConnectionPool(
             url,
@@ -109,7 +118,7 @@ class PostgresStore:
         self.summaries = PgCustomerSummaries(self.pool, clock)
         self.references = PgConversationReferences(self.pool)
         self.state_storage = PgStateStorage(self.pool)
-        self.reminders = PgReminderStore(self.pool)
+        self.reminders = PgReminderStore(self.pool, lease)
         self.downloads = PgDownloadShelf(self.pool)
         self.readiness = PgReadinessStore(self.pool)
         self.turn_locks = PgTurnLocks(url, pool_size)

@@ -214,7 +214,8 @@ class PgReminderStore:
             await cursor.executemany(_RELEASE, rows)
 
     async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
-        """Complete a sweep's claims: next index times, only where the claim is still ours."""
+        """Complete a sweep's claims: next index times, only where the claim is still ours.
+        An item without claimed entries (an import indexing its customers) is scheduled."""
         rows = [
             {
                 "tenant_id": item.tenant_id,
@@ -223,12 +224,21 @@ class PgReminderStore:
                 "token": token,
             }
             for item in swept
-            for token in {_token(entry.location) for entry in item.looked} - {None}
+            for token in (
+                {_token(entry.location) for entry in item.looked} - {None}
+                if item.looked
+                else {None}  # nothing claimed: scheduled
+            )
         ]
+        claimed = [row for row in rows if row["token"] is not None]
+        unclaimed = [row for row in rows if row["token"] is None]
         if not rows:
             return
         async with self._pool.connection() as connection, connection.cursor() as cursor:
-            await cursor.executemany(_COMPLETE, rows)
+            if claimed:
+                await cursor.executemany(_COMPLETE, claimed)
+            if unclaimed:
+                await cursor.executemany(_SCHEDULE, unclaimed)
 
     # --- delivery records and the customer's conversation ----------------------------------------
 

@@ -21,6 +21,7 @@ from bot.outbound.sending import AdapterTransport, ReminderSender
 from bot.reminder_sweep import ReminderSweeper
 from bot.settings import Settings
 from engagement.clock import FixedClock
+from engagement.models import Customer
 from engagement.reminder_index import SchedulingCustomerRepository
 from engagement.reminders import due_reminders
 from store.pg import PostgresStore
@@ -136,3 +137,43 @@ async def test_a_replica_killed_mid_sweep_loses_nothing(
     sent = _deliveries(connector)
     assert set(sent) == expected  # nothing lost
     assert {rid for rid, times in sent.items() if times > 1} <= set(started)
+
+
+async def test_a_customer_added_while_another_replica_sweeps_keeps_its_reminders(
+    replica: Replica, postgres_url: str, connector: FakeConnector
+) -> None:
+    """The add writes the index entry first, then the customer. A replica sweeping in between
+    finds the entry but no customer yet: the entry must survive for the customer written next
+    (it was dropped, and the customer was never reminded: found by the process test)."""
+    await _seed(postgres_url, connector)  # owner, reference; CUSTOMERS due customers
+    sweeper = await replica(None)
+    for _ in range(CUSTOMERS // 10):
+        await sweeper.sweep(NOW)
+    store = PostgresStore(postgres_url, 2)
+    await store.start()
+
+    class SweepBeforeWrite:
+        """The customer repository, with another replica's sweep before every add."""
+
+        async def get(self, tenant_id: str, customer_id: str) -> Customer | None:
+            return await store.customers.get(tenant_id, customer_id)
+
+        async def add(self, customer: Customer) -> Customer:
+            await sweeper.sweep(NOW)
+            return await store.customers.add(customer)
+
+    try:
+        adding = SchedulingCustomerRepository(
+            SweepBeforeWrite(),  # type: ignore[arg-type]
+            store.reminders,
+            ANY_TIME,
+            FixedClock(NOW),
+        )
+        late = customer("late-comer", created=NOW - timedelta(days=20))
+        await adding.add(late)
+    finally:
+        await store.close()
+    await sweeper.sweep(NOW)
+
+    wanted = {reminder.id for reminder in due_reminders(late, NOW, ANY_TIME)}
+    assert wanted <= set(_deliveries(connector))

@@ -58,6 +58,17 @@ async def test_a_swept_customer_gets_its_next_time(reminders: ReminderStore) -> 
     assert await reminders.scheduled(TENANT, "a") is None
 
 
+async def test_rescheduling_what_no_sweep_looked_at_sets_its_time(
+    reminders: ReminderStore,
+) -> None:
+    """As an import indexes its customers (PostgreSQL skipped them: imported customers were
+    never reminded)."""
+    await reminders.reschedule([Rescheduled(TENANT, "imported", NOW, ())], NOW)
+
+    assert await reminders.scheduled(TENANT, "imported") == NOW
+    assert [e.customer_id for e in await reminders.due(NOW, 10)] == ["imported"]
+
+
 async def test_schedule_no_later_only_moves_earlier(reminders: ReminderStore) -> None:
     await reminders.schedule_no_later(TENANT, "a", NOW + timedelta(days=5))
     await reminders.schedule_no_later(TENANT, "a", NOW + timedelta(days=9))

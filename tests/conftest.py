@@ -17,6 +17,7 @@ from store.pg import PostgresStore
 from tests.support.connector import FakeConnector, start_fake_connector
 from tests.support.conversation import Conversation
 from tests.support.postgres import create_test_database, started_pg_store
+from tests.support.reminders import Rig, build_rig
 
 SETTING_NAMES = (
     "MicrosoftAppId",
@@ -103,3 +104,14 @@ async def pg_store(postgres_url: str) -> AsyncIterator[PostgresStore]:
     """A started PostgreSQL store over empty tables, closed after the test."""
     async with started_pg_store(postgres_url) as store:
         yield store
+
+
+@pytest.fixture
+async def rig(tmp_path: Path, connector: FakeConnector) -> AsyncIterator[Rig]:
+    """A reminder sweeper with the app's adapter, over a fresh data directory, sending to the
+    fake connector."""
+    built = build_rig(tmp_path / "data", connector)
+    try:
+        yield built
+    finally:
+        await built.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.bot.test_commit_conversation import _card
 from tests.bot.test_full_cycle import (
     GOOD_REVIEW,
     _commit_and_agree,
@@ -10,6 +9,7 @@ from tests.bot.test_full_cycle import (
     _ensure,
     _quick_check,
 )
+from tests.dialogs.commit.test_commit_conversation import _card
 from tests.support.cards import walk
 from tests.support.conversation import Conversation
 

@@ -21,10 +21,10 @@ from cards.reminders import reminder_card
 from dialogs.reminders.reminder_commands import reminder_view
 from engagement.clock import FixedClock
 from engagement.reminders import ReminderKind, due_reminders
-from tests.correctness.correctness_support import GOAL, PERIOD, card_defaults
 from tests.support.cards import choice_sets, of_type, submit_data, texts
 from tests.support.connector import Sent
 from tests.support.conversation import Conversation
+from tests.support.correctness import GOAL, PERIOD, card_defaults
 from tests.support.escaping import HOSTILE_NAMES, rendered, renders
 
 

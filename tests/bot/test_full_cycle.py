@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot.test_commit_conversation import GOAL, PERIOD, _card, _press, _text
+from tests.dialogs.commit.test_commit_conversation import GOAL, PERIOD, _card, _press, _text
 from tests.support.cards import choice_sets, runs, submit_data, texts, walk
 from tests.support.conversation import Conversation
 from tests.support.quick_check import quick_check_card

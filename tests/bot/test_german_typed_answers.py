@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestClient
 
-from tests.bot.test_commit_conversation import _card, _quick_checked
+from tests.dialogs.commit.test_commit_conversation import _card, _quick_checked
 from tests.support.cards import texts
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot.test_commit_conversation import _card
 from tests.bot.test_full_cycle import _commit_and_agree, _deliver, _quick_check
+from tests.dialogs.commit.test_commit_conversation import _card
 from tests.support.cards import submit_data, texts
 from tests.support.conversation import Conversation
 

@@ -13,7 +13,8 @@ from bot.adapter import APOLOGY
 from bot.app import STORE_KEY
 from bot.settings import Settings
 from engagement.clock import FixedClock
-from tests.bot.test_commit_conversation import (
+from tests.bot.test_full_cycle import GOOD_REVIEW, _commit_and_agree, _deliver
+from tests.dialogs.commit.test_commit_conversation import (
     GOAL,
     PERIOD,
     _card,
@@ -22,7 +23,6 @@ from tests.bot.test_commit_conversation import (
     _text,
     _to_review,
 )
-from tests.bot.test_full_cycle import GOOD_REVIEW, _commit_and_agree, _deliver
 from tests.support.cards import choice_sets, submit_data, texts
 from tests.support.connector import FakeConnector
 from tests.support.conversation import Conversation

@@ -258,8 +258,8 @@ TESTED_ELSEWHERE = {
     "form": "test_card_forms.py",
     "sow": "test_card_forms.py",
     "summary": "test_card_summary.py",
-    "reminder": "../reminders/test_reminder_cards.py",
-    "reminder_list": "../reminders/test_reminder_cards.py",
+    "reminder": "test_reminder_cards.py",
+    "reminder_list": "test_reminder_cards.py",
 }
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from engagement.models import MaturityLevel
 from i18n import _, use_language
-from tests.bot.test_commit_conversation import GOAL, PERIOD
+from tests.dialogs.commit.test_commit_conversation import GOAL, PERIOD
 from tests.support.cards import choice_sets, submit_actions
 from tests.support.connector import Sent
 from tests.support.conversation import Conversation

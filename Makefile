@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 %.mo: %.po | $(VENV)/.installed
-	$(BIN)/pybabel -q compile -i $< -o $@
+	$(BIN)/python -m scripts.translations compile $< $@
 
 # Extract every domain's messages into its .po (new ones empty, to translate), then compile.
 translations: $(VENV)/.installed

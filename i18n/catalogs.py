@@ -1,9 +1,9 @@
 """One gettext translation per language, chaining every domain's compiled catalog.
 
 `make run`/`make test` compile `locales/<lang>/LC_MESSAGES/<domain>.po` into `.mo` files
-(`pybabel compile`, the install step). A `.mo` that is missing or older than its `.po` (a catalog
-edited since) is compiled from the `.po` in memory instead, with a warning in the log, so a test
-run never reads stale translations.
+(`scripts/translations.py compile`, the install step). A `.mo` that is missing or older than its
+`.po` (a catalog edited since) is compiled from the `.po` in memory instead, with a warning in
+the log, so a test run never reads stale translations.
 """
 
 from __future__ import annotations

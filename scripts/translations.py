@@ -1,17 +1,21 @@
 """`make translations`: extract every domain's messages, update its German catalog, compile it.
 
     .venv/bin/python -m scripts.translations          # what `make translations` runs
+    .venv/bin/python -m scripts.translations compile X.po X.mo   # what `make` runs per catalog
 
 Each domain (`i18n.catalogs.DOMAINS`) is extracted from its own sources (SOURCES) with Babel;
 `i18n/locales/de/LC_MESSAGES/<domain>.po` then gains the new messages (empty, to translate) and
 loses the ones no longer in the code. The catalogs are written sorted by msgid and without source
 locations, so two people adding messages rarely touch the same lines. The tests call `extract`
-to check that no message in the code is missing from its catalog.
+to check that no message in the code is missing from its catalog. Catalogs are compiled here
+rather than with the `pybabel` command: the `pybabel` of Babel 2.9.1 (pinned by
+botbuilder-dialogs) needs distutils, which Python 3.12 no longer has.
 """
 
 from __future__ import annotations
 
 import io
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -94,7 +98,18 @@ def update(domain: str) -> None:
         write_catalog(language, catalog)
 
 
-def main() -> None:
+def compile_catalog(po: Path, mo: Path) -> None:
+    """Compile one `.po` into its `.mo` (untranslated and fuzzy entries left out)."""
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    with mo.open("wb") as target:
+        write_mo(target, catalog)
+
+
+def main(arguments: list[str]) -> None:
+    if arguments[:1] == ["compile"] and len(arguments) == 3:
+        compile_catalog(Path(arguments[1]), Path(arguments[2]))
+        return
     for domain in DOMAINS:
         update(domain)
         for language in TARGET_LANGUAGES:
@@ -104,4 +119,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -6,14 +6,16 @@ When these fail: `make translations`, then translate the empty `msgstr ""` entri
 
 from __future__ import annotations
 
+import gettext
 import re
 import string
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Message
 
-from i18n.catalogs import DOMAINS
-from scripts.translations import TARGET_LANGUAGES, extract, read_catalog
+from i18n.catalogs import DOMAINS, catalog_path
+from scripts.translations import TARGET_LANGUAGES, compile_catalog, extract, read_catalog
 
 # `{name}` (str.format, Python code) and `%(name)s` (jinja2's newstyle gettext, templates)
 _PERCENT = re.compile(r"%\((\w+)\)[sdif]|%%")
@@ -74,3 +76,11 @@ def test_placeholders_are_read_in_both_styles() -> None:
     assert placeholders("Saved {name} ({n})") == ["{name}", "{n}"]
     assert placeholders("%(num)d workshops for %(name)s, 5%%") == ["%%", "%(name)s", "%(num)d"]
     assert placeholders("{{literal}} braces") == []
+
+
+def test_the_install_step_compiles_a_catalog_gettext_reads(tmp_path: Path) -> None:
+    mo = tmp_path / "bot.mo"
+    compile_catalog(catalog_path("de", "bot"), mo)
+    with mo.open("rb") as file:
+        german = gettext.GNUTranslations(file)
+    assert german.gettext("This card is out of date") == "Diese Karte ist veraltet"

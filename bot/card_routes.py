@@ -42,6 +42,7 @@ CARD_ACTIONS: tuple[CardAction[Any], ...] = (
     CardAction(submits.RecordDeliverySubmit, lambda h: h.delivery.record_delivery),
     CardAction(submits.ReviewSubmit, lambda h: h.delivery.review),
     CardAction(submits.EnsureAnywaySubmit, lambda h: h.delivery.ensure_anyway),
+    CardAction(submits.SavePlanSubmit, lambda h: h.account.save_plan),
     CardAction(submits.ReadinessSubmit, lambda h: h.readiness.answer),
     CardAction(submits.LogTouchSubmit, lambda h: h.reminders.card_action),
     CardAction(submits.SnoozeSubmit, lambda h: h.reminders.card_action),

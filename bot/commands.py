@@ -131,6 +131,20 @@ COMMANDS: tuple[Command, ...] = (
         german_aliases=("stufe",),
     ),
     Command(
+        "plan",
+        N_("plan <customer>"),
+        N_(
+            "Success plan: stakeholders, scenarios, awareness, training, each with status, "
+            "owner, gap"
+        ),
+        "plan Contoso",
+        handler=lambda h: h.account.plan,
+        aliases=("success plan",),
+        menu=False,
+        private=True,
+        german="erfolgsplan",
+    ),
+    Command(
         "history",
         N_("history <customer>"),
         N_("Every iteration as a timeline, with the maturity level per iteration"),

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Protocol
 
 from engagement.clock import Clock
-from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
+from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
 from engagement.kpis import MICROSOFT_FISCAL_START, Kpis, KpiTally
 from engagement.models import Customer
 from engagement.portfolio import (

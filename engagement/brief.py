@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from engagement.health import Band, Factor, Health
+from engagement.health import Factor, Health
+from engagement.health_factors import Band
 from engagement.models import Customer, Goal, Phase, Touch
 from engagement.outcomes import NpsCategory, nps_category
 from engagement.reminders import Reminder, goal_is_closed

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from engagement.health import NPS_PASSIVE, NPS_PROMOTER
+from engagement.health_factors import NPS_PASSIVE, NPS_PROMOTER
 from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import RenewalFact, ReviewScore, summarize
 

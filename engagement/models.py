@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=2000)]
@@ -139,7 +139,8 @@ class GoalOwnerSide(StrEnum):
 
 
 class Goal(Record):
-    """A committed goal with a measurable success criterion."""
+    """A committed goal with a measurable success criterion (its KPI) and, as a success metric
+    (seed 004), the KPI's value before the engagement and the value aimed for."""
 
     id: Annotated[str, Field(min_length=1, max_length=40)]
     title: ShortText
@@ -147,15 +148,53 @@ class Goal(Record):
     owner_side: GoalOwnerSide
     owner_name: ShortText = ""
     due: date
+    baseline: ShortText = ""  # the KPI's value when committed ("40 % of workloads tagged")
+    target: ShortText = ""  # the value aimed for ("95 %")
+
+
+class FactorStatus(StrEnum):
+    """How far one success factor is established (seed 004: "SSAT status and gaps")."""
+
+    MISSING = "missing"
+    IN_PROGRESS = "in_progress"
+    IN_PLACE = "in_place"
+
+    @property
+    def label(self) -> str:
+        """The status as people read it."""
+        return self.value.replace("_", " ")
+
+
+class SuccessFactor(Record):
+    """One success factor of the success plan: its status, who owns it and the gap left."""
+
+    status: FactorStatus = FactorStatus.MISSING
+    owner: ShortText = ""
+    gap: LongText = ""
+
+    @classmethod
+    def from_text(cls, text: str) -> SuccessFactor:
+        """A factor kept as free text (before the success plan): the text becomes the gap, and
+        the factor counts as in progress when there was text, else as missing."""
+        text = text.strip()
+        return cls(status=FactorStatus.IN_PROGRESS if text else FactorStatus.MISSING, gap=text)
+
+
+def _factor_from_text(raw: object) -> object:
+    return SuccessFactor.from_text(raw) if isinstance(raw, str) else raw
 
 
 class SuccessFactors(Record):
-    """The four success factors of the FastTrack success workshop (SSAT); each optional."""
+    """The success plan: the four success factors of the FastTrack success workshop (SSAT)."""
 
-    stakeholders: LongText = ""
-    scenarios: LongText = ""
-    awareness: LongText = ""
-    training: LongText = ""
+    stakeholders: SuccessFactor = Field(default_factory=SuccessFactor)
+    scenarios: SuccessFactor = Field(default_factory=SuccessFactor)
+    awareness: SuccessFactor = Field(default_factory=SuccessFactor)
+    training: SuccessFactor = Field(default_factory=SuccessFactor)
+
+    _migrate = field_validator("stakeholders", "scenarios", "awareness", "training", mode="before")(
+        _factor_from_text
+    )
 
 
 class AgreementSide(StrEnum):
@@ -178,7 +217,7 @@ class Commitment(Record):
 
     workshops: Annotated[list[str], Field(min_length=1)]
     goals: Annotated[list[Goal], Field(min_length=1, max_length=5)]
-    success_factors: SuccessFactors = SuccessFactors()
+    success_factors: SuccessFactors = Field(default_factory=SuccessFactors)
     start: date
     end: date
     customer_contact: ShortText = ""
@@ -207,11 +246,13 @@ class GoalStatus(StrEnum):
 
 
 class GoalOutcome(Record):
-    """A committed goal checked against what happened, with evidence."""
+    """A committed goal checked against what happened, with evidence and the KPI's measured
+    value (the success metric's result)."""
 
     goal_id: str
     status: GoalStatus
     evidence: LongText = ""
+    measured: ShortText = ""
 
 
 class Satisfaction(Record):

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
+from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
 from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import CustomerSummary, latest_assessment, summarize
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from engagement.health import latest_licenses, latest_satisfaction
+from engagement.health_factors import latest_satisfaction
+from engagement.licenses import latest_licenses
 from engagement.models import AgreementSide, Customer, LifecycleStage, PartnerRole
 from engagement.outcomes import nps_category
 from engagement.renewals import EXECUTION_DAYS

@@ -19,15 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from engagement.health import (
-    DEFAULT_POLICY,
-    Band,
-    HealthPolicy,
-    assess_health,
-    csat_of,
-    last_touch_at,
-    license_utilisation,
-)
+from engagement.health import assess_health
+from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy, csat_of, last_touch_at
+from engagement.licenses import license_utilisation
 from engagement.models import Assessment, Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.renewals import reason_code
 from engagement.stages import stage_of

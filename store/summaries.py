@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, PortfolioTally
 from engagement.clock import Clock
-from engagement.health import DEFAULT_POLICY, Band, HealthPolicy
+from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
 from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import (
     CustomerSummary,

@@ -15,7 +15,6 @@ STILL_OVER = {
     "dialogs/deliver/delivery.py",
     "dialogs/reminders/reminder_commands.py",
     "engagement/exchange.py",
-    "engagement/health.py",
 }
 
 

@@ -8,6 +8,8 @@ from cards.summary import summary_card
 from cards.text import code_span, escape_markdown, render_text
 from dialogs.account.account_views import history_view, status_view
 from dialogs.account.stages import Stages
+from dialogs.account.success_plans import SuccessPlans
+from dialogs.common.card_actions import SavePlanSubmit
 from dialogs.common.customer_names import did_you_mean
 from dialogs.common.lookup import customer_and_rest, customer_named, names_near_start
 from dialogs.common.messages import explain
@@ -47,6 +49,14 @@ class Account:
     async def stage(self, context: TurnContext, argument: str) -> None:
         """`stage <customer> [stage|auto] [agent|csm]`: see dialogs/account/stages.py."""
         await Stages(self._services).command(context, argument)
+
+    async def plan(self, context: TurnContext, argument: str) -> None:
+        """`plan <customer>`: see dialogs/account/success_plans.py."""
+        await SuccessPlans(self._services).command(context, argument)
+
+    async def save_plan(self, context: TurnContext, value: SavePlanSubmit) -> None:
+        """The success plan card's Save."""
+        await SuccessPlans(self._services).save(context, value)
 
     async def status(self, context: TurnContext, argument: str) -> None:
         """The account 360 card."""

@@ -7,8 +7,9 @@ from datetime import datetime
 from cards.forms import Button
 from cards.summary import MAX_LINES, Fact, LevelStep, Section, SummaryView
 from dialogs.account.stages import stage_section
+from dialogs.commit.success_plan_views import plan_section
 from engagement.catalog import Catalog
-from engagement.health import license_line_text, license_lines_in_use
+from engagement.licenses import license_line_text, license_lines_in_use
 from engagement.models import Customer, GoalStatus, Iteration
 from engagement.outcomes import NpsCategory, proof_of_execution
 
@@ -119,7 +120,8 @@ def proof_view(catalog: Catalog, customer: Customer, iteration: Iteration) -> Su
 
 
 def status_view(customer: Customer, now: datetime) -> SummaryView:
-    """Where the customer stands: phase, level trend, goals, touches, renewal, licenses, NPS."""
+    """Where the customer stands: phase, level trend, goals, success plan, touches, renewal,
+    licenses, NPS."""
     iteration = customer.current
     levels = [i.assessment.level.label for i in customer.iterations if i.assessment]
     trend = " → ".join(levels) if levels else "not assessed"
@@ -183,6 +185,9 @@ def status_view(customer: Customer, now: datetime) -> SummaryView:
     goals = goal_lines(iteration)
     if goals:
         sections.append(Section(f"Goals of iteration {iteration.number}", lines=goals))
+    plan = plan_section(customer)
+    if plan is not None:
+        sections.append(plan)
     if iteration.carried_over:
         sections.append(
             Section("Carried over from the last iteration", lines=list(iteration.carried_over))

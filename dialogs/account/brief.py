@@ -17,7 +17,8 @@ from dialogs.common.turn import card_message, tenant_of
 from dialogs.portfolio.portfolio_commands import find_customer
 from dialogs.reminders.reminder_commands import reminder_title
 from engagement.brief import Brief, build_brief, goal_line
-from engagement.health import Band, assess_health
+from engagement.health import assess_health
+from engagement.health_factors import Band
 from engagement.reminders import ReminderPolicy, upcoming
 
 FOLLOW_UP_DAYS = 7  # reminders due within this many days count as follow-ups

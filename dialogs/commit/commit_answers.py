@@ -16,6 +16,7 @@ from dialogs.commit.commitment_input import (
     InputProblems,
     Problem,
     commitment_from_draft,
+    draft_of,
     factors_value,
     period_value,
     text_value,
@@ -58,7 +59,7 @@ class CommitAnswers:
         if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold().strip() in views.SKIP_WORDS:
             return {}
         typed = typed_factors(value[TEXT_KEY]) if TEXT_KEY in value else value
-        return factors_value(typed).model_dump()
+        return draft_of(factors_value(typed))
 
     def period(self, value: dict[str, Any]) -> dict[str, str]:
         if TEXT_KEY in value:

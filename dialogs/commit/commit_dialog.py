@@ -31,6 +31,7 @@ from dialogs.commit.commit_answers import CommitAnswers, not_ready
 from dialogs.commit.commitment_input import (
     InputProblems,
     commitment_from_draft,
+    draft_of,
 )
 from dialogs.commit.goals_dialog import GoalsDialog
 from dialogs.common.customer_names import did_you_mean, suggestions
@@ -43,6 +44,7 @@ from engagement.errors import DomainError, InvalidCustomerName
 from engagement.lifecycle import agree, record_commitment
 from engagement.models import AgreementSide, Customer
 from engagement.naming import clean_customer_name, customer_id_for
+from engagement.success_plan import latest_plan
 
 _STEPS = "commit_steps"
 _NAME = "commit_name"
@@ -138,10 +140,15 @@ class CommitDialog(ComponentDialog):
         iteration = customer.current
         if options.get("draft") is None:
             existing = iteration.commitment
+            plan = latest_plan(customer)  # a later iteration starts from the last plan
             draft = (
                 views.draft_from_commitment(existing)
                 if existing
-                else {"workshops": list(iteration.recommendations), "goals": []}
+                else {
+                    "workshops": list(iteration.recommendations),
+                    "goals": [],
+                    **(draft_of(plan.factors) if plan else {}),
+                }
             )
             if existing:
                 await step.context.send_activity(

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView
-from dialogs.commit.commitment_input import FACTOR_LABELS, FACTORS, FACTORS_TYPED_HINT, MAX_GOALS
+from dialogs.commit.commitment_input import FACTORS_TYPED_HINT, MAX_GOALS, draft_of
+from dialogs.commit.success_plan_views import factor_field_ids, factor_fields, factor_lines
 from dialogs.common.prompts import form_data
 from engagement.catalog import Catalog
 from engagement.models import AgreementSide, Commitment, Customer
@@ -152,17 +153,15 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
 
 
 def factors_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
-    """Step 3: the four success factors, each optional."""
+    """Step 3: the success plan, the four success factors with status, owner and gap."""
     return FormView(
         title=f"Commit · {customer} · success factors",
         intro=[
-            "Stakeholders, scenarios, awareness and training: short notes, all optional.",
+            "The success plan: how far stakeholders, scenarios, awareness and training are in "
+            "place, who owns each and what is still missing.",
             FACTORS_TYPED_HINT + ".",
         ],
-        fields=[
-            Field("multiline", name, FACTOR_LABELS[name], str(draft.get(name, "")), max_length=2000)
-            for name in FACTORS
-        ],
+        fields=factor_fields(draft),
         buttons=[
             Button("Save", form_data(key), positive=True),
             Button("Skip", form_data(key, skip=True), validate=False),
@@ -218,11 +217,8 @@ def full_form(
         title = "Goals" if number == 1 else f"Goal {number} (optional)"
         fields.append(Field("heading", f"h-goal{number}", title if number > 1 else "Goal 1"))
         fields += _goal_fields(f"goal{number}_", goal, required=False)
-    fields.append(Field("heading", "h-factors", "Success factors (optional)"))
-    fields += [
-        Field("multiline", name, FACTOR_LABELS[name], str(draft.get(name, "")), max_length=2000)
-        for name in FACTORS
-    ]
+    fields.append(Field("heading", "h-factors", "Success plan (status, owner, gap)"))
+    fields += factor_fields(draft)
     fields.append(Field("heading", "h-period", "Dates and contact"))
     fields += _period_fields(draft)
     return FormView(
@@ -248,14 +244,13 @@ def draft_from_form(value: Mapping[str, Any]) -> dict[str, Any]:
         "workshops": [w for w in str(value.get("workshops") or "").split(",") if w],
         "goals": goals,
     }
-    for name in (*FACTORS, "start", "end", "customer_contact"):
+    for name in (*factor_field_ids(), "start", "end", "customer_contact"):
         draft[name] = value.get(name, "")
     return draft
 
 
 def draft_from_commitment(commitment: Commitment) -> dict[str, Any]:
     """A draft to edit an existing statement of work."""
-    factors = commitment.success_factors
     return {
         "workshops": list(commitment.workshops),
         "goals": [
@@ -268,7 +263,7 @@ def draft_from_commitment(commitment: Commitment) -> dict[str, Any]:
             }
             for g in commitment.goals
         ],
-        **{name: getattr(factors, name) for name in FACTORS},
+        **draft_of(commitment.success_factors),
         "start": commitment.start.isoformat(),
         "end": commitment.end.isoformat(),
         "customer_contact": commitment.customer_contact,
@@ -368,11 +363,7 @@ def sow_view(
             )
             for g in commitment.goals
         ],
-        factors=[
-            (FACTOR_LABELS[name].split(" (")[0], getattr(commitment.success_factors, name))
-            for name in FACTORS
-            if getattr(commitment.success_factors, name)
-        ],
+        factors=factor_lines(commitment.success_factors),
         agreements=agreements,
         buttons=all_buttons,
         inputs=all_inputs,

@@ -5,11 +5,16 @@ The raw input is a JSON-only "draft" dict (kept in dialog state between steps, o
 form card in one go):
 
     {"workshops": ["ads"], "goals": [{"title", "kpi", "owner_side", "owner_name", "due"}],
-     "stakeholders", "scenarios", "awareness", "training", "start", "end", "customer_contact"}
+     "<factor>_status", "<factor>_owner", "<factor>_gap" for each success factor
+     (stakeholders, scenarios, awareness, training), "start", "end", "customer_contact"}
+
+A draft from before the success plan holds a factor's free text under `<factor>`: it is read as
+the gap, in progress (as stored customers are read).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,19 +22,20 @@ from typing import Any
 
 from dialogs.common.messages import date_problem
 from engagement.dates import DateNotUnderstood, parse_date
-from engagement.models import Commitment, Goal, GoalOwnerSide, SuccessFactors
+from engagement.models import (
+    Commitment,
+    FactorStatus,
+    Goal,
+    GoalOwnerSide,
+    SuccessFactor,
+    SuccessFactors,
+)
+from engagement.success_plan import FACTOR_NAMES, FACTOR_TITLES, factors_of
 from i18n import current_language
 
 MAX_GOALS = 5
 SHORT_TEXT = 200
 LONG_TEXT = 2000
-FACTORS = ("stakeholders", "scenarios", "awareness", "training")
-FACTOR_LABELS = {
-    "stakeholders": "Stakeholders (names, roles, executive sponsor)",
-    "scenarios": "Scenarios",
-    "awareness": "Awareness plan",
-    "training": "Training plan",
-}
 _OWNER_WORDS = {
     "customer": GoalOwnerSide.CUSTOMER,
     "c": GoalOwnerSide.CUSTOMER,
@@ -171,22 +177,6 @@ def period_value(raw_start: Any, raw_end: Any, today: date) -> tuple[date, date]
     return start, end
 
 
-def factors_value(raw: Mapping[str, Any]) -> SuccessFactors:
-    """The four success factors, each optional."""
-    problems: list[Problem] = []
-    values: dict[str, str] = {}
-    for name in FACTORS:
-        try:
-            values[name] = text_value(
-                raw.get(name, ""), name, FACTOR_LABELS[name], LONG_TEXT, required=False
-            )
-        except InputProblems as error:
-            problems += error.problems
-    if problems:
-        raise InputProblems(problems)
-    return SuccessFactors(**values)
-
-
 def goal_fields_from_text(text: str) -> dict[str, str]:
     """A goal typed on one line: `title | KPI | customer or partner | date`."""
     parts = [part.strip() for part in text.split("|")]
@@ -256,14 +246,94 @@ def commitment_from_draft(
 
 
 FACTORS_TYPED_HINT = (
-    "Or type: stakeholders | scenarios | awareness | training (leave a part empty to skip it), "
-    "or skip"
+    "Or type the four factors in this order, `|` between them, each as "
+    "status, owner: gap (status: in place, in progress or missing; owner and gap optional), "
+    "e.g. `in place, Carla Diaz | in progress, Ben: one scenario so far | missing | missing`"
 )
+_STATUS_WORDS = {
+    "in place": FactorStatus.IN_PLACE,
+    "in progress": FactorStatus.IN_PROGRESS,
+    "missing": FactorStatus.MISSING,
+}
+_TYPED = re.compile(r"^(in\s+place|in\s+progress|missing)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def factors_value(raw: Mapping[str, Any]) -> SuccessFactors:
+    """The success plan from a draft or a submitted card; every problem at once."""
+    problems: list[Problem] = []
+    values: dict[str, SuccessFactor] = {}
+    for name in FACTOR_NAMES:
+        try:
+            values[name] = _checked(raw, name)
+        except InputProblems as error:
+            problems += error.problems
+    if problems:
+        raise InputProblems(problems)
+    return SuccessFactors(**values)
+
+
+def _checked(raw: Mapping[str, Any], name: str) -> SuccessFactor:
+    title = FACTOR_TITLES[name]
+    legacy = raw.get(name)
+    if f"{name}_status" not in raw and isinstance(legacy, str):
+        gap = text_value(legacy, f"{name}_gap", f"{title}: the gap", LONG_TEXT, required=False)
+        return SuccessFactor.from_text(gap)
+    status = str(raw.get(f"{name}_status") or FactorStatus.MISSING.value).strip()
+    if status not in {s.value for s in FactorStatus}:
+        raise InputProblems(
+            [Problem(f"{name}_status", f"{title}: the status is in place, in progress or missing.")]
+        )
+    problems: list[Problem] = []
+    texts = {"owner": "", "gap": ""}
+    for part, limit in (("owner", SHORT_TEXT), ("gap", LONG_TEXT)):
+        field = f"{name}_{part}"
+        try:
+            texts[part] = text_value(
+                raw.get(field, ""), field, f"{title}: the {part}", limit, required=False
+            )
+        except InputProblems as error:
+            problems += error.problems
+    if problems:
+        raise InputProblems(problems)
+    return SuccessFactor(status=FactorStatus(status), **texts)
 
 
 def typed_factors(text: str) -> dict[str, str]:
-    """The success factors typed on one line, `|` between them; a part left empty stays empty."""
+    """The factors typed on one line, `|` between them: each `status, owner: gap`; a part
+    without a status word is its gap, in progress (as stored free text is read); an empty or
+    left-out part is missing. The draft keys are checked by `factors_value`."""
     parts = [part.strip() for part in text.split("|")]
-    if len(parts) > len(FACTORS):
-        raise InputProblems([Problem("factors", FACTORS_TYPED_HINT)])
-    return dict(zip(FACTORS, parts, strict=False))
+    if len(parts) > len(FACTOR_NAMES):
+        raise InputProblems([Problem("factors", FACTORS_TYPED_HINT + ".")])
+    draft: dict[str, str] = {}
+    for name, part in zip(FACTOR_NAMES, parts, strict=False):
+        status, owner, gap = _typed_factor(part)
+        draft |= {f"{name}_status": status, f"{name}_owner": owner, f"{name}_gap": gap}
+    return draft
+
+
+def _typed_factor(part: str) -> tuple[str, str, str]:
+    match = _TYPED.match(part)
+    if match is None:  # free text: the gap, in progress
+        status = FactorStatus.IN_PROGRESS if part else FactorStatus.MISSING
+        return status.value, "", part
+    status = _STATUS_WORDS[" ".join(match.group(1).casefold().split())]
+    rest = match.group(2).strip()
+    owner, gap = "", rest.removeprefix(":")
+    if rest.startswith(","):
+        owner, _, gap = rest.removeprefix(",").partition(":")
+    elif not rest.startswith(":"):
+        gap = rest
+    return status.value, owner.strip(), gap.strip()
+
+
+def draft_of(plan: SuccessFactors) -> dict[str, str]:
+    """The draft keys of a stored plan, to edit it."""
+    draft: dict[str, str] = {}
+    for name, factor in factors_of(plan):
+        draft |= {
+            f"{name}_status": factor.status.value,
+            f"{name}_owner": factor.owner,
+            f"{name}_gap": factor.gap,
+        }
+    return draft

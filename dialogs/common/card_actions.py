@@ -230,3 +230,28 @@ class DoneSubmit(Submit):
 
 
 ReminderSubmit = LogTouchSubmit | SnoozeSubmit | DoneSubmit
+
+
+class SavePlanSubmit(Submit):
+    """The success plan card (`plan <customer>`): the customer, the iteration whose statement of
+    work holds the plan, and each factor's status, owner and gap as entered."""
+
+    stale: ClassVar[str] = (
+        "That success plan card is out of date (a newer statement of work holds the plan now), "
+        "so nothing was changed."
+    )
+    action: Literal["save_plan"]
+    customer: Id
+    iteration: int
+    stakeholders_status: Input = None
+    stakeholders_owner: Input = ""
+    stakeholders_gap: Input = ""
+    scenarios_status: Input = None
+    scenarios_owner: Input = ""
+    scenarios_gap: Input = ""
+    awareness_status: Input = None
+    awareness_owner: Input = ""
+    awareness_gap: Input = ""
+    training_status: Input = None
+    training_owner: Input = ""
+    training_gap: Input = ""

@@ -31,7 +31,8 @@ from dialogs.common.customer_names import did_you_mean, suggestions
 from engagement.book import PortfolioRequest
 from engagement.catalog import Catalog
 from engagement.errors import InvalidCustomerName
-from engagement.health import DEFAULT_POLICY, Band, Health, HealthPolicy, assess_health
+from engagement.health import Health, assess_health
+from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
 from engagement.kpis import MICROSOFT_FISCAL_START, Kpis
 from engagement.models import Customer
 from engagement.naming import clean_customer_name, customer_id_for

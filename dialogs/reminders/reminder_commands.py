@@ -34,7 +34,7 @@ from engagement.clock import Clock
 from engagement.customers import change
 from engagement.dates import DateNotUnderstood, parse_date
 from engagement.errors import CustomerNotFound, InvalidCustomerName
-from engagement.health import license_line_text, license_lines_in_use
+from engagement.licenses import license_line_text, license_lines_in_use
 from engagement.models import Customer, LicenseLine, Person
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.numbers import NumberNotUnderstood, parse_count

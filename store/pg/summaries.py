@@ -28,7 +28,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from engagement.book import PortfolioAnswer, PortfolioRequest
 from engagement.clock import Clock
-from engagement.health import DEFAULT_POLICY, HealthPolicy
+from engagement.health_factors import DEFAULT_POLICY, HealthPolicy
 from engagement.models import Customer
 from engagement.portfolio import Page, PortfolioQuery, row_of
 from engagement.summary import NameListing

@@ -7,22 +7,16 @@ from datetime import timedelta
 import pytest
 
 from engagement.clock import FixedClock
-from engagement.health import (
-    SIGNALS,
-    TIMING,
-    WEIGHTS,
+from engagement.health import SIGNALS, TIMING, WEIGHTS, FactorKey, assess_health
+from engagement.health_factors import (
     Band,
-    FactorKey,
     HealthPolicy,
-    LicenseRisk,
-    assess_health,
-    license_risk,
     license_score,
     overdue_score,
     rating_for,
     satisfaction_score,
-    utilisation,
 )
+from engagement.licenses import LicenseRisk, license_risk, utilisation
 from engagement.models import Customer, GoalStatus, Satisfaction
 from tests.support.portfolio import (
     NOW,
@@ -309,7 +303,7 @@ def test_missing_factors_are_named_as_missing_in_the_explanation() -> None:
     assert "License utilisation [weight 25, missing]: missing: no license lines recorded" in (
         "\n".join(lines)
     )
-    assert any(line.startswith("Satisfaction (CSAT/NPS) [weight 25, missing]") for line in lines)
+    assert any(line.startswith("Satisfaction (CSAT/NPS) [weight 20, missing]") for line in lines)
 
 
 def test_one_red_churn_indicator_caps_the_band_at_yellow() -> None:

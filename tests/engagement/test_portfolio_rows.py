@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from engagement.health import Band
+from engagement.health_factors import Band
 from engagement.models import Customer, MaturityLevel, Phase
 from engagement.portfolio import (
     PortfolioQuery,

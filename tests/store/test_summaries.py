@@ -17,7 +17,7 @@ from store_support import NOW, make_customer
 
 from engagement.book import PortfolioRequest
 from engagement.clock import FixedClock
-from engagement.health import Band
+from engagement.health_factors import Band
 from engagement.models import LifecycleStage, MaturityLevel, Phase
 from engagement.portfolio import PortfolioQuery
 from engagement.summary import CustomerSummary, RenewalFact, ReviewScore

@@ -26,6 +26,7 @@ from engagement.models import (
     Commitment,
     Customer,
     Delivery,
+    FactorStatus,
     Goal,
     GoalOutcome,
     GoalOwnerSide,
@@ -35,6 +36,8 @@ from engagement.models import (
     Person,
     Review,
     Satisfaction,
+    SuccessFactor,
+    SuccessFactors,
     Touch,
     TouchKind,
 )
@@ -96,6 +99,12 @@ def goals(*titles: str) -> list[Goal]:
     ]
 
 
+def plan(status: FactorStatus = FactorStatus.IN_PLACE) -> SuccessFactors:
+    """A success plan with every factor at `status`, owned by Carl."""
+    factor = SuccessFactor(status=status, owner="Carl")
+    return SuccessFactors(stakeholders=factor, scenarios=factor, awareness=factor, training=factor)
+
+
 def run_iteration(
     target: Customer,
     clock: FixedClock,
@@ -105,14 +114,16 @@ def run_iteration(
     satisfaction: Satisfaction | None = None,
     titles: Sequence[str] = (),
     step: timedelta = timedelta(days=1),
+    success_factors: SuccessFactors | None = None,
 ) -> None:
     """Take the open iteration through assess, commit, deliver and ensure to closed, one `step`
-    of the clock per move; goal i gets outcome i."""
+    of the clock per move; goal i gets outcome i; the success plan is in place unless given."""
     record_assessment(target, assessment(level, clock.now()), ["azure-governance"], clock.now())
     names = list(titles) or [f"Goal {i}" for i in range(1, len(outcomes) + 1)]
     commitment = Commitment(
         workshops=["azure-governance"],
         goals=goals(*names),
+        success_factors=success_factors or plan(),
         start=clock.now().date(),
         end=clock.now().date() + timedelta(days=60),
     )

@@ -18,19 +18,22 @@ async def _to_factors(personal: Conversation) -> None:
 
 async def test_success_factors_and_edit_can_be_typed(personal: Conversation) -> None:
     await _to_factors(personal)
-    replies = await personal.say("Carla Diaz, CIO | Web shop | | AZ-104 for two admins")
+    replies = await personal.say(
+        "in place, Carla Diaz (CIO) | In Progress, Ben: web shop only | | missing: no budget"
+    )
     assert "dates and contact" in texts(_card(replies))
     replies = await personal.say("2026-12-01 | 2027-01-31 | Carla Diaz")
     review = texts(_card(replies))
-    assert "Stakeholders: \nCarla Diaz, CIO" in review
-    assert "Training plan: \nAZ-104 for two admins" in review
-    assert "Awareness plan" not in review  # the empty part stays empty
+    assert "Stakeholders: \nIn place · owner: Carla Diaz (CIO)" in review
+    assert "Scenarios: \nIn progress · owner: Ben · gap: web shop only" in review
+    assert "Awareness: \nMissing\n" in review  # the empty part is missing
+    assert "Training: \nMissing · gap: no budget" in review
     replies = await personal.say("edit success factors")
     assert "success factors" in texts(_card(replies))
-    replies = await personal.say("Ada Lovelace, CTO")
+    replies = await personal.say("Ada Lovelace, CTO")  # no status: free text, in progress
     review = texts(_card(replies))
-    assert "Stakeholders: \nAda Lovelace, CTO" in review
-    assert "Training plan" not in review
+    assert "Stakeholders: \nIn progress · gap: Ada Lovelace, CTO" in review
+    assert "Training: \nMissing\n" in review
     replies = await personal.say("edit 2")  # parts by number, as the card lists them
     assert "goal 1" in texts(_card(replies))
 
@@ -40,4 +43,4 @@ async def test_typed_success_factors_with_too_many_parts_are_explained(
 ) -> None:
     await _to_factors(personal)
     replies = await personal.say("a | b | c | d | e")
-    assert "stakeholders | scenarios | awareness | training" in replies[0].text
+    assert "each as status, owner: gap" in replies[0].text

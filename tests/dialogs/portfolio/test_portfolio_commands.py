@@ -145,10 +145,15 @@ async def test_health_card_shows_score_band_every_factor_and_weights() -> None:
     card = await health_command("Fabrikam", TENANT, "aad-ada", NOW, *both())
     shown = texts(card)
     assert "Fabrikam" in shown
-    for label in ("License utilisation", "Satisfaction (CSAT/NPS)", "Renewal", "Phase progress"):
+    for label in (
+        "License utilisation",
+        "Satisfaction (CSAT/NPS)",
+        "Success plan (SSAT)",
+        "Renewal",
+    ):
         assert label in shown
     assert "missing" in shown
-    assert "weight 25 · not counted" in shown
+    assert "weight 20 · not counted" in shown
     assert "no review with CSAT/NPS yet" in shown
     assert any(t.startswith("Score ") for t in shown)
 

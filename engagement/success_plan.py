@@ -1,0 +1,105 @@
+"""The success plan (seed 004): the four success factors (SSAT: stakeholders, scenarios,
+awareness, training), each with a status, an owner and the gap left; and the success metrics, the
+goals' KPIs with a baseline, a target and the value measured at ensure. Pure; imports only
+`engagement`.
+
+A factor in place counts 1, in progress 0.5, missing 0; the plan's score is their mean, so a plan
+with every factor in place scores 1.0 and one with none of them 0.0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engagement.models import (
+    Customer,
+    FactorStatus,
+    Goal,
+    GoalOutcome,
+    Iteration,
+    SuccessFactor,
+    SuccessFactors,
+)
+
+FACTOR_NAMES = ("stakeholders", "scenarios", "awareness", "training")
+FACTOR_TITLES = {
+    "stakeholders": "Stakeholders",
+    "scenarios": "Scenarios",
+    "awareness": "Awareness",
+    "training": "Training",
+}
+STATUS_CREDIT = {
+    FactorStatus.IN_PLACE: 1.0,
+    FactorStatus.IN_PROGRESS: 0.5,
+    FactorStatus.MISSING: 0.0,
+}
+
+
+@dataclass(frozen=True)
+class PlanOf:
+    """A customer's latest success plan and the iteration whose statement of work holds it."""
+
+    iteration: Iteration
+    factors: SuccessFactors
+
+
+def factors_of(plan: SuccessFactors) -> list[tuple[str, SuccessFactor]]:
+    """The four factors by name, in SSAT order."""
+    return [(name, getattr(plan, name)) for name in FACTOR_NAMES]
+
+
+def latest_plan(customer: Customer) -> PlanOf | None:
+    """The success plan of the newest iteration with a statement of work, or None."""
+    for iteration in reversed(customer.iterations):
+        if iteration.commitment is not None:
+            return PlanOf(iteration, iteration.commitment.success_factors)
+    return None
+
+
+def plan_score(plan: SuccessFactors) -> float:
+    """0.0 (every factor missing) .. 1.0 (every factor in place)."""
+    factors = factors_of(plan)
+    return sum(STATUS_CREDIT[factor.status] for _, factor in factors) / len(factors)
+
+
+def with_status(plan: SuccessFactors, status: FactorStatus) -> list[str]:
+    """The titles of the factors with this status, in SSAT order."""
+    return [FACTOR_TITLES[name] for name, factor in factors_of(plan) if factor.status is status]
+
+
+def factor_text(factor: SuccessFactor) -> str:
+    """`In progress · owner: Carla Diaz · gap: no sponsor yet` (only the parts that are set)."""
+    parts = [factor.status.label.capitalize()]
+    if factor.owner:
+        parts.append(f"owner: {factor.owner}")
+    if factor.gap:
+        parts.append(f"gap: {factor.gap}")
+    return " · ".join(parts)
+
+
+def plan_summary(plan: SuccessFactors) -> str:
+    """`2 of 4 in place, 1 in progress, missing: Training`."""
+    in_place = with_status(plan, FactorStatus.IN_PLACE)
+    in_progress = with_status(plan, FactorStatus.IN_PROGRESS)
+    missing = with_status(plan, FactorStatus.MISSING)
+    text = f"{len(in_place)} of {len(FACTOR_NAMES)} in place"
+    if in_progress:
+        text += f", {len(in_progress)} in progress"
+    if missing:
+        text += f", missing: {', '.join(missing)}"
+    return text
+
+
+def metric_text(goal: Goal, outcome: GoalOutcome | None = None) -> str:
+    """The goal's success metric: `baseline 40 % → target 95 % → measured 90 %`; "" when none of
+    the three is known."""
+    measured = outcome.measured if outcome else ""
+    if not (goal.baseline or goal.target or measured):
+        return ""
+    parts = [
+        f"baseline {goal.baseline or '-'}",
+        f"target {goal.target or '-'}",
+    ]
+    if outcome is not None:
+        parts.append(f"measured {measured or '-'}")
+    return " → ".join(parts)

@@ -103,3 +103,9 @@ def metric_text(goal: Goal, outcome: GoalOutcome | None = None) -> str:
     if outcome is not None:
         parts.append(f"measured {measured or '-'}")
     return " → ".join(parts)
+
+
+def kpi_text(goal: Goal, outcome: GoalOutcome | None = None) -> str:
+    """The goal's KPI with its success metric: `share tagged · baseline 40 % → target 95 %`."""
+    metric = metric_text(goal, outcome)
+    return f"{goal.kpi} · {metric}" if metric else goal.kpi

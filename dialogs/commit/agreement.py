@@ -28,6 +28,7 @@ from engagement.errors import DomainError, InvalidCustomerName
 from engagement.lifecycle import agree
 from engagement.models import AgreementSide, Customer, Person, Phase
 from engagement.naming import clean_customer_name, customer_id_for
+from engagement.success_plan import kpi_text
 
 
 class Agreements:
@@ -138,7 +139,7 @@ class Agreements:
             goals=[
                 {
                     "title": goal.title,
-                    "kpi": goal.kpi,
+                    "kpi": kpi_text(goal),
                     "owner": goal.owner_side.value
                     + (f" ({goal.owner_name})" if goal.owner_name else ""),
                     "due": goal.due.isoformat(),

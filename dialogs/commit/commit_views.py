@@ -10,11 +10,18 @@ from datetime import date, datetime
 from typing import Any
 
 from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView
-from dialogs.commit.commitment_input import FACTORS_TYPED_HINT, MAX_GOALS, draft_of
+from dialogs.commit.commitment_input import (
+    FACTORS_TYPED_HINT,
+    GOAL_FIELDS,
+    MAX_GOALS,
+    draft_of,
+    goal_draft,
+)
 from dialogs.commit.success_plan_views import factor_field_ids, factor_fields, factor_lines
 from dialogs.common.prompts import form_data
 from engagement.catalog import Catalog
 from engagement.models import AgreementSide, Commitment, Customer
+from engagement.success_plan import kpi_text
 
 OWNER_CHOICES = (Choice("partner", "Partner (us)"), Choice("customer", "Customer"))
 PARTS = (
@@ -109,8 +116,9 @@ def goal_form(key: str, customer: str, number: int, goal: Mapping[str, Any]) -> 
     return FormView(
         title=f"Commit · {customer} · goal {number} of up to {MAX_GOALS}",
         intro=[
-            "A goal needs a measurable success criterion. You can also type it on one line: "
-            "title | KPI | customer or partner | target date"
+            "A goal needs a measurable success criterion; its baseline and target make it a "
+            "success metric, measured at ensure. You can also type it on one line: "
+            "title | KPI | customer or partner | target date (| baseline | target)"
         ],
         fields=_goal_fields("", goal, required=True),
         buttons=[Button("Save goal", form_data(key), positive=True), _cancel()],
@@ -149,6 +157,20 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
             str(goal.get("owner_name", "")),
         ),
         Field("date", f"{prefix}due", "Target date", str(goal.get("due", "")), required=required),
+        Field(
+            "text",
+            f"{prefix}baseline",
+            "KPI baseline, today (optional)",
+            str(goal.get("baseline", "")),
+            "e.g. 40 % of resources tagged",
+        ),
+        Field(
+            "text",
+            f"{prefix}target",
+            "KPI target (optional)",
+            str(goal.get("target", "")),
+            "e.g. 95 %",
+        ),
     ]
 
 
@@ -234,10 +256,7 @@ def draft_from_form(value: Mapping[str, Any]) -> dict[str, Any]:
     goals = []
     for number in range(1, MAX_GOALS + 1):
         prefix = f"goal{number}_"
-        goal = {
-            name: value.get(prefix + name, "")
-            for name in ("title", "kpi", "owner_side", "owner_name", "due")
-        }
+        goal = {name: value.get(prefix + name, "") for name in (*GOAL_FIELDS, "owner_name")}
         if any(goal[name] for name in ("title", "kpi", "due")):
             goals.append(goal)
     draft: dict[str, Any] = {
@@ -253,16 +272,7 @@ def draft_from_commitment(commitment: Commitment) -> dict[str, Any]:
     """A draft to edit an existing statement of work."""
     return {
         "workshops": list(commitment.workshops),
-        "goals": [
-            {
-                "title": g.title,
-                "kpi": g.kpi,
-                "owner_side": g.owner_side.value,
-                "owner_name": g.owner_name,
-                "due": g.due.isoformat(),
-            }
-            for g in commitment.goals
-        ],
+        "goals": [goal_draft(g) for g in commitment.goals],
         **draft_of(commitment.success_factors),
         "start": commitment.start.isoformat(),
         "end": commitment.end.isoformat(),
@@ -354,7 +364,7 @@ def sow_view(
         goals=[
             GoalLine(
                 title=g.title,
-                kpi=g.kpi,
+                kpi=kpi_text(g),
                 meta=(
                     f"Owner: {g.owner_side.value}"
                     + (f" ({g.owner_name})" if g.owner_name else "")

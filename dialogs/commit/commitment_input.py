@@ -140,6 +140,20 @@ def goal_value(raw: Mapping[str, Any], number: int, today: date) -> Goal:
         "due": lambda: date_value(
             raw.get("due"), "due", f"{prefix}: the target date", today, not_before=today
         ),
+        "baseline": lambda: text_value(
+            raw.get("baseline", ""),
+            "baseline",
+            f"{prefix}: the KPI's baseline",
+            SHORT_TEXT,
+            required=False,
+        ),
+        "target": lambda: text_value(
+            raw.get("target", ""),
+            "target",
+            f"{prefix}: the KPI's target",
+            SHORT_TEXT,
+            required=False,
+        ),
     }
     for name, check in checks.items():
         try:
@@ -177,20 +191,26 @@ def period_value(raw_start: Any, raw_end: Any, today: date) -> tuple[date, date]
     return start, end
 
 
+GOAL_FIELDS = ("title", "kpi", "owner_side", "due", "baseline", "target")
+
+
 def goal_fields_from_text(text: str) -> dict[str, str]:
-    """A goal typed on one line: `title | KPI | customer or partner | date`."""
+    """A goal typed on one line: `title | KPI | customer or partner | date`, optionally followed
+    by the KPI's success metric: `| baseline | target`."""
     parts = [part.strip() for part in text.split("|")]
-    if len(parts) != 4:
+    if len(parts) not in (4, 5, 6):
         raise InputProblems(
             [
                 Problem(
                     "goal",
-                    "Type the goal as: title | KPI | customer or partner | target date, e.g. "
-                    "`Landing zone live | 3 subscriptions governed | partner | 2027-03-31`.",
+                    "Type the goal as: title | KPI | customer or partner | target date, "
+                    "optionally | baseline | target of the KPI, e.g. "
+                    "`Landing zone live | 3 subscriptions governed | partner | 2027-03-31` or "
+                    "`Tagged resources | share tagged | partner | 2027-03-31 | 40 % | 95 %`.",
                 )
             ]
         )
-    return dict(zip(("title", "kpi", "owner_side", "due"), parts, strict=True))
+    return dict(zip(GOAL_FIELDS, parts, strict=False))
 
 
 def commitment_from_draft(
@@ -337,3 +357,16 @@ def draft_of(plan: SuccessFactors) -> dict[str, str]:
             f"{name}_gap": factor.gap,
         }
     return draft
+
+
+def goal_draft(goal: Goal) -> dict[str, str]:
+    """A goal as draft keys (JSON only, for dialog state), to keep or edit it."""
+    return {
+        "title": goal.title,
+        "kpi": goal.kpi,
+        "owner_side": goal.owner_side.value,
+        "owner_name": goal.owner_name,
+        "due": goal.due.isoformat(),
+        "baseline": goal.baseline,
+        "target": goal.target,
+    }

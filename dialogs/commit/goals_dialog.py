@@ -25,6 +25,7 @@ from dialogs.commit import commit_views as views
 from dialogs.commit.commitment_input import (
     MAX_GOALS,
     InputProblems,
+    goal_draft,
     goal_fields_from_text,
     goal_value,
 )
@@ -45,7 +46,7 @@ _MORE = "goal_more"
 
 
 class GoalsDialog(ComponentDialog):
-    """Collects 1-5 goals; returns them as JSON dicts (title, kpi, owner_side, owner_name, due)."""
+    """Collects 1-5 goals; returns them as JSON dicts (`commitment_input.goal_draft`)."""
 
     def __init__(self, services: DialogServices) -> None:
         super().__init__(GoalsDialog.__name__)
@@ -141,11 +142,5 @@ class GoalsDialog(ComponentDialog):
         except InputProblems as error:
             await prompt.context.send_activity(error.reply())
             return False
-        prompt.recognized.value = {
-            "title": goal.title,
-            "kpi": goal.kpi,
-            "owner_side": goal.owner_side.value,
-            "owner_name": goal.owner_name,
-            "due": goal.due.isoformat(),
-        }
+        prompt.recognized.value = goal_draft(goal)
         return True

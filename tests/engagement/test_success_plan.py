@@ -4,8 +4,8 @@ the plan's score and summary; health counts a missing factor; typed factors."""
 from __future__ import annotations
 
 import pytest
-from dialogs.commitment_input import InputProblems, factors_value, typed_factors
 
+from dialogs.commit.commitment_input import InputProblems, factors_value, typed_factors
 from engagement.clock import FixedClock
 from engagement.health import FactorKey, assess_health
 from engagement.health_factors import Band

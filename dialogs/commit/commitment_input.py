@@ -118,42 +118,22 @@ def goal_value(raw: Mapping[str, Any], number: int, today: date) -> Goal:
     problems: list[Problem] = []
     prefix = f"Goal {number}"
     values: dict[str, Any] = {}
+
+    def short(name: str, label: str, *, required: bool) -> Callable[[], object]:
+        return lambda: text_value(
+            raw.get(name, ""), name, f"{prefix}: {label}", SHORT_TEXT, required=required
+        )
+
     checks: dict[str, Callable[[], object]] = {
-        "title": lambda: text_value(
-            raw.get("title"), "title", f"{prefix}: the goal", SHORT_TEXT, required=True
-        ),
-        "kpi": lambda: text_value(
-            raw.get("kpi"),
-            "kpi",
-            f"{prefix}: the success criterion (KPI)",
-            SHORT_TEXT,
-            required=True,
-        ),
+        "title": short("title", "the goal", required=True),
+        "kpi": short("kpi", "the success criterion (KPI)", required=True),
         "owner_side": lambda: _owner(raw.get("owner_side"), prefix),
-        "owner_name": lambda: text_value(
-            raw.get("owner_name", ""),
-            "owner_name",
-            f"{prefix}: the owner's name",
-            SHORT_TEXT,
-            required=False,
-        ),
+        "owner_name": short("owner_name", "the owner's name", required=False),
         "due": lambda: date_value(
             raw.get("due"), "due", f"{prefix}: the target date", today, not_before=today
         ),
-        "baseline": lambda: text_value(
-            raw.get("baseline", ""),
-            "baseline",
-            f"{prefix}: the KPI's baseline",
-            SHORT_TEXT,
-            required=False,
-        ),
-        "target": lambda: text_value(
-            raw.get("target", ""),
-            "target",
-            f"{prefix}: the KPI's target",
-            SHORT_TEXT,
-            required=False,
-        ),
+        "baseline": short("baseline", "the KPI's baseline", required=False),
+        "target": short("target", "the KPI's target", required=False),
     }
     for name, check in checks.items():
         try:

@@ -13,7 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from engagement.clock import Clock, SystemClock
 from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, CustomerNotFound
-from engagement.health import DEFAULT_POLICY, HealthPolicy
+from engagement.health_factors import DEFAULT_POLICY, HealthPolicy
 from engagement.models import Customer
 from store.pg.summary_rows import write_summaries
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from engagement.health import Band
+from engagement.health_factors import Band
 from engagement.kpis import PIPELINE_DAYS, Kpis, fiscal_year, net_promoter_score
 from engagement.models import LifecycleStage, MaturityLevel, Phase
 from engagement.portfolio import BAND_ORDER

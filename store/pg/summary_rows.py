@@ -14,7 +14,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Json
 
-from engagement.health import Band, HealthPolicy
+from engagement.health_factors import Band, HealthPolicy
 from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.portfolio import BAND_RANK
 from engagement.summary import CustomerSummary, RenewalFact, ReviewScore, summarize

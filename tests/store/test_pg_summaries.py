@@ -10,7 +10,7 @@ from store_support import NOW, make_customer
 
 from engagement.book import PortfolioRequest
 from engagement.clock import FixedClock
-from engagement.health import DEFAULT_POLICY
+from engagement.health_factors import DEFAULT_POLICY
 from engagement.portfolio import PortfolioQuery
 from store.pg import PostgresStore
 from store.pg.summary_rows import write_summaries

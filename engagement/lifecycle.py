@@ -182,6 +182,8 @@ def close_iteration(customer: Customer, review: Review, now: datetime) -> Iterat
     """Close the iteration with its review and open the next one at assess, carrying next steps."""
     iteration = _require(customer, "close", Phase.ENSURE, needed=_NEEDED_BEFORE[Phase.ENSURE])
     iteration.review = review
+    if review.success_factors is not None and iteration.commitment is not None:
+        iteration.commitment.success_factors = review.success_factors  # the plan goes on
     iteration.closed_at = now
     log_touch(customer, Touch(at=now, by=review.by, kind=TouchKind.MEETING, note=REVIEW_TOUCH))
     _move(customer, Phase.CLOSED, now)

@@ -271,6 +271,8 @@ class Review(Record):
     outcomes: list[GoalOutcome]
     satisfaction: Satisfaction | None = None
     next_steps: Annotated[list[ShortText], Field(max_length=5)] = []
+    # The success plan as it stood at the review (each factor's status asked at ensure).
+    success_factors: SuccessFactors | None = None
     by: Person
     at: AwareDatetime
 

@@ -12,7 +12,6 @@ SKIPPED = {".venv", ".git", "tests", "node_modules", "build"}
 # Still over the limit (being edited by others when this list was made): split them by purpose,
 # then take them off.
 STILL_OVER = {
-    "dialogs/deliver/delivery.py",
     "dialogs/reminders/reminder_commands.py",
     "engagement/exchange.py",
 }

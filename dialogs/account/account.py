@@ -20,6 +20,7 @@ from engagement.errors import DomainError
 from engagement.lifecycle import log_touch, undo_latest_delivery
 from engagement.models import Customer, GoalStatus, Touch, TouchKind
 from engagement.outcomes import proof_of_execution
+from engagement.success_plan import kpi_text, plan_summary
 
 SHOWN_TOUCHES = 20
 _KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
@@ -119,7 +120,7 @@ class Account:
             goals=[
                 {
                     "title": goal.title,
-                    "kpi": goal.kpi,
+                    "kpi": kpi_text(goal, outcomes.get(goal.id)),
                     "outcome": (
                         outcomes[goal.id].status.value.replace("_", " ")
                         if goal.id in outcomes
@@ -136,6 +137,7 @@ class Account:
             ],
             next_steps=list(review.next_steps),
             follow_up="; ".join(proof.reasons),
+            plan=plan_summary(review.success_factors) if review.success_factors else "",
         )
 
     async def touches(self, context: TurnContext, argument: str) -> None:

@@ -12,6 +12,7 @@ from engagement.catalog import Catalog
 from engagement.licenses import license_line_text, license_lines_in_use
 from engagement.models import Customer, GoalStatus, Iteration
 from engagement.outcomes import NpsCategory, proof_of_execution
+from engagement.success_plan import kpi_text, plan_summary
 
 _STATUS_LABELS = {
     GoalStatus.ACHIEVED: "achieved",
@@ -51,7 +52,7 @@ def goal_lines(iteration: Iteration) -> list[str]:
             if outcome
             else f"open, due {goal.due:%d %b %Y}"
         )
-        lines.append(f"{goal.title} (KPI: {goal.kpi}): {state}")
+        lines.append(f"{goal.title} (KPI: {kpi_text(goal, outcome)}): {state}")
     return lines
 
 
@@ -73,6 +74,8 @@ def proof_view(catalog: Catalog, customer: Customer, iteration: Iteration) -> Su
         )
     else:
         facts.append(Fact("Satisfaction", "not captured"))
+    if review.success_factors is not None:
+        facts.append(Fact("Success plan at ensure", plan_summary(review.success_factors)))
     names = {w.id: w.name for w in catalog.workshops}
     sections = [
         Section("Result", facts=facts),

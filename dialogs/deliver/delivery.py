@@ -25,31 +25,19 @@ from dialogs.common.lookup import customer_named
 from dialogs.common.messages import explain
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, tenant_of, user_of
+from dialogs.deliver.review_form import ReviewForm, review_form_view, undelivered_view
 from engagement.customers import change
 from engagement.errors import DomainError
 from engagement.lifecycle import close_iteration, record_delivery, start_ensure
 from engagement.models import (
     Customer,
     Delivery,
-    GoalOutcome,
-    GoalStatus,
     Phase,
     Review,
-    Satisfaction,
 )
 
 RECORD_DELIVERY_ACTION = "record_delivery"
-REVIEW_ACTION = "review"
-ENSURE_ANYWAY_ACTION = "ensure_anyway"
 ALREADY_RECORDED = "That delivery is already recorded."
-MAX_NEXT_STEPS = 5
-_STATUSES = (
-    Choice(GoalStatus.ACHIEVED.value, "Achieved"),
-    Choice(GoalStatus.PARTIALLY.value, "Partially achieved"),
-    Choice(GoalStatus.NOT_ACHIEVED.value, "Not achieved"),
-)
-_SCALE = tuple(Choice(str(n), f"{n}") for n in range(1, 6))
-_NPS = tuple(Choice(str(n), f"{n}") for n in range(0, 11))
 
 
 class DeliveryAndReview:
@@ -148,9 +136,8 @@ class DeliveryAndReview:
         iteration = customer.current
         if iteration.phase is Phase.DELIVER:
             if iteration.deliveries and iteration.undelivered and not confirmed:
-                await context.send_activity(
-                    card_message(form_card(self._ask_undelivered(customer)))
-                )
+                view = undelivered_view(customer, self._workshop_names())
+                await context.send_activity(card_message(form_card(view)))
                 return
             if not iteration.deliveries:
                 await context.send_activity(
@@ -173,24 +160,34 @@ class DeliveryAndReview:
         elif iteration.phase is not Phase.ENSURE:
             await context.send_activity(_phase_hint(customer, "review the goals", Phase.ENSURE))
             return
-        await context.send_activity(card_message(form_card(self._review_form(customer))))
+        await context.send_activity(card_message(form_card(review_form_view(customer))))
 
     async def review(self, context: TurnContext, value: ReviewSubmit) -> None:
         """A submitted review: close the iteration, show the proof of execution, open the next."""
         customer = await self._current(context, value.customer, value.iteration, Phase.ENSURE)
         if customer is None:
             return
+        commitment = customer.current.commitment
+        assert commitment is not None
         try:
-            review = self._review(customer, value, context)
+            answers = ReviewForm.read(value.model_dump(), commitment)
         except InputProblems as error:  # the card again, as filled in, each problem at its place
             problems = {p.field: p.message for p in error.problems}
             form = refilled(
-                self._review_form(customer), value.model_dump(exclude_unset=True), problems
+                review_form_view(customer), value.model_dump(exclude_unset=True), problems
             )
             await replace_or_send(context, card_message(form_card(form)))
             await context.send_activity(error.reply())
             return
         now = self._services.clock.now()
+        review = Review(
+            outcomes=answers.outcomes(),
+            satisfaction=answers.satisfaction.value(),
+            next_steps=answers.next_steps,
+            success_factors=answers.plan(commitment.success_factors),
+            by=user_of(context),
+            at=now,
+        )
         saved = await self._save(context, customer, lambda c: close_iteration(c, review, now))
         if saved is None:
             return
@@ -343,180 +340,6 @@ class DeliveryAndReview:
             attendees=attendees,
             notes=notes,
             materials_url=url,
-            by=user_of(context),
-            at=self._services.clock.now(),
-        )
-
-    def _ask_undelivered(self, customer: Customer) -> FormView:
-        names = self._workshop_names()
-        left = [names.get(w, w) for w in customer.current.undelivered]
-        return FormView(
-            title=f"Not everything is delivered · {customer.name}",
-            intro=[
-                f"{len(left)} committed workshop(s) have no recorded delivery: "
-                f"{', '.join(left)}. Moving to ensure ends deliveries for this iteration; the "
-                "proof of execution will list them as never delivered."
-            ],
-            fields=[],
-            buttons=[
-                Button(
-                    "Record a delivery first",
-                    _command("deliver", customer.name),
-                    validate=False,
-                    positive=True,
-                ),
-                Button(
-                    "Move to ensure anyway",
-                    {
-                        "action": ENSURE_ANYWAY_ACTION,
-                        "customer": customer.id,
-                        "iteration": customer.current.number,
-                    },
-                    validate=False,
-                ),
-            ],
-        )
-
-    def _review_form(self, customer: Customer) -> FormView:
-        iteration = customer.current
-        commitment = iteration.commitment
-        assert commitment is not None
-        fields: list[Field] = []
-        for goal in commitment.goals:
-            fields.append(Field("heading", f"h-{goal.id}", f"Goal: {goal.title} (KPI: {goal.kpi})"))
-            fields.append(
-                Field(  # nothing preselected: an outcome is recorded only once someone picks it
-                    "choice",
-                    f"status_{goal.id}",
-                    "Outcome",
-                    placeholder="Choose the outcome",
-                    required=True,
-                    choices=_STATUSES,
-                    error=f"Pick the outcome of '{goal.title}'",
-                )
-            )
-            fields.append(
-                Field("text", f"evidence_{goal.id}", "Evidence (text or link)", max_length=2000)
-            )
-        fields += [
-            Field("heading", "h-csat", "Customer satisfaction (1 = poor, 5 = excellent)"),
-            Field("choice", "csat_overall", "Overall satisfaction", choices=_SCALE),
-            Field("choice", "csat_value", "Value for the effort", choices=_SCALE),
-            Field("choice", "csat_team", "The partner team's performance", choices=_SCALE),
-            Field("choice", "nps", "How likely to recommend us (0-10)", choices=_NPS),
-            Field("multiline", "comment", "Comment (optional)", max_length=2000),
-            Field("heading", "h-next", "Next steps"),
-            Field("multiline", "next_steps", "One per line (1-5)", required=True, max_length=1200),
-        ]
-        return FormView(
-            title=f"Ensure · {customer.name} · iteration {iteration.number}",
-            intro=[
-                "Check each committed goal against what was delivered. Leave all satisfaction "
-                "answers empty if the customer gave none."
-            ],
-            fields=fields,
-            buttons=[
-                Button(
-                    "Close the iteration",
-                    {
-                        "action": REVIEW_ACTION,
-                        "customer": customer.id,
-                        "iteration": iteration.number,
-                        "card": uuid.uuid4().hex[:16],
-                    },
-                    positive=True,
-                )
-            ],
-        )
-
-    def _review(self, customer: Customer, value: ReviewSubmit, context: TurnContext) -> Review:
-        commitment = customer.current.commitment
-        assert commitment is not None
-        problems: list[Problem] = []
-        outcomes = []
-        for goal in commitment.goals:
-            status = value.input(f"status_{goal.id}")
-            if not isinstance(status, str) or status not in {s.value for s in GoalStatus}:
-                problems.append(
-                    Problem(f"status_{goal.id}", f"Pick the outcome of the goal '{goal.title}'.")
-                )
-                continue
-            try:
-                evidence = text_value(
-                    value.input(f"evidence_{goal.id}") or "",
-                    "evidence",
-                    f"The evidence for '{goal.title}'",
-                    2000,
-                    required=False,
-                )
-            except InputProblems as error:
-                problems += error.problems
-                continue
-            outcomes.append(
-                GoalOutcome(goal_id=goal.id, status=GoalStatus(status), evidence=evidence)
-            )
-        satisfaction = None
-        answers = {
-            k: str(v or "").strip()
-            for k, v in (
-                ("csat_overall", value.csat_overall),
-                ("csat_value", value.csat_value),
-                ("csat_team", value.csat_team),
-                ("nps", value.nps),
-            )
-        }
-        if any(answers.values()):
-            if not all(answers.values()):
-                problems.append(
-                    Problem(
-                        "csat",
-                        "Answer all three satisfaction questions and the NPS, or none of them.",
-                    )
-                )
-            elif not all(a.isdigit() for a in answers.values()):
-                problems.append(Problem("csat", "Satisfaction answers must be numbers."))
-            else:
-                numbers = {k: int(a) for k, a in answers.items()}
-                if (
-                    not all(
-                        1 <= numbers[k] <= 5 for k in ("csat_overall", "csat_value", "csat_team")
-                    )
-                    or not 0 <= numbers["nps"] <= 10
-                ):
-                    problems.append(Problem("csat", "Satisfaction is 1-5 and NPS is 0-10."))
-                else:
-                    try:
-                        comment = text_value(
-                            value.comment, "comment", "The comment", 2000, required=False
-                        )
-                        satisfaction = Satisfaction(
-                            overall=numbers["csat_overall"],
-                            value=numbers["csat_value"],
-                            team=numbers["csat_team"],
-                            nps=numbers["nps"],
-                            comment=comment,
-                        )
-                    except InputProblems as error:
-                        problems += error.problems
-        steps = [
-            " ".join(line.split())
-            for line in str(value.next_steps or "").splitlines()
-            if line.strip()
-        ]
-        if not steps:
-            problems.append(Problem("next_steps", "Add at least one next step (one per line)."))
-        elif len(steps) > MAX_NEXT_STEPS:
-            problems.append(Problem("next_steps", f"At most {MAX_NEXT_STEPS} next steps."))
-        elif any(len(step) > 200 for step in steps):
-            problems.append(
-                Problem("next_steps", "Each next step can have at most 200 characters.")
-            )
-        if problems:
-            raise InputProblems(problems)
-        return Review(
-            outcomes=outcomes,
-            satisfaction=satisfaction,
-            next_steps=steps,
             by=user_of(context),
             at=self._services.clock.now(),
         )

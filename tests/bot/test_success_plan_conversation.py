@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -42,7 +43,7 @@ async def _committed_with_plan(personal: Conversation, plan: str = PLAN) -> None
     await press(personal, review, "Confirm")
 
 
-def _inputs(card: dict[str, object]) -> dict[str, object]:
+def _inputs(card: dict[str, Any]) -> dict[str, Any]:
     return {
         str(element["id"]): element.get("value", "")
         for element in walk(card)

@@ -100,6 +100,9 @@ async def _iteration(walk: Walk) -> None:
     sow = _last_card(await walk.press(review, "Confirm"))
     walk.customer_id = submit_data(sow, "Record customer agreement")["customer"]
     await walk.press(sow, "Record customer agreement", agreed_by=walk.name)
+    plan = _last_card(await walk.run("plan"))
+    owners = {"stakeholders_owner": walk.name, "training_gap": walk.name}
+    await walk.press(plan, "Save", stakeholders_status="in_place", **owners)
     form = _last_card(await walk.run("deliver"))
     delivery = {"on": "2026-11-02", "attendees": "9", "notes": walk.name}
     await walk.press(form, "Record delivery", materials_url=walk.name)  # not a web address
@@ -108,6 +111,7 @@ async def _iteration(walk: Walk) -> None:
     form = _last_card(await walk.press(ask, "Move to ensure anyway"))
     scores = {"csat_overall": "3", "csat_value": "3", "csat_team": "3", "nps": "4"}
     text = {"evidence_g1": walk.name, "comment": walk.name, "next_steps": walk.name}
+    text["measured_g1"] = walk.name[:200]
     await walk.press(form, "Close the iteration", status_g1="partially", **scores, **text)
 
 

@@ -11,7 +11,7 @@ from engagement.health import FactorKey, assess_health
 from engagement.health_factors import Band
 from engagement.models import Commitment, FactorStatus, SuccessFactor, SuccessFactors
 from engagement.success_plan import factor_text, latest_plan, plan_score, plan_summary
-from tests.portfolio.portfolio_support import (
+from tests.support.portfolio import (
     NOW,
     customer,
     days_ago,

@@ -15,7 +15,10 @@ from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer, record_assessment, record_commitment
 from engagement.models import Commitment, Goal, GoalOwnerSide, Person
 from store import open_store
-from tests.correctness.correctness_support import (
+from tests.support.cards import texts, walk
+from tests.support.connector import FakeConnector
+from tests.support.conversation import Conversation
+from tests.support.correctness import (
     GOAL,
     PERIOD,
     all_text,
@@ -23,10 +26,7 @@ from tests.correctness.correctness_support import (
     press,
     quick_check,
 )
-from tests.portfolio.portfolio_support import assessment
-from tests.support.cards import texts, walk
-from tests.support.connector import FakeConnector
-from tests.support.conversation import Conversation
+from tests.support.portfolio import assessment
 
 PLAN = "in place, Carla Diaz (CIO) | in progress, Ben: web shop only | | missing: no budget"
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot.test_commit_conversation import GOAL, _card, _press, _quick_checked, _text
-from tests.bot.test_success_plan_conversation import _inputs
-from tests.correctness.correctness_support import (
+from tests.dialogs.account.test_success_plan_conversation import _inputs
+from tests.dialogs.commit.test_commit_conversation import GOAL, _card, _press, _quick_checked, _text
+from tests.support.cards import choice_sets, texts
+from tests.support.conversation import Conversation
+from tests.support.correctness import (
     PERIOD,
     all_text,
     delivered,
@@ -16,8 +18,6 @@ from tests.correctness.correctness_support import (
     press,
     quick_check,
 )
-from tests.support.cards import choice_sets, texts
-from tests.support.conversation import Conversation
 
 TAGGED = "Tagged resources | share of resources tagged | partner | 2027-03-31 | 40 % | 95 %"
 

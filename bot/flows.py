@@ -23,6 +23,16 @@ from dialogs.common.services import DialogServices
 from dialogs.common.turn import user_of
 from i18n import _
 
+FORM_WORDS = frozenset({"form", "formular"})
+
+
+def commit_arguments(argument: str) -> tuple[str, bool]:
+    """The customer, and whether the one-card form was asked for (`commit Contoso form`,
+    `vereinbaren Contoso formular`)."""
+    words = argument.split()
+    form = bool(words) and words[-1].casefold() in FORM_WORDS
+    return (" ".join(words[:-1]) if form else argument), form
+
 
 class Flows:
     """Starts, inspects and cancels the conversation's flow."""
@@ -44,8 +54,7 @@ class Flows:
 
     async def commit(self, context: TurnContext, argument: str) -> None:
         """`commit <customer> [form]`: the statement of work, step by step or on one form."""
-        form = argument.casefold().endswith(" form") or argument.casefold() == "form"
-        customer = argument[: -len("form")].strip() if form else argument
+        customer, form = commit_arguments(argument)
         await self._begin(context, CommitDialog.__name__, {"customer": customer, "form": form})
 
     async def cancel(self, context: TurnContext, argument: str) -> None:

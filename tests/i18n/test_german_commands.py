@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.commands import COMMANDS, parse_command
+from bot.flows import commit_arguments
 from i18n import _, use_language
 from tests.support.cards import submit_actions, texts
 from tests.support.conversation import Conversation
@@ -64,3 +65,20 @@ async def test_unknown_text_gets_german_suggestions(german: Conversation) -> Non
         "Entschuldigung, „wie ist das wetter“ kenne ich nicht. "
         "Tippen Sie `hilfe`, um zu sehen, was ich kann."
     )
+
+
+@pytest.mark.parametrize(
+    ("argument", "expected"),
+    [
+        ("Contoso form", ("Contoso", True)),
+        ("Contoso Formular", ("Contoso", True)),
+        ("Contoso AG formular", ("Contoso AG", True)),
+        ("form", ("", True)),
+        ("Contoso", ("Contoso", False)),
+        ("Formwerk GmbH", ("Formwerk GmbH", False)),
+    ],
+)
+def test_the_commit_form_is_asked_for_in_either_language(
+    argument: str, expected: tuple[str, bool]
+) -> None:
+    assert commit_arguments(argument) == expected

@@ -23,7 +23,7 @@ from botbuilder.schema import Activity
 from cards import library
 from cards.text import escape_markdown
 from cards.views import ConfirmView
-from dialogs.assess.questions_dialog import QuestionsDialog
+from dialogs.assess.questions_dialog import QuestionsDialog, QuestionsOptions
 from dialogs.assess.views import saved_result_view
 from dialogs.common.customer_names import did_you_mean, suggestions
 from dialogs.common.messages import explain
@@ -142,15 +142,8 @@ class AssessDialog(ComponentDialog):
         if step.result != _YES:
             await step.context.send_activity("OK, nothing was created.")
             return await step.end_dialog()
-        return await step.begin_dialog(
-            QuestionsDialog.__name__,
-            {
-                "customer_name": step.values[_NAME],
-                "run": uuid.uuid4().hex[:12],
-                "index": 0,
-                "answers": {},
-            },
-        )
+        options = QuestionsOptions(customer_name=step.values[_NAME], run=uuid.uuid4().hex[:12])
+        return await step.begin_dialog(QuestionsDialog.__name__, options.model_dump())
 
     async def result_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """Score and store the answers, then show the result card."""

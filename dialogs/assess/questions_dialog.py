@@ -17,6 +17,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 from botbuilder.schema import Activity
+from pydantic import BaseModel, ConfigDict
 
 from cards import library
 from dialogs.assess.views import question_view
@@ -26,6 +27,16 @@ from dialogs.common.turn import card_message
 
 _STEPS = "question_steps"
 _ANSWER_PROMPT = "question_answer"
+
+
+class QuestionsOptions(BaseModel):
+    """Where the loop is: kept in the dialog state as JSON (`model_dump`), read back typed."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    customer_name: str
+    run: str
+    index: int = 0
+    answers: dict[str, str] = {}
 
 
 class QuestionsDialog(ComponentDialog):
@@ -41,10 +52,10 @@ class QuestionsDialog(ComponentDialog):
 
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """Show the current question as a card with a button per option."""
-        state = dict(step.options)
-        index = int(state["index"])
+        state = QuestionsOptions.model_validate(step.options)
+        index = state.index
         question = self._questions[index]
-        key = f"{state['run']}:{question.id}"
+        key = f"{state.run}:{question.id}"
         choices = [(option.id, option.label) for option in question.options]
         listed = "; ".join(f"{n}. {label}" for n, (_, label) in enumerate(choices, start=1))
         back_hint = ", `back` for the previous question" if index > 0 else ""
@@ -59,7 +70,7 @@ class QuestionsDialog(ComponentDialog):
                     ),
                     **choice_validations(key, choices, allow_back=index > 0),
                     "index": index,
-                    "customer_name": state["customer_name"],
+                    "customer_name": state.customer_name,
                 },
             ),
         )
@@ -78,16 +89,15 @@ class QuestionsDialog(ComponentDialog):
 
     async def answer_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """Record the answer and move on (or back); end with all answers after the last one."""
-        state = dict(step.options)
-        index = int(state["index"])
-        answers = dict(state["answers"])
+        state = QuestionsOptions.model_validate(step.options)
+        index, answers = state.index, dict(state.answers)
         if step.result == BACK:
             previous = max(index - 1, 0)
             answers.pop(self._questions[previous].id, None)
-            return await step.replace_dialog(
-                _STEPS, {**state, "index": previous, "answers": answers}
-            )
+            moved = state.model_copy(update={"index": previous, "answers": answers})
+            return await step.replace_dialog(_STEPS, moved.model_dump())
         answers[self._questions[index].id] = str(step.result)
         if index + 1 >= len(self._questions):
             return await step.end_dialog(answers)
-        return await step.replace_dialog(_STEPS, {**state, "index": index + 1, "answers": answers})
+        moved = state.model_copy(update={"index": index + 1, "answers": answers})
+        return await step.replace_dialog(_STEPS, moved.model_dump())

@@ -33,7 +33,7 @@ from dialogs.commit.commitment_input import (
     commitment_from_draft,
     draft_of,
 )
-from dialogs.commit.goals_dialog import GoalsDialog
+from dialogs.commit.goals_dialog import GoalsDialog, GoalsOptions
 from dialogs.common.customer_names import did_you_mean, suggestions
 from dialogs.common.messages import explain
 from dialogs.common.prompts import CardFormPrompt
@@ -187,16 +187,13 @@ class CommitDialog(ComponentDialog):
             options["draft"]["workshops"] = step.result
         if not _asks(options, "goals"):
             return await step.next(None)
-        return await step.begin_dialog(
-            GoalsDialog.__name__,
-            {
-                "customer_name": options["customer_name"],
-                "goals": [],
-                "run": options["run"],
-                "suggested": options.get("carried", []),
-                "iteration": options.get("iteration", 0),
-            },
+        goals = GoalsOptions(
+            customer_name=options["customer_name"],
+            run=options["run"],
+            suggested=options.get("carried", []),
+            iteration=options.get("iteration", 0),
         )
+        return await step.begin_dialog(GoalsDialog.__name__, goals.model_dump())
 
     async def factors_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """The success factors (optional; Skip keeps what was there)."""

@@ -17,6 +17,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 from botbuilder.schema import Activity
+from pydantic import BaseModel, ConfigDict
 
 from cards import library
 from cards.forms import form_card
@@ -45,6 +46,18 @@ _GOAL = "goal_form"
 _MORE = "goal_more"
 
 
+class GoalsOptions(BaseModel):
+    """The goal loop's state: kept in the dialog state as JSON (`model_dump`), read back typed.
+    `suggested` are the previous iteration's next steps (goal N pre-filled with step N)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    customer_name: str
+    run: str
+    goals: list[dict[str, Any]] = []
+    suggested: list[str] = []
+    iteration: int = 1
+
+
 class GoalsDialog(ComponentDialog):
     """Collects 1-5 goals; returns them as JSON dicts (`commitment_input.goal_draft`)."""
 
@@ -58,18 +71,18 @@ class GoalsDialog(ComponentDialog):
 
     async def goal_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """Ask for the next goal."""
-        state = dict(step.options)
-        number = len(state["goals"]) + 1
-        suggested = list(state.get("suggested") or [])
+        state = GoalsOptions.model_validate(step.options)
+        number = len(state.goals) + 1
+        suggested = state.suggested
         return await step.prompt(
             _GOAL,
             PromptOptions(
                 validations={
-                    "key": f"{state['run']}:goal{number}",
-                    "customer_name": state["customer_name"],
+                    "key": f"{state.run}:goal{number}",
+                    "customer_name": state.customer_name,
                     "number": number,
                     "suggested": suggested[number - 1] if number <= len(suggested) else "",
-                    "previous": int(state.get("iteration") or 1) - 1,
+                    "previous": (state.iteration or 1) - 1,
                     "retry_text": "That button is from an older card; please use the latest one.",
                 }
             ),
@@ -77,15 +90,15 @@ class GoalsDialog(ComponentDialog):
 
     async def more_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """Keep the goal; offer another one while there is room."""
-        state = dict(step.options)
-        goals = [*state["goals"], step.result]
+        state = GoalsOptions.model_validate(step.options)
+        goals = [*state.goals, step.result]
         step.values["goals"] = goals
         if len(goals) >= MAX_GOALS:
             await step.context.send_activity(
                 f"That's {MAX_GOALS} goals, the most one iteration takes."
             )
             return await step.next("no")
-        key = f"{state['run']}:more{len(goals)}"
+        key = f"{state.run}:more{len(goals)}"
         return await step.prompt(
             _MORE,
             PromptOptions(
@@ -103,7 +116,8 @@ class GoalsDialog(ComponentDialog):
         """Another goal, or hand the goals back."""
         goals = step.values["goals"]
         if step.result == "yes":
-            return await step.replace_dialog(_STEPS, {**dict(step.options), "goals": goals})
+            state = GoalsOptions.model_validate(step.options).model_copy(update={"goals": goals})
+            return await step.replace_dialog(_STEPS, state.model_dump())
         return await step.end_dialog(goals)
 
     def _goal_message(self, validations: dict[str, Any]) -> Activity:

@@ -264,6 +264,7 @@ class Outcome:
     killed_sent: int
     killed_in_flight: int
     up: float  # seconds from starting the processes until every one answered /healthz
+    seeded: float  # seconds the seeding took (from the start)
     kill_at: float  # seconds after the start (the seeding)
     drain: float  # seconds from the start to the last reminder's first delivery
     per_replica: list[int]
@@ -298,6 +299,7 @@ async def run(
         up = time.monotonic() - booted
         started = time.monotonic()  # the replicas sweep while the reminders come due
         expected = await seed(database_url, reminders, teams.url)
+        seeded = time.monotonic() - started
         kill_at, killed_sent = 0.0, 0
         deadline = started + within
         while time.monotonic() < deadline:
@@ -305,7 +307,8 @@ async def run(
             doomed = processes[0]
             if not kill_at and _kill_now(teams, doomed.pid, accepted / len(expected), kill_share):
                 teams.held_pid = doomed.pid  # its sends from now on hang
-                await _first_held(teams, within=10)  # mid-sweep: it has a send in flight
+                with contextlib.suppress(TimeoutError):  # mid-sweep: a send in flight
+                    await asyncio.wait_for(teams.holding.wait(), 10)
                 mine = {rid for _, rid, pid in teams.accepted if pid == doomed.pid}
                 await recorded(database_url, mine)  # what Teams accepted from it is recorded
                 await doomed.stop(signal.SIGKILL)
@@ -334,15 +337,11 @@ async def run(
         killed_sent=killed_sent,
         killed_in_flight=teams.held,
         up=up,
+        seeded=seeded,
         kill_at=kill_at,
         drain=drain,
         per_replica=[by_pid.get(replica.pid, 0) for replica in processes],
     )
-
-
-async def _first_held(teams: FakeTeams, within: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(teams.holding.wait(), within)
 
 
 def _kill_now(teams: FakeTeams, pid: int, done: float, share: float) -> bool:
@@ -364,8 +363,9 @@ def report(outcome: Outcome, arguments: Any) -> str:
             f"replica 0 SIGKILLed at {outcome.kill_at:.1f} s after {outcome.killed_sent} "
             f"accepted sends, {outcome.killed_in_flight} sends hanging",
             f"accepted per replica: {outcome.per_replica}",
-            f"replicas healthy {outcome.up:.1f} s after their start; drain time (seeding start "
-            f"to the last first delivery): {outcome.drain:.1f} s",
+            f"replicas healthy {outcome.up:.1f} s after their start; seeding took "
+            f"{outcome.seeded:.1f} s; drain time (seeding start to the last first delivery): "
+            f"{outcome.drain:.1f} s",
         ]
     )
 

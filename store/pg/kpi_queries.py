@@ -1,8 +1,9 @@
 """The partner KPIs and health bands of a portfolio selection, counted by PostgreSQL.
 
 The same figures `engagement.kpis.KpiTally` counts in Python (the contract tests hold the two
-together): one grouped scan of the selected summaries for bands, phases, levels, stages and the
-renewal pipeline, and one each over the reviews and renewal outcomes of the fiscal year.
+together): one scan of the tenant's summaries counting the totals, bands, phases, levels, stages
+and the renewal pipeline at once (`count(*) FILTER` columns: no sort, no hash), and one query
+each over the reviews and renewal outcomes of the fiscal year (served by partial indexes).
 """
 
 from __future__ import annotations
@@ -17,29 +18,26 @@ from engagement.kpis import PIPELINE_DAYS, Kpis, fiscal_year, net_promoter_score
 from engagement.models import LifecycleStage, MaturityLevel, Phase
 from engagement.portfolio import BAND_ORDER
 
-_PHASES = {phase.value: phase for phase in Phase}
-_LEVELS = {level.value: level for level in MaturityLevel}
-_BANDS = {band.value: band for band in Band}
-_STAGES = {stage.value: stage for stage in LifecycleStage}
 
-
-def _pipeline_columns() -> str:
-    """count(*) FILTER columns: overdue, then one per pipeline horizon (0 <= days <= horizon)."""
-    columns = ["count(*) FILTER (WHERE renewal_date < %(today)s)"]
-    columns += [
-        f"count(*) FILTER (WHERE renewal_date >= %(today)s AND renewal_date <= %(in_{days})s)"
-        for days in PIPELINE_DAYS
+def _conditions(selection: str) -> list[tuple[tuple[str, Any], str]]:
+    """(what, condition) of every count the figures need, all from one scan of the tenant."""
+    conditions: list[tuple[tuple[str, Any], str]] = [
+        (("stored", None), "true"),
+        (("stale", None), "as_of < %(stale_before)s"),
+        (("selected", None), selection),
+        (("overdue", None), f"{selection} AND renewal_date < %(today)s"),
     ]
-    return ", ".join(columns)
-
-
-def _grouped(where: str) -> str:
-    return f"""
-SELECT GROUPING(band, phase, level, stage), band, phase, level, stage, count(*),
-       {_pipeline_columns()}
-FROM customer_summaries WHERE {where}
-GROUP BY GROUPING SETS ((band), (phase), (level), (stage), ())
-"""
+    conditions += [
+        (("pipeline", days), f"{selection} AND renewal_date >= %(today)s"
+         f" AND renewal_date <= %(in_{days})s")
+        for days in PIPELINE_DAYS
+    ]  # fmt: skip
+    conditions += [(("band", b), f"{selection} AND band = '{b.value}'") for b in BAND_ORDER]
+    conditions += [(("phase", p), f"{selection} AND phase = '{p.value}'") for p in Phase]
+    conditions += [(("level", v), f"{selection} AND level = '{v.value}'") for v in MaturityLevel]
+    conditions.append((("level", None), f"{selection} AND level IS NULL"))
+    conditions += [(("stage", v), f"{selection} AND stage = '{v.value}'") for v in LifecycleStage]
+    return conditions
 
 
 def _reviews(where: str) -> str:
@@ -68,13 +66,16 @@ def _midnight(day: date) -> datetime:
 
 async def count_figures(
     connection: AsyncConnection,
-    where: str,
+    tenant: str,
+    selection: str,
     parameters: dict[str, Any],
     now: datetime,
     fiscal_start_month: int,
-) -> tuple[Kpis, dict[Band, int]]:
-    """The KPIs and the customers per health band of the summaries selected by `where`
-    (a clause with named parameters `parameters`), at `now`."""
+) -> tuple[tuple[int, int, int], Kpis, dict[Band, int]]:
+    """(stored, stale, selected), the KPIs and the customers per health band of the summaries
+    `selection` picks among those `tenant` picks (clauses with named `parameters`), at `now`:
+    one scan of the tenant's rows counting everything at once, and the fiscal year's reviews
+    and renewal outcomes (partial indexes: only customers that have any)."""
     today = now.date()
     year = fiscal_year(today, fiscal_start_month)
     values = {
@@ -84,25 +85,12 @@ async def count_figures(
         "year_end": _midnight(year.end),
         **{f"in_{days}": today + timedelta(days=days) for days in PIPELINE_DAYS},
     }
-    bands = dict.fromkeys(BAND_ORDER, 0)
-    phases: dict[Phase, int] = {}
-    levels: dict[MaturityLevel | None, int] = {}
-    stages: dict[LifecycleStage, int] = {}
-    customers, overdue, pipeline = 0, 0, dict.fromkeys(PIPELINE_DAYS, 0)
-    for row in await (await connection.execute(_grouped(where), values)).fetchall():
-        grouping, band, phase, level, stage, count = row[:6]
-        if grouping == 0b0111:
-            bands[_BANDS[band]] = count
-        elif grouping == 0b1011:
-            phases[_PHASES[phase]] = count
-        elif grouping == 0b1101:
-            levels[_LEVELS[level] if level else None] = count
-        elif grouping == 0b1110:
-            if stage:
-                stages[_STAGES[stage]] = count
-        else:
-            customers, overdue = count, row[6]
-            pipeline = dict(zip(PIPELINE_DAYS, row[7:], strict=True))
+    conditions = _conditions(selection)
+    columns = ", ".join(f"count(*) FILTER (WHERE {condition})" for _, condition in conditions)
+    query = f"SELECT {columns} FROM customer_summaries WHERE {tenant}"
+    row = await (await connection.execute(query, values)).fetchone()
+    counted = dict(zip((what for what, _ in conditions), row or (), strict=False))
+    where = f"{tenant} AND {selection}"
     csats: list[tuple[float, int]] = []
     npss: list[int] = []
     for csat, nps, count in await (await connection.execute(_reviews(where), values)).fetchall():
@@ -120,17 +108,18 @@ async def count_figures(
     reviewed = sum(count for _, count in csats)
     kpis = Kpis(
         fiscal_year=year,
-        customers=customers,
+        customers=counted[("selected", None)],
         csat_average=sum(c * n for c, n in csats) / reviewed if reviewed else None,
         csat_reviews=reviewed,
         nps=net_promoter_score(npss),
-        renewals=pipeline,
-        renewals_overdue=overdue,
-        by_phase={phase: phases.get(phase, 0) for phase in Phase if phase != Phase.CLOSED},
-        by_level={level: levels.get(level, 0) for level in [*MaturityLevel, None]},
+        renewals={days: counted[("pipeline", days)] for days in PIPELINE_DAYS},
+        renewals_overdue=counted[("overdue", None)],
+        by_phase={p: counted[("phase", p)] for p in Phase if p != Phase.CLOSED},
+        by_level={v: counted[("level", v)] for v in [*MaturityLevel, None]},
         renewed=renewed,
         lost=sum(lost.values()),
         lost_reasons=dict(sorted(lost.items(), key=lambda item: (-item[1], item[0]))),
-        by_stage={stage: stages.get(stage, 0) for stage in LifecycleStage},
+        by_stage={v: counted[("stage", v)] for v in LifecycleStage},
     )
-    return kpis, bands
+    totals = (counted[("stored", None)], counted[("stale", None)], counted[("selected", None)])
+    return totals, kpis, {band: counted[("band", band)] for band in BAND_ORDER}

@@ -102,31 +102,32 @@ class PgCustomerSummaries:
         today = request.now.date()
         where, parameters = selection(request.query, request.user_id, today)
         parameters |= {"tenant": tenant_id, "stale_before": start_of(today)}
-        totals = f"""
-            SELECT count(*), count(*) FILTER (WHERE as_of < %(stale_before)s),
-                   count(*) FILTER (WHERE {where})
-            FROM customer_summaries WHERE tenant_id = %(tenant)s"""
-        selected_where = f"tenant_id = %(tenant)s AND {where}"
+        tenant = "tenant_id = %(tenant)s"
+        size = request.page_size
         async with self._pool.connection() as connection:
-            counted = await (await connection.execute(totals, parameters)).fetchone()
+            figures = None
+            counted: tuple[Any, ...] | None
+            if request.figures:
+                counted, kpis, bands = await count_figures(
+                    connection, tenant, where, parameters, request.now, request.fiscal_start_month
+                )
+                figures = (kpis, bands)
+            else:
+                totals = f"""
+                    SELECT count(*), count(*) FILTER (WHERE as_of < %(stale_before)s),
+                           count(*) FILTER (WHERE {where})
+                    FROM customer_summaries WHERE {tenant}"""
+                counted = await (await connection.execute(totals, parameters)).fetchone()
             stored, stale, selected = counted if counted else (0, 0, 0)
-            size = request.page_size
             count = max(1, math.ceil(selected / size))
             number = min(max(request.query.page, 1), count)
             page_sql = f"""
-                SELECT {COLUMNS} FROM customer_summaries WHERE {selected_where}
+                SELECT {COLUMNS} FROM customer_summaries WHERE {tenant} AND {where}
                 ORDER BY {_RISK_ORDER} LIMIT %(size)s OFFSET %(skip)s"""
             cursor = await connection.execute(
                 page_sql, parameters | {"size": size, "skip": (number - 1) * size}
             )
             rows = await cursor.fetchall()
-            figures = (
-                await count_figures(
-                    connection, selected_where, parameters, request.now, request.fiscal_start_month
-                )
-                if request.figures
-                else None
-            )
         if stale:
             self.refresh_later(tenant_id)
         return PortfolioAnswer(

@@ -121,6 +121,12 @@ class ReminderStore(Protocol):
         """Move the customer's index time earlier to `due` if it is later or missing."""
         ...
 
+    async def schedule_many_no_later(self, entries: Sequence[IndexEntry]) -> None:
+        """`schedule_no_later` for many customers at once (an import): a batch, not one write
+        per customer. A store may keep a later entry of a customer beside the new one (the
+        sweep drops it when it looks); it never leaves a customer later than asked."""
+        ...
+
     async def release(self, entries: Sequence[IndexEntry]) -> None:
         """Give back entries `due` returned that the sweep did not look at, unchanged (a store
         whose `due` claims entries for one replica lets the others have them at once)."""

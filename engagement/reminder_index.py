@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,8 +11,10 @@ from zoneinfo import ZoneInfo
 from engagement.clock import Clock
 from engagement.models import Customer
 from engagement.ports import CustomerImportWriter, CustomerRepository, ReminderStore
-from engagement.reminder_records import DeliveryRecord, Rescheduled
+from engagement.reminder_records import DeliveryRecord, IndexEntry
 from engagement.reminders import ReminderPolicy, due_reminders, next_due
+
+SLICE_SECONDS = 0.004  # work between two yields to the event loop
 
 
 def index_time(
@@ -94,17 +98,34 @@ class SchedulingCustomerRepository:
     ) -> None:
         """Index every imported customer, let `writer` write them all or none, index again.
 
-        The index moves in one batch (one write per index bucket): one `schedule_no_later` per
-        customer rewrote a growing bucket each time, 80 s for 2,000 customers.
+        The index moves in one batch (`schedule_many_no_later`), before the customers are
+        written, so a crash in between leaves early entries, never missing ones. Index times
+        are computed in slices that yield to other turns: one `schedule_no_later` per
+        customer rewrote a growing bucket each time (80 s for 2,000 customers), and one pointer
+        write per customer still cost 17 s for 10,000.
         """
         now = self._clock.now()
-        moved: list[Rescheduled] = []
-        for customer in (*add, *replace):
-            when = await self._index_time(customer, now)
-            current = await self._reminders.scheduled(customer.tenant_id, customer.id)
-            if when is not None and (current is None or when < current):
-                moved.append(Rescheduled(customer.tenant_id, customer.id, when, ()))
-        await self._reminders.reschedule(moved, now)
+        entries: list[IndexEntry] = []
+        zones: dict[tuple[str, str], ZoneInfo] = {}  # owners' time zones, read once each
+        started = time.perf_counter()
+        for number, customer in enumerate((*add, *replace)):
+            owner = (customer.tenant_id, customer.owner.id)
+            if owner not in zones:
+                preferences = await self._reminders.preferences(*owner)
+                zones[owner] = self._policy.zone(preferences.time_zone)
+            # A customer to add is new: it has no delivery records yet.
+            records = (
+                {}
+                if number < len(add)
+                else await self._reminders.records(customer.tenant_id, customer.id)
+            )
+            when = index_time(customer, records, now, self._policy, zones[owner])
+            if when is not None:
+                entries.append(IndexEntry(customer.tenant_id, customer.id, when))
+            if time.perf_counter() - started > SLICE_SECONDS:
+                await asyncio.sleep(0)
+                started = time.perf_counter()
+        await self._reminders.schedule_many_no_later(entries)
         await writer.import_customers(tenant_id, add, replace)
         await self._reminders.reschedule(moved, now)  # again: see `add`
 

@@ -10,10 +10,13 @@ and a write that returned survives a crash. It keeps no file handle open between
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import logging
 import os
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +83,71 @@ def write_text_atomic(path: Path, text: str | bytes) -> None:
             os.unlink(temp_name)
         raise
     fsync_directory(directory)
+
+
+def _syncfs() -> Any:
+    """Linux `syncfs(2)` through the C library, or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (AttributeError, OSError):
+        return None
+
+
+_SYNCFS = _syncfs()
+
+
+def sync_files(directory: Path, files: Iterable[Path]) -> None:
+    """Make `files` (just written, not fsynced) and the entries of `directory` durable at once.
+
+    On Linux one `syncfs` of the file system that holds `directory` flushes them all (10,000
+    small files: about 0.4 s here, against about 1 ms per file fsynced one by one); elsewhere,
+    or if `syncfs` fails, each file and then the directory is fsynced. A bulk write (import,
+    summaries, the reminder index) calls it once for everything it staged.
+    """
+    if _SYNCFS is not None:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            if _SYNCFS(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in files:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fsync_directory(directory)
+
+
+def write_unsynced(path: Path, data: bytes) -> None:
+    """Write `data` to a new file `path` without fsync (a staged file, synced by `sync_files`)."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def stage_many(directory: Path, contents: Iterable[tuple[Path, bytes]]) -> list[tuple[Path, Path]]:
+    """Write each content to a hidden temporary file beside its target (all in `directory`),
+    then make them all durable with one `sync_files`; returns the (temporary, target) pairs to
+    `os.replace`. Runs in a worker thread: nothing here touches shared state."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in contents:
+            fd, temp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=directory
+            )
+            staged.append((Path(temp_name), target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        sync_files(directory, (temp for temp, _ in staged))
+    except BaseException:
+        for temp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise
+    return staged
 
 
 def remove_durably(path: Path) -> bool:

@@ -4,26 +4,36 @@ Every file is written atomically on its own, so a bulk write needs a commit poin
 
 1. check everything first (an id to add must not exist; a replaced customer gets its stored
    version + 1, so a concurrent save afterwards conflicts instead of overwriting);
-2. stage every new file as a hidden temporary file in its final directory (fsynced);
+2. stage every new file in a hidden staging directory beside the final files, `.import-<token>`,
+   without an fsync per file, and make them all durable at once (`sync_files`: one `syncfs` on
+   Linux), in a worker thread;
 3. write the journal `.import-journal.json` (atomically): the list of staged -> final renames.
    This is the commit point;
-4. rename every staged file over its final name, fsync the directory, delete the journal.
+4. rename every staged file over its final name (in slices that yield to other turns), fsync
+   the directory, delete the staging directory and the journal.
 
-A crash before step 3 leaves only hidden temporary files, which nothing reads and the next
-recovery deletes: nothing was imported. A crash after step 3 leaves the journal, and
-`recover` (run when the store opens) finishes the renames: everything was imported.
+A crash before step 3 leaves only the hidden staging directory, which nothing reads and the next
+start deletes (`store/leftovers.py`): nothing was imported. A crash after step 3 leaves the
+journal, and `recover` (run when the store opens) finishes the renames: everything was imported.
+The summaries of the imported customers are written once, at the end, with one sync for all
+their buckets; a crash before that is repaired by the summaries' own rebuild at the next start.
+
+10,000 customers took 63 s with an fsync per staged file and per summary bucket (two each), and
+take a few seconds now: most of it is validating and encoding the customers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+import orjson
 from tinydb import TinyDB
 
 from engagement.errors import CustomerAlreadyExists
@@ -32,16 +42,18 @@ from store.atomic_storage import (
     ensure_directory,
     fsync_directory,
     remove_durably,
+    sync_files,
     write_text_atomic,
+    write_unsynced,
 )
 from store.customers import TinyCustomerRepository
 from store.shards import ShardCache, ShardSet, digest
-from store.summaries import TinyCustomerSummaries
+from store.summaries import TinyCustomerSummaries, sliced
 
 logger = logging.getLogger(__name__)
 
 JOURNAL = ".import-journal.json"
-STAGED_MARK = ".import-"
+STAGED_MARK = ".import-"  # staged files (before 2026-12-05) and staging directories
 
 
 class TinyCustomerImporter:
@@ -77,32 +89,29 @@ class TinyCustomerImporter:
         self._cache.check_open()
         directory = self._shards.root / digest(tenant_id)
         recover(directory, self._cache)
-        documents: list[tuple[Path, dict[str, Any]]] = []
+        documents: list[tuple[Path, bytes]] = []
         written: list[Customer] = []
         for customer in add:
-            if await self._customers.get(tenant_id, customer.id) is not None:
+            path = self._path(tenant_id, customer)
+            if path.exists() and await self._customers.get(tenant_id, customer.id) is not None:
                 raise CustomerAlreadyExists(tenant_id, customer.id)
-            documents.append((self._path(tenant_id, customer), _document(customer, tenant_id, 1)))
-            written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": 1}))
         for customer in replace:
             stored = await self._customers.get(tenant_id, customer.id)
             version = stored.version + 1 if stored is not None else 1
-            documents.append(
-                (self._path(tenant_id, customer), _document(customer, tenant_id, version))
-            )
             written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": version}))
+        written[:0] = [c.model_copy(update={"tenant_id": tenant_id, "version": 1}) for c in add]
+        async for customer in sliced(written):
+            documents.append((self._path(tenant_id, customer), _document(customer)))
         if not documents:
             return
         ensure_directory(directory)
         if self._summaries is not None:
             self._summaries.before_write()
-        token = uuid.uuid4().hex[:12]
-        staged = [(_stage(final, content, token), final) for final, content in documents]
-        fsync_directory(directory)
-        journal = [[str(temp), str(final)] for temp, final in staged]
+        staging = directory / f"{STAGED_MARK}{uuid.uuid4().hex[:12]}"
+        journal = await asyncio.to_thread(_stage, staging, documents)
         write_text_atomic(directory / JOURNAL, json.dumps(journal))  # the commit point
-        _apply(directory, journal, self._cache)
-        logger.info("imported %d customers into tenant %s", len(staged), tenant_id)
+        await _apply(directory, journal, self._cache)
+        logger.info("imported %d customers into tenant %s", len(journal), tenant_id)
         if self._summaries is not None:  # a crash before this: rebuilt at the next start
             await self._summaries.record_many(tenant_id, written)
 
@@ -110,28 +119,39 @@ class TinyCustomerImporter:
         return self._shards.path(customer.id, scope=tenant_id)
 
 
-def _document(customer: Customer, tenant_id: str, version: int) -> dict[str, Any]:
-    document = customer.model_dump(mode="json")
-    document["tenant_id"] = tenant_id
-    document["version"] = version
-    return {TinyDB.default_table_name: {"1": document}}
+def _document(customer: Customer) -> bytes:
+    return orjson.dumps({TinyDB.default_table_name: {"1": customer.model_dump(mode="json")}})
 
 
-def _stage(final: Path, content: dict[str, Any], token: str) -> Path:
-    temp = final.with_name(f".{final.name}{STAGED_MARK}{token}")
-    with open(temp, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(content))
-        handle.flush()
-        os.fsync(handle.fileno())
-    return temp
+def _stage(staging: Path, documents: list[tuple[Path, bytes]]) -> list[list[str]]:
+    """Write every document into `staging` and sync them all once; the journal's renames."""
+    staging.mkdir()
+    journal: list[list[str]] = []
+    for final, data in documents:
+        temp = staging / final.name
+        write_unsynced(temp, data)
+        journal.append([str(temp), str(final)])
+    sync_files(staging, (Path(temp) for temp, _ in journal))
+    return journal
 
 
-def _apply(directory: Path, journal: list[list[str]], cache: ShardCache) -> None:
-    for temp, final in journal:
-        if os.path.exists(temp):
-            os.replace(temp, final)
-        cache.forget(Path(final))
+async def _apply(directory: Path, journal: list[list[str]], cache: ShardCache) -> None:
+    """Rename the staged files into place, yielding to other turns every few milliseconds."""
+    async for temp, final in sliced(journal):
+        _rename(temp, final, cache)
+    await asyncio.to_thread(_finish, directory, journal)
+
+
+def _rename(temp: str, final: str, cache: ShardCache) -> None:
+    if os.path.exists(temp):
+        os.replace(temp, final)
+    cache.forget(Path(final))
+
+
+def _finish(directory: Path, journal: list[list[str]]) -> None:
     fsync_directory(directory)
+    for staging in {Path(temp).parent for temp, _ in journal} - {directory}:
+        shutil.rmtree(staging, ignore_errors=True)
     remove_durably(directory / JOURNAL)
 
 
@@ -141,7 +161,9 @@ def recover(directory: Path, cache: ShardCache) -> None:
     if journal_path.exists():
         journal = json.loads(journal_path.read_text(encoding="utf-8"))
         logger.warning("finishing an interrupted import in %s", directory)
-        _apply(directory, journal, cache)
+        for temp, final in journal:
+            _rename(temp, final, cache)
+        _finish(directory, journal)
     try:
         with os.scandir(directory) as entries:
             leftovers = [
@@ -150,7 +172,10 @@ def recover(directory: Path, cache: ShardCache) -> None:
     except FileNotFoundError:
         return
     for leftover in leftovers:
-        remove_durably(Path(leftover))
+        if os.path.isdir(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            remove_durably(Path(leftover))
 
 
 def recover_all(customers_root: Path, cache: ShardCache) -> None:

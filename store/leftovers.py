@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from store.atomic_storage import TEMP_SUFFIX, fsync_directory
@@ -20,7 +21,8 @@ logger = logging.getLogger(__name__)
 
 
 def is_leftover(name: str) -> bool:
-    """True for the hidden temporary files of an atomic write or of an uncommitted import."""
+    """True for the hidden temporary files of an atomic write, and the staging directories (and
+    staged files) of an uncommitted import."""
     if not name.startswith(".") or name == JOURNAL:
         return False
     return name.endswith(TEMP_SUFFIX) or STAGED_MARK in name
@@ -41,7 +43,12 @@ def remove_leftovers(root: Path) -> int:
         found = False
         for entry in listed:
             if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
+                if is_leftover(entry.name):  # an import's staging directory
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                    removed += 1
+                    found = True
+                else:
+                    pending.append(entry.path)
             elif is_leftover(entry.name):
                 try:
                     os.unlink(entry.path)

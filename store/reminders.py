@@ -58,6 +58,7 @@ from engagement.reminders import ReminderPolicy
 from engagement.working_hours import zone_or_none
 from store.atomic_storage import write_text_atomic
 from store.due_buckets import (
+    CHUNK,
     DueBuckets,
     bucket_of,
     entry_matches,
@@ -191,11 +192,15 @@ class TinyReminderStore:
             old = {document.get("bucket"), *(entry.location for entry in item.looked)}
             stale = {str(name) for name in old - {new_bucket, None, ""}}
             plans.append((document, due, new_bucket, stale))
+        placed: dict[tuple[str, str], str] = {}
         for name, entries in sorted(additions.items()):
-            self._index.add_entries(name, entries)
+            placed.update(self._index.add_entries(name, entries))
         removals: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for document, due, new_bucket, stale in plans:
             document["due"] = due.isoformat() if due is not None else None
+            key = (document["tenant_id"], document["customer_id"])
+            new_bucket = placed.get(key, new_bucket)  # a chunk file when the slot is crowded
+            stale.discard(new_bucket or "")
             document["bucket"] = new_bucket
             self._write_customer_document(document)
             for name in stale:
@@ -313,29 +318,39 @@ class TinyReminderStore:
         """Record that the index covers every customer (new ones are indexed as they are saved)."""
         write_text_atomic(self._root / _MARKER, "ok")
 
+    async def schedule_many_no_later(self, entries: Sequence[IndexEntry]) -> None:
+        """Index many customers at once (an import): each entry is added as written in bulk,
+        without a pointer (see the module docstring), a few bucket files per slice."""
+        self._cache.check_open()
+        await self.load_in_slices(entries)
+
+    async def load_in_slices(self, entries: Iterable[IndexEntry]) -> int:
+        """`bulk_load`, one bucket file (CHUNK entries) at a time, yielding to other turns in
+        between; returns how many entries were written."""
+        by_slot: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)
+        for entry in entries:
+            by_slot[bucket_of(entry.due)][(entry.tenant_id, entry.customer_id)] = entry.due
+        for name, slot_entries in sorted(by_slot.items()):
+            keys = list(slot_entries)
+            for start in range(0, len(keys), CHUNK):
+                self._cache.check_open()
+                part = {key: slot_entries[key] for key in keys[start : start + CHUNK]}
+                self._index.add_entries(name, part)
+                await asyncio.sleep(0)
+        return sum(len(slot_entries) for slot_entries in by_slot.values())
+
     def bulk_load(self, entries: Iterable[IndexEntry]) -> int:
-        """Add many index entries with one write per bucket (no pointers; see the docstring).
+        """Add many index entries with one write per bucket file (no pointers; see the module
+        docstring), crowded slots spread over chunk files (store/due_buckets.py).
 
         Returns how many entries were added.
         """
-        by_bucket: dict[str, list[dict[str, str]]] = defaultdict(list)
+        by_slot: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)
         for entry in entries:
-            by_bucket[bucket_of(entry.due)].append(
-                {
-                    "tenant_id": entry.tenant_id,
-                    "customer_id": entry.customer_id,
-                    "due": entry.due.isoformat(),
-                }
-            )
-        added = 0
-        for name, documents in sorted(by_bucket.items()):
-            table = self._index.table(name)
-            present = {(d.get("tenant_id"), d.get("customer_id")) for d in table.all()}
-            new = [d for d in documents if (d["tenant_id"], d["customer_id"]) not in present]
-            if new:
-                table.insert_multiple(new)
-                added += len(new)
-        return added
+            by_slot[bucket_of(entry.due)][(entry.tenant_id, entry.customer_id)] = entry.due
+        for name, slot_entries in sorted(by_slot.items()):
+            self._index.add_entries(name, slot_entries)
+        return sum(len(slot_entries) for slot_entries in by_slot.values())
 
     async def build_index(self, customers_dir: Path, policy: ReminderPolicy, now: datetime) -> int:
         """Index every customer stored under `customers_dir` once (first start with reminders).
@@ -351,7 +366,7 @@ class TinyReminderStore:
         if entries is None:
             return 0  # a new store: every customer will be indexed as it is added
         self._cache.check_open()
-        added = self.bulk_load(entries)
+        added = await self.load_in_slices(entries)
         self.mark_index_built()
         logger.info("reminder index built: %d customers indexed", added)
         return added

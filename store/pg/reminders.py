@@ -201,6 +201,17 @@ class PgReminderStore:
                 _NO_LATER, {"tenant_id": tenant_id, "customer_id": customer_id, "due": due}
             )
 
+    async def schedule_many_no_later(self, entries: Sequence[IndexEntry]) -> None:
+        """`schedule_no_later` for every entry, in one batch (an import)."""
+        rows = [
+            {"tenant_id": entry.tenant_id, "customer_id": entry.customer_id, "due": entry.due}
+            for entry in entries
+        ]
+        if not rows:
+            return
+        async with self._pool.connection() as connection, connection.cursor() as cursor:
+            await cursor.executemany(_NO_LATER, rows)
+
     async def release(self, entries: Sequence[IndexEntry]) -> None:
         """Release the claims of `entries` (still ours) without changing their index times."""
         rows = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engagement.ports import ReminderStore
-from engagement.reminder_records import DeliveryRecord, DeliveryState, Rescheduled
+from engagement.reminder_records import DeliveryRecord, DeliveryState, IndexEntry, Rescheduled
 from engagement.reminders import ReminderPolicy, due_reminders
 from store.pg import PostgresStore
 from store.pg.reminders import DEFAULT_LEASE, PgReminderStore
@@ -75,6 +75,15 @@ async def test_schedule_no_later_only_moves_earlier(reminders: ReminderStore) ->
     assert await reminders.scheduled(TENANT, "a") == NOW + timedelta(days=5)
     await reminders.schedule_no_later(TENANT, "a", NOW)
     assert await reminders.scheduled(TENANT, "a") == NOW
+
+
+async def test_an_import_is_indexed_in_one_batch_never_later(reminders: ReminderStore) -> None:
+    await reminders.schedule(TENANT, "c00", NOW - timedelta(days=9))
+    imported = [IndexEntry(TENANT, f"c{n:02d}", NOW - timedelta(days=3)) for n in range(40)]
+    await reminders.schedule_many_no_later(imported)
+    due = await reminders.due(NOW, 100)
+    assert {e.customer_id for e in due} == {f"c{n:02d}" for n in range(40)}
+    assert min(e.due for e in due if e.customer_id == "c00") == NOW - timedelta(days=9)
 
 
 async def test_tenants_do_not_share_entries_or_records(reminders: ReminderStore) -> None:

@@ -15,7 +15,7 @@ import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Protocol
 
 from engagement.clock import Clock
@@ -29,6 +29,7 @@ from engagement.portfolio import (
     PortfolioQuery,
     matches,
     risk_order,
+    risk_rank,
     row_of,
 )
 from engagement.summary import CustomerSummary, NameListing, summarize
@@ -92,6 +93,8 @@ class PortfolioTally:
         self._keep = max(request.query.page, 1) * request.page_size
         self._best: list[CustomerSummary] = []
         self._pending: list[CustomerSummary] = []
+        self._bar: tuple[int, int] | None = None  # band rank and renewal of the last kept one
+        self._day_start = datetime.combine(self._today, time(), UTC)
         self._stored = 0
         self._selected = 0
         self._stale = 0
@@ -105,23 +108,30 @@ class PortfolioTally:
     def add_all(self, summaries: Iterable[CustomerSummary]) -> None:
         """Count every summary of `summaries` (one slice of the book)."""
         query, user_id, today = self._request.query, self._request.user_id, self._today
+        day_start = self._day_start  # stale: health computed before today (UTC), as `stale_on`
+        filtered = query.mine or query.renewals_within is not None or query.stage or query.level
+        kpis, bands, pending, bar = self._kpis, self._bands, self._pending, self._bar
         for summary in summaries:
             self._stored += 1
-            if summary.stale_on(today):
+            if summary.as_of < day_start:
                 self._stale += 1
-            if not matches(summary, query, user_id, today):
+            if filtered and not matches(summary, query, user_id, today):
                 continue
             self._selected += 1
-            self._pending.append(summary)
-            if self._kpis is not None:
-                self._kpis.add(summary)
-                self._bands[summary.band] += 1
-        if len(self._pending) >= self._keep:
+            if kpis is not None:
+                kpis.add(summary)
+                bands[summary.band] += 1
+            if bar is not None and risk_rank(summary) > bar:
+                continue  # the pages asked for are full, and this one comes after their last
+            pending.append(summary)
+        if len(pending) >= self._keep:
             self._merge()
 
     def _merge(self) -> None:
         self._best = heapq.nsmallest(self._keep, [*self._best, *self._pending], key=risk_order)
         self._pending = []
+        if len(self._best) == self._keep:
+            self._bar = risk_rank(self._best[-1])
 
     def answer(self) -> PortfolioAnswer:
         """The answer for everything added."""

@@ -175,8 +175,13 @@ def risk_order(row: PortfolioRow | CustomerSummary) -> tuple[int, int, str, str]
     Ordering by renewal date is ordering by days to the renewal, so the key needs no `now`
     (a SQL backend orders by band rank, renewal date nulls last, lower(name), id).
     """
+    return (*risk_rank(row), row.name.casefold(), row.customer_id)
+
+
+def risk_rank(row: PortfolioRow | CustomerSummary) -> tuple[int, int]:
+    """The first, cheap part of `risk_order`: band rank and renewal (none last)."""
     renewal = row.renewal_date.toordinal() if row.renewal_date is not None else _NO_RENEWAL
-    return (BAND_RANK[row.band], renewal, row.name.casefold(), row.customer_id)
+    return (BAND_RANK[row.band], renewal)
 
 
 def portfolio_rows(

@@ -45,9 +45,12 @@ class RenewalFact:
     reason: str  # the reason code of a lost renewal (`engagement.renewals.reason_code`), else ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CustomerSummary:
     """One customer as the all-customers views see it.
+
+    Not frozen: a portfolio builds one per customer of the book, and a frozen dataclass's
+    `__init__` (one `object.__setattr__` per field) made that a third slower. Treat it as a value.
 
     Attributes:
         tenant_id, customer_id: whose summary this is.

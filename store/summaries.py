@@ -70,6 +70,9 @@ _BUCKETS_PER_SYNC = 64  # a build writes this many buckets with one sync
 _PHASES = {phase.value: phase for phase in Phase}
 _LEVELS = {level.value: level for level in MaturityLevel}
 _BANDS = {band.value: band for band in Band}
+_STAGES = {stage.value: stage for stage in LifecycleStage}
+_date = date.fromisoformat
+_datetime = datetime.fromisoformat
 
 Row = list[Any]
 T = TypeVar("T")
@@ -103,33 +106,33 @@ def encode(summary: CustomerSummary) -> Row:
 
 
 def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
-    """The summary of a row written by `encode`."""
+    """The summary of a row written by `encode` (positional and with lookup tables: a
+    portfolio decodes every row of the book)."""
     (version, name, owner_id, owner_name, iteration, phase, level, score, band) = row[:9]
     renewal, touched, used, reviews, as_of = row[9:14]
-    outcomes = row[14] if len(row) > 14 else []
+    outcomes = row[14] if len(row) > 14 else None
     stage = row[15] if len(row) > 15 else None
     return CustomerSummary(
-        tenant_id=tenant_id,
-        customer_id=customer_id,
-        version=version,
-        name=name,
-        owner_id=owner_id,
-        owner_name=owner_name,
-        iteration=iteration,
-        phase=_PHASES[phase],
-        level=_LEVELS[level] if level else None,
-        score=score,
-        band=_BANDS[band],
-        renewal_date=date.fromisoformat(renewal) if renewal else None,
-        last_touch=datetime.fromisoformat(touched) if touched else None,
-        license_utilisation=used,
-        reviews=tuple(ReviewScore(datetime.fromisoformat(c), s, n) for c, s, n in reviews),
-        as_of=datetime.fromisoformat(as_of),
-        renewal_outcomes=tuple(
-            RenewalFact(datetime.fromisoformat(at), renewed, reason)
-            for at, renewed, reason in outcomes
-        ),
-        stage=LifecycleStage(stage) if stage else None,
+        tenant_id,
+        customer_id,
+        version,
+        name,
+        owner_id,
+        owner_name,
+        iteration,
+        _PHASES[phase],
+        _LEVELS[level] if level else None,
+        score,
+        _BANDS[band],
+        _date(renewal) if renewal else None,
+        _datetime(touched) if touched else None,
+        used,
+        tuple(ReviewScore(_datetime(c), s, n) for c, s, n in reviews) if reviews else (),
+        _datetime(as_of),
+        tuple(RenewalFact(_datetime(at), renewed, reason) for at, renewed, reason in outcomes)
+        if outcomes
+        else (),
+        _STAGES[stage] if stage else None,
     )
 
 

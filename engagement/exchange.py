@@ -1,4 +1,4 @@
-"""Export and import of a tenant's data, and a CSV of assessments and goals. Pure.
+"""Import of a tenant's data from an export document (written by `engagement.export`). Pure.
 
 Imports only the standard library, pydantic and `engagement`.
 
@@ -27,16 +27,10 @@ nothing:
 
 A refusal raises ImportRefused with every problem found (which customer by index and id, which
 field, why); the dialogs word it.
-
-The CSV has one row per assessment and one per committed goal (with its outcome when reviewed),
-told apart by the `record` column. Cells that a spreadsheet would run as a formula (starting
-with = + - @, or a tab or carriage return) get a leading single quote.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -47,7 +41,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from engagement.errors import DomainError
-from engagement.models import Customer, GoalOutcome, Iteration, Phase
+from engagement.models import Customer, Iteration, Phase
 
 FORMAT = "csf-export"
 VERSION = 1
@@ -55,28 +49,6 @@ MAX_DOCUMENT_BYTES = 20_000_000
 MAX_CUSTOMERS = 10_000
 # A JSON escape of a UTF-16 surrogate: valid only as half of a pair.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-CSV_COLUMNS = (
-    "record",
-    "customer_id",
-    "customer_name",
-    "iteration",
-    "phase",
-    "assessment_kind",
-    "level",
-    "assessed_at",
-    "assessed_by",
-    "dimension_scores",
-    "goal_id",
-    "goal_title",
-    "kpi",
-    "owner_side",
-    "owner_name",
-    "due",
-    "outcome",
-    "evidence",
-)
 
 
 @dataclass(frozen=True)
@@ -128,41 +100,6 @@ class _Header(BaseModel):
     exported_at: AwareDatetime
     customers: list[Any] = Field(max_length=MAX_CUSTOMERS)
     reminders: list[dict[str, Any]] = []
-
-
-# ---------------------------------------------------------------- export
-
-
-def export_document(
-    tenant_id: str,
-    customers: Iterable[Customer],
-    now: datetime,
-    reminders: Iterable[Mapping[str, Any]] = (),
-) -> dict[str, Any]:
-    """The tenant's customers (and optional reminders) as an export document (JSON-ready)."""
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "tenant_id": tenant_id,
-        "exported_at": now.isoformat(),
-        "customers": [
-            c.model_dump(mode="json", exclude={"tenant_id"})
-            for c in customers
-            if c.tenant_id == tenant_id
-        ],
-        "reminders": [dict(reminder) for reminder in reminders],
-    }
-
-
-def export_json(
-    tenant_id: str,
-    customers: Iterable[Customer],
-    now: datetime,
-    reminders: Iterable[Mapping[str, Any]] = (),
-) -> str:
-    """`export_document` as indented JSON text (UTF-8 characters kept)."""
-    document = export_document(tenant_id, customers, now, reminders)
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
 # ---------------------------------------------------------------- import
@@ -395,69 +332,3 @@ def _short(value: Any) -> str:
 def _json_type(value: Any) -> str:
     names = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
     return "null" if value is None else names.get(type(value), "value")
-
-
-# ---------------------------------------------------------------- CSV
-
-
-def safe_cell(value: object) -> str:
-    """The value as text a spreadsheet shows and never evaluates as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def assessments_and_goals_csv(customers: Iterable[Customer]) -> str:
-    """One row per assessment and one per committed goal, for spreadsheets and backlogs."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for customer in customers:
-        for iteration in customer.iterations:
-            for row in _rows(customer, iteration):
-                writer.writerow([safe_cell(row.get(column)) for column in CSV_COLUMNS])
-    return buffer.getvalue()
-
-
-def _rows(customer: Customer, iteration: Iteration) -> list[dict[str, object]]:
-    base: dict[str, object] = {
-        "customer_id": customer.id,
-        "customer_name": customer.name,
-        "iteration": iteration.number,
-        "phase": iteration.phase.value,
-    }
-    rows = []
-    assessment = iteration.assessment
-    if assessment is not None:
-        scores = "; ".join(f"{k}={v:.2f}" for k, v in sorted(assessment.dimension_scores.items()))
-        rows.append(
-            {
-                **base,
-                "record": "assessment",
-                "assessment_kind": assessment.kind.value,
-                "level": assessment.level.label,
-                "assessed_at": assessment.at.isoformat(),
-                "assessed_by": assessment.by.name or assessment.by.id,
-                "dimension_scores": scores,
-            }
-        )
-    outcomes: dict[str, GoalOutcome] = (
-        {o.goal_id: o for o in iteration.review.outcomes} if iteration.review else {}
-    )
-    goals = iteration.commitment.goals if iteration.commitment else []
-    for goal in goals:
-        outcome = outcomes.get(goal.id)
-        rows.append(
-            {
-                **base,
-                "record": "goal",
-                "goal_id": goal.id,
-                "goal_title": goal.title,
-                "kpi": goal.kpi,
-                "owner_side": goal.owner_side.value,
-                "owner_name": goal.owner_name,
-                "due": goal.due.isoformat(),
-                "outcome": outcome.status.value if outcome else "",
-                "evidence": outcome.evidence if outcome else "",
-            }
-        )
-    return rows

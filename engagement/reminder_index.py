@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -13,8 +11,7 @@ from engagement.models import Customer
 from engagement.ports import CustomerImportWriter, CustomerRepository, ReminderStore
 from engagement.reminder_records import DeliveryRecord, IndexEntry
 from engagement.reminders import ReminderPolicy, due_reminders, next_due
-
-SLICE_SECONDS = 0.004  # work between two yields to the event loop
+from engagement.slices import sliced
 
 
 def index_time(
@@ -107,8 +104,7 @@ class SchedulingCustomerRepository:
         now = self._clock.now()
         entries: list[IndexEntry] = []
         zones: dict[tuple[str, str], ZoneInfo] = {}  # owners' time zones, read once each
-        started = time.perf_counter()
-        for number, customer in enumerate((*add, *replace)):
+        async for number, customer in sliced(enumerate((*add, *replace))):
             owner = (customer.tenant_id, customer.owner.id)
             if owner not in zones:
                 preferences = await self._reminders.preferences(*owner)
@@ -122,9 +118,6 @@ class SchedulingCustomerRepository:
             when = index_time(customer, records, now, self._policy, zones[owner])
             if when is not None:
                 entries.append(IndexEntry(customer.tenant_id, customer.id, when))
-            if time.perf_counter() - started > SLICE_SECONDS:
-                await asyncio.sleep(0)
-                started = time.perf_counter()
         await self._reminders.schedule_many_no_later(entries)
         await writer.import_customers(tenant_id, add, replace)
         await self._reminders.reschedule(moved, now)  # again: see `add`

@@ -38,6 +38,7 @@ from tinydb import TinyDB
 
 from engagement.errors import CustomerAlreadyExists
 from engagement.models import Customer
+from engagement.slices import sliced
 from store.atomic_storage import (
     ensure_directory,
     fsync_directory,
@@ -48,7 +49,7 @@ from store.atomic_storage import (
 )
 from store.customers import TinyCustomerRepository
 from store.shards import ShardCache, ShardSet, digest
-from store.summaries import TinyCustomerSummaries, sliced
+from store.summaries import TinyCustomerSummaries
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ import logging
 import os
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +43,7 @@ from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, Portfo
 from engagement.clock import Clock
 from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
 from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
+from engagement.slices import SLICE_SECONDS, sliced
 from engagement.summary import (
     CustomerSummary,
     NameListing,
@@ -64,7 +65,6 @@ logger = logging.getLogger(__name__)
 
 BUILT = "built.json"
 OPEN_MARK = ".open"
-SLICE_SECONDS = 0.004  # work between two yields to the event loop
 _BUCKET_CHARS = 2
 _BUCKETS_PER_SYNC = 64  # a build writes this many buckets with one sync
 _PHASES = {phase.value: phase for phase in Phase}
@@ -337,16 +337,6 @@ class TinyCustomerSummaries:
         self._built.add(key)
         logger.info("built the summaries of %d customers of tenant %s", count, tenant_id)
         return count
-
-
-async def sliced(items: Iterable[T]) -> AsyncIterator[T]:
-    """Yield the items, handing the event loop back every few milliseconds."""
-    started = time.perf_counter()
-    for item in items:
-        yield item
-        if time.perf_counter() - started > SLICE_SECONDS:
-            await asyncio.sleep(0)
-            started = time.perf_counter()
 
 
 def _customers_in(directory: Path, names: list[str], tenant_id: str) -> Iterator[Customer]:

@@ -12,14 +12,12 @@ from typing import Any
 import pytest
 
 from engagement.clock import FixedClock
-from engagement.exchange import (
+from engagement.exchange import MAX_DOCUMENT_BYTES, ImportRefused, plan_import
+from engagement.export import (
     CSV_COLUMNS,
-    MAX_DOCUMENT_BYTES,
-    ImportRefused,
     assessments_and_goals_csv,
     export_document,
     export_json,
-    plan_import,
     safe_cell,
 )
 from engagement.models import Customer, GoalStatus

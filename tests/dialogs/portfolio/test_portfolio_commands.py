@@ -15,7 +15,7 @@ from catalog.loader import load_catalog
 from dialogs.portfolio.exchange_commands import IMPORT_USAGE, export_command, import_command
 from dialogs.portfolio.portfolio_commands import health_command, kpis_command, portfolio_command
 from engagement.errors import CustomerAlreadyExists
-from engagement.exchange import export_json
+from engagement.export import export_json
 from engagement.models import Customer
 from tests.support.portfolio import (
     BOB,

@@ -1,0 +1,33 @@
+"""Long loops that share the event loop: hand it back to other turns every few milliseconds.
+
+A turn must not hold the event loop for more than a few milliseconds (another conversation's
+turn waits meanwhile). Work that grows with the book (an import, an export, a portfolio over
+every summary) iterates through `sliced`, which yields control whenever SLICE_SECONDS of work
+has passed since the last yield. Pure: the standard library only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterable
+from typing import TypeVar
+
+SLICE_SECONDS = 0.004  # work between two yields to the event loop
+
+T = TypeVar("T")
+
+
+async def sliced(items: Iterable[T]) -> AsyncIterator[T]:
+    """Yield the items, handing the event loop back every SLICE_SECONDS."""
+    started = time.perf_counter()
+    for item in items:
+        yield item
+        if time.perf_counter() - started > SLICE_SECONDS:
+            await asyncio.sleep(0)
+            started = time.perf_counter()
+
+
+async def joined(parts: Iterable[str]) -> str:
+    """The parts joined, produced in slices (e.g. `engagement.export.export_parts`)."""
+    return "".join([part async for part in sliced(parts)])

@@ -41,11 +41,11 @@ from typing import Any
 
 import aiohttp
 
+from bench.book_report import format_report
+from bench.book_work import exchange, first_start
 from bench.hosting import host
 from bench.turn_setup import FakeConnector, Servers, activity, start_servers
 from bench.turns import post
-from dialogs.portfolio.exchange_commands import export_command, import_command
-from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer
 from engagement.models import Contact, LicenseLine, Person, Touch, TouchKind
 from store import open_store
@@ -53,7 +53,7 @@ from store import open_store
 TENANT = "tenant-bench"  # the tenant of bench.turns.activity
 NOW = datetime.now(UTC)
 SEED = 20
-STATUS_TURNS, TOUCH_TURNS = 20, 10
+STATUS_TURNS, TOUCH_TURNS, ASSESS_TURNS = 20, 10, 10
 OWNER = Person(id="aad-bench-user-0", name="Bench User")
 
 Report = Callable[[str], None]
@@ -164,6 +164,11 @@ async def one_round(
         for n, name in enumerate(names[: 4 if quick else TOUCH_TURNS])
     ]
     size.add("touch", statistics.median(touch))
+    assess = [  # each in a conversation of its own: the assessment's first question
+        await _turn(session, size, body(f"assess-{round_number}-{n}", f"assess {name}", 0))
+        for n, name in enumerate(names[: 2 if quick else ASSESS_TURNS])
+    ]
+    size.add("assess", statistics.median(assess))
 
     concurrent: list[float] = []
     done = asyncio.Event()
@@ -185,31 +190,6 @@ async def one_round(
     size.add("concurrent_max", max(concurrent))
 
 
-async def exchange(data_dir: Path, count: int, work: Path) -> dict[str, float]:
-    """Export the book, then import it into an empty store: seconds each (in this process)."""
-    clock = FixedClock(NOW)
-    with open_store(data_dir, clock=clock) as store:
-        began = time.perf_counter()
-        files = await export_command("", TENANT, "bench", NOW, store.customers)
-        export_s = time.perf_counter() - began
-    with open_store(work, clock=clock) as target:
-        began = time.perf_counter()
-        reply = await import_command(
-            "",
-            TENANT,
-            "bench",
-            NOW,
-            target.customers,
-            document=files.json_text,
-            writer=target.customer_import,
-        )
-        import_s = time.perf_counter() - began
-        listing = await target.summaries.by_name(TENANT, limit=1)
-    if listing.total != count:
-        raise RuntimeError(f"import wrote {listing.total} of {count}: {reply}")
-    return {"export_s": export_s, "import_s": import_s, "mb": len(files.json_text) / 1e6}
-
-
 async def run_async(report: Report, quick: bool, big: bool, rounds: int) -> dict[str, Any]:
     counts = [100, 1_000 if quick else 10_000] + ([100_000] if big else [])
     os.environ["REMINDERS_ENABLED"] = "false"  # inherited by the bots' processes
@@ -225,6 +205,8 @@ async def run_async(report: Report, quick: bool, big: bool, rounds: int) -> dict
                 f"{count:>7,} customers: generated in {time.perf_counter() - began - built:.1f} s; "
                 f"summaries built from the customer files in {built:.2f} s"
             )
+            results[f"first_start_{count}"] = await first_start(root / str(count), NOW)
+            report(f"{count:>7,}: after a first start {results[f'first_start_{count}']}")
         connector = FakeConnector()
         async with contextlib.AsyncExitStack() as stack:
             hosted = await host(connector.app())
@@ -250,94 +232,11 @@ async def run_async(report: Report, quick: bool, big: bool, rounds: int) -> dict
                 results[f"samples_{size.count}"] = size.samples
                 results[f"errors_{size.count}"] = size.errors
         for count in counts:
-            if count <= 10_000 or not quick:
-                results[f"exchange_{count}"] = await exchange(
-                    root / str(count), count, root / f"import-{count}"
-                )
-    return results
-
-
-def _spread(values: Sequence[float], scale: float = 1000) -> str:
-    med = statistics.median(values) * scale
-    return f"{med:8.1f} [{min(values) * scale:.1f}-{max(values) * scale:.1f}]"
-
-
-def format_report(results: dict[str, Any], counts: list[int], rounds: int) -> list[str]:
-    lines = [
-        f"Book of business: medians of {rounds} interleaved rounds, [min-max] of the rounds, ms",
-        f"{'':24}" + "".join(f"{c:>26,}" for c in counts),
-    ]
-    rows = [
-        ("status turn", "status"),
-        ("touch turn", "touch"),
-        ("portfolio turn (page 1)", "portfolio"),
-        ("concurrent status p99", "concurrent_p99"),
-        ("concurrent status max", "concurrent_max"),
-    ]
-    for label, key in rows:
-        cells = "".join(f"{_spread(results[f'samples_{c}'][key]):>26}" for c in counts)
-        lines.append(f"{label:<24}{cells}")
-    lines.append(
-        f"{'bot RSS after, MB':<24}" + "".join(f"{results[f'rss_{c}_mb']:>26.0f}" for c in counts)
-    )
-    lines.append(
-        f"{'summary build, s':<24}" + "".join(f"{results[f'build_{c}_s']:>26.2f}" for c in counts)
-    )
-    for what in ("export_s", "import_s"):
-        cells = "".join(
-            f"{results[f'exchange_{c}'][what]:>26.2f}"
-            if f"exchange_{c}" in results
-            else f"{'-':>26}"
-            for c in counts
-        )
-        lines.append(f"{what.replace('_s', ', s'):<24}{cells}")
-    errors = {c: results[f"errors_{c}"] for c in counts}
-    lines.append(f"failed turns: {errors}")
-    lines.extend(_targets(results, counts))
-    return lines
-
-
-def _targets(results: dict[str, Any], counts: list[int]) -> list[str]:
-    def met(ok: bool) -> str:
-        return "met" if ok else "NOT met"
-
-    small, middle = counts[0], counts[1]
-    lines = ["targets (issue 20):"]
-    portfolio = _median_ms(results[f"samples_{middle}"]["portfolio"])
-    lines.append(
-        f"  portfolio at {middle:,} <= 150 ms: {portfolio:.0f} ms, {met(portfolio <= 150)}"
-    )
-    if 100_000 in counts:
-        big = _median_ms(results["samples_100000"]["portfolio"])
-        lines.append(f"  portfolio at 100,000 <= 1000 ms: {big:.0f} ms, {met(big <= 1000)}")
-    for count in counts[1:]:
-        p99 = statistics.median(results[f"samples_{count}"]["concurrent_p99"]) * 1000
-        lines.append(
-            f"  concurrent status p99 at {count:,} <= 50 ms (median of rounds): "
-            f"{p99:.0f} ms, {met(p99 <= 50)}"
-        )
-    for key in ("status", "touch"):
-        ratios = [
-            large / base
-            for large, base in zip(
-                results[f"samples_{middle}"][key], results[f"samples_{small}"][key], strict=True
+            results[f"exchange_{count}"] = await exchange(
+                root / str(count), TENANT, count, root / f"import-{count}", NOW
             )
-        ]
-        ratio = statistics.median(ratios)
-        lines.append(
-            f"  {key} turn at {middle:,} / at {small}: {ratio:.2f}x "
-            f"[{min(ratios):.2f}-{max(ratios):.2f}] (<= 1.25x): {met(ratio <= 1.25)}"
-        )
-    rss = results[f"rss_{middle}_mb"]
-    lines.append(f"  bot RSS after use at {middle:,} <= 150 MB: {rss:.0f} MB, {met(rss <= 150)}")
-    if f"exchange_{middle}" in results:
-        seconds = results[f"exchange_{middle}"]["import_s"]
-        lines.append(f"  import of {middle:,} <= 30 s: {seconds:.1f} s, {met(seconds <= 30)}")
-    lines.append(
-        "  not measured here: reminders after a first start (bench/reminders.py), the assess turn "
-        "vs EchoBot (bench/turns.py)"
-    )
-    return lines
+            report(f"{count:>7,} customers: export and import {results[f'exchange_{count}']}")
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 
-class _IndexedWriter:
+class IndexedWriter:
     """Imports through the store's all-or-nothing writer, keeping the reminder index current."""
 
     def __init__(self, customers: SchedulingCustomerRepository, writer: CustomerImportWriter):
@@ -66,7 +66,7 @@ class Exchange:
         self._base_url = base_url.rstrip("/")
         customers = services.customers
         self._writer: CustomerImportWriter = (
-            _IndexedWriter(customers, writer)
+            IndexedWriter(customers, writer)
             if isinstance(customers, SchedulingCustomerRepository)
             else writer
         )

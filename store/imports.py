@@ -92,19 +92,20 @@ class TinyCustomerImporter:
         recover(directory, self._cache)
         documents: list[tuple[Path, bytes]] = []
         written: list[Customer] = []
-        for customer in add:
+        async for customer in sliced(add):
             path = self._path(tenant_id, customer)
             if path.exists() and await self._customers.get(tenant_id, customer.id) is not None:
                 raise CustomerAlreadyExists(tenant_id, customer.id)
-        for customer in replace:
+            written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": 1}))
+        async for customer in sliced(replace):
             stored = await self._customers.get(tenant_id, customer.id)
             version = stored.version + 1 if stored is not None else 1
             written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": version}))
-        written[:0] = [c.model_copy(update={"tenant_id": tenant_id, "version": 1}) for c in add]
         async for customer in sliced(written):
             documents.append((self._path(tenant_id, customer), _document(customer)))
         if not documents:
             return
+        fresh = not directory.exists()  # a tenant without customers: its summaries are these
         ensure_directory(directory)
         if self._summaries is not None:
             self._summaries.before_write()
@@ -115,6 +116,8 @@ class TinyCustomerImporter:
         logger.info("imported %d customers into tenant %s", len(journal), tenant_id)
         if self._summaries is not None:  # a crash before this: rebuilt at the next start
             await self._summaries.record_many(tenant_id, written)
+            if fresh:  # no rebuild from the files on the first portfolio
+                self._summaries.mark_built(tenant_id, len(written))
 
     def _path(self, tenant_id: str, customer: Customer) -> Path:
         return self._shards.path(customer.id, scope=tenant_id)

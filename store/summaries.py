@@ -290,6 +290,12 @@ class TinyCustomerSummaries:
             self._built.add(key)
         return key in self._built
 
+    def mark_built(self, tenant_id: str, count: int) -> None:
+        """Record that the tenant's summaries are complete (`count` customers)."""
+        key = digest(tenant_id)
+        write_text_atomic(self._root / key / BUILT, orjson.dumps({"customers": count}))
+        self._built.add(key)
+
     async def _ready(self, tenant_id: str) -> None:
         if not self.built(tenant_id):
             await asyncio.shield(self._build_later(tenant_id))
@@ -333,8 +339,7 @@ class TinyCustomerSummaries:
                 await self._merge_many(tenant_id, batch)
                 batch = {}
         await self._merge_many(tenant_id, batch)
-        write_text_atomic(self._root / key / BUILT, orjson.dumps({"customers": count}))
-        self._built.add(key)
+        self.mark_built(tenant_id, count)
         logger.info("built the summaries of %d customers of tenant %s", count, tenant_id)
         return count
 

@@ -118,3 +118,11 @@ async def test_an_import_syncs_its_files_in_one_batch_not_one_fsync_each(
 async def _run(*command: str, env: dict[str, str]) -> int:
     process = await asyncio.create_subprocess_exec(*command, env=env)
     return await process.wait()
+
+
+async def test_an_import_into_a_tenant_without_customers_needs_no_rebuild(tmp_path: Path) -> None:
+    with open_store(tmp_path, clock=FixedClock(NOW)) as opened:
+        customers = [make_customer(TENANT, f"c{n:03d}") for n in range(COUNT)]
+        await opened.customer_import.import_customers(TENANT, customers, [])
+        assert opened.summaries.built(TENANT)  # the first portfolio reads no customer file
+        assert (await opened.summaries.by_name(TENANT, limit=1)).total == COUNT

@@ -120,7 +120,7 @@ class SchedulingCustomerRepository:
                 entries.append(IndexEntry(customer.tenant_id, customer.id, when))
         await self._reminders.schedule_many_no_later(entries)
         await writer.import_customers(tenant_id, add, replace)
-        await self._reminders.reschedule(moved, now)  # again: see `add`
+        await self._reminders.schedule_many_no_later(entries)  # again: see `add`
 
     async def _index(self, customer: Customer) -> None:
         when = await self._index_time(customer, self._clock.now())

@@ -179,6 +179,17 @@ class DueBuckets:
         placed.update(self.add_chunks(name, new[room:]))
         return placed
 
+    def times_in_slot(self, slot: str) -> dict[Key, str]:
+        """The due time (ISO text) of every entry in the slot's bucket and chunk files."""
+        names = self.names()
+        first = bisect.bisect_left(names, slot)
+        found: dict[Key, str] = {}
+        for name in names[first : bisect.bisect_right(names, slot + _AFTER_CHUNKS)]:
+            for document in self.table(name).all():
+                key = (str(document.get("tenant_id")), str(document.get("customer_id")))
+                found[key] = min(found.get(key, "~"), str(document.get("due")))
+        return found
+
     def add_chunks(self, slot: str, documents: list[dict[str, str]]) -> dict[Key, str]:
         """Write `documents` (entries of `slot`) into new chunk files of CHUNK entries each."""
         placed: dict[Key, str] = {}

@@ -320,9 +320,22 @@ class TinyReminderStore:
 
     async def schedule_many_no_later(self, entries: Sequence[IndexEntry]) -> None:
         """Index many customers at once (an import): each entry is added as written in bulk,
-        without a pointer (see the module docstring), a few bucket files per slice."""
+        without a pointer (see the module docstring), a few bucket files per slice; an entry
+        already in its slot at the same time or earlier is not added again."""
         self._cache.check_open()
-        await self.load_in_slices(entries)
+        by_slot: dict[str, list[IndexEntry]] = defaultdict(list)
+        for entry in entries:
+            by_slot[bucket_of(entry.due)].append(entry)
+        missing: list[IndexEntry] = []
+        for name, slot_entries in by_slot.items():
+            present = self._index.times_in_slot(name)
+            missing += [
+                entry
+                for entry in slot_entries
+                if present.get((entry.tenant_id, entry.customer_id), "~") > entry.due.isoformat()
+            ]
+            await asyncio.sleep(0)
+        await self.load_in_slices(missing)
 
     async def load_in_slices(self, entries: Iterable[IndexEntry]) -> int:
         """`bulk_load`, one bucket file (CHUNK entries) at a time, yielding to other turns in

@@ -95,3 +95,10 @@ async def test_a_crowded_reschedule_points_each_customer_at_its_chunk(tmp_path: 
     files = entries_per_file(reminders)
     assert sum(files.values()) == OVERDUE  # no stray left behind
     assert files[bucket_of(NOW + timedelta(days=2))] == len(placed)
+
+
+async def test_indexing_an_import_twice_adds_no_second_entry(tmp_path: Path) -> None:
+    reminders = open_reminder_store(tmp_path / "reminders")
+    await reminders.schedule_many_no_later(overdue())
+    await reminders.schedule_many_no_later(overdue())  # before and after the write (replicas)
+    assert sum(entries_per_file(reminders).values()) == OVERDUE

@@ -12,10 +12,12 @@ in two buckets cost 0.9 s per sweep before).
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import logging
 import os
-from collections.abc import Callable, Iterator, MutableMapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -189,6 +191,38 @@ class DueBuckets:
                 key = (str(document.get("tenant_id")), str(document.get("customer_id")))
                 found[key] = min(found.get(key, "~"), str(document.get("due")))
         return found
+
+    async def not_yet_in(self, entries: Iterable[IndexEntry]) -> list[IndexEntry]:
+        """The entries whose slot does not hold them at the same time or earlier already."""
+        by_slot: dict[str, list[IndexEntry]] = defaultdict(list)
+        for entry in entries:
+            by_slot[bucket_of(entry.due)].append(entry)
+        missing: list[IndexEntry] = []
+        for name, slot_entries in by_slot.items():
+            present = self.times_in_slot(name)
+            missing += [
+                entry
+                for entry in slot_entries
+                if present.get((entry.tenant_id, entry.customer_id), "~") > entry.due.isoformat()
+            ]
+            await asyncio.sleep(0)
+        return missing
+
+    async def add_in_slices(self, entries: Iterable[IndexEntry]) -> int:
+        """Add the entries one bucket file (CHUNK entries) at a time, yielding to other turns
+        in between (no pointers); returns how many entries were written."""
+        by_slot: dict[str, dict[Key, datetime]] = defaultdict(dict)
+        for entry in entries:
+            by_slot[bucket_of(entry.due)][(entry.tenant_id, entry.customer_id)] = entry.due
+        for name, slot_entries in sorted(by_slot.items()):
+            keys = list(slot_entries)
+            for start in range(0, len(keys), CHUNK):
+                self._cache.check_open()
+                self.add_entries(
+                    name, {key: slot_entries[key] for key in keys[start : start + CHUNK]}
+                )
+                await asyncio.sleep(0)
+        return sum(len(slot_entries) for slot_entries in by_slot.values())
 
     def add_chunks(self, slot: str, documents: list[dict[str, str]]) -> dict[Key, str]:
         """Write `documents` (entries of `slot`) into new chunk files of CHUNK entries each."""

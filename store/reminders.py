@@ -58,7 +58,6 @@ from engagement.reminders import ReminderPolicy
 from engagement.working_hours import zone_or_none
 from store.atomic_storage import write_text_atomic
 from store.due_buckets import (
-    CHUNK,
     DueBuckets,
     bucket_of,
     entry_matches,
@@ -323,34 +322,11 @@ class TinyReminderStore:
         without a pointer (see the module docstring), a few bucket files per slice; an entry
         already in its slot at the same time or earlier is not added again."""
         self._cache.check_open()
-        by_slot: dict[str, list[IndexEntry]] = defaultdict(list)
-        for entry in entries:
-            by_slot[bucket_of(entry.due)].append(entry)
-        missing: list[IndexEntry] = []
-        for name, slot_entries in by_slot.items():
-            present = self._index.times_in_slot(name)
-            missing += [
-                entry
-                for entry in slot_entries
-                if present.get((entry.tenant_id, entry.customer_id), "~") > entry.due.isoformat()
-            ]
-            await asyncio.sleep(0)
-        await self.load_in_slices(missing)
+        await self._index.add_in_slices(await self._index.not_yet_in(entries))
 
     async def load_in_slices(self, entries: Iterable[IndexEntry]) -> int:
-        """`bulk_load`, one bucket file (CHUNK entries) at a time, yielding to other turns in
-        between; returns how many entries were written."""
-        by_slot: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)
-        for entry in entries:
-            by_slot[bucket_of(entry.due)][(entry.tenant_id, entry.customer_id)] = entry.due
-        for name, slot_entries in sorted(by_slot.items()):
-            keys = list(slot_entries)
-            for start in range(0, len(keys), CHUNK):
-                self._cache.check_open()
-                part = {key: slot_entries[key] for key in keys[start : start + CHUNK]}
-                self._index.add_entries(name, part)
-                await asyncio.sleep(0)
-        return sum(len(slot_entries) for slot_entries in by_slot.values())
+        """`bulk_load`, one bucket file at a time, yielding to other turns in between."""
+        return await self._index.add_in_slices(entries)
 
     def bulk_load(self, entries: Iterable[IndexEntry]) -> int:
         """Add many index entries with one write per bucket file (no pointers; see the module

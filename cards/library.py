@@ -31,6 +31,7 @@ from cards.views import (
     ResultView,
     WorkshopView,
 )
+from i18n import N_, _, ngettext
 
 ELLIPSIS = "…"
 
@@ -142,8 +143,13 @@ def _phases(phases: Sequence[PhaseHelp], lim: _Limits) -> list[dict[str, str]]:
     return [{"name": lim.short(p.name), "description": lim.line(p.description)} for p in phases]
 
 
+# How a workshop is delivered (the catalog's `format` values), as shown.
+_FORMATS = {"on-site": N_("on-site"), "remote": N_("remote"), "hybrid": N_("hybrid")}
+
+
 def _workshop(workshop: WorkshopView, lim: _Limits) -> dict[str, str]:
-    facts = (workshop.duration, workshop.audience, workshop.format)
+    delivery = _FORMATS.get(workshop.format, workshop.format)
+    facts = (workshop.duration, workshop.audience, _(delivery))
     return {
         "name": lim.short(workshop.name),
         "summary": lim.line(workshop.summary),
@@ -164,11 +170,16 @@ def _score(dimension: DimensionView, lim: _Limits) -> dict[str, Any]:
 def _more(shown: int, total: int, what: str) -> str:
     """A note for a capped list ("… and 3 more workshops"), or "" when nothing was left out.
 
-    `what` is plural; one left out drops its final "s"."""
+    `what`: "commands", "dimensions" or "workshops"."""
     left = total - shown
     if left <= 0:
         return ""
-    return f"… and {left} more {what.removesuffix('s') if left == 1 else what}"
+    notes = {
+        "commands": ngettext("… and {n} more command", "… and {n} more commands", left),
+        "dimensions": ngettext("… and {n} more dimension", "… and {n} more dimensions", left),
+        "workshops": ngettext("… and {n} more workshop", "… and {n} more workshops", left),
+    }
+    return notes[what].format(n=left)
 
 
 def welcome_card(phases: Sequence[PhaseHelp], commands: Sequence[CommandHelp]) -> dict[str, Any]:
@@ -222,7 +233,7 @@ def question_card(view: QuestionView) -> dict[str, Any]:
         return render_card(
             "question",
             customer_name=lim.short(view.customer_name),
-            progress=f"Question {number} of {total}",
+            progress=_("Question {number} of {total}").format(number=number, total=total),
             dimension=lim.short(view.dimension),
             done=number,
             left=total - number,
@@ -253,9 +264,9 @@ def quick_check_card(view: QuickCheckView) -> dict[str, Any]:
         ]
         return render_card(
             "quick_check",
-            title=f"Quick check: {lim.short(view.customer_name)}"
+            title=_("Quick check: {customer}").format(customer=lim.short(view.customer_name))
             if view.customer_name
-            else "Quick check",
+            else _("Quick check"),
             questions=questions,
             submit_data=view.submit_data,
         )
@@ -272,7 +283,7 @@ def result_card(view: ResultView) -> dict[str, Any]:
         explanation = view.explanation[:MAX_EXPLANATION_LINES]
         workshops = view.workshops[:MAX_RESULT_WORKSHOPS]
         segments = [
-            {"size": 1, "legend": f"Level {n}", "color": color}
+            {"size": 1, "legend": _("Level {n}").format(n=n), "color": color}
             for n, color in enumerate(_GAUGE_COLORS, start=1)
         ]
         return render_card(
@@ -281,7 +292,7 @@ def result_card(view: ResultView) -> dict[str, Any]:
             customer_name=lim.short(view.customer_name),
             level_label=lim.short(view.level_label),
             level_rank=rank,
-            level_of=f"Level {rank} of {LEVELS}",
+            level_of=_("Level {rank} of {levels}").format(rank=rank, levels=LEVELS),
             max_level=LEVELS,
             gauge_segments=segments,
             level_description=lim.text(view.level_description),
@@ -322,10 +333,11 @@ def catalog_card(levels: Sequence[LevelCatalogView]) -> dict[str, Any]:
                 }
             )
         count = sum(len(level["workshops"]) for level in shown)
-        hint = ". Type catalog and a level (e.g. catalog 2) to see all of one level"
-        more = _more(count, total, "workshops") + (
-            hint if count < total and len(levels) > 1 else ""
-        )
+        more = _more(count, total, "workshops")
+        if more and len(levels) > 1:
+            more = _(
+                "{more}. Type catalog and a level (e.g. catalog 2) to see all of one level"
+            ).format(more=more)
         return render_card("catalog", levels=shown, more_workshops=more)
 
     return _fitted("catalog", build)

@@ -16,8 +16,15 @@ from typing import Any
 
 from cards.library import _fitted, _Limits
 from cards.renderer import render_card
+from i18n import N_, _, ngettext
+from i18n.formats import format_number
 
-BAND_LABELS = {"red": "Red", "yellow": "Yellow", "green": "Green", "unknown": "Unknown"}
+BAND_LABELS = {
+    "red": N_("Red"),
+    "yellow": N_("Yellow"),
+    "green": N_("Green"),
+    "unknown": N_("Unknown"),
+}
 _TEXT_COLORS = {"red": "Attention", "yellow": "Warning", "green": "Good", "unknown": "Default"}
 CHART_COLORS = {"red": "attention", "yellow": "warning", "green": "good", "unknown": "neutral"}
 _LEVEL_COLORS = ("categoricalRed", "categoricalMarigold", "categoricalLightBlue", "categoricalBlue")
@@ -27,11 +34,7 @@ MAX_SLICES = 8
 MAX_FACTORS = 8
 MAX_KPI_FACTS = 16
 MAX_SUMMARY_LINES = 4
-_GAUGE_SEGMENTS = (
-    {"size": 40, "legend": "Red", "color": "attention"},
-    {"size": 30, "legend": "Yellow", "color": "warning"},
-    {"size": 30, "legend": "Green", "color": "good"},
-)
+_GAUGE_SEGMENTS = ((40, "red", "attention"), (30, "yellow", "warning"), (30, "green", "good"))
 
 
 @dataclass(frozen=True)
@@ -141,9 +144,9 @@ def _row(row: PortfolioRowView, lim: _Limits) -> dict[str, Any]:
 
 def _page_actions(view: PortfolioView) -> list[dict[str, Any]]:
     buttons = (
-        ("Previous page", view.previous_data, "default"),
-        ("Next page", view.next_data, "positive"),
-        ("Portfolio", view.portfolio_data, "default"),
+        (_("Previous page"), view.previous_data, "default"),
+        (_("Next page"), view.next_data, "positive"),
+        (_("Portfolio"), view.portfolio_data, "default"),
     )
     return [
         {
@@ -185,7 +188,13 @@ def portfolio_card(view: PortfolioView) -> dict[str, Any]:
             show_rows=view.show_rows,
             rows=[_row(row, lim) for row in rows],
             empty_text=lim.line(view.empty_text) if view.show_rows and not rows else "",
-            footer=f"Page {page} of {pages} · {view.total:,} customers" if view.show_rows else "",
+            footer=ngettext(
+                "Page {page} of {pages} · {total} customer",
+                "Page {page} of {pages} · {total} customers",
+                view.total,
+            ).format(page=page, pages=pages, total=format_number(view.total, 0))
+            if view.show_rows
+            else "",
             actions=_page_actions(view),
         )
 
@@ -214,11 +223,16 @@ def health_card(view: HealthView) -> dict[str, Any]:
             "health",
             customer_name=lim.short(view.customer_name),
             score=score,
-            score_text="Unknown" if score is None else f"{score}",
-            band_label=BAND_LABELS[band],
+            score_text=_("Unknown") if score is None else f"{score}",
+            band_label=_(BAND_LABELS[band]),
             color=_TEXT_COLORS[band],
-            gauge_segments=list(_GAUGE_SEGMENTS),
-            gauge_fallback=f"Score {score} of 100 ({BAND_LABELS[band]})",
+            gauge_segments=[
+                {"size": size, "legend": _(BAND_LABELS[key]), "color": color}
+                for size, key, color in _GAUGE_SEGMENTS
+            ],
+            gauge_fallback=_("Score {score} of 100 ({band})").format(
+                score=_("unknown") if score is None else score, band=_(BAND_LABELS[band])
+            ),
             summary=[lim.line(line) for line in view.summary[:MAX_SUMMARY_LINES]],
             factors=factors,
             portfolio_data=view.portfolio_data,

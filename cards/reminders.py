@@ -23,6 +23,7 @@ from typing import Any
 
 from cards.library import clip, oversize
 from cards.renderer import CardRenderError, render_card
+from i18n import _
 
 LOG_TOUCH_ACTION = "log_touch"
 SNOOZE_ACTION = "snooze"
@@ -94,30 +95,30 @@ def brief_data(customer_name: str) -> dict[str, Any]:
 def _actions(item: ReminderItemView) -> list[dict[str, Any]]:
     # Two buttons fit a phone's width; the rest go to the "..." menu (mode secondary).
     brief = (
-        [{"title": "Call brief", "data": brief_data(item.customer_name), "mode": "primary"}]
+        [{"title": _("Call brief"), "data": brief_data(item.customer_name), "mode": "primary"}]
         if item.brief
         else []
     )
     return [
         {
-            "title": "Log touch",
+            "title": _("Log touch"),
             "data": log_touch_data(item.customer_id, item.reminder_id),
             "mode": "primary",
         },
         *brief,
         {
-            "title": "Snooze 1 day",
+            "title": _("Snooze 1 day"),
             "data": snooze_data(item.customer_id, item.reminder_id, 1),
             "mode": "secondary" if item.brief else "primary",
         },
         {
-            "title": "Snooze 1 week",
+            "title": _("Snooze 1 week"),
             "data": snooze_data(item.customer_id, item.reminder_id, 7),
             "mode": "secondary",
         },
-        {"title": "Open status", "data": status_data(item.customer_name), "mode": "secondary"},
+        {"title": _("Open status"), "data": status_data(item.customer_name), "mode": "secondary"},
         {
-            "title": "Done",
+            "title": _("Done"),
             "data": done_data(item.customer_id, item.reminder_id),
             "mode": "secondary",
         },
@@ -169,7 +170,7 @@ def _reminder(
 
 def reminder_card(item: ReminderItemView) -> dict[str, Any]:
     """One reminder: what, which customer, why now, when due; Log touch, Snooze, Status, Done."""
-    return _reminder([item], "Reminder", "", digest=False)
+    return _reminder([item], _("Reminder"), "", digest=False)
 
 
 def reminder_digest_card(items: Sequence[ReminderItemView]) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from engagement.portfolio import (
     parse_query,
 )
 from engagement.ports import CustomerRepository, CustomerSummaries
+from i18n import _
 
 Reply = dict[str, Any] | str
 RUN_COMMAND = "run_command"
@@ -214,7 +215,7 @@ def _level_slices(kpis: Kpis) -> list[ChartSlice]:
 
 def _band_slices(counts: Mapping[Band, int]) -> list[ChartSlice]:
     return [
-        ChartSlice(BAND_LABELS[band.value], counts.get(band, 0), band.value)
+        ChartSlice(_(BAND_LABELS[band.value]), counts.get(band, 0), band.value)
         for band in BAND_ORDER
         if counts.get(band, 0)
     ]

@@ -21,6 +21,8 @@ async def test_the_quick_check_card_asks_in_the_users_language(personal: Convers
     card = texts((await german.say("schnellcheck"))[0].cards[0])
     assert "Betreibt der Kunde heute Workloads in Azure?" in card
     assert "Ja, Workloads in Produktion" in card
+    assert "Beantworten Sie jede Frage und tippen Sie dann auf Reifegrad anzeigen." in card
+    assert "Answer each question" not in card
     assert "Does the customer run workloads in Azure today?" not in card
     english = texts((await personal.say("quick check"))[0].cards[0])
     assert "Does the customer run workloads in Azure today?" in english
@@ -35,9 +37,19 @@ async def test_the_catalog_shows_german_workshop_texts_and_the_frameworks_names(
     assert "Architecture Design Session (ADS)" in card
     assert "Pilot oder PoC" in card
     assert "Eine strukturierte Design-Session zum konkreten Anwendungsfall" in card
+    assert "Workshop-Katalog" in card
+    assert (
+        "1-2 Tage · Lösungsarchitektur, Anwendungsverantwortliche, Projektsponsor · vor Ort" in card
+    )
+    assert "Mehr erfahren" in card
     english = texts((await personal.say("catalog 3"))[0].cards[0])
     assert "Pilot or PoC" in english
     assert "A structured design session on the customer's concrete use case" in english
+    assert "Workshop catalog" in english
+    assert (
+        "1-2 days · Solution architects, application owners, the project sponsor · on-site"
+        in english
+    )
 
 
 async def test_readiness_reads_in_german_and_stores_the_files_own_names(

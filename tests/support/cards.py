@@ -56,6 +56,12 @@ def submit_actions(card: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def only_submit(card: dict[str, Any]) -> dict[str, Any]:
+    """The data of the card's one Action.Submit (a quick check's "Show level", in any language)."""
+    ((_title, data),) = submit_actions(card)
+    return data
+
+
 def submit_data(card: dict[str, Any], title: str) -> dict[str, Any]:
     """The data of the Action.Submit button with this exact title."""
     for action_title, data in submit_actions(card):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.support.cards import choice_sets, of_type, submit_data
+from tests.support.cards import choice_sets, of_type, only_submit, submit_data
 from tests.support.connector import Sent
 from tests.support.conversation import Conversation
 
@@ -40,7 +40,7 @@ async def create_named(conversation: Conversation, name: str) -> None:
     """An unnamed quick check saved to `name` (a card input, so `<at>` tags survive, which typed
     text loses with the mentions)."""
     card = (await conversation.say("quick check"))[0].cards[0]
-    value = dict(submit_data(card, "Show level"))
+    value = dict(only_submit(card))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][1]["value"]
     result = (await conversation.submit(value))[-1].cards[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.cards import choice_sets, submit_data
+from tests.support.cards import choice_sets, only_submit, submit_data
 from tests.support.conversation import Conversation
 
 
@@ -22,7 +22,7 @@ async def quick_check_card(conversation: Conversation, name: str) -> dict[str, A
 async def answer_quick_check(conversation: Conversation, name: str, pick: int) -> None:
     """Run a quick check of `name`, choosing option `pick % 4` everywhere, and see the result."""
     card = await quick_check_card(conversation, name)
-    value = dict(submit_data(card, "Show level"))
+    value = dict(only_submit(card))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][pick % 4]["value"]
     replies = await conversation.submit(value)

@@ -10,7 +10,7 @@ from bot.app import create_app
 from bot.settings import Settings
 from catalog import load_catalog
 from engagement.clock import FixedClock
-from tests.support.cards import choice_sets, submit_actions, submit_data, texts
+from tests.support.cards import choice_sets, only_submit, submit_actions, submit_data, texts
 from tests.support.connector import FakeConnector, Sent
 from tests.support.conversation import Conversation
 from tests.support.quick_check import quick_check_card
@@ -35,7 +35,7 @@ def _text(replies: list[Sent]) -> str:
 
 async def _quick_checked(conversation: Conversation, name: str = "Contoso") -> None:
     card = await quick_check_card(conversation, f"{name}")
-    value = dict(submit_data(card, "Show level"))
+    value = dict(only_submit(card))
     for choice_set in choice_sets(card):
         value[choice_set["id"]] = choice_set["choices"][2]["value"]
     await conversation.submit(value)

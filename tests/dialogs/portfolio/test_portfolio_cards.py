@@ -249,7 +249,7 @@ async def test_no_customers_gives_one_small_page_with_a_hint() -> None:
 async def test_one_customer_is_one_page_with_charts_and_kpis() -> None:
     [card] = await pages_of(MemoryCustomers([healthy("Contoso", renewal_days=45)]))
     assert names_on(card) == ["Contoso"]
-    assert "Page 1 of 1 · 1 customers" in runs(card)
+    assert "Page 1 of 1 · 1 customer" in runs(card)
     assert len(of_type(card, "Chart.Donut")) == 1
     assert len(of_type(card, "Chart.Pie")) == 1
     assert "Renewing within 90 days" in runs(card)

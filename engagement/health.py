@@ -55,6 +55,7 @@ from engagement.health_factors import (
 )
 from engagement.licenses import percent
 from engagement.models import Customer
+from i18n import N_, _
 
 
 class FactorKey(StrEnum):
@@ -217,17 +218,30 @@ def _summary(score: int | None, band: Band, factors: Sequence[Factor]) -> tuple[
     scored = [f for f in factors if f.counted]
     if score is None:
         return (
-            "Health unknown: no license, satisfaction, goal, touch or success plan data yet. "
-            "Missing data is not counted as bad.",
+            _(
+                "Health unknown: no license, satisfaction, goal, touch or success plan data yet. "
+                "Missing data is not counted as bad."
+            ),
         )
     lines = [
-        f"Score {score} of 100 ({band.value}) from {len(scored)} of {len(factors)} factors; "
-        "the weights of factors not counted are shared among the others."
+        _(
+            "Score {score} of 100 ({band}) from {counted} of {factors} factors; "
+            "the weights of factors not counted are shared among the others."
+        ).format(score=score, band=_(_BAND_WORDS[band]), counted=len(scored), factors=len(factors))
     ]
     red = [f.label for f in scored if f.rating == Band.RED]
     if red and score >= GREEN_AT * 100:
-        lines.append(f"Band capped at yellow: {', '.join(red)} rated red.")
+        capped = _("Band capped at yellow: {factors} rated red.")
+        lines.append(capped.format(factors=", ".join(red)))
     return tuple(lines)
+
+
+_BAND_WORDS = {
+    Band.RED: N_("red"),
+    Band.YELLOW: N_("yellow"),
+    Band.GREEN: N_("green"),
+    Band.UNKNOWN: N_("unknown"),
+}
 
 
 def _factor_line(factor: Factor) -> str:

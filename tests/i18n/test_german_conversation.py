@@ -107,7 +107,7 @@ AROUND += (("help", ""), ("brief", " Contoso"), ("health", " Contoso"), ("kpis",
 
 
 # dialogs/ names the flow with this English noun (dialogs.po has no msgids yet)
-STILL_ENGLISH = {"statement of work"}
+STILL_ENGLISH = {"statement of work", "Statement of work ·"}  # the commit form (dialogs/)
 
 GERMAN_NAMES = {
     "quick check": "schnellcheck",

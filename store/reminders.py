@@ -5,8 +5,10 @@ Layout under `<root>` (every file written by `AtomicJSONStorage`: atomic and dur
     due/<YYYYMMDDTHHMM>.json                   index bucket: customers to look at in those
                                                10 minutes (UTC; the name is the bucket's start)
     customers/<sha(tenant)>/<sha(customer)>.json  one document per customer: its index time and
-                                               bucket, delivery records by reminder id, the
-                                               conversation where it was last managed
+                                               bucket, the conversation where it was last
+                                               managed (and older stores' delivery records)
+    records/<sha(tenant)>/<sha(customer)>.json    one document per customer: its delivery records
+                                               by reminder id (store/delivery_records.py)
     users/<sha(tenant)>/<sha(user)>.json       one document per user: digest, pause, time zone,
                                                personal and last conversation, last digest day
     index-built                                marker: the index was built from existing customers
@@ -28,13 +30,16 @@ leaves the bulk entry as a stray, which is harmless in the same way.
 
 The buckets and building the index from stored customers are in store/due_buckets.py.
 
-Every method does a few small synchronous TinyDB operations without awaiting in between, like the
-rest of `store`, so read-modify-write sequences are atomic within the event loop (one process).
+Every method but `put_records` does a few small synchronous TinyDB operations without awaiting in
+between, like the rest of `store`, so read-modify-write sequences are atomic within the event loop
+(one process). `put_records`, two per reminder sent, may write in a worker thread: a lock per
+customer keeps its read-modify-write whole (store/delivery_records.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -57,6 +62,7 @@ from engagement.reminder_records import (
 from engagement.reminders import ReminderPolicy
 from engagement.working_hours import zone_or_none
 from store.atomic_storage import write_text_atomic
+from store.delivery_records import RecordFiles
 from store.due_buckets import (
     DueBuckets,
     bucket_of,
@@ -97,6 +103,7 @@ class TinyReminderStore:
         self._index = DueBuckets(root / "due", cache)
         self._customers = ShardSet(root / "customers", cache)
         self._users = ShardSet(root / "users", cache)
+        self._records = RecordFiles(ShardSet(root / "records", cache), self._legacy_records)
         # What `remember_user_conversation` last noted per user, while no other write intervened.
         self._remembered: Recent[tuple[str, str], tuple[str, bool, str | None, str | None]] = (
             Recent(REMEMBERED_USERS)
@@ -117,6 +124,9 @@ class TinyReminderStore:
         if document is None:
             return {"tenant_id": tenant_id, "customer_id": customer_id, "records": {}}
         return dict(document)
+
+    def _legacy_records(self, tenant_id: str, customer_id: str) -> dict[str, Any]:
+        return dict(self._customer_document(tenant_id, customer_id).get("records") or {})
 
     def _write_customer_document(self, document: dict[str, Any]) -> None:
         tenant_id, customer_id = document["tenant_id"], document["customer_id"]
@@ -218,7 +228,7 @@ class TinyReminderStore:
 
     async def records(self, tenant_id: str, customer_id: str) -> dict[str, DeliveryRecord]:
         """The customer's delivery records by reminder id."""
-        stored = self._customer_document(tenant_id, customer_id).get("records") or {}
+        stored = self._records.stored(tenant_id, customer_id)
         records: dict[str, DeliveryRecord] = {}
         for reminder_id, data in stored.items():
             try:
@@ -228,17 +238,16 @@ class TinyReminderStore:
         return records
 
     async def put_records(self, records: Iterable[DeliveryRecord]) -> None:
-        """Insert or replace records: one durable write per customer involved."""
+        """Insert or replace records: one durable write per customer involved, off the event
+        loop while writes are slow (store/delivery_records.py)."""
+        self._cache.check_open()
         by_customer: dict[tuple[str, str], list[DeliveryRecord]] = defaultdict(list)
         for record in records:
             by_customer[(record.tenant_id, record.customer_id)].append(record)
         for (tenant_id, customer_id), group in by_customer.items():
-            document = self._customer_document(tenant_id, customer_id)
-            stored = dict(document.get("records") or {})
-            for record in group:
-                stored[record.id] = record.model_dump(mode="json")
-            document["records"] = _pruned(stored, max(r.updated_at for r in group))
-            self._write_customer_document(document)
+            fresh = {record.id: record.model_dump(mode="json") for record in group}
+            change = functools.partial(_merged, fresh, max(r.updated_at for r in group))
+            await self._records.update(tenant_id, customer_id, change)
 
     async def customer_conversation(self, tenant_id: str, customer_id: str) -> str | None:
         """The conversation where the customer was last managed, if known."""
@@ -361,6 +370,10 @@ class TinyReminderStore:
         return added
 
 
+def _merged(fresh: dict[str, Any], now: datetime, stored: dict[str, Any]) -> dict[str, Any]:
+    return _pruned({**stored, **fresh}, now)
+
+
 def _pruned(records: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Records without settled ones whose due date is older than RECORD_RETENTION."""
     horizon = (now - RECORD_RETENTION).date()
@@ -379,4 +392,4 @@ def _pruned(records: dict[str, Any], now: datetime) -> dict[str, Any]:
 
 def open_reminder_store(root: Path, cache: ShardCache | None = None) -> TinyReminderStore:
     """A reminder store under `root`, with its own shard cache unless one is given."""
-    return TinyReminderStore(Path(root), cache or ShardCache())
+    return TinyReminderStore(Path(root), cache if cache is not None else ShardCache())

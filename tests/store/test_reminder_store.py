@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import store.atomic_storage
+import store.shards
 from engagement.clock import FixedClock
 from engagement.errors import ConcurrencyConflict
 from engagement.models import Touch
@@ -38,6 +39,7 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         original(path, text)
 
     monkeypatch.setattr(store.atomic_storage, "write_text_atomic", counting)
+    monkeypatch.setattr(store.shards, "write_text_atomic", counting)
     return written
 
 

@@ -50,7 +50,8 @@ CARD_ACTIONS: tuple[CardAction[Any], ...] = (
     CardAction(submits.CancelSubmit, lambda h: h.flows.cancel_button, private=False),
 )
 ACTIONS = {entry.action: entry for entry in CARD_ACTIONS}
-# Every button's data, one discriminated union on `action`: the table's models and run_command.
+# Every button's data, one discriminated union on `action`: the table's models, run_command and
+# the buttons of a waiting prompt (parsed by the prompt: dialogs.common.prompts).
 CARD_SUBMIT = submits.submit_union(
-    [*(entry.model for entry in CARD_ACTIONS), submits.RunCommandSubmit]
+    [*(entry.model for entry in CARD_ACTIONS), submits.RunCommandSubmit, *submits.PROMPT_SUBMITS]
 )

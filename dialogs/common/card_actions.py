@@ -102,6 +102,37 @@ class RecordDeliverySubmit(Submit):
     materials_url: Input = ""
 
 
+# --- the buttons of a waiting prompt (dialogs.common.prompts): they belong to its flow ---------
+
+PromptKey = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ChooseSubmit(Submit):
+    """A choice prompt's option button: the prompt's key and the option's value."""
+
+    action: Literal["choose"]
+    prompt: PromptKey
+    choice: Annotated[str, Field(max_length=200)]
+
+
+class BackSubmit(Submit):
+    """A choice prompt's Back button."""
+
+    action: Literal["back"]
+    prompt: PromptKey
+
+
+class PromptFormSubmit(FormSubmit):
+    """A form prompt's button: the prompt's key; the inputs (and the button's own fields, such as
+    `choice` on Confirm) arrive as extra fields, checked by the step's validator."""
+
+    action: Literal["form"]
+    prompt: PromptKey
+
+
+PROMPT_SUBMITS: tuple[type[Submit], ...] = (ChooseSubmit, BackSubmit, PromptFormSubmit)
+PROMPT_SUBMIT = submit_union(PROMPT_SUBMITS)
+
 # --- assess: the quick check ---------------------------------------------------------------
 
 

@@ -17,7 +17,15 @@ from typing import Any
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import Activity
+from pydantic import ValidationError
 
+from dialogs.common.card_actions import (
+    PROMPT_SUBMIT,
+    BackSubmit,
+    ChooseSubmit,
+    PromptFormSubmit,
+    Submit,
+)
 from dialogs.common.turn import message_text
 
 BACK = "__back__"
@@ -66,13 +74,13 @@ def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str 
     """The chosen value (or BACK), or None when the input is not one of the choices."""
     choices: list[list[str]] = validations["choices"]
     if isinstance(value, dict):
-        if value.get(PROMPT_FIELD) != validations["key"]:
+        submit = _prompt_submit(value)
+        if submit is None or getattr(submit, PROMPT_FIELD) != validations["key"]:
             return None
-        if value.get("action") == BACK_ACTION and validations["allow_back"]:
+        if isinstance(submit, BackSubmit) and validations["allow_back"]:
             return BACK
-        chosen = value.get("choice")
-        if value.get("action") == CHOOSE_ACTION and any(chosen == v for v, _ in choices):
-            return str(chosen)
+        if isinstance(submit, ChooseSubmit) and any(submit.choice == v for v, _ in choices):
+            return submit.choice
         return None
     typed = " ".join(text.split()).casefold().rstrip(".")
     if not typed:
@@ -86,6 +94,15 @@ def recognize_choice(validations: dict[str, Any], text: str, value: Any) -> str 
         if typed in (choice_value.casefold(), label.casefold(), *aliases.get(choice_value, [])):
             return choice_value
     return None
+
+
+def _prompt_submit(value: dict[str, Any]) -> Submit | None:
+    """A prompt button's data as its model (`card_actions.PROMPT_SUBMIT`), None if it is not
+    one: another card's button, or data that does not fit (the prompt then asks again)."""
+    try:
+        return PROMPT_SUBMIT.validate_python(value)
+    except ValidationError:
+        return None
 
 
 PromptRenderer = Callable[[dict[str, Any]], Activity]
@@ -172,10 +189,11 @@ class CardFormPrompt(RenderedPrompt):
         text = message_text(turn_context)
         key = options.validations["key"]
         if isinstance(value, dict):
-            if value.get("action") == FORM_ACTION and value.get(PROMPT_FIELD) == key:
+            submit = _prompt_submit(value)
+            if isinstance(submit, PromptFormSubmit) and submit.prompt == key:
                 result.succeeded = True
                 result.value = {
-                    k: v for k, v in value.items() if k not in ("action", PROMPT_FIELD, TEXT_KEY)
+                    k: v for k, v in (submit.model_extra or {}).items() if k != TEXT_KEY
                 }
         elif text:
             result.succeeded = True

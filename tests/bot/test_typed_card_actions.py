@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot.commands import CARD_ACTIONS, CARD_SUBMIT, RUN_COMMAND_ACTION
 from dialogs.common.card_actions import (
+    ChooseSubmit,
     EnsureAnywaySubmit,
     QuickCheckSubmit,
     ReadinessSubmit,
@@ -72,5 +73,16 @@ def test_the_union_parses_each_action_into_its_model_and_refuses_the_rest() -> N
     assert parsed == EnsureAnywaySubmit(action="ensure_anyway", customer="c", iteration=2)
     command = CARD_SUBMIT.validate_python({"action": RUN_COMMAND_ACTION, "command": "help"})
     assert type(command).action_name() == RUN_COMMAND_ACTION
+    choose = CARD_SUBMIT.validate_python({"action": "choose", "prompt": "k", "choice": "a"})
+    assert choose == ChooseSubmit(action="choose", prompt="k", choice="a")
     with pytest.raises(ValidationError):
-        CARD_SUBMIT.validate_python({"action": "choose", "prompt": "k", "choice": "a"})
+        CARD_SUBMIT.validate_python({"action": "something_else", "prompt": "k"})
+
+
+async def test_a_prompt_button_whose_data_does_not_fit_is_asked_again(
+    personal: Conversation,
+) -> None:
+    await personal.say("assess Contoso")
+    replies = await personal.submit({"action": "choose", "prompt": ["k"], "choice": 1})
+    assert replies
+    assert all("went wrong" not in (r.text or "") for r in replies)

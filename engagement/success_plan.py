@@ -20,19 +20,35 @@ from engagement.models import (
     SuccessFactor,
     SuccessFactors,
 )
+from i18n import N_, _
 
 FACTOR_NAMES = ("stakeholders", "scenarios", "awareness", "training")
-FACTOR_TITLES = {
-    "stakeholders": "Stakeholders",
-    "scenarios": "Scenarios",
-    "awareness": "Awareness",
-    "training": "Training",
+FACTOR_TITLES = {  # shown through factor_title
+    "stakeholders": N_("Stakeholders"),
+    "scenarios": N_("Scenarios"),
+    "awareness": N_("Awareness"),
+    "training": N_("Training"),
+}
+STATUS_TITLES = {
+    FactorStatus.MISSING: N_("Missing"),
+    FactorStatus.IN_PROGRESS: N_("In progress"),
+    FactorStatus.IN_PLACE: N_("In place"),
 }
 STATUS_CREDIT = {
     FactorStatus.IN_PLACE: 1.0,
     FactorStatus.IN_PROGRESS: 0.5,
     FactorStatus.MISSING: 0.0,
 }
+
+
+def factor_title(name: str) -> str:
+    """A factor's name in the turn's language ("Stakeholders")."""
+    return _(FACTOR_TITLES[name])
+
+
+def status_title(status: FactorStatus) -> str:
+    """A status in the turn's language ("In progress")."""
+    return _(STATUS_TITLES[status])
 
 
 @dataclass(frozen=True)
@@ -59,21 +75,21 @@ def latest_plan(customer: Customer) -> PlanOf | None:
 def plan_score(plan: SuccessFactors) -> float:
     """0.0 (every factor missing) .. 1.0 (every factor in place)."""
     factors = factors_of(plan)
-    return sum(STATUS_CREDIT[factor.status] for _, factor in factors) / len(factors)
+    return sum(STATUS_CREDIT[factor.status] for _name, factor in factors) / len(factors)
 
 
 def with_status(plan: SuccessFactors, status: FactorStatus) -> list[str]:
     """The titles of the factors with this status, in SSAT order."""
-    return [FACTOR_TITLES[name] for name, factor in factors_of(plan) if factor.status is status]
+    return [factor_title(name) for name, factor in factors_of(plan) if factor.status is status]
 
 
 def factor_text(factor: SuccessFactor) -> str:
     """`In progress · owner: Carla Diaz · gap: no sponsor yet` (only the parts that are set)."""
-    parts = [factor.status.label.capitalize()]
+    parts = [status_title(factor.status)]
     if factor.owner:
-        parts.append(f"owner: {factor.owner}")
+        parts.append(_("owner: {owner}").format(owner=factor.owner))
     if factor.gap:
-        parts.append(f"gap: {factor.gap}")
+        parts.append(_("gap: {gap}").format(gap=factor.gap))
     return " · ".join(parts)
 
 
@@ -82,12 +98,12 @@ def plan_summary(plan: SuccessFactors) -> str:
     in_place = with_status(plan, FactorStatus.IN_PLACE)
     in_progress = with_status(plan, FactorStatus.IN_PROGRESS)
     missing = with_status(plan, FactorStatus.MISSING)
-    text = f"{len(in_place)} of {len(FACTOR_NAMES)} in place"
+    parts = [_("{n} of {total} in place").format(n=len(in_place), total=len(FACTOR_NAMES))]
     if in_progress:
-        text += f", {len(in_progress)} in progress"
+        parts.append(_("{n} in progress").format(n=len(in_progress)))
     if missing:
-        text += f", missing: {', '.join(missing)}"
-    return text
+        parts.append(_("missing: {factors}").format(factors=", ".join(missing)))
+    return ", ".join(parts)
 
 
 def metric_text(goal: Goal, outcome: GoalOutcome | None = None) -> str:
@@ -97,11 +113,11 @@ def metric_text(goal: Goal, outcome: GoalOutcome | None = None) -> str:
     if not (goal.baseline or goal.target or measured):
         return ""
     parts = [
-        f"baseline {goal.baseline or '-'}",
-        f"target {goal.target or '-'}",
+        _("baseline {value}").format(value=goal.baseline or "-"),
+        _("target {value}").format(value=goal.target or "-"),
     ]
     if outcome is not None:
-        parts.append(f"measured {measured or '-'}")
+        parts.append(_("measured {value}").format(value=measured or "-"))
     return " → ".join(parts)
 
 

@@ -23,6 +23,7 @@ from dialogs.common.turn import card_message, tenant_of
 from engagement.customers import change
 from engagement.models import Customer, SuccessFactors
 from engagement.success_plan import latest_plan, plan_summary
+from i18n import _
 
 SAVE_PLAN_ACTION = "save_plan"
 
@@ -43,8 +44,10 @@ class SuccessPlans:
         plan = latest_plan(customer)
         if plan is None:
             await context.send_activity(
-                f"{escape_markdown(customer.name)} has no statement of work yet: the success "
-                f"plan starts in its success-factor step, `commit {code_span(customer.name)}`."
+                _(
+                    "{name} has no statement of work yet: the success plan starts in its "
+                    "success-factor step, `commit {command_name}`."
+                ).format(name=escape_markdown(customer.name), command_name=code_span(customer.name))
             )
             return
         form = _form(customer, plan.iteration.number, plan.factors)
@@ -76,7 +79,7 @@ class SuccessPlans:
             commitment.success_factors = factors
 
         try:
-            saved, _ = await change(
+            saved, _unused = await change(
                 self._services.customers, tenant_of(context), customer.id, update
             )
         except _Outdated:
@@ -85,10 +88,10 @@ class SuccessPlans:
         section = plan_section(saved)
         assert section is not None
         view = SummaryView(
-            title=f"Success plan saved · {saved.name}",
+            title=_("Success plan saved · {name}").format(name=saved.name),
             subtitle=plan_summary(factors),
             sections=[section],
-            buttons=[Button("Edit again", _command("plan", saved.name), validate=False)],
+            buttons=[Button(_("Edit again"), _command("plan", saved.name), validate=False)],
         )
         await replace_or_send(context, card_message(summary_card(view)))
 
@@ -103,15 +106,19 @@ def _command(command: str, argument: str) -> dict[str, object]:
 
 def _form(customer: Customer, iteration: int, factors: SuccessFactors) -> FormView:
     return FormView(
-        title=f"Success plan · {customer.name} · iteration {iteration}",
+        title=_("Success plan · {name} · iteration {number}").format(
+            name=customer.name, number=iteration
+        ),
         intro=[
-            f"{plan_summary(factors)}. For each success factor (seed 004: stakeholders, "
-            "scenarios, awareness, training): is it in place, who owns it, what is still missing?"
+            _(
+                "{summary}. For each success factor (stakeholders, scenarios, awareness, "
+                "training): is it in place, who owns it, what is still missing?"
+            ).format(summary=plan_summary(factors))
         ],
         fields=factor_fields(draft_of(factors)),
         buttons=[
             Button(
-                "Save",
+                _("Save"),
                 {"action": SAVE_PLAN_ACTION, "customer": customer.id, "iteration": iteration},
                 positive=True,
             )

@@ -22,6 +22,7 @@ from dialogs.common.prompts import form_data
 from engagement.catalog import Catalog
 from engagement.models import AgreementSide, Commitment, Customer
 from engagement.success_plan import kpi_text
+from i18n import _
 
 OWNER_CHOICES = (Choice("partner", "Partner (us)"), Choice("customer", "Customer"))
 PARTS = (
@@ -157,19 +158,12 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
             str(goal.get("owner_name", "")),
         ),
         Field("date", f"{prefix}due", "Target date", str(goal.get("due", "")), required=required),
-        Field(
-            "text",
-            f"{prefix}baseline",
-            "KPI baseline, today (optional)",
-            str(goal.get("baseline", "")),
-            "e.g. 40 % of resources tagged",
-        ),
-        Field(
-            "text",
-            f"{prefix}target",
-            "KPI target (optional)",
-            str(goal.get("target", "")),
-            "e.g. 95 %",
+        *(
+            Field("text", f"{prefix}{name}", label, str(goal.get(name, "")), example)
+            for name, label, example in (
+                ("baseline", "KPI baseline, today (optional)", "e.g. 40 % of resources tagged"),
+                ("target", "KPI target (optional)", "e.g. 95 %"),
+            )
         ),
     ]
 
@@ -181,7 +175,7 @@ def factors_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
         intro=[
             "The success plan: how far stakeholders, scenarios, awareness and training are in "
             "place, who owns each and what is still missing.",
-            FACTORS_TYPED_HINT + ".",
+            _(FACTORS_TYPED_HINT) + ".",
         ],
         fields=factor_fields(draft),
         buttons=[

@@ -30,8 +30,8 @@ from engagement.models import (
     SuccessFactor,
     SuccessFactors,
 )
-from engagement.success_plan import FACTOR_NAMES, FACTOR_TITLES, factors_of
-from i18n import current_language
+from engagement.success_plan import FACTOR_NAMES, factor_title, factors_of
+from i18n import N_, _, current_language
 
 MAX_GOALS = 5
 SHORT_TEXT = 200
@@ -245,17 +245,24 @@ def commitment_from_draft(
     )
 
 
-FACTORS_TYPED_HINT = (
-    "Or type the four factors in this order, `|` between them, each as "
-    "status, owner: gap (status: in place, in progress or missing; owner and gap optional), "
-    "e.g. `in place, Carla Diaz | in progress, Ben: one scenario so far | missing | missing`"
+FACTORS_TYPED_HINT = N_(  # shown as _(FACTORS_TYPED_HINT)
+    "Or type the four factors in this order, `|` between them, each as status, owner: gap "
+    "(status: in place, in progress or missing; owner and gap optional), e.g. `in place, "
+    "Carla Diaz | in progress, Ben: one scenario so far | missing | missing`"
 )
-_STATUS_WORDS = {
+STATUS_PROBLEM = N_("{factor}: the status is in place, in progress or missing.")
+_STATUS_WORDS = {  # English and German
     "in place": FactorStatus.IN_PLACE,
     "in progress": FactorStatus.IN_PROGRESS,
     "missing": FactorStatus.MISSING,
+    "vorhanden": FactorStatus.IN_PLACE,
+    "in arbeit": FactorStatus.IN_PROGRESS,
+    "fehlt": FactorStatus.MISSING,
 }
-_TYPED = re.compile(r"^(in\s+place|in\s+progress|missing)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_TYPED = re.compile(
+    r"^(in\s+place|in\s+progress|missing|vorhanden|in\s+arbeit|fehlt)\b\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def factors_value(raw: Mapping[str, Any]) -> SuccessFactors:
@@ -273,24 +280,23 @@ def factors_value(raw: Mapping[str, Any]) -> SuccessFactors:
 
 
 def _checked(raw: Mapping[str, Any], name: str) -> SuccessFactor:
-    title = FACTOR_TITLES[name]
+    title = factor_title(name)
     legacy = raw.get(name)
     if f"{name}_status" not in raw and isinstance(legacy, str):
-        gap = text_value(legacy, f"{name}_gap", f"{title}: the gap", LONG_TEXT, required=False)
+        label = _("{factor}: the gap").format(factor=title)
+        gap = text_value(legacy, f"{name}_gap", label, LONG_TEXT, required=False)
         return SuccessFactor.from_text(gap)
     status = str(raw.get(f"{name}_status") or FactorStatus.MISSING.value).strip()
     if status not in {s.value for s in FactorStatus}:
-        raise InputProblems(
-            [Problem(f"{name}_status", f"{title}: the status is in place, in progress or missing.")]
-        )
+        raise InputProblems([Problem(f"{name}_status", _(STATUS_PROBLEM).format(factor=title))])
     problems: list[Problem] = []
     texts = {"owner": "", "gap": ""}
+    labels = {"owner": _("{factor}: the owner"), "gap": _("{factor}: the gap")}
     for part, limit in (("owner", SHORT_TEXT), ("gap", LONG_TEXT)):
         field = f"{name}_{part}"
+        label = labels[part].format(factor=title)
         try:
-            texts[part] = text_value(
-                raw.get(field, ""), field, f"{title}: the {part}", limit, required=False
-            )
+            texts[part] = text_value(raw.get(field, ""), field, label, limit, required=False)
         except InputProblems as error:
             problems += error.problems
     if problems:
@@ -304,7 +310,7 @@ def typed_factors(text: str) -> dict[str, str]:
     left-out part is missing. The draft keys are checked by `factors_value`."""
     parts = [part.strip() for part in text.split("|")]
     if len(parts) > len(FACTOR_NAMES):
-        raise InputProblems([Problem("factors", FACTORS_TYPED_HINT + ".")])
+        raise InputProblems([Problem("factors", _(FACTORS_TYPED_HINT) + ".")])
     draft: dict[str, str] = {}
     for name, part in zip(FACTOR_NAMES, parts, strict=False):
         status, owner, gap = _typed_factor(part)
@@ -321,7 +327,7 @@ def _typed_factor(part: str) -> tuple[str, str, str]:
     rest = match.group(2).strip()
     owner, gap = "", rest.removeprefix(":")
     if rest.startswith(","):
-        owner, _, gap = rest.removeprefix(",").partition(":")
+        owner, _colon, gap = rest.removeprefix(",").partition(":")
     elif not rest.startswith(":"):
         gap = rest
     return status.value, owner.strip(), gap.strip()

@@ -12,24 +12,26 @@ from dialogs.commit.commitment_input import InputProblems, factors_value
 from engagement.models import Customer, FactorStatus, SuccessFactors
 from engagement.success_plan import (
     FACTOR_NAMES,
-    FACTOR_TITLES,
     factor_text,
+    factor_title,
     factors_of,
     latest_plan,
     plan_summary,
+    status_title,
 )
+from i18n import N_, _
 
-FACTOR_LABELS = {
-    "stakeholders": "Stakeholders (names, roles, executive sponsor)",
-    "scenarios": "Scenarios",
-    "awareness": "Awareness plan",
-    "training": "Training plan",
+FACTOR_LABELS = {  # shown as _(FACTOR_LABELS[name])
+    "stakeholders": N_("Stakeholders (names, roles, executive sponsor)"),
+    "scenarios": N_("Scenarios"),
+    "awareness": N_("Awareness plan"),
+    "training": N_("Training plan"),
 }
-STATUS_CHOICES = (  # least to most mature, as every choice in the bot
-    Choice(FactorStatus.MISSING.value, "Missing"),
-    Choice(FactorStatus.IN_PROGRESS.value, "In progress"),
-    Choice(FactorStatus.IN_PLACE.value, "In place"),
-)
+
+
+def status_choices() -> list[Choice]:
+    """Missing, in progress, in place: least to most mature, as every choice in the bot."""
+    return [Choice(status.value, status_title(status)) for status in FactorStatus]
 
 
 def factor_fields(draft: Mapping[str, Any]) -> list[Field]:
@@ -45,15 +47,15 @@ def factor_fields(draft: Mapping[str, Any]) -> list[Field]:
             Field(
                 "choice",
                 f"{name}_status",
-                FACTOR_LABELS[name],
+                _(FACTOR_LABELS[name]),
                 factor.status.value,
-                choices=STATUS_CHOICES,
+                choices=status_choices(),
             ),
-            Field("text", f"{name}_owner", "Owner (optional)", factor.owner, "Name, role"),
+            Field("text", f"{name}_owner", _("Owner (optional)"), factor.owner, _("Name, role")),
             Field(
                 "multiline",
                 f"{name}_gap",
-                "Gap: what is still missing (optional)",
+                _("Gap: what is still missing (optional)"),
                 factor.gap,
                 max_length=2000,
             ),
@@ -68,7 +70,7 @@ def factor_field_ids() -> list[str]:
 
 def factor_lines(plan: SuccessFactors) -> list[tuple[str, str]]:
     """(title, `in progress · owner: … · gap: …`) for each factor, in SSAT order."""
-    return [(FACTOR_TITLES[name], factor_text(factor)) for name, factor in factors_of(plan)]
+    return [(factor_title(name), factor_text(factor)) for name, factor in factors_of(plan)]
 
 
 _STATUS_COLORS = {
@@ -85,9 +87,11 @@ def plan_section(customer: Customer) -> Section | None:
     if plan is None:
         return None
     return Section(
-        f"Success plan (iteration {plan.iteration.number}): {plan_summary(plan.factors)}",
+        _("Success plan (iteration {number}): {summary}").format(
+            number=plan.iteration.number, summary=plan_summary(plan.factors)
+        ),
         facts=[
-            Fact(FACTOR_TITLES[name], factor_text(factor), _STATUS_COLORS[factor.status])
+            Fact(factor_title(name), factor_text(factor), _STATUS_COLORS[factor.status])
             for name, factor in factors_of(plan.factors)
         ],
     )

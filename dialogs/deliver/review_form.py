@@ -26,8 +26,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from cards.forms import Button, Choice, Field, FormView
-from dialogs.commit.commitment_input import InputProblems, Problem
-from dialogs.commit.success_plan_views import STATUS_CHOICES
+from dialogs.commit.commitment_input import STATUS_PROBLEM, InputProblems, Problem
+from dialogs.commit.success_plan_views import status_choices
 from engagement.models import (
     Commitment,
     Customer,
@@ -38,7 +38,8 @@ from engagement.models import (
     Satisfaction,
     SuccessFactors,
 )
-from engagement.success_plan import FACTOR_NAMES, FACTOR_TITLES, factors_of, metric_text
+from engagement.success_plan import FACTOR_NAMES, factor_title, factors_of, metric_text
+from i18n import _
 
 MAX_NEXT_STEPS = 5
 _GOAL_PARTS = ("status", "evidence", "measured")
@@ -93,7 +94,8 @@ class GoalAnswer(BaseModel):
     @field_validator("measured")
     @classmethod
     def _measured(cls, measured: str, info: ValidationInfo) -> str:
-        return _at_most(measured, 200, f"The measured value for '{info.data['title']}'")
+        label = _("The measured value for '{title}'").format(title=info.data["title"])
+        return _at_most(measured, 200, label)
 
     def outcome(self) -> GoalOutcome:
         """The goal's outcome for the review."""
@@ -119,10 +121,7 @@ class FactorAnswers(BaseModel):
     def _known(cls, raw: object, info: ValidationInfo) -> object:
         if raw not in {s.value for s in FactorStatus}:
             name = str(info.field_name)
-            raise _problem(
-                "{factor}: the status is in place, in progress or missing.",
-                factor=FACTOR_TITLES[name],
-            )
+            raise _problem(_(STATUS_PROBLEM), factor=factor_title(name))
         return raw
 
 
@@ -269,7 +268,11 @@ _NPS = tuple(Choice(str(n), f"{n}") for n in range(0, 11))
 
 def _goal_fields(goal: Goal) -> list[Field]:
     metric = metric_text(goal)
-    measured = f"KPI measured now ({metric})" if metric else "KPI measured now (optional)"
+    measured = (
+        _("KPI measured now ({metric})").format(metric=metric)
+        if metric
+        else _("KPI measured now (optional)")
+    )
     return [
         Field("heading", f"h-{goal.id}", f"Goal: {goal.title} (KPI: {goal.kpi})"),
         Field(  # nothing preselected: an outcome is recorded only once someone picks it
@@ -292,14 +295,15 @@ def review_form_view(customer: Customer) -> FormView:
     commitment = iteration.commitment
     assert commitment is not None
     fields = [field for goal in commitment.goals for field in _goal_fields(goal)]
-    fields.append(Field("heading", "h-factors", "Success plan: the status of each factor now"))
+    heading = _("Success plan: the status of each factor now")
+    fields.append(Field("heading", "h-factors", heading))
     fields += [
         Field(
             "choice",
             f"{name}_status",
-            FACTOR_TITLES[name],
+            factor_title(name),
             factor.status.value,
-            choices=STATUS_CHOICES,
+            choices=status_choices(),
         )
         for name, factor in factors_of(commitment.success_factors)
     ]

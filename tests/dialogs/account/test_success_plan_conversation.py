@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.settings import Settings
+from dialogs.commit.commitment_input import typed_factors
 from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer, record_assessment, record_commitment
 from engagement.models import Commitment, Goal, GoalOwnerSide, Person
@@ -168,3 +169,19 @@ async def test_a_customer_stored_with_free_text_factors_loads(
             "in_progress",
             "CIO sponsors it",
         )
+
+
+async def test_a_german_user_types_the_plan_in_german_and_reads_it_in_german(
+    personal: Conversation,
+) -> None:
+    await _committed_with_plan(personal)
+    personal.locale = "de-DE"
+    status = texts(last_card(await personal.say("status Contoso")))
+    assert "Erfolgsplan (Iteration 1): 1 von 4 vorhanden, 1 in Arbeit, fehlt: " in status
+    assert "In Arbeit · verantwortlich: Ben · Lücke: web shop only" in status
+    form = last_card(await personal.say("erfolgsplan Contoso"))
+    assert "Erfolgsplan · Contoso · Iteration 1" in texts(form)
+    assert "Vorhanden" in texts(form)
+    assert typed_factors("vorhanden, Carla | In  Arbeit: Pilot | fehlt")["scenarios_status"] == (
+        "in_progress"
+    )

@@ -51,10 +51,12 @@ async function commit(chat) {
   await chat.step('commit-goal', () => chat.click('Save goal'), ['1 goal(s) so far']);
   await chat.step('commit-no-more-goals', () => chat.click('No'), ['success factors']);
   card = await chat.cardWith('Skip');
-  await chat.fill(card, 'Stakeholders (names, roles, executive sponsor)', 'Carla Diaz, CIO (sponsor)');
-  await chat.fill(card, 'Scenarios', 'Landing zone for the web shop');
-  await chat.fill(card, 'Awareness plan', 'Kick-off with the IT leads');
-  await chat.fill(card, 'Training plan', 'AZ-104 for two admins');
+  // The success plan: each factor's status (a dropdown), then its owner and gap (the first
+  // "Owner" and "Gap" inputs belong to the stakeholders).
+  await chat.choose(await chat.input(card, 'Stakeholders (names, roles, executive sponsor)'), 'In place');
+  await chat.fill(card, 'Owner (optional)', 'Carla Diaz, CIO (sponsor)');
+  await chat.choose(await chat.input(card, 'Scenarios'), 'In progress');
+  await chat.choose(await chat.input(card, 'Training plan'), 'In progress');
   await chat.step('commit-success-factors', () => chat.click('Save'), ['dates and contact']);
   card = await chat.cardWith('Next');
   await chat.fill(card, 'Start of the engagement', isoDate(0));

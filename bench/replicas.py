@@ -308,7 +308,7 @@ async def run(
             if not kill_at and _kill_now(teams, doomed.pid, accepted / len(expected), kill_share):
                 teams.held_pid = doomed.pid  # its sends from now on hang
                 with contextlib.suppress(TimeoutError):  # mid-sweep: a send in flight
-                    await asyncio.wait_for(teams.holding.wait(), 10)
+                    await asyncio.wait_for(teams.holding.wait(), 60)  # slow under load
                 mine = {rid for _, rid, pid in teams.accepted if pid == doomed.pid}
                 await recorded(database_url, mine)  # what Teams accepted from it is recorded
                 await doomed.stop(signal.SIGKILL)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.outbound.retry import CardSender, SendResult, SendStatus
 from cards.reminders import MAX_DIGEST_ITEMS, reminder_card, reminder_digest_card
-from dialogs.reminders.reminder_commands import reminder_view
+from dialogs.reminders.reminder_texts import reminder_view
 from engagement.ports import ConversationReferences, ReminderStore
 from engagement.reminder_records import DeliveryRecord, DeliveryState, UserPreferences
 from engagement.reminders import Reminder

@@ -15,7 +15,7 @@ from cards.summary import Fact, Section, SummaryView, summary_card
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, tenant_of
 from dialogs.portfolio.portfolio_commands import find_customer
-from dialogs.reminders.reminder_commands import reminder_title
+from dialogs.reminders.reminder_texts import reminder_title
 from engagement.brief import Brief, build_brief, goal_line
 from engagement.health import assess_health
 from engagement.health_factors import Band

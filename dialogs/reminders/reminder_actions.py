@@ -21,7 +21,8 @@ from dialogs.common.card_actions import (
     ReminderSubmit,
     SnoozeSubmit,
 )
-from dialogs.reminders.reminder_commands import ReminderServices, format_day, reindex
+from dialogs.reminders.reminder_commands import ReminderServices, reindex
+from dialogs.reminders.reminder_texts import format_day
 from engagement.customers import change
 from engagement.errors import ConcurrencyConflict, CustomerNotFound
 from engagement.lifecycle import log_touch

@@ -14,10 +14,10 @@ from dialogs.reminders.reminder_commands import (
     ReminderServices,
     Reply,
     _find_customer,
-    format_day,
     reindex,
     renewal_command,
 )
+from dialogs.reminders.reminder_texts import format_day
 from engagement.customers import change
 from engagement.errors import CustomerNotFound
 from engagement.models import Customer, Person

@@ -18,7 +18,7 @@ from bot.app import STORE_KEY
 from bot.commands import CARD_ACTIONS, COMMANDS
 from bot.settings import Settings
 from cards.reminders import reminder_card
-from dialogs.reminders.reminder_commands import reminder_view
+from dialogs.reminders.reminder_texts import reminder_view
 from engagement.clock import FixedClock
 from engagement.reminders import ReminderKind, due_reminders
 from tests.support.cards import choice_sets, of_type, submit_data, texts

@@ -14,11 +14,11 @@ from dialogs.reminders.reminder_commands import (
     digest_command,
     licenses_command,
     pause_command,
-    reminder_view,
     reminders_command,
     renewal_command,
     resume_command,
 )
+from dialogs.reminders.reminder_texts import reminder_view
 from engagement.clock import FixedClock
 from engagement.models import LicenseLine, Phase
 from engagement.reminder_index import SchedulingCustomerRepository

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from dialogs.reminders.reminder_commands import reminder_reason, reminder_title, reminder_view
+from dialogs.reminders.reminder_texts import reminder_reason, reminder_title, reminder_view
 from dialogs.reminders.renewals import parse_outcome
 from engagement.kpis import partner_kpis
 from engagement.models import Person

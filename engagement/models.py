@@ -159,11 +159,6 @@ class FactorStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     IN_PLACE = "in_place"
 
-    @property
-    def label(self) -> str:
-        """The status as people read it."""
-        return self.value.replace("_", " ")
-
 
 class SuccessFactor(Record):
     """One success factor of the success plan: its status, who owns it and the gap left."""

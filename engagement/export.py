@@ -20,28 +20,30 @@ from typing import Any
 
 from engagement.exchange import FORMAT, VERSION
 from engagement.models import Customer, GoalOutcome, Iteration
+from i18n import N_, _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# The CSV's columns; the header row names them in the turn's language (English: these keys).
 CSV_COLUMNS = (
-    "record",
-    "customer_id",
-    "customer_name",
-    "iteration",
-    "phase",
-    "assessment_kind",
-    "level",
-    "assessed_at",
-    "assessed_by",
-    "dimension_scores",
-    "goal_id",
-    "goal_title",
-    "kpi",
-    "owner_side",
-    "owner_name",
-    "due",
-    "outcome",
-    "evidence",
+    N_("record"),
+    N_("customer_id"),
+    N_("customer_name"),
+    N_("iteration"),
+    N_("phase"),
+    N_("assessment_kind"),
+    N_("level"),
+    N_("assessed_at"),
+    N_("assessed_by"),
+    N_("dimension_scores"),
+    N_("goal_id"),
+    N_("goal_title"),
+    N_("kpi"),
+    N_("owner_side"),
+    N_("owner_name"),
+    N_("due"),
+    N_("outcome"),
+    N_("evidence"),
 )
 
 
@@ -101,7 +103,7 @@ def csv_parts(customers: Iterable[Customer]) -> Iterator[str]:
     """`assessments_and_goals_csv` in pieces: the header line, then each customer's rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([_(column) for column in CSV_COLUMNS])
     for customer in customers:
         for iteration in customer.iterations:
             for row in _rows(customer, iteration):

@@ -44,7 +44,7 @@ def test_renewal_outcomes_in_german(argument: str, parsed: tuple[str, bool, str]
 
 
 def test_portfolio_filters_in_german() -> None:
-    assert parse_query("meine, Verlängerungen 60 Tage, Stufe 3, Seite 2") == PortfolioQuery(
+    assert parse_query("meine, Verlängerungen 60 Tage, Reifegrad 3, Seite 2") == PortfolioQuery(
         True, 60, MaturityLevel.CLOUD_IS_A_SOLUTION, 2
     )
     assert parse_query("alle seite 4") == PortfolioQuery(page=4)

@@ -26,7 +26,7 @@ from cards.views import ConfirmView
 from dialogs.assess.questions_dialog import QuestionsDialog, QuestionsOptions
 from dialogs.assess.views import saved_result_view
 from dialogs.common.customer_names import did_you_mean, suggestions
-from dialogs.common.messages import explain
+from dialogs.common.messages import explain, name_problem, phase_name
 from dialogs.common.prompts import YES_NO_ALIASES, CardChoicePrompt, choice_validations, choose_data
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, tenant_of, user_of
@@ -34,6 +34,7 @@ from engagement.assessing import save_assessment
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.models import AssessmentKind, Phase
 from engagement.naming import clean_customer_name, customer_id_for
+from i18n import _
 
 _STEPS = "assess_steps"
 _NAME_PROMPT = "assess_customer_name"
@@ -48,10 +49,10 @@ def _confirm_new_customer(validations: dict[str, Any]) -> Activity:
     name, key = str(validations["customer_name"]), str(validations["key"])
     card = library.confirm_card(
         ConfirmView(
-            title=f"New customer: {name}",
-            text=f"{name} is not in your customer list yet."
-            + did_you_mean(list(validations.get("similar") or []), "assess", markdown=False)
-            + f" Create {name} and start the assessment?",
+            title=_("New customer: {name}").format(name=name),
+            text=_("{name} is not in your customer list yet.").format(name=name)
+            + did_you_mean(list(validations.get("similar") or []), _("assess"), markdown=False)
+            + _(" Create {name} and start the assessment?").format(name=name),
             yes_data=choose_data(key, _YES),
             no_data=choose_data(key, _NO),
         )
@@ -88,9 +89,11 @@ class AssessDialog(ComponentDialog):
         return await step.prompt(
             _NAME_PROMPT,
             PromptOptions(
-                prompt=MessageFactory.text("Which customer do you want to assess? Type the name."),
+                prompt=MessageFactory.text(
+                    _("Which customer do you want to assess? Type the name.")
+                ),
                 retry_prompt=MessageFactory.text(
-                    "Please type the customer's name (up to 100 characters), or `cancel`."
+                    _("Please type the customer's name (up to 100 characters), or `cancel`.")
                 ),
             ),
         )
@@ -110,14 +113,15 @@ class AssessDialog(ComponentDialog):
                 PromptOptions(
                     validations={
                         **choice_validations(
-                            key, [(_YES, "Yes"), (_NO, "No")], False, YES_NO_ALIASES
+                            key, [(_YES, _("Yes")), (_NO, _("No"))], False, YES_NO_ALIASES
                         ),
                         "customer_name": name,
                         "similar": await suggestions(
                             self._services.customers, tenant_of(step.context), name
                         ),
-                        "retry_text": f"Create {escape_markdown(name)} and start the assessment? "
-                        "Answer yes or no.",
+                        "retry_text": _(
+                            "Create {name} and start the assessment? Answer yes or no."
+                        ).format(name=escape_markdown(name)),
                     },
                 ),
             )
@@ -125,22 +129,29 @@ class AssessDialog(ComponentDialog):
         phase = customer.current.phase
         if phase not in (Phase.ASSESS, Phase.COMMIT):
             await step.context.send_activity(
-                f"{escape_markdown(customer.name)} is in the {phase.value} phase of iteration "
-                f"{customer.current.number}. Re-assessing starts with the next iteration, "
-                f"after the ensure phase closes this one."
+                _(
+                    "{customer} is in the {phase} phase of iteration {number}. Re-assessing "
+                    "starts with the next iteration, after the ensure phase closes this one."
+                ).format(
+                    customer=escape_markdown(customer.name),
+                    phase=phase_name(phase),
+                    number=customer.current.number,
+                )
             )
             return await step.end_dialog()
         if customer.current.assessment is not None:
             await step.context.send_activity(
-                f"{escape_markdown(customer.name)} already has an assessment in iteration "
-                f"{customer.current.number}; finishing this one replaces that draft."
+                _(
+                    "{customer} already has an assessment in iteration {number}; finishing this "
+                    "one replaces that draft."
+                ).format(customer=escape_markdown(customer.name), number=customer.current.number)
             )
         return await step.next(_YES)
 
     async def questions_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         """Run the question loop, unless the user declined to create the customer."""
         if step.result != _YES:
-            await step.context.send_activity("OK, nothing was created.")
+            await step.context.send_activity(_("OK, nothing was created."))
             return await step.end_dialog()
         options = QuestionsOptions(customer_name=step.values[_NAME], run=uuid.uuid4().hex[:12])
         return await step.begin_dialog(QuestionsDialog.__name__, options.model_dump())
@@ -167,7 +178,7 @@ class AssessDialog(ComponentDialog):
             await step.context.send_activity(explain(error))
             return await step.end_dialog()
         if saved.replaced:
-            await step.context.send_activity("This assessment replaces the earlier draft.")
+            await step.context.send_activity(_("This assessment replaces the earlier draft."))
         view = saved_result_view(services.catalog, saved)
         await step.context.send_activity(card_message(library.result_card(view)))
         return await step.end_dialog()
@@ -185,4 +196,6 @@ class AssessDialog(ComponentDialog):
 
 
 def _name_problem(error: InvalidCustomerName) -> str:
-    return f"That name does not work: it is {error.reason}. Please type the customer's name."
+    return _("That name does not work: it is {reason}. Please type the customer's name.").format(
+        reason=name_problem(error)
+    )

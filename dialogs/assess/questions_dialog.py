@@ -24,6 +24,7 @@ from dialogs.assess.views import question_view
 from dialogs.common.prompts import BACK, CardChoicePrompt, choice_validations
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message
+from i18n import _
 
 _STEPS = "question_steps"
 _ANSWER_PROMPT = "question_answer"
@@ -55,20 +56,34 @@ class QuestionsDialog(ComponentDialog):
         state = QuestionsOptions.model_validate(step.options)
         index = state.index
         question = self._questions[index]
+        shown = self._services.catalog.questionnaire.questions[index]  # turn's language
         key = f"{state.run}:{question.id}"
-        choices = [(option.id, option.label) for option in question.options]
-        listed = "; ".join(f"{n}. {label}" for n, (_, label) in enumerate(choices, start=1))
-        back_hint = ", `back` for the previous question" if index > 0 else ""
+        choices = [(option.id, option.label) for option in shown.options]
+        # an option's text is understood in either language, whichever the user reads
+        aliases = {
+            option.id: [option.label.casefold(), (option.label_de or option.label).casefold()]
+            for option in self._services.loaded_catalog.questionnaire.questions[index].options
+        }
+        listed = "; ".join(f"{n}. {label}" for n, (_value, label) in enumerate(choices, start=1))
+        retry = (
+            _(
+                "Question {number} of {total}: please press a button on the latest card or type "
+                "a number: {options}. Type `cancel` to stop, `back` for the previous question."
+            )
+            if index > 0
+            else _(
+                "Question {number} of {total}: please press a button on the latest card or type "
+                "a number: {options}. Type `cancel` to stop."
+            )
+        )
         return await step.prompt(
             _ANSWER_PROMPT,
             PromptOptions(
                 validations={
-                    "retry_text": (
-                        f"Question {index + 1} of {len(self._questions)}: please press a button "
-                        f"on the latest card or type a number: {listed}. "
-                        f"Type `cancel` to stop{back_hint}."
+                    "retry_text": retry.format(
+                        number=index + 1, total=len(self._questions), options=listed
                     ),
-                    **choice_validations(key, choices, allow_back=index > 0),
+                    **choice_validations(key, choices, allow_back=index > 0, aliases=aliases),
                     "index": index,
                     "customer_name": state.customer_name,
                 },
@@ -78,12 +93,13 @@ class QuestionsDialog(ComponentDialog):
     def _question_message(self, validations: dict[str, Any]) -> Activity:
         """The question card, rebuilt from the prompt's JSON state whenever it is shown."""
         index = int(validations["index"])
+        catalog = self._services.catalog
         view = question_view(
-            self._services.catalog,
+            catalog,
             str(validations["customer_name"]),
             index,
             str(validations["key"]),
-            self._questions[index],
+            catalog.questionnaire.questions[index],
         )
         return card_message(library.question_card(view))
 

@@ -27,13 +27,14 @@ from dialogs.common.card_actions import (
     UseAssessmentSubmit,
 )
 from dialogs.common.customer_names import did_you_mean, suggestions
-from dialogs.common.messages import explain
+from dialogs.common.messages import explain, phase_name
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, is_shared_conversation, tenant_of, user_of
 from engagement.assessing import evaluate, save_assessment, use_set_aside
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.models import AssessmentKind, Phase
 from engagement.naming import clean_customer_name, customer_id_for
+from i18n import _
 
 QUICK_CHECK_ACTION = "quick_check"
 SAVE_QUICK_CHECK_ACTION = "save_quick_check"
@@ -108,18 +109,21 @@ class QuickCheck:
                 if save is not None
                 else {"action": "run_command", "command": "quick check", "argument": other}
             )
-            buttons.append(Button(f"{'Save to' if save else 'Quick check'} {other}", data))
+            label = _("Save to {name}") if save else _("Quick check {name}")
+            buttons.append(Button(label.format(name=other), data))
         create: dict[str, object] = (
             {**save, "customer_name": name, "create": True}
             if save is not None
             else {"action": NEW_QUICK_CHECK_ACTION, "customer": name}
         )
-        buttons.append(Button(f"Create {name}", create, positive=not close))
+        buttons.append(Button(_("Create {name}").format(name=name), create, positive=not close))
         view = FormView(
-            title=f"New customer: {name}?",
+            title=_("New customer: {name}?").format(name=name),
             intro=[
-                f"{name} is not in your customer list yet.{did_you_mean(close, markdown=False)} "
-                f"Pick the customer, or create {name} as a new one."
+                _("{name} is not in your customer list yet.").format(name=name)
+                + did_you_mean(close, markdown=False)
+                + " "
+                + _("Pick the customer, or create {name} as a new one.").format(name=name)
             ],
             fields=[],
             buttons=buttons,
@@ -131,12 +135,14 @@ class QuickCheck:
             await context.send_activity(card)
         elif await self._send_private(context, card):
             await context.send_activity(
-                "I've sent you the quick check in our private chat, so only you see it."
+                _("I've sent you the quick check in our private chat, so only you see it.")
             )
         else:
             await context.send_activity(
-                "I couldn't message you privately. Open a personal chat with me and type "
-                "`quick check` there; I keep quick checks out of shared chats."
+                _(
+                    "I couldn't message you privately. Open a personal chat with me and type "
+                    "`quick check` there; I keep quick checks out of shared chats."
+                )
             )
 
     async def submit(self, context: TurnContext, value: QuickCheckSubmit) -> None:
@@ -145,8 +151,10 @@ class QuickCheck:
         handled: dict[str, str] = await self._handled.get(context, dict)
         if card_id in handled:
             await context.send_activity(
-                f"This quick check was already scored: {handled[card_id]}. "
-                "Type `quick check` to start a new one."
+                _(
+                    "This quick check was already scored: {result}. Type `quick check` to start "
+                    "a new one."
+                ).format(result=handled[card_id])
             )
             return
         questions = self._services.catalog.questionnaire.quick_questions
@@ -156,9 +164,10 @@ class QuickCheck:
         ]
         if missing:
             await context.send_activity(
-                "Please answer every question before you press **Show level**; still open: "
-                + "; ".join(missing)
-                + ". Your other answers are still on the card."
+                _(
+                    "Please answer every question before you press **Show level**; still open: "
+                    "{questions}. Your other answers are still on the card."
+                ).format(questions="; ".join(missing))
             )
             return
         chosen = {qid: str(option) for qid, option in answers.items()}
@@ -186,12 +195,14 @@ class QuickCheck:
         handled: dict[str, str] = await self._handled.get(context, dict)
         if "save:" + card_id in handled:
             await context.send_activity(
-                f"This quick check was already saved to {handled['save:' + card_id]}."
+                _("This quick check was already saved to {customer}.").format(
+                    customer=handled["save:" + card_id]
+                )
             )
             return
         raw_name = value.customer_name
         if not isinstance(raw_name, str) or not raw_name.strip():
-            await context.send_activity("Please type the customer's name next to **Save**.")
+            await context.send_activity(_("Please type the customer's name next to **Save**."))
             return
         try:
             name = clean_customer_name(raw_name)
@@ -224,10 +235,12 @@ class QuickCheck:
         await self._handled.set(context, handled)
         view = saved_result_view(self._services.catalog, saved)
         await replace_or_send(context, card_message(library.result_card(view)))
-        note = "Added it as a new customer. " if saved.created else ""
-        await context.send_activity(
-            f"Saved to {escape_markdown(saved.customer.name)}. {note}".strip()
+        saved_to = (
+            _("Saved to {customer}. Added it as a new customer.")
+            if saved.created
+            else _("Saved to {customer}.")
         )
+        await context.send_activity(saved_to.format(customer=escape_markdown(saved.customer.name)))
 
     async def _score_for_customer(
         self,
@@ -248,11 +261,16 @@ class QuickCheck:
             or existing.current.phase not in (Phase.ASSESS, Phase.COMMIT)
         ):
             await context.send_activity(
-                "This quick check card is from an earlier stage of "
-                f"{escape_markdown(existing.name)} "
-                f"(now iteration {existing.current.number}, {existing.current.phase.value} phase), "
-                f"so I did not count it. Type `quick check {code_span(existing.name)}` for a fresh "
-                "one."
+                _(
+                    "This quick check card is from an earlier stage of {customer} (now iteration "
+                    "{number}, {phase} phase), so I did not count it. Type `quick check {name}` "
+                    "for a fresh one."
+                ).format(
+                    customer=escape_markdown(existing.name),
+                    number=existing.current.number,
+                    phase=phase_name(existing.current.phase),
+                    name=code_span(existing.name),
+                )
             )
             return None
         saved = await save_assessment(
@@ -268,7 +286,9 @@ class QuickCheck:
             card=card_id,
         )
         view = saved_result_view(self._services.catalog, saved)
-        label = f"{saved.assessment.level.label} for {saved.customer.name}"
+        label = _("{level} for {customer}").format(
+            level=saved.assessment.level.label, customer=saved.customer.name
+        )
         return card_message(library.result_card(view)), label
 
     async def use(self, context: TurnContext, value: UseAssessmentSubmit) -> None:
@@ -289,8 +309,10 @@ class QuickCheck:
             return
         if saved is None:
             await context.send_activity(
-                "That quick check is already in use, or the iteration has moved on; nothing "
-                "was changed."
+                _(
+                    "That quick check is already in use, or the iteration has moved on; nothing "
+                    "was changed."
+                )
             )
             return
         view = saved_result_view(self._services.catalog, saved)

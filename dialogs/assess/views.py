@@ -14,14 +14,36 @@ from cards.views import (
     ResultView,
     WorkshopView,
 )
+from dialogs.common.messages import day_text, score_text
 from dialogs.common.prompts import back_data, choose_data
 from engagement.assessing import Evaluation, SavedAssessment
 from engagement.catalog import Catalog, Question, Workshop
 from engagement.models import Assessment, AssessmentKind, MaturityLevel
 from engagement.scoring import level_for_score
+from i18n import N_, _
 
 USE_ASSESSMENT_ACTION = "use_assessment"
-_KIND_LABELS = {AssessmentKind.QUICK: "Quick check", AssessmentKind.FULL: "Full assessment"}
+_KIND_LABELS = {AssessmentKind.QUICK: N_("Quick check"), AssessmentKind.FULL: N_("Full assessment")}
+_APPLIED = {
+    AssessmentKind.QUICK: N_(
+        "The level of iteration {number} comes from this quick check; {kept} earlier "
+        "assessment(s) of this iteration are kept beside it."
+    ),
+    AssessmentKind.FULL: N_(
+        "The level of iteration {number} comes from this full assessment; {kept} earlier "
+        "assessment(s) of this iteration are kept beside it."
+    ),
+}
+_NOT_APPLIED = {
+    AssessmentKind.QUICK: N_(
+        "Not applied: {customer}'s level stays {level}, from the quick check of {day} (score "
+        "{score}). This quick check is kept beside it."
+    ),
+    AssessmentKind.FULL: N_(
+        "Not applied: {customer}'s level stays {level}, from the full assessment of {day} "
+        "(score {score}). This quick check is kept beside it."
+    ),
+}
 
 
 def workshop_view(workshop: Workshop) -> WorkshopView:
@@ -43,7 +65,8 @@ def _placed(workshop: Workshop, level: MaturityLevel) -> WorkshopView:
     if level in workshop.levels:
         return view
     higher = min(w.rank for w in workshop.levels) > level.rank
-    return dataclasses.replace(view, name=f"{view.name} · {'next' if higher else 'previous'} level")
+    placed = _("{workshop} · next level") if higher else _("{workshop} · previous level")
+    return dataclasses.replace(view, name=placed.format(workshop=view.name))
 
 
 def question_view(
@@ -77,14 +100,16 @@ def result_view(
 ) -> ResultView:
     """The result card's data for a scored assessment or quick check.
 
-    A saved result (with a customer name) offers to start the commit phase.
+    A saved result (with a customer name) offers to start the commit phase. Texts come from the
+    catalog in the turn's language (`evaluation`'s workshops are matched by id).
     """
+    shown = {workshop.id: workshop for workshop in catalog.workshops}
     result = evaluation.result
     level_info = catalog.level(result.level)
     previous = evaluation.previous_level
     return ResultView(
         customer_name=customer_name,
-        kind_label=_KIND_LABELS[kind],
+        kind_label=_(_KIND_LABELS[kind]),
         level_label=result.level.label,
         level_rank=result.level.rank,
         level_description=level_info.description,
@@ -98,7 +123,10 @@ def result_view(
             for dimension_id, value in result.dimension_scores.items()
         ],
         explanation=list(result.explanation),
-        workshops=[_placed(workshop, result.level) for workshop in evaluation.workshops],
+        workshops=[
+            _placed(shown.get(workshop.id, workshop), result.level)
+            for workshop in evaluation.workshops
+        ],
         commit_data=(
             {"action": "run_command", "command": "commit", "argument": customer_name}
             if customer_name
@@ -106,7 +134,9 @@ def result_view(
         ),
         save_data=save_data,
         assessed_by=assessed_by,
-        assessed_at=assessed_at.strftime("%d %b %Y, %H:%M UTC"),
+        assessed_at=_("{day}, {time} UTC").format(
+            day=day_text(assessed_at), time=f"{assessed_at:%H:%M}"
+        ),
         notes=list(result.disagreements),
     )
 
@@ -127,24 +157,24 @@ def saved_result_view(catalog: Catalog, saved: SavedAssessment) -> ResultView:
     if iteration.carried_over:
         view = dataclasses.replace(
             view,
-            carried_heading=f"Next steps from iteration {iteration.number - 1}",
+            carried_heading=_("Next steps from iteration {number}").format(
+                number=iteration.number - 1
+            ),
             carried_over=list(iteration.carried_over),
         )
     basis = iteration.assessment
     if basis is None or not iteration.set_aside:
         return view
     if not saved.set_aside:
-        kept = len(iteration.set_aside)
-        note = (
-            f"The level of iteration {iteration.number} comes from this "
-            f"{_KIND_LABELS[assessment.kind].lower()}; {kept} earlier assessment(s) of this "
-            "iteration are kept beside it."
+        note = _(_APPLIED[assessment.kind]).format(
+            number=iteration.number, kept=len(iteration.set_aside)
         )
         return dataclasses.replace(view, notes=[note, *view.notes])
-    note = (
-        f"Not applied: {saved.customer.name}'s level stays {basis.level.label}, from the "
-        f"{_KIND_LABELS[basis.kind].lower()} of {basis.at:%d %b %Y} (score "
-        f"{overall_score(basis):.2f}). This quick check is kept beside it."
+    note = _(_NOT_APPLIED[basis.kind]).format(
+        customer=saved.customer.name,
+        level=basis.level.label,
+        day=day_text(basis.at),
+        score=score_text(overall_score(basis)),
     )
     use = {
         "action": USE_ASSESSMENT_ACTION,
@@ -162,7 +192,7 @@ def overall_score(assessment: Assessment) -> float:
 
 
 def catalog_views(catalog: Catalog, levels: Sequence[MaturityLevel]) -> list[LevelCatalogView]:
-    """Workshops grouped by level for `catalog [level]`."""
+    """Workshops grouped by level for `catalog [level]`, in the turn's language."""
     return [
         LevelCatalogView(
             level_label=level.label,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from cards.text import code_span, escape_markdown
 from engagement.naming import similar_names
 from engagement.ports import CustomerRepository
+from i18n import _
 
 
 async def suggestions(customers: CustomerRepository, tenant_id: str, *names: str) -> list[str]:
@@ -31,7 +32,8 @@ def did_you_mean(names: list[str], command: str = "", *, markdown: bool = True) 
         ]
     else:
         shown = [f"{n} (`{command} {n}`)" if command else n for n in names]
-    return " Did you mean " + " or ".join(shown) + "?"
+    # TRANSLATORS: between the names of " Did you mean {names}?"
+    return _(" Did you mean {names}?").format(names=_(" or ").join(shown))
 
 
 async def unknown_customer(
@@ -40,7 +42,9 @@ async def unknown_customer(
     """The answer when no customer is called `name`, with the closest names the tenant has."""
     close = await suggestions(customers, tenant_id, name)
     return (
-        f"I don't know a customer called {escape_markdown(name)} in your organisation."
+        _("I don't know a customer called {name} in your organisation.").format(
+            name=escape_markdown(name)
+        )
         + did_you_mean(close, command)
-        + " Type `customers` to see the list."
+        + _(" Type `customers` to see the list.")
     )

@@ -11,6 +11,7 @@ from engagement.errors import InvalidCustomerName
 from engagement.models import Customer
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.ports import CustomerRepository
+from i18n import _
 
 MAX_NAME_WORDS = 8
 
@@ -20,7 +21,7 @@ async def customer_named(
 ) -> Customer | None:
     """The tenant's customer called `argument`, or None after telling the user why not."""
     if not argument:
-        await context.send_activity(f"Which customer? Type `{usage}`.")
+        await context.send_activity(_("Which customer? Type `{usage}`.").format(usage=usage))
         return None
     try:
         name = clean_customer_name(argument)

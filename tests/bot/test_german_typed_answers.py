@@ -18,9 +18,11 @@ def german(client: TestClient, connector: FakeConnector) -> Conversation:
     return Conversation(client, connector, "a:personal-greta", "greta", "Greta", locale="de-DE")
 
 
-async def test_a_statement_of_work_typed_in_german(german: Conversation) -> None:
+async def test_a_statement_of_work_typed_in_german(
+    personal: Conversation, german: Conversation
+) -> None:
+    await _quick_checked(personal)  # by an English colleague
     personal = german
-    await _quick_checked(personal)
     await personal.say("commit Contoso")
     replies = await personal.say("1")
     assert "goal 1" in texts(_card(replies))
@@ -43,9 +45,11 @@ async def test_a_statement_of_work_typed_in_german(german: Conversation) -> None
     assert "goal 1" in texts(_card(replies))
 
 
-async def test_licenses_and_dates_typed_in_german_commands(german: Conversation) -> None:
-    personal = german
+async def test_licenses_and_dates_typed_in_german_commands(
+    personal: Conversation, german: Conversation
+) -> None:
     await _quick_checked(personal)
+    personal = german
     replies = await personal.say("licenses Contoso 1.200 800")
     assert "1,200 licensed, 800 active" in replies[0].text
     replies = await personal.say("licenses Contoso 1,200 800")  # a decimal comma: refused

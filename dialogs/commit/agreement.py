@@ -29,6 +29,7 @@ from engagement.lifecycle import agree
 from engagement.models import AgreementSide, Customer, Person, Phase
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.success_plan import kpi_text
+from i18n import _
 
 
 class Agreements:
@@ -42,7 +43,7 @@ class Agreements:
         tenant = tenant_of(context)
         customer = await self._services.customers.get(tenant, value.customer)
         if customer is None:
-            await context.send_activity("That card is out of date, so nothing was recorded.")
+            await context.send_activity(_("That card is out of date, so nothing was recorded."))
             return
         if not _is_current(customer, value):
             await self._outdated(context, customer.name)
@@ -53,7 +54,7 @@ class Agreements:
                 name = text_value(
                     value.agreed_by,
                     "agreed_by",
-                    "The name of who agreed",
+                    _("The name of who agreed"),
                     200,
                     required=True,
                 )
@@ -77,24 +78,29 @@ class Agreements:
         await replace_or_send(context, card_message(self._card(saved)))
         if both:
             await context.send_activity(
-                f"Both sides agreed. Iteration {saved.current.number} of "
-                f"{escape_markdown(saved.name)} moves to "
-                "the deliver phase."
+                _(
+                    "Both sides agreed. Iteration {number} of {customer} moves to the deliver "
+                    "phase."
+                ).format(number=saved.current.number, customer=escape_markdown(saved.name))
             )
+        elif side is AgreementSide.CUSTOMER:
+            await context.send_activity(_("Recorded the customer side's agreement."))
         else:
-            await context.send_activity(f"Recorded the {side.value} side's agreement.")
+            await context.send_activity(_("Recorded the partner side's agreement."))
 
     async def _outdated(self, context: TurnContext, customer_name: str) -> None:
         await context.send_activity(
-            "That statement of work has changed or moved on since this card was sent, so "
-            "nothing was recorded. Here is where it stands now:"
+            _(
+                "That statement of work has changed or moved on since this card was sent, so "
+                "nothing was recorded. Here is where it stands now:"
+            )
         )
         await self.show(context, customer_name)
 
     async def show(self, context: TurnContext, argument: str) -> None:
         """`sow <customer>`: the card, plus the statement as Markdown to paste into a document."""
         if not argument:
-            await context.send_activity("Whose statement of work? Type `sow <customer>`.")
+            await context.send_activity(_("Whose statement of work? Type `sow <customer>`."))
             return
         try:
             name = clean_customer_name(argument)
@@ -104,14 +110,20 @@ class Agreements:
         customer = await self._services.customers.get(tenant_of(context), customer_id_for(name))
         if customer is None:
             await context.send_activity(
-                await unknown_customer(self._services.customers, tenant_of(context), name, "sow")
+                await unknown_customer(self._services.customers, tenant_of(context), name, _("sow"))
             )
             return
         iteration = customer.current
         if iteration.commitment is None:
             await context.send_activity(
-                f"{escape_markdown(customer.name)} has no statement of work in iteration "
-                f"{iteration.number} yet. Type `commit {code_span(customer.name)}` to write one."
+                _(
+                    "{customer} has no statement of work in iteration {number} yet. Type "
+                    "`commit {name}` to write one."
+                ).format(
+                    customer=escape_markdown(customer.name),
+                    number=iteration.number,
+                    name=code_span(customer.name),
+                )
             )
             return
         await context.send_activity(card_message(self._card(customer)))

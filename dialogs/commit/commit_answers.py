@@ -12,6 +12,7 @@ from typing import Any
 
 from cards.text import code_span, escape_markdown
 from dialogs.commit import commit_views as views
+from dialogs.commit import review_words as words
 from dialogs.commit.commitment_input import (
     InputProblems,
     Problem,
@@ -23,9 +24,11 @@ from dialogs.commit.commitment_input import (
     typed_factors,
     workshops_value,
 )
+from dialogs.common.messages import phase_name
 from dialogs.common.prompts import TEXT_KEY
 from engagement.catalog import Catalog
 from engagement.models import Customer, Phase
+from i18n import _
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class CommitAnswers:
                     [
                         Problem(
                             "workshops",
-                            "Pick workshops on the card (or type their numbers, e.g. 1, 3).",
+                            _("Pick workshops on the card (or type their numbers, e.g. 1, 3)."),
                         )
                     ]
                 )
@@ -56,7 +59,7 @@ class CommitAnswers:
         return workshops_value(value.get("workshops"), self._known)
 
     def factors(self, value: dict[str, Any]) -> dict[str, str]:
-        if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold().strip() in views.SKIP_WORDS:
+        if value.get("skip") or str(value.get(TEXT_KEY, "")).casefold().strip() in words.SKIP_WORDS:
             return {}
         typed = typed_factors(value[TEXT_KEY]) if TEXT_KEY in value else value
         return draft_of(factors_value(typed))
@@ -69,8 +72,10 @@ class CommitAnswers:
                     [
                         Problem(
                             "period",
-                            "Type: start | end | contact, "
-                            "e.g. 2026-12-01 | 2027-01-31 | Carla Diaz.",
+                            _(
+                                "Type: start | end | contact, "
+                                "e.g. 2026-12-01 | 2027-01-31 | Carla Diaz."
+                            ),
                         )
                     ]
                 )
@@ -79,7 +84,7 @@ class CommitAnswers:
         contact = text_value(
             value.get("customer_contact"),
             "customer_contact",
-            "The customer contact",
+            _("The customer contact"),
             200,
             required=True,
         )
@@ -87,44 +92,50 @@ class CommitAnswers:
 
     def full_form(self, value: dict[str, Any]) -> dict[str, Any]:
         if TEXT_KEY in value:
-            raise InputProblems([Problem("form", "Please fill in the card and press Review.")])
+            raise InputProblems([Problem("form", _("Please fill in the card and press Review."))])
         draft = views.draft_from_form(value)
         commitment_from_draft(draft, self._known, self.today())  # every problem at once
         return draft
 
     def review(self, value: dict[str, Any]) -> dict[str, str]:
         choice = value.get("choice") or str(value.get(TEXT_KEY, "")).casefold().strip()
-        if choice in views.CONFIRM_WORDS:
+        if choice in words.CONFIRM_WORDS:
             return {"choice": "confirm"}
         part = value.get("edit_part")
-        edit = next((w for w in views.EDIT_WORDS if choice.startswith(w)), None)
+        edit = next((w for w in words.EDIT_WORDS if choice.startswith(w)), None)
         if TEXT_KEY in value and edit:  # "edit goals", "edit 3", "bearbeiten ziele"
-            part = views.part_named(choice.removeprefix(edit))
+            part = words.part_named(choice.removeprefix(edit))
             choice = "edit"
-        if choice == "edit" and isinstance(part, str) and part in dict(views.PARTS):
+        if choice == "edit" and isinstance(part, str) and part in dict(words.PARTS):
             return {"choice": "edit", "part": part}
-        raise InputProblems([Problem("review", views.REVIEW_PROBLEM)])
+        raise InputProblems([Problem("review", _(words.REVIEW_PROBLEM))])
 
 
 def not_ready(customer: Customer | None, name: str) -> str | None:
     if customer is None:
-        return (
-            f"I don't know {escape_markdown(name)} yet. Assess them first: "
-            f"`assess {code_span(name)}` or `quick check {code_span(name)}`."
-        )
+        return _(
+            "I don't know {customer} yet. Assess them first: `assess {name}` or "
+            "`quick check {name}`."
+        ).format(customer=escape_markdown(name), name=code_span(name))
     iteration = customer.current
     if iteration.phase is Phase.ASSESS or iteration.assessment is None:
-        return (
-            f"{escape_markdown(customer.name)} is not assessed yet in iteration "
-            f"{iteration.number}. Type `assess {code_span(customer.name)}` (or "
-            f"`quick check {code_span(customer.name)}`) first; the "
-            "statement of work starts from the assessment's recommendations."
+        return _(
+            "{customer} is not assessed yet in iteration {number}. Type `assess {name}` (or "
+            "`quick check {name}`) first; the statement of work starts from the assessment's "
+            "recommendations."
+        ).format(
+            customer=escape_markdown(customer.name),
+            number=iteration.number,
+            name=code_span(customer.name),
         )
     if iteration.phase is not Phase.COMMIT:
-        return (
-            f"{escape_markdown(customer.name)}'s statement of work for iteration "
-            f"{iteration.number} is already "
-            f"agreed (now in the {iteration.phase.value} phase). "
-            f"Type `sow {code_span(customer.name)}` to see it."
+        return _(
+            "{customer}'s statement of work for iteration {number} is already agreed (now in "
+            "the {phase} phase). Type `sow {name}` to see it."
+        ).format(
+            customer=escape_markdown(customer.name),
+            number=iteration.number,
+            phase=phase_name(iteration.phase),
+            name=code_span(customer.name),
         )
     return None

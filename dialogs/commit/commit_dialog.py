@@ -27,6 +27,7 @@ from botbuilder.schema import Activity
 from cards.forms import form_card, sow_card
 from cards.text import escape_markdown
 from dialogs.commit import commit_views as views
+from dialogs.commit import review_words as words
 from dialogs.commit.commit_answers import CommitAnswers, not_ready
 from dialogs.commit.commitment_input import (
     InputProblems,
@@ -45,6 +46,7 @@ from engagement.lifecycle import agree, record_commitment
 from engagement.models import AgreementSide, Customer
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.success_plan import latest_plan
+from i18n import _
 
 _STEPS = "commit_steps"
 _NAME = "commit_name"
@@ -114,7 +116,7 @@ class CommitDialog(ComponentDialog):
         return await step.prompt(
             _NAME,
             PromptOptions(
-                prompt=MessageFactory.text("Which customer's statement of work? Type the name.")
+                prompt=MessageFactory.text(_("Which customer's statement of work? Type the name."))
             ),
         )
 
@@ -132,7 +134,7 @@ class CommitDialog(ComponentDialog):
         problem = not_ready(customer, name)
         if customer is None:
             close = await suggestions(self._services.customers, tenant_of(step.context), name)
-            problem = f"{problem}{did_you_mean(close, 'commit')}"
+            problem = f"{problem}{did_you_mean(close, _('commit'))}"
         if problem:
             await step.context.send_activity(problem)
             return await step.end_dialog()
@@ -152,10 +154,10 @@ class CommitDialog(ComponentDialog):
             )
             if existing:
                 await step.context.send_activity(
-                    f"{escape_markdown(customer.name)} already has a statement of work in "
-                    f"iteration "
-                    f"{iteration.number}; what you confirm now replaces it, and both sides "
-                    "agree again."
+                    _(
+                        "{customer} already has a statement of work in iteration {number}; what "
+                        "you confirm now replaces it, and both sides agree again."
+                    ).format(customer=escape_markdown(customer.name), number=iteration.number)
                 )
             options.update(draft=draft, only=None, run=uuid.uuid4().hex[:10])
         options.update(
@@ -245,7 +247,7 @@ class CommitDialog(ComponentDialog):
             agree(customer, AgreementSide.PARTNER, user, now)
 
         try:
-            saved, _ = await change(
+            saved, _unused = await change(
                 self._services.customers, tenant_of(step.context), options["customer_id"], save
             )
         except DomainError as error:
@@ -257,8 +259,10 @@ class CommitDialog(ComponentDialog):
         await step.context.send_activity(
             card_message(
                 card,
-                text="Saved, and confirmed for the partner side. The customer's "
-                "agreement is still needed: record it on the card when they agree.",
+                text=_(
+                    "Saved, and confirmed for the partner side. The customer's agreement is "
+                    "still needed: record it on the card when they agree."
+                ),
             )
         )
         return await step.end_dialog()
@@ -273,7 +277,7 @@ class CommitDialog(ComponentDialog):
                 "draft": options["draft"],
                 "recommended": options["recommended"],
                 "header": options["header"],
-                "retry_text": "That button is from an older card. Please use the latest card.",
+                "retry_text": _("That button is from an older card. Please use the latest card."),
             }
         )
 
@@ -304,8 +308,9 @@ class CommitDialog(ComponentDialog):
             commitment = commitment_from_draft(draft, self._known, self._today())
         except InputProblems as error:  # shown again later, after a date passed
             return MessageFactory.text(
-                error.reply() + "\n\nPress Confirm on the draft to correct it in the "
-                "form, or type `cancel`."
+                error.reply()
+                + "\n\n"
+                + _("Press Confirm on the draft to correct it in the form, or type `cancel`.")
             )
         view = views.sow_view(
             self._services.catalog,
@@ -315,7 +320,7 @@ class CommitDialog(ComponentDialog):
             inputs=[views.edit_part_field()],
             with_agreement_actions=False,
         )
-        return card_message(sow_card(view), text=views.REVIEW_INTRO)
+        return card_message(sow_card(view), text=_(words.REVIEW_INTRO))
 
     def _check(
         self, parse: Callable[..., Any], *, with_validations: bool = False

@@ -17,50 +17,18 @@ from dialogs.commit.commitment_input import (
     draft_of,
     goal_draft,
 )
+from dialogs.commit.review_words import PARTS
 from dialogs.commit.success_plan_views import factor_field_ids, factor_fields, factor_lines
+from dialogs.common.messages import day_text
 from dialogs.common.prompts import form_data
 from engagement.catalog import Catalog
 from engagement.models import AgreementSide, Commitment, Customer
 from engagement.success_plan import kpi_text
-from i18n import _
+from i18n import N_, _
 
-OWNER_CHOICES = (Choice("partner", "Partner (us)"), Choice("customer", "Customer"))
-PARTS = (
-    ("workshops", "Workshops"),
-    ("goals", "Goals"),
-    ("factors", "Success factors"),
-    ("period", "Dates and contact"),
-)
-# The parts' German names, for `bearbeiten ziele` typed by anyone (titles match by their start).
-_PART_WORDS = {
-    "workshops": ("workshops",),
-    "goals": ("ziele",),
-    "factors": ("erfolgsfaktoren", "faktoren"),
-    "period": ("termine und kontakt", "daten", "kontakt"),
-}
-CONFIRM_WORDS = frozenset({"confirm", "yes", "bestätigen", "bestaetigen", "ja"})
-EDIT_WORDS = ("edit", "bearbeiten", "ändern", "aendern")
-SKIP_WORDS = frozenset({"skip", "überspringen", "ueberspringen"})
+OWNER_CHOICES = (Choice("partner", N_("Partner (us)")), Choice("customer", N_("Customer")))
 AGREE_ACTION = "agree_sow"
-_REVIEW_TYPED = (
-    "Or type confirm, edit and a part (edit workshops, edit goals, edit success factors, "
-    "edit dates), or cancel."
-)
-REVIEW_INTRO = f"Here is the draft. Confirm it, or edit one part. {_REVIEW_TYPED}"
-REVIEW_PROBLEM = f"Press Confirm, or pick a part and press Edit. {_REVIEW_TYPED}"
-
-
-def part_named(typed: str) -> str | None:
-    """The part of the statement of work a typed name or number means ("goals", "2", "dates")."""
-    words = typed.casefold().split()
-    if not words:
-        return None
-    text = " ".join(words)
-    for number, (part, title) in enumerate(PARTS, start=1):
-        names = (title.casefold(), *_PART_WORDS[part])
-        if text in (str(number), part) or any(name.startswith(text) for name in names):
-            return part
-    return None
+_OWNER_SIDES = {"partner": N_("partner"), "customer": N_("customer")}
 
 
 def workshop_choices(catalog: Catalog, recommended: Sequence[str]) -> list[Choice]:
@@ -84,7 +52,7 @@ def picked_by_number(choices: Sequence[Choice], typed: str) -> list[str] | None:
 
 
 def _cancel() -> Button:
-    return Button("Cancel", {"action": "cancel"}, validate=False)
+    return Button(_("Cancel"), {"action": "cancel"}, validate=False)
 
 
 def workshops_form(
@@ -92,37 +60,41 @@ def workshops_form(
 ) -> FormView:
     """Step 1: which workshops."""
     return FormView(
-        title=f"Commit · {customer} · workshops",
+        title=_("Commit · {customer} · workshops").format(customer=customer),
         intro=[
-            "The assessment's recommendations are listed first. Pick one or more, or type "
-            "their numbers (e.g. 1, 3)."
+            _(
+                "The assessment's recommendations are listed first. Pick one or more, or type "
+                "their numbers (e.g. 1, 3)."
+            )
         ],
         fields=[
             Field(
                 "multichoice",
                 "workshops",
-                "Workshops",
+                _("Workshops"),
                 value=",".join(selected),
                 required=True,
                 choices=choices,
-                error="Pick at least one workshop",
+                error=_("Pick at least one workshop"),
             )
         ],
-        buttons=[Button("Next", form_data(key), positive=True), _cancel()],
+        buttons=[Button(_("Next"), form_data(key), positive=True), _cancel()],
     )
 
 
 def goal_form(key: str, customer: str, number: int, goal: Mapping[str, Any]) -> FormView:
     """Step 2 (repeated): one goal with its KPI, owner and target date."""
     return FormView(
-        title=f"Commit · {customer} · goal {number} of up to {MAX_GOALS}",
+        title=_("Commit · {customer} · goal {number} of up to {count}").format(
+            customer=customer, number=number, count=MAX_GOALS
+        ),
         intro=[
             "A goal needs a measurable success criterion; its baseline and target make it a "
             "success metric, measured at ensure. You can also type it on one line: "
             "title | KPI | customer or partner | target date (| baseline | target)"
         ],
         fields=_goal_fields("", goal, required=True),
-        buttons=[Button("Save goal", form_data(key), positive=True), _cancel()],
+        buttons=[Button(_("Save goal"), form_data(key), positive=True), _cancel()],
     )
 
 
@@ -131,7 +103,7 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
         Field(
             "text",
             f"{prefix}title",
-            "Goal",
+            _("Goal"),
             str(goal.get("title", "")),
             "e.g. Landing zone live",
             required,
@@ -139,7 +111,7 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
         Field(
             "text",
             f"{prefix}kpi",
-            "Success criterion (KPI)",
+            _("Success criterion (KPI)"),
             str(goal.get("kpi", "")),
             "e.g. 3 subscriptions under policy",
             required,
@@ -147,17 +119,19 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
         Field(
             "choice",
             f"{prefix}owner_side",
-            "Owner",
+            _("Owner"),
             str(goal.get("owner_side", "partner")),
-            choices=OWNER_CHOICES,
+            choices=[Choice(c.value, _(c.title)) for c in OWNER_CHOICES],
         ),
         Field(
             "text",
             f"{prefix}owner_name",
-            "Owner's name (optional)",
+            _("Owner's name (optional)"),
             str(goal.get("owner_name", "")),
         ),
-        Field("date", f"{prefix}due", "Target date", str(goal.get("due", "")), required=required),
+        Field(
+            "date", f"{prefix}due", _("Target date"), str(goal.get("due", "")), required=required
+        ),
         *(
             Field("text", f"{prefix}{name}", label, str(goal.get(name, "")), example)
             for name, label, example in (
@@ -171,16 +145,18 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
 def factors_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
     """Step 3: the success plan, the four success factors with status, owner and gap."""
     return FormView(
-        title=f"Commit · {customer} · success factors",
+        title=_("Commit · {customer} · success factors").format(customer=customer),
         intro=[
-            "The success plan: how far stakeholders, scenarios, awareness and training are in "
-            "place, who owns each and what is still missing.",
+            _(
+                "The success plan: how far stakeholders, scenarios, awareness and training are "
+                "in place, who owns each and what is still missing."
+            ),
             _(FACTORS_TYPED_HINT) + ".",
         ],
         fields=factor_fields(draft),
         buttons=[
-            Button("Save", form_data(key), positive=True),
-            Button("Skip", form_data(key, skip=True), validate=False),
+            Button(_("Save"), form_data(key), positive=True),
+            Button(_("Skip"), form_data(key, skip=True), validate=False),
             _cancel(),
         ],
     )
@@ -189,25 +165,29 @@ def factors_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
 def period_form(key: str, customer: str, draft: Mapping[str, Any]) -> FormView:
     """Step 4: start and end of the engagement and the customer contact who agrees."""
     return FormView(
-        title=f"Commit · {customer} · dates and contact",
-        intro=["Or type: start | end | contact, e.g. 2026-12-01 | 2027-01-31 | Carla Diaz"],
+        title=_("Commit · {customer} · dates and contact").format(customer=customer),
+        intro=[_("Or type: start | end | contact, e.g. 2026-12-01 | 2027-01-31 | Carla Diaz")],
         fields=_period_fields(draft),
-        buttons=[Button("Next", form_data(key), positive=True), _cancel()],
+        buttons=[Button(_("Next"), form_data(key), positive=True), _cancel()],
     )
 
 
 def _period_fields(draft: Mapping[str, Any]) -> list[Field]:
     return [
         Field(
-            "date", "start", "Start of the engagement", str(draft.get("start", "")), required=True
+            "date",
+            "start",
+            _("Start of the engagement"),
+            str(draft.get("start", "")),
+            required=True,
         ),
-        Field("date", "end", "End of the engagement", str(draft.get("end", "")), required=True),
+        Field("date", "end", _("End of the engagement"), str(draft.get("end", "")), required=True),
         Field(
             "text",
             "customer_contact",
-            "Customer contact who agrees",
+            _("Customer contact who agrees"),
             str(draft.get("customer_contact", "")),
-            "Name, role",
+            _("Name, role"),
             required=True,
         ),
     ]
@@ -219,29 +199,29 @@ def full_form(
     """Everything on one card, for people who prefer forms."""
     goals = list(draft.get("goals") or [])
     fields: list[Field] = [
-        Field("heading", "h-workshops", "Workshops"),
+        Field("heading", "h-workshops", _("Workshops")),
         Field(
             "multichoice",
             "workshops",
-            "Workshops",
+            _("Workshops"),
             ",".join(draft.get("workshops") or []),
             choices=choices,
         ),
     ]
     for number in range(1, MAX_GOALS + 1):
         goal = goals[number - 1] if number <= len(goals) else {}
-        title = "Goals" if number == 1 else f"Goal {number} (optional)"
-        fields.append(Field("heading", f"h-goal{number}", title if number > 1 else "Goal 1"))
+        title = _("Goal {number} (optional)").format(number=number)
+        fields.append(Field("heading", f"h-goal{number}", title if number > 1 else _("Goal 1")))
         fields += _goal_fields(f"goal{number}_", goal, required=False)
-    fields.append(Field("heading", "h-factors", "Success plan (status, owner, gap)"))
+    fields.append(Field("heading", "h-factors", _("Success plan (status, owner, gap)")))
     fields += factor_fields(draft)
-    fields.append(Field("heading", "h-period", "Dates and contact"))
+    fields.append(Field("heading", "h-period", _("Dates and contact")))
     fields += _period_fields(draft)
     return FormView(
-        title=f"Statement of work · {customer}",
-        intro=["Fill in at least one workshop, one goal, the dates and the contact."],
+        title=_("Statement of work · {customer}").format(customer=customer),
+        intro=[_("Fill in at least one workshop, one goal, the dates and the contact.")],
         fields=fields,
-        buttons=[Button("Review", form_data(key), positive=True), _cancel()],
+        buttons=[Button(_("Review"), form_data(key), positive=True), _cancel()],
     )
 
 
@@ -281,7 +261,7 @@ def revision(commitment: Commitment) -> str:
 
 
 def _day(value: date | datetime) -> str:
-    return value.strftime("%d %b %Y")
+    return day_text(value)
 
 
 @dataclass(frozen=True)
@@ -297,7 +277,7 @@ class SowHeader:
     def of(cls, customer: Customer) -> SowHeader:
         """The header for a customer's current iteration."""
         assessment = customer.current.assessment
-        level = assessment.level.label if assessment else "not assessed"
+        level = assessment.level.label if assessment else _("not assessed")
         return cls(customer.id, customer.name, customer.current.number, level)
 
 
@@ -313,12 +293,17 @@ def sow_view(
     """The statement of work card for a customer's current iteration."""
     agreed = {a.side: a for a in commitment.agreements}
     agreements = []
-    for side, label in ((AgreementSide.PARTNER, "Partner"), (AgreementSide.CUSTOMER, "Customer")):
+    for side, label in (
+        (AgreementSide.PARTNER, _("Partner")),
+        (AgreementSide.CUSTOMER, _("Customer")),
+    ):
         agreement = agreed.get(side)
         agreements.append(
-            f"{label}: agreed by {agreement.by.name or agreement.by.id} on {_day(agreement.at)}"
+            _("{side}: agreed by {name} on {day}").format(
+                side=label, name=agreement.by.name or agreement.by.id, day=_day(agreement.at)
+            )
             if agreement
-            else f"{label}: not agreed yet"
+            else _("{side}: not agreed yet").format(side=label)
         )
     all_inputs = list(inputs)
     all_buttons = list(buttons)
@@ -332,7 +317,10 @@ def sow_view(
         if AgreementSide.PARTNER not in agreed:
             all_buttons.append(
                 Button(
-                    "Confirm (partner)", {**data, "side": "partner"}, validate=False, positive=True
+                    _("Confirm (partner)"),
+                    {**data, "side": "partner"},
+                    validate=False,
+                    positive=True,
                 )
             )
         if AgreementSide.CUSTOMER not in agreed:
@@ -340,19 +328,22 @@ def sow_view(
                 Field(
                     "text",
                     "agreed_by",
-                    "Customer agreement given by",
+                    _("Customer agreement given by"),
                     commitment.customer_contact,
-                    "Name, role",
+                    _("Name, role"),
                 )
             )
-            all_buttons.append(Button("Record customer agreement", {**data, "side": "customer"}))
+            all_buttons.append(Button(_("Record customer agreement"), {**data, "side": "customer"}))
     names = {w.id: w.name for w in catalog.workshops}
     workshops = [names.get(w, w) for w in commitment.workshops]
     return SowView(
         customer=header.customer_name,
-        subtitle=(
-            f"Iteration {header.iteration} · {header.level_label} · {_day(commitment.start)} to "
-            f"{_day(commitment.end)} · contact: {commitment.customer_contact}"
+        subtitle=_("Iteration {number} · {level} · {start} to {end} · contact: {contact}").format(
+            number=header.iteration,
+            level=header.level_label,
+            start=_day(commitment.start),
+            end=_day(commitment.end),
+            contact=commitment.customer_contact,
         ),
         workshops=workshops,
         goals=[
@@ -360,9 +351,11 @@ def sow_view(
                 title=g.title,
                 kpi=kpi_text(g),
                 meta=(
-                    f"Owner: {g.owner_side.value}"
-                    + (f" ({g.owner_name})" if g.owner_name else "")
-                    + f" · due {_day(g.due)}"
+                    _("Owner: {side} ({name}) · due {day}")
+                    if g.owner_name
+                    else _("Owner: {side} · due {day}")
+                ).format(
+                    side=_(_OWNER_SIDES[g.owner_side.value]), name=g.owner_name, day=_day(g.due)
                 ),
             )
             for g in commitment.goals
@@ -377,9 +370,9 @@ def sow_view(
 def review_buttons(key: str) -> list[Button]:
     """Confirm / edit one part / cancel, under the draft statement of work."""
     return [
-        Button("Confirm", form_data(key, choice="confirm"), validate=False, positive=True),
-        Button("Edit", form_data(key, choice="edit")),
-        Button("Cancel", {"action": "cancel"}, validate=False),
+        Button(_("Confirm"), form_data(key, choice="confirm"), validate=False, positive=True),
+        Button(_("Edit"), form_data(key, choice="edit")),
+        _cancel(),
     ]
 
 
@@ -388,7 +381,7 @@ def edit_part_field() -> Field:
     return Field(
         "choice",
         "edit_part",
-        "To edit, pick a part, then press Edit",
+        _("To edit, pick a part, then press Edit"),
         "goals",
-        choices=[Choice(value, title) for value, title in PARTS],
+        choices=[Choice(value, _(title)) for value, title in PARTS],
     )

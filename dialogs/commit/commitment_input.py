@@ -69,8 +69,10 @@ class InputProblems(ValueError):
 
     def reply(self) -> str:
         """What the user is told: every problem, one per line, and to submit again."""
-        return "Please fix this and submit again:\n\n" + "\n".join(
-            f"- {p.message}" for p in self.problems
+        return (
+            _("Please fix this and submit again:")
+            + "\n\n"
+            + "\n".join(f"- {p.message}" for p in self.problems)
         )
 
 
@@ -78,10 +80,17 @@ def text_value(raw: Any, field: str, label: str, limit: int, *, required: bool) 
     """Collapsed text within `limit` characters; required text must not be empty."""
     text = " ".join(str(raw).split()) if isinstance(raw, str | int | float) else ""
     if required and not text:
-        raise InputProblems([Problem(field, f"{label} is required.")])
+        raise InputProblems([Problem(field, _("{label} is required.").format(label=label))])
     if len(text) > limit:
         raise InputProblems(
-            [Problem(field, f"{label} is too long ({len(text)} characters; at most {limit}).")]
+            [
+                Problem(
+                    field,
+                    _("{label} is too long ({length} characters; at most {limit}).").format(
+                        label=label, length=len(text), limit=limit
+                    ),
+                )
+            ]
         )
     return text
 
@@ -91,10 +100,23 @@ def date_value(raw: Any, field: str, label: str, today: date, *, not_before: dat
     try:
         day = parse_date(str(raw or ""), today, current_language())
     except DateNotUnderstood as error:
-        raise InputProblems([Problem(field, f"{label}: {date_problem(error)}")]) from error
+        raise InputProblems(
+            [
+                Problem(
+                    field, _("{label}: {problem}").format(label=label, problem=date_problem(error))
+                )
+            ]
+        ) from error
     if not_before is not None and day < not_before:
         raise InputProblems(
-            [Problem(field, f"{label} ({day.isoformat()}) is in the past; pick today or later.")]
+            [
+                Problem(
+                    field,
+                    _("{label} ({day}) is in the past; pick today or later.").format(
+                        label=label, day=day.isoformat()
+                    ),
+                )
+            ]
         )
     return day
 
@@ -104,11 +126,16 @@ def workshops_value(raw: Any, known: Mapping[str, str]) -> list[str]:
     ids = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else []
     chosen = [str(i).strip() for i in ids if str(i).strip()]
     if not chosen:
-        raise InputProblems([Problem("workshops", "Pick at least one workshop.")])
+        raise InputProblems([Problem("workshops", _("Pick at least one workshop."))])
     unknown = [i for i in chosen if i not in known]
     if unknown:
         raise InputProblems(
-            [Problem("workshops", f"Not in the catalog: {', '.join(unknown[:3])}.")]
+            [
+                Problem(
+                    "workshops",
+                    _("Not in the catalog: {ids}.").format(ids=", ".join(unknown[:3])),
+                )
+            ]
         )
     return list(dict.fromkeys(chosen))
 
@@ -116,19 +143,19 @@ def workshops_value(raw: Any, known: Mapping[str, str]) -> list[str]:
 def goal_value(raw: Mapping[str, Any], number: int, today: date) -> Goal:
     """One goal: a title, a measurable KPI, an owner side and a target date (today or later)."""
     problems: list[Problem] = []
-    prefix = f"Goal {number}"
+    prefix = _("Goal {number}").format(number=number)
     values: dict[str, Any] = {}
 
     def short(name: str, label: str, *, required: bool) -> Callable[[], object]:
         return lambda: text_value(
-            raw.get(name, ""), name, f"{prefix}: {label}", SHORT_TEXT, required=required
+            raw.get(name, ""), name, f"{prefix}: {_(label)}", SHORT_TEXT, required=required
         )
 
     checks: dict[str, Callable[[], object]] = {
-        "title": short("title", "the goal", required=True),
-        "kpi": short("kpi", "the success criterion (KPI)", required=True),
+        "title": short("title", N_("the goal"), required=True),
+        "kpi": short("kpi", N_("the success criterion (KPI)"), required=True),
         "owner_side": lambda: _owner(raw.get("owner_side"), prefix),
-        "owner_name": short("owner_name", "the owner's name", required=False),
+        "owner_name": short("owner_name", N_("the owner's name"), required=False),
         "due": lambda: date_value(
             raw.get("due"), "due", f"{prefix}: the target date", today, not_before=today
         ),
@@ -149,22 +176,28 @@ def _owner(raw: Any, prefix: str) -> GoalOwnerSide:
     owner = _OWNER_WORDS.get(str(raw or "").strip().casefold())
     if owner is None:
         raise InputProblems(
-            [Problem("owner_side", f"{prefix}: the owner must be customer or partner.")]
+            [
+                Problem(
+                    "owner_side",
+                    _("{goal}: the owner must be customer or partner.").format(goal=prefix),
+                )
+            ]
         )
     return owner
 
 
 def period_value(raw_start: Any, raw_end: Any, today: date) -> tuple[date, date]:
     """Start (today or later) and end (after the start) of the engagement."""
-    start = date_value(raw_start, "start", "The start date", today, not_before=today)
-    end = date_value(raw_end, "end", "The end date", today, not_before=today)
+    start = date_value(raw_start, "start", _("The start date"), today, not_before=today)
+    end = date_value(raw_end, "end", _("The end date"), today, not_before=today)
     if end <= start:
         raise InputProblems(
             [
                 Problem(
                     "end",
-                    f"The end date ({end.isoformat()}) must be after the start "
-                    f"({start.isoformat()}).",
+                    _("The end date ({end}) must be after the start ({start}).").format(
+                        end=end.isoformat(), start=start.isoformat()
+                    ),
                 )
             ]
         )
@@ -205,9 +238,9 @@ def commitment_from_draft(
         problems += error.problems
     raw_goals = [g for g in draft.get("goals") or [] if isinstance(g, Mapping) and any(g.values())]
     if not raw_goals:
-        problems.append(Problem("goals", "Add at least one goal."))
+        problems.append(Problem("goals", _("Add at least one goal.")))
     if len(raw_goals) > MAX_GOALS:
-        problems.append(Problem("goals", f"At most {MAX_GOALS} goals."))
+        problems.append(Problem("goals", _("At most {count} goals.").format(count=MAX_GOALS)))
     goals = []
     for number, raw_goal in enumerate(raw_goals[:MAX_GOALS], start=1):
         try:
@@ -222,7 +255,7 @@ def commitment_from_draft(
             lambda: text_value(
                 draft.get("customer_contact", ""),
                 "customer_contact",
-                "The customer contact",
+                _("The customer contact"),
                 SHORT_TEXT,
                 required=True,
             ),

@@ -40,6 +40,7 @@ from dialogs.common.prompts import (
 )
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message
+from i18n import _
 
 _STEPS = "goal_steps"
 _GOAL = "goal_form"
@@ -83,7 +84,9 @@ class GoalsDialog(ComponentDialog):
                     "number": number,
                     "suggested": suggested[number - 1] if number <= len(suggested) else "",
                     "previous": (state.iteration or 1) - 1,
-                    "retry_text": "That button is from an older card; please use the latest one.",
+                    "retry_text": _(
+                        "That button is from an older card; please use the latest one."
+                    ),
                 }
             ),
         )
@@ -95,7 +98,7 @@ class GoalsDialog(ComponentDialog):
         step.values["goals"] = goals
         if len(goals) >= MAX_GOALS:
             await step.context.send_activity(
-                f"That's {MAX_GOALS} goals, the most one iteration takes."
+                _("That's {count} goals, the most one iteration takes.").format(count=MAX_GOALS)
             )
             return await step.next("no")
         key = f"{state.run}:more{len(goals)}"
@@ -104,10 +107,10 @@ class GoalsDialog(ComponentDialog):
             PromptOptions(
                 validations={
                     **choice_validations(
-                        key, [("yes", "Yes"), ("no", "No")], False, YES_NO_ALIASES
+                        key, [("yes", _("Yes")), ("no", _("No"))], False, YES_NO_ALIASES
                     ),
                     "count": len(goals),
-                    "retry_text": "Add another goal? Answer yes or no.",
+                    "retry_text": _("Add another goal? Answer yes or no."),
                 }
             ),
         )
@@ -130,15 +133,17 @@ class GoalsDialog(ComponentDialog):
         )
         if suggested:
             number, previous = validations["number"], validations.get("previous")
-            note = f"Pre-filled with next step {number} of iteration {previous}: keep or change it."
+            note = _(
+                "Pre-filled with next step {number} of iteration {previous}: keep or change it."
+            ).format(number=number, previous=previous)
             view = dataclasses.replace(view, intro=[*view.intro, note])
         return card_message(form_card(view))
 
     def _more_message(self, validations: dict[str, Any]) -> Activity:
         card = library.confirm_card(
             ConfirmView(
-                title=f"{validations['count']} goal(s) so far",
-                text="Add another goal?",
+                title=_("{count} goal(s) so far").format(count=validations["count"]),
+                text=_("Add another goal?"),
                 yes_data=choose_data(validations["key"], "yes"),
                 no_data=choose_data(validations["key"], "no"),
             )

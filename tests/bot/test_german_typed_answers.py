@@ -25,24 +25,24 @@ async def test_a_statement_of_work_typed_in_german(
     personal = german
     await personal.say("commit Contoso")
     replies = await personal.say("1")
-    assert "goal 1" in texts(_card(replies))
+    assert "Ziel 1" in texts(_card(replies))
     replies = await personal.say("Landezone live | 3 Abos unter Policy | Partner | 31. März 2027")
     replies = await personal.say("ja")
-    assert "goal 2" in texts(_card(replies))
+    assert "Ziel 2" in texts(_card(replies))
     await personal.say("Kostenbasis | monatlicher Kostenbericht | Kunde | in 3 Wochen")
     replies = await personal.say("nein")
-    assert "success factors" in texts(_card(replies))
+    assert "Erfolgsfaktoren" in texts(_card(replies))
     replies = await personal.say("Überspringen")
-    assert "dates and contact" in texts(_card(replies))
+    assert "Termine und Kontakt" in texts(_card(replies))
     replies = await personal.say("nächsten Montag | morgen | Carla Diaz")
-    assert "must be after the start" in replies[0].text  # explained, asked again
+    assert "muss nach dem Beginn" in replies[0].text  # explained, asked again
     replies = await personal.say("morgen | nächsten Montag | Carla Diaz")
     review = texts(_card(replies))
-    assert "03 Nov 2026 to 09 Nov 2026" in review  # today is Monday 2 Nov 2026
-    assert "Owner: partner · due 31 Mar 2027" in review
-    assert "Owner: customer · due 23 Nov 2026" in review
+    assert "03. Nov. 2026 bis 09. Nov. 2026" in review  # today is Monday 2 Nov 2026
+    assert "Verantwortlich: Partner · fällig 31. März 2027" in review
+    assert "Verantwortlich: Kunde · fällig 23. Nov. 2026" in review
     replies = await personal.say("bearbeiten ziele")
-    assert "goal 1" in texts(_card(replies))
+    assert "Ziel 1" in texts(_card(replies))
 
 
 async def test_licenses_and_dates_typed_in_german_commands(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.commit.commit_views import part_named
+from dialogs.commit.review_words import part_named
 from dialogs.reminders.renewals import parse_outcome
 from engagement.models import MaturityLevel
 from engagement.portfolio import PortfolioQuery, parse_query

@@ -110,7 +110,7 @@ async def save_assessment(
             answers=dict(answers),
             dimension_scores=dict(evaluation.result.dimension_scores),
             level=evaluation.result.level,
-            explanation=list(evaluation.result.explanation),
+            reasons=list(evaluation.result.reasons),
             by=by,
             at=now,
             card=card,

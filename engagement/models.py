@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from engagement.score_reasons import ScoreReason
+
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=2000)]
 
@@ -117,12 +119,15 @@ class AssessmentKind(StrEnum):
 
 
 class Assessment(Record):
-    """The outcome of an assessment: answers, per-dimension scores, level and why."""
+    """The outcome of an assessment: answers, per-dimension scores, level and why (`reasons`,
+    worded when shown by engagement/explanation.py; records from before keep their English
+    `explanation` instead)."""
 
     kind: AssessmentKind
     answers: dict[str, str]
     dimension_scores: dict[str, float]
     level: MaturityLevel
+    reasons: list[ScoreReason] = []
     explanation: list[str] = []
     by: Person
     at: AwareDatetime

@@ -21,7 +21,8 @@ For any complete answer set the level lies between the least and the most mature
 (means stay within that range, rounding goes to an integer within it, and a gate only caps when
 one of the answers is below the gate's level).
 
-Scores are computed exactly and rounded to 2 decimals only for display in `ScoreResult`.
+Scores are computed exactly and rounded to 2 decimals only for display in `ScoreResult` and its
+reasons (engagement/score_reasons.py), which engagement/explanation.py words when shown.
 """
 
 from __future__ import annotations
@@ -30,11 +31,24 @@ import math
 from collections.abc import Mapping
 from fractions import Fraction
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from engagement.catalog import Option, Question, Questionnaire
 from engagement.errors import DomainError
+from engagement.explanation import explain
 from engagement.models import MaturityLevel
+from engagement.score_reasons import (
+    AgreeReason,
+    AnswerRef,
+    DimensionScore,
+    GateReason,
+    InconsistentReason,
+    PartialReason,
+    PullReason,
+    ResultReason,
+    ScoreReason,
+    TieReason,
+)
 
 _HALF = Fraction(1, 2)
 
@@ -58,8 +72,10 @@ class NoAnswers(DomainError):
 class ScoreResult(BaseModel):
     """The outcome of scoring: the level, per-dimension and overall scores, and why.
 
-    `tie` is True when the overall score lay exactly between two levels (resolved downward);
-    `capped_by` names the gate question that kept the result below its level, if any.
+    `reasons` say why as facts (ids and numbers, stored with an assessment); `explanation` words
+    them in the current language. `tie` is True when the overall score lay exactly between two
+    levels (resolved downward); `capped_by` names the gate question that kept the result below
+    its level, if any.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -67,10 +83,15 @@ class ScoreResult(BaseModel):
     level: MaturityLevel
     dimension_scores: dict[str, float]
     overall: float
-    explanation: list[str]
+    reasons: list[ScoreReason]
     tie: bool = False
     capped_by: str | None = None
-    disagreements: list[str] = []  # dimensions whose answers contradict each other
+    _questionnaire: Questionnaire | None = PrivateAttr(default=None)
+
+    @property
+    def explanation(self) -> list[str]:
+        """The reasons as sentences in the current language (the scored questionnaire's names)."""
+        return explain(self.reasons, self._questionnaire)
 
 
 def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> ScoreResult:
@@ -96,45 +117,36 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, str]) -> ScoreResu
     if gate is not None and gate.required_for is not None:
         rank = gate.required_for.rank - 1
     level = MaturityLevel.from_rank(rank)
-    explanation = _explain(questionnaire, chosen, exact, overall, level, tie, gate)
-    disagreements = _disagreements(questionnaire, exact)
-    explanation[1:1] = disagreements
-    return ScoreResult(
+    reasons = _reasons(questionnaire, chosen, exact, overall, level, tie, gate)
+    reasons[1:1] = _disagreements(exact)
+    result = ScoreResult(
         level=level,
         dimension_scores={d: _display(s) for d, s in exact.items()},
         overall=_display(overall),
-        explanation=explanation,
+        reasons=reasons,
         tie=tie,
         capped_by=gate.id if gate is not None else None,
-        disagreements=disagreements,
     )
+    result._questionnaire = questionnaire
+    return result
 
 
 INCONSISTENT_SPREAD = 2  # dimension scores this many levels apart contradict each other
 
 
-def _disagreements(questionnaire: Questionnaire, exact: dict[str, Fraction]) -> list[str]:
+def _disagreements(exact: dict[str, Fraction]) -> list[ScoreReason]:
     """A warning when dimensions lie `INCONSISTENT_SPREAD` or more levels apart (production
     workloads, yet hardly any contact with Azure): the mean of such answers is no level the
     customer is at, so the result names the dimensions that disagree."""
     if len(exact) < 2 or max(exact.values()) - min(exact.values()) < INCONSISTENT_SPREAD:
         return []
-
-    def named(dimension_ids: list[str]) -> str:
-        parts = []
-        for dimension_id in dimension_ids:
-            dimension = questionnaire.dimension(dimension_id)
-            name = dimension.name if dimension else dimension_id
-            parts.append(f"{name} ({float(exact[dimension_id]):.2f})")
-        return ", ".join(parts)
-
     high, low = max(exact.values()), min(exact.values())
-    mature = [d for d, value in exact.items() if high - value < 1]
-    basic = [d for d, value in exact.items() if value - low < 1]
     return [
-        f"Inconsistent answers: {named(mature)} disagree with {named(basic)} by "
-        f"{float(high - low):.2f} levels. Check these answers with the customer before relying "
-        "on the level."
+        InconsistentReason(
+            mature=[_scored(d, value) for d, value in exact.items() if high - value < 1],
+            basic=[_scored(d, value) for d, value in exact.items() if value - low < 1],
+            spread=_display(high - low),
+        )
     ]
 
 
@@ -194,7 +206,7 @@ def _gate_rank(question: Question) -> int:
     return question.required_for.rank if question.required_for is not None else 0
 
 
-def _explain(
+def _reasons(
     questionnaire: Questionnaire,
     chosen: list[tuple[Question, Option]],
     exact: dict[str, Fraction],
@@ -202,54 +214,44 @@ def _explain(
     level: MaturityLevel,
     tie: bool,
     gate: Question | None,
-) -> list[str]:
-    """Readable sentences: the result, which dimensions agree or pull, the rules that applied."""
-    count = len(exact)
-    lines = [
-        f"Result: {level.label} (level {level.rank} of 4). The overall score is "
-        f"{float(overall):.2f} on a scale from 1 ({MaturityLevel.CLOUD_AFFINE.label}) to 4 "
-        f"({MaturityLevel.CLOUD_IS_IN_USE.label}), the mean of {count} dimension "
-        f"score{'s' if count != 1 else ''}."
+) -> list[ScoreReason]:
+    """Why: the result, which dimensions agree or pull, the rules that applied."""
+    reasons: list[ScoreReason] = [
+        ResultReason(rank=level.rank, overall=_display(overall), dimensions=len(exact))
     ]
     if len(chosen) < len(questionnaire.questions):
-        lines.append(
-            f"Based on {len(chosen)} of {len(questionnaire.questions)} questions; "
-            "the full assessment gives a more reliable picture."
-        )
+        reasons.append(PartialReason(answered=len(chosen), questions=len(questionnaire.questions)))
     scored = _nearest_rank(overall)[0]  # before a gate
-    agree, up, down = [], [], []
+    agree: list[DimensionScore] = []
+    pulls: dict[bool, list[ScoreReason]] = {True: [], False: []}
     for dimension_id, value in exact.items():
-        dimension = questionnaire.dimension(dimension_id)
-        name = dimension.name if dimension else dimension_id
-        text = f"{name} ({float(value):.2f})"
         dimension_rank = _nearest_rank(value)[0]
-        if dimension_rank > scored:
-            up.append(f"{text}: {_answers_in(chosen, dimension_id)}")
-        elif dimension_rank < scored:
-            down.append(f"{text}: {_answers_in(chosen, dimension_id)}")
-        else:
-            agree.append(text)
+        if dimension_rank == scored:
+            agree.append(_scored(dimension_id, value))
+            continue
+        answers = [
+            AnswerRef(question=q.id, option=o.id) for q, o in chosen if q.dimension == dimension_id
+        ]
+        up = dimension_rank > scored
+        pulls[up].append(PullReason(up=up, dimension=_scored(dimension_id, value), answers=answers))
     if agree:
-        lines.append(f"In line with {MaturityLevel.from_rank(scored).label}: {', '.join(agree)}.")
-    lines += [f"Points to a more mature level: {item}." for item in up]
-    lines += [f"Points to a less mature level: {item}." for item in down]
+        reasons.append(AgreeReason(rank=scored, dimensions=agree))
+    reasons += pulls[True] + pulls[False]
     if tie:
-        upper = MaturityLevel.from_rank(scored + 1)
-        lines.append(
-            f"The score lies exactly between {MaturityLevel.from_rank(scored).label} and "
-            f"{upper.label}; a tie goes to the less mature level, because a workshop that is "
-            "a little too basic is a safer mistake than one that assumes too much."
-        )
+        reasons.append(TieReason(rank=scored))
     if gate is not None and gate.required_for is not None:
         answer = next((o for q, o in chosen if q.id == gate.id), None)
-        given = f'was answered "{answer.label}"' if answer else "was not answered"
-        lines.append(
-            f'{gate.required_for.label} needs a matching answer to "{gate.text}", which {given}; '
-            f"so the result is {level.label} instead of "
-            f"{MaturityLevel.from_rank(scored).label}."
+        reasons.append(
+            GateReason(
+                question=gate.id,
+                option=answer.id if answer else None,
+                needed=gate.required_for.rank,
+                rank=level.rank,
+                scored=scored,
+            )
         )
-    return lines
+    return reasons
 
 
-def _answers_in(chosen: list[tuple[Question, Option]], dimension_id: str) -> str:
-    return "; ".join(f'"{o.label}" ({q.text})' for q, o in chosen if q.dimension == dimension_id)
+def _scored(dimension_id: str, value: Fraction) -> DimensionScore:
+    return DimensionScore(dimension=dimension_id, score=_display(value))

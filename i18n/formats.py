@@ -2,6 +2,7 @@
 
     format_date(date(2027, 3, 31))   # "March 31, 2027" / "31. März 2027"
     format_number(4.3)               # "4.3" / "4,3" (one decimal at most, by default)
+    format_fixed(2.5)                # "2.50" / "2,50" (always two decimals, by default)
     format_percent(0.75)             # "75%" / "75 %" (German puts a no-break space before %)
 
 Views call these instead of hand formatting, so the language of the turn decides.
@@ -31,6 +32,12 @@ def format_date(value: date | datetime, form: str = "long") -> str:
 def format_number(value: float, decimals: int = 1) -> str:
     """`1,234.5` / `1.234,5`: grouped, at most `decimals` decimals (trailing zeros dropped)."""
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    return str(numbers.format_decimal(value, format=pattern, locale=_locale()))
+
+
+def format_fixed(value: float, decimals: int = 2) -> str:
+    """`2.50` / `2,50`: exactly `decimals` decimals (a score), not grouped."""
+    pattern = "0" + ("." + "0" * decimals if decimals > 0 else "")
     return str(numbers.format_decimal(value, format=pattern, locale=_locale()))
 
 

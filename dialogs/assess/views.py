@@ -18,7 +18,9 @@ from dialogs.common.messages import day_text, score_text
 from dialogs.common.prompts import back_data, choose_data
 from engagement.assessing import Evaluation, SavedAssessment
 from engagement.catalog import Catalog, Question, Workshop
+from engagement.explanation import explain
 from engagement.models import Assessment, AssessmentKind, MaturityLevel
+from engagement.score_reasons import InconsistentReason
 from engagement.scoring import level_for_score
 from i18n import N_, _
 
@@ -122,7 +124,7 @@ def result_view(
             )
             for dimension_id, value in result.dimension_scores.items()
         ],
-        explanation=list(result.explanation),
+        explanation=explain(result.reasons, catalog.questionnaire),
         workshops=[
             _placed(shown.get(workshop.id, workshop), result.level)
             for workshop in evaluation.workshops
@@ -137,7 +139,9 @@ def result_view(
         assessed_at=_("{day}, {time} UTC").format(
             day=day_text(assessed_at), time=f"{assessed_at:%H:%M}"
         ),
-        notes=list(result.disagreements),
+        notes=explain(
+            [r for r in result.reasons if isinstance(r, InconsistentReason)], catalog.questionnaire
+        ),
     )
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.numbers import format_decimal
-
 from engagement.dates import DateNotUnderstood
 from engagement.errors import (
     CardAlreadyCounted,
@@ -19,8 +17,8 @@ from engagement.errors import (
 )
 from engagement.models import Phase
 from engagement.scoring import InvalidAnswer, NoAnswers
-from i18n import GERMAN, N_, _, current_language
-from i18n.formats import format_date
+from i18n import N_, _
+from i18n.formats import format_date, format_fixed
 
 _NEXT_COMMAND = {
     "assess the customer": N_("assess {customer}"),
@@ -151,6 +149,4 @@ def weekday_text(day: date) -> str:
 
 def score_text(value: float) -> str:
     """A score with two decimals: `2.50` / `2,50`."""
-    return str(
-        format_decimal(value, "0.00", locale="de_DE" if current_language() == GERMAN else "en_US")
-    )
+    return format_fixed(value)

@@ -114,7 +114,7 @@ def _assessment(catalog: Any, answers: dict[str, str], at: datetime) -> Assessme
         answers=answers,
         dimension_scores=dict(evaluation.result.dimension_scores),
         level=evaluation.result.level,
-        explanation=list(evaluation.result.explanation),
+        reasons=list(evaluation.result.reasons),
         by=ADA,
         at=at,
     ), [w.id for w in evaluation.workshops]

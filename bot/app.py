@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         conversation_state,
         store.references,
         PrivateChats(settings.app_id, locks),
-        ReminderServices(customers, store.reminders, policy, clock),
+        ReminderServices(customers, store.reminders, policy, clock, store.summaries),
         exchange,
         Readiness(readiness_checklist, store.readiness, clock),
         Briefs(services, policy),

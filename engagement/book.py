@@ -219,3 +219,7 @@ class ListedSummaries:
     async def by_name(self, tenant_id: str, *, contains: str = "", limit: int = 50) -> NameListing:
         """See `engagement.ports.CustomerSummaries.by_name`."""
         return list_by_name(await self._summaries(tenant_id), contains, limit)
+
+    async def owned_by(self, tenant_id: str, owner_id: str) -> list[str]:
+        """See `engagement.ports.CustomerSummaries.owned_by`."""
+        return sorted(c.id for c in await self._customers.list(tenant_id) if c.owner.id == owner_id)

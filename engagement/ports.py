@@ -202,6 +202,11 @@ class CustomerSummaries(Protocol):
         `contains` (casefolded), and how many contain it."""
         ...
 
+    async def owned_by(self, tenant_id: str, owner_id: str) -> list[str]:
+        """The ids of the tenant's customers that `owner_id` owns, sorted (`reminders`: the
+        user's customers without reading every customer)."""
+        ...
+
 
 class ReadinessStore(Protocol):
     """Each organisation's completed readiness self-assessments (seed 002 checklist)."""

@@ -26,31 +26,22 @@ Layout, per tenant, next to the customer files:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
 
 import orjson
 from pydantic import ValidationError
 
 from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, PortfolioTally
 from engagement.clock import Clock
-from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
-from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
+from engagement.health_factors import DEFAULT_POLICY, HealthPolicy
+from engagement.models import Customer
 from engagement.slices import SLICE_SECONDS, sliced
-from engagement.summary import (
-    CustomerSummary,
-    NameListing,
-    RenewalFact,
-    ReviewScore,
-    summarize,
-)
+from engagement.summary import CustomerSummary, NameListing, summarize
 from store.atomic_storage import (
     ensure_directory,
     fsync_directory,
@@ -60,80 +51,15 @@ from store.atomic_storage import (
     write_text_atomic,
 )
 from store.shards import SHARD_SUFFIX, digest
+from store.summary_codec import BUCKET_CHARS, Row, bucket_of, decode, encode, merged, read_bucket
+
+__all__ = ["TinyCustomerSummaries", "decode", "encode"]
 
 logger = logging.getLogger(__name__)
 
 BUILT = "built.json"
 OPEN_MARK = ".open"
-_BUCKET_CHARS = 2
 _BUCKETS_PER_SYNC = 64  # a build writes this many buckets with one sync
-_PHASES = {phase.value: phase for phase in Phase}
-_LEVELS = {level.value: level for level in MaturityLevel}
-_BANDS = {band.value: band for band in Band}
-_STAGES = {stage.value: stage for stage in LifecycleStage}
-_date = date.fromisoformat
-_datetime = datetime.fromisoformat
-
-Row = list[Any]
-T = TypeVar("T")
-
-
-def bucket_of(customer_id: str) -> str:
-    """The bucket of a customer: the first characters of its file name."""
-    return digest(customer_id)[:_BUCKET_CHARS]
-
-
-def encode(summary: CustomerSummary) -> Row:
-    """A summary as a compact JSON row (its tenant and id are the file and the key)."""
-    return [
-        summary.version,
-        summary.name,
-        summary.owner_id,
-        summary.owner_name,
-        summary.iteration,
-        summary.phase.value,
-        summary.level.value if summary.level else None,
-        summary.score,
-        summary.band.value,
-        summary.renewal_date.isoformat() if summary.renewal_date else None,
-        summary.last_touch.isoformat() if summary.last_touch else None,
-        summary.license_utilisation,
-        [[r.closed_at.isoformat(), r.csat, r.nps] for r in summary.reviews],
-        summary.as_of.isoformat(),
-        [[o.at.isoformat(), o.renewed, o.reason] for o in summary.renewal_outcomes],
-        summary.stage.value if summary.stage else None,
-    ]
-
-
-def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
-    """The summary of a row written by `encode` (positional and with lookup tables: a
-    portfolio decodes every row of the book)."""
-    (version, name, owner_id, owner_name, iteration, phase, level, score, band) = row[:9]
-    renewal, touched, used, reviews, as_of = row[9:14]
-    outcomes = row[14] if len(row) > 14 else None
-    stage = row[15] if len(row) > 15 else None
-    return CustomerSummary(
-        tenant_id,
-        customer_id,
-        version,
-        name,
-        owner_id,
-        owner_name,
-        iteration,
-        _PHASES[phase],
-        _LEVELS[level] if level else None,
-        score,
-        _BANDS[band],
-        _date(renewal) if renewal else None,
-        _datetime(touched) if touched else None,
-        used,
-        tuple(ReviewScore(_datetime(c), s, n) for c, s, n in reviews) if reviews else (),
-        _datetime(as_of),
-        tuple(RenewalFact(_datetime(at), renewed, reason) for at, renewed, reason in outcomes)
-        if outcomes
-        else (),
-        _STAGES[stage] if stage else None,
-    )
 
 
 class TinyCustomerSummaries:
@@ -217,7 +143,7 @@ class TinyCustomerSummaries:
         self.before_write()
         path = self._root / digest(tenant_id) / f"{bucket}.json"
         self._writes[path] += 1
-        write_text_atomic(path, orjson.dumps(_merged(_read_bucket(path), rows, gone)))
+        write_text_atomic(path, orjson.dumps(merged(read_bucket(path), rows, gone)))
 
     async def _merge_many(
         self, tenant_id: str, changes: dict[str, tuple[dict[str, Row], Iterable[str]]]
@@ -238,7 +164,7 @@ class TinyCustomerSummaries:
         async for bucket, (rows, gone) in sliced(list(changes.items())):
             path = directory / f"{bucket}.json"
             seen[path] = self._writes[path]
-            contents.append((path, orjson.dumps(_merged(_read_bucket(path), rows, gone))))
+            contents.append((path, orjson.dumps(merged(read_bucket(path), rows, gone))))
         staged = await asyncio.to_thread(stage_many, directory, contents)
         for temp, path in staged:
             if self._writes[path] == seen[path]:
@@ -269,13 +195,24 @@ class TinyCustomerSummaries:
         await self._stream(tenant_id, tally.add_all)
         return tally.answer()
 
+    async def owned_by(self, tenant_id: str, owner_id: str) -> list[str]:
+        """See `engagement.ports.CustomerSummaries.owned_by`."""
+        await self._ready(tenant_id)
+        owned: list[str] = []
+
+        def add_all(summaries: Iterable[CustomerSummary]) -> None:
+            owned.extend(s.customer_id for s in summaries if s.owner_id == owner_id)
+
+        await self._stream(tenant_id, add_all)
+        return sorted(owned)
+
     async def _stream(
         self, tenant_id: str, consume: Callable[[Iterable[CustomerSummary]], None]
     ) -> None:
         directory = self._root / digest(tenant_id)
         started = time.perf_counter()
         for name in _bucket_names(directory):
-            rows = _read_bucket(directory / name)
+            rows = read_bucket(directory / name)
             consume(decode(tenant_id, customer_id, row) for customer_id, row in rows.items())
             if time.perf_counter() - started > SLICE_SECONDS:
                 await asyncio.sleep(0)
@@ -316,7 +253,7 @@ class TinyCustomerSummaries:
         names = await asyncio.to_thread(_customer_file_names, customers_dir)
         groups: dict[str, list[str]] = defaultdict(list)
         for name in names:
-            groups[name[:_BUCKET_CHARS]].append(name)
+            groups[name[:BUCKET_CHARS]].append(name)
         for name in _bucket_names(self._root / key):
             groups.setdefault(name.removesuffix(".json"), [])
         now = self._clock.now()
@@ -327,7 +264,7 @@ class TinyCustomerSummaries:
             async for customer in sliced(_customers_in(customers_dir, files, tenant_id)):
                 rows[customer.id] = encode(summarize(customer, now, self._policy))
             count += len(rows)
-            stored = _read_bucket(self._root / key / f"{bucket}.json")
+            stored = read_bucket(self._root / key / f"{bucket}.json")
             gone = [
                 customer_id
                 for customer_id in stored
@@ -372,21 +309,3 @@ def _customer_file_names(directory: Path) -> list[str]:
 
 def _bucket_names(directory: Path) -> list[str]:
     return [name for name in _customer_file_names(directory) if name != BUILT]
-
-
-def _merged(current: dict[str, Row], rows: dict[str, Row], gone: Iterable[str]) -> dict[str, Row]:
-    for customer_id, row in rows.items():
-        old = current.get(customer_id)
-        if old is None or old[0] <= row[0]:  # never replace a newer version
-            current[customer_id] = row
-    for customer_id in gone:
-        current.pop(customer_id, None)
-    return current
-
-
-def _read_bucket(path: Path) -> dict[str, Row]:
-    with contextlib.suppress(FileNotFoundError):
-        content = orjson.loads(path.read_bytes())
-        if isinstance(content, dict):
-            return content
-    return {}

@@ -38,10 +38,11 @@ from engagement.licenses import license_line_text, license_lines_in_use
 from engagement.models import Customer, LicenseLine, Person
 from engagement.naming import clean_customer_name, customer_id_for
 from engagement.numbers import NumberNotUnderstood, parse_count
-from engagement.ports import CustomerRepository, ReminderStore
+from engagement.ports import CustomerRepository, CustomerSummaries, ReminderStore
 from engagement.reminder_index import index_time
 from engagement.reminder_records import DeliveryState
 from engagement.reminders import ReminderPolicy, upcoming
+from engagement.slices import sliced
 from engagement.working_hours import local_date
 from i18n import current_language
 
@@ -63,13 +64,14 @@ class ReminderServices:
 
     `customers` should be the `SchedulingCustomerRepository` so every save keeps the reminder
     index current; the commands here also re-index the customers they change, so they stay
-    correct with a plain repository.
+    correct with a plain repository. `summaries` name a user's customers (no full listing).
     """
 
     customers: CustomerRepository
     reminders: ReminderStore
     policy: ReminderPolicy
     clock: Clock
+    summaries: CustomerSummaries
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -125,9 +127,17 @@ async def _reindex_owned(
     services: ReminderServices, tenant_id: str, user_id: str, now: datetime
 ) -> None:
     """Let the next sweep look at every customer the user owns (after a resume or digest off)."""
-    for customer in await services.customers.list(tenant_id):
-        if customer.owner.id == user_id:
-            await services.reminders.schedule_no_later(tenant_id, customer.id, now)
+    async for customer_id in sliced(await services.summaries.owned_by(tenant_id, user_id)):
+        await services.reminders.schedule_no_later(tenant_id, customer_id, now)
+
+
+async def _owned(services: ReminderServices, tenant_id: str, user_id: str) -> list[Customer]:
+    owned = []  # read one by one: the summaries name them
+    async for customer_id in sliced(await services.summaries.owned_by(tenant_id, user_id)):
+        customer = await services.customers.get(tenant_id, customer_id)
+        if customer is not None and customer.owner.id == user_id:
+            owned.append(customer)
+    return owned
 
 
 async def _user_zone(services: ReminderServices, tenant_id: str, user: Person) -> ZoneInfo:
@@ -146,7 +156,7 @@ async def reminders_command(
     zone = services.policy.zone(preferences.time_zone)
     today = local_date(now, zone)
     until = now + timedelta(days=UPCOMING_DAYS)
-    owned = [c for c in await services.customers.list(tenant_id) if c.owner.id == user.id]
+    owned = await _owned(services, tenant_id, user.id)
     hours = services.policy.working_hours
     rows: list[tuple[datetime, UpcomingView]] = []
     for customer in owned:

@@ -160,6 +160,16 @@ class PgCustomerSummaries:
         total = int(counted[0]) if counted else 0
         return NameListing(tuple(summary_of(row) for row in rows), total)
 
+    async def owned_by(self, tenant_id: str, owner_id: str) -> list[str]:
+        """See `engagement.ports.CustomerSummaries.owned_by` (`customer_summaries_owner`)."""
+        async with self._pool.connection() as connection:
+            cursor = await connection.execute(
+                "SELECT customer_id FROM customer_summaries"
+                " WHERE tenant_id = %(tenant)s AND owner_id = %(owner)s ORDER BY customer_id",
+                {"tenant": tenant_id, "owner": owner_id},
+            )
+            return [str(row[0]) for row in await cursor.fetchall()]
+
     # ---------------------------------------------------------------- recomputing
 
     def refresh_later(self, tenant_id: str) -> asyncio.Task[int]:

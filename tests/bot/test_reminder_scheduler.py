@@ -206,7 +206,9 @@ async def test_reminder_turns_route_commands_and_card_actions(tmp_path: Path) ->
         customers = SchedulingCustomerRepository(data.customers, reminders, ANY_TIME, clock)
         made = customer(created=NOW - timedelta(days=20))
         await customers.add(made.model_copy(update={"tenant_id": LOCAL_TENANT}))
-        turns = ReminderTurns(ReminderServices(customers, reminders, ANY_TIME, clock))
+        turns = ReminderTurns(
+            ReminderServices(customers, reminders, ANY_TIME, clock, data.summaries)
+        )
         commands = {"renewal": turns.renewal, "reminders": turns.reminders}
 
         async def logic(context: TurnContext) -> None:

@@ -319,7 +319,9 @@ async def test_a_snoozed_reminder_comes_again_after_the_snooze(rig: Rig) -> None
     await rig.add(customer(created=NOW - timedelta(days=15)))
     await rig.sweeper.sweep(NOW)
     (reminder_id,) = reminder_ids(rig.connector.messages()[0])
-    services = ReminderServices(rig.customers, rig.reminders, ANY_TIME, rig.clock)
+    services = ReminderServices(
+        rig.customers, rig.reminders, ANY_TIME, rig.clock, rig.store.summaries
+    )
     value = {"action": "snooze", "customer": "contoso", "reminder": reminder_id, "days": 1}
     reply = await handle_reminder_action(click(value), TENANT, OWNER, NOW, services)
     assert reply.startswith("Snoozed")
@@ -336,7 +338,9 @@ async def test_a_reminder_marked_done_before_it_was_sent_never_comes(rig: Rig) -
     made = customer(created=NOW - timedelta(days=15))
     await rig.add(made)
     (due,) = due_reminders(made, NOW, ANY_TIME)
-    services = ReminderServices(rig.customers, rig.reminders, ANY_TIME, rig.clock)
+    services = ReminderServices(
+        rig.customers, rig.reminders, ANY_TIME, rig.clock, rig.store.summaries
+    )
     value = {"action": "reminder_done", "customer": made.id, "reminder": due.id}
     assert (await handle_reminder_action(click(value), TENANT, OWNER, NOW, services)).startswith(
         "Done"

@@ -127,6 +127,11 @@ async def test_portfolio_and_kpis_answer_as_the_domain(backend: Backend) -> None
     await backend.customers.add(customer("Elsewhere", tenant_id="another-tenant"))
     stored = [summarize(c, NOW) for c in await backend.customers.list(TENANT)]
     assert stored
+    for owner in (ADA, BOB):
+        owned = sorted(s.customer_id for s in stored if s.owner_id == owner.id)
+        assert owned
+        assert await backend.summaries.owned_by(TENANT, owner.id) == owned
+    assert await backend.summaries.owned_by("another-tenant", BOB.id) == []
     for query in QUERIES:
         for figures in (True, False):
             request = PortfolioRequest(query, ADA.id, NOW, page_size=7, figures=figures)

@@ -223,6 +223,9 @@ class MemoryCustomers:
             tenant_id, contains=contains, limit=limit
         )
 
+    async def owned_by(self, tenant_id: str, owner_id: str) -> list[str]:
+        return await ListedSummaries(self, FixedClock(NOW)).owned_by(tenant_id, owner_id)
+
 
 def _document(item: Customer, version: int) -> dict[str, Any]:
     document = item.model_dump(mode="json")

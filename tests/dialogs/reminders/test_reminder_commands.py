@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,7 @@ from dialogs.reminders.reminder_commands import (
 from dialogs.reminders.reminder_texts import reminder_view
 from engagement.clock import FixedClock
 from engagement.models import LicenseLine, Phase
+from engagement.ports import CustomerRepository
 from engagement.reminder_index import SchedulingCustomerRepository
 from engagement.reminder_records import DeliveryRecord, DeliveryState
 from engagement.reminders import due_reminders
@@ -49,7 +52,7 @@ async def services(tmp_path: Path) -> AsyncIterator[ReminderServices]:
         reminders = open_reminder_store(tmp_path / "data" / "reminders")
         clock = FixedClock(NOW)
         customers = SchedulingCustomerRepository(data.customers, reminders, ANY_TIME, clock)
-        built = ReminderServices(customers, reminders, ANY_TIME, clock)
+        built = ReminderServices(customers, reminders, ANY_TIME, clock, data.summaries)
         await customers.add(customer("contoso-ltd", created=NOW - timedelta(days=2)))
         yield built
 
@@ -289,6 +292,38 @@ async def test_reminders_for_someone_without_customers(services: ReminderService
         "Reminders for your customers, next 30 days (paused until Tue 1 Dec 2026, daily digest on)",
         "You own no customers yet: the customers you assess are yours.",
     ]
+
+
+class NoListing:
+    """A customer repository that fails when asked for every customer."""
+
+    def __init__(self, customers: CustomerRepository) -> None:
+        self._customers = customers
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "list":
+            raise AssertionError("the reminder commands must not list every customer")
+        return getattr(self._customers, name)
+
+
+async def test_reminder_commands_read_only_the_users_customers(
+    services: ReminderServices,
+) -> None:
+    for number in range(3):
+        await services.customers.add(
+            customer(f"theirs-{number}", created=NOW - timedelta(days=20), owner=OTHER)
+        )
+    await services.customers.add(customer("overdue", created=NOW - timedelta(days=20)))
+    listed = await reminders_command("", TENANT, OWNER, NOW, services)
+    unlisted = replace(services, customers=NoListing(services.customers))
+    with pytest.raises(AssertionError):
+        await unlisted.customers.list(TENANT)
+    assert await reminders_command("", TENANT, OWNER, NOW, unlisted) == listed
+    assert "Overdue" in texts(listed)
+    assert not any(text.startswith("Theirs") for text in texts(listed))
+    await pause_command("2026-12-01", TENANT, OWNER, NOW, unlisted)
+    assert (await resume_command("", TENANT, OWNER, NOW, unlisted)).startswith("Reminders resumed")
+    assert (await digest_command("off", TENANT, OWNER, NOW, unlisted)).startswith("Digest off")
 
 
 # --- card actions --------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""The embedded store's summary rows: a `CustomerSummary` as a compact JSON row and back, and
+the bucket files that hold them (see store/summaries.py)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from engagement.health_factors import Band
+from engagement.models import LifecycleStage, MaturityLevel, Phase
+from engagement.summary import CustomerSummary, RenewalFact, ReviewScore
+from store.shards import digest
+
+BUCKET_CHARS = 2
+_PHASES = {phase.value: phase for phase in Phase}
+_LEVELS = {level.value: level for level in MaturityLevel}
+_BANDS = {band.value: band for band in Band}
+_STAGES = {stage.value: stage for stage in LifecycleStage}
+_date = date.fromisoformat
+_datetime = datetime.fromisoformat
+
+Row = list[Any]
+
+
+def bucket_of(customer_id: str) -> str:
+    """The bucket of a customer: the first characters of its file name."""
+    return digest(customer_id)[:BUCKET_CHARS]
+
+
+def encode(summary: CustomerSummary) -> Row:
+    """A summary as a compact JSON row (its tenant and id are the file and the key)."""
+    return [
+        summary.version,
+        summary.name,
+        summary.owner_id,
+        summary.owner_name,
+        summary.iteration,
+        summary.phase.value,
+        summary.level.value if summary.level else None,
+        summary.score,
+        summary.band.value,
+        summary.renewal_date.isoformat() if summary.renewal_date else None,
+        summary.last_touch.isoformat() if summary.last_touch else None,
+        summary.license_utilisation,
+        [[r.closed_at.isoformat(), r.csat, r.nps] for r in summary.reviews],
+        summary.as_of.isoformat(),
+        [[o.at.isoformat(), o.renewed, o.reason] for o in summary.renewal_outcomes],
+        summary.stage.value if summary.stage else None,
+    ]
+
+
+def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
+    """The summary of a row written by `encode` (positional and with lookup tables: a
+    portfolio decodes every row of the book)."""
+    (version, name, owner_id, owner_name, iteration, phase, level, score, band) = row[:9]
+    renewal, touched, used, reviews, as_of = row[9:14]
+    outcomes = row[14] if len(row) > 14 else None
+    stage = row[15] if len(row) > 15 else None
+    return CustomerSummary(
+        tenant_id,
+        customer_id,
+        version,
+        name,
+        owner_id,
+        owner_name,
+        iteration,
+        _PHASES[phase],
+        _LEVELS[level] if level else None,
+        score,
+        _BANDS[band],
+        _date(renewal) if renewal else None,
+        _datetime(touched) if touched else None,
+        used,
+        tuple(ReviewScore(_datetime(c), s, n) for c, s, n in reviews) if reviews else (),
+        _datetime(as_of),
+        tuple(RenewalFact(_datetime(at), renewed, reason) for at, renewed, reason in outcomes)
+        if outcomes
+        else (),
+        _STAGES[stage] if stage else None,
+    )
+
+
+def merged(current: dict[str, Row], rows: dict[str, Row], gone: Iterable[str]) -> dict[str, Row]:
+    for customer_id, row in rows.items():
+        old = current.get(customer_id)
+        if old is None or old[0] <= row[0]:  # never replace a newer version
+            current[customer_id] = row
+    for customer_id in gone:
+        current.pop(customer_id, None)
+    return current
+
+
+def read_bucket(path: Path) -> dict[str, Row]:
+    with contextlib.suppress(FileNotFoundError):
+        content = orjson.loads(path.read_bytes())
+        if isinstance(content, dict):
+            return content
+    return {}

@@ -74,18 +74,32 @@ def export_parts(
     reminders: Iterable[Mapping[str, Any]] = (),
 ) -> Iterator[str]:
     """`export_json` in pieces: the header, each customer of the tenant, the reminders."""
+    yield export_header(tenant_id, now)
+    first = True
+    for customer in customers:
+        if customer.tenant_id == tenant_id:
+            yield export_entry(customer, first=first)
+            first = False
+    yield export_footer(reminders)
+
+
+def export_header(tenant_id: str, now: datetime) -> str:
+    """The export document up to its first customer."""
     header = {"format": FORMAT, "version": VERSION, "tenant_id": tenant_id}
     header["exported_at"] = now.isoformat()
-    yield json.dumps(header, ensure_ascii=False)[:-1] + ',\n "customers": ['
-    separator = "\n"
-    for customer in customers:
-        if customer.tenant_id != tenant_id:
-            continue
-        document = customer.model_dump(mode="json", exclude={"tenant_id"})
-        yield separator + json.dumps(document, ensure_ascii=False)
-        separator = ",\n"
+    return json.dumps(header, ensure_ascii=False)[:-1] + ',\n "customers": ['
+
+
+def export_entry(customer: Customer, *, first: bool) -> str:
+    """One customer's line of the export document (its tenant left out: the header names it)."""
+    document = customer.model_dump(mode="json", exclude={"tenant_id"})
+    return ("\n" if first else ",\n") + json.dumps(document, ensure_ascii=False)
+
+
+def export_footer(reminders: Iterable[Mapping[str, Any]] = ()) -> str:
+    """The export document after its last customer: the reminders, and the end."""
     listed = [dict(reminder) for reminder in reminders]
-    yield '\n ],\n "reminders": ' + json.dumps(listed, ensure_ascii=False) + "\n}\n"
+    return '\n ],\n "reminders": ' + json.dumps(listed, ensure_ascii=False) + "\n}\n"
 
 
 def safe_cell(value: object) -> str:
@@ -101,17 +115,38 @@ def assessments_and_goals_csv(customers: Iterable[Customer]) -> str:
 
 def csv_parts(customers: Iterable[Customer]) -> Iterator[str]:
     """`assessments_and_goals_csv` in pieces: the header line, then each customer's rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_(column) for column in CSV_COLUMNS])
+    rows = CsvRows()
+    yield rows.header()
     for customer in customers:
+        yield rows.of(customer)
+
+
+class CsvRows:
+    """The CSV's header line and each customer's rows as text, counting the records written."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+        self.records = 0
+
+    def header(self) -> str:
+        """The header line, in the turn's language."""
+        self._writer.writerow([_(column) for column in CSV_COLUMNS])
+        return self._taken()
+
+    def of(self, customer: Customer) -> str:
+        """The customer's rows: one per assessment and one per committed goal."""
         for iteration in customer.iterations:
             for row in _rows(customer, iteration):
-                writer.writerow([safe_cell(row.get(column)) for column in CSV_COLUMNS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+                self._writer.writerow([safe_cell(row.get(column)) for column in CSV_COLUMNS])
+                self.records += 1
+        return self._taken()
+
+    def _taken(self) -> str:
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
 
 
 def _rows(customer: Customer, iteration: Iteration) -> list[dict[str, object]]:

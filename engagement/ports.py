@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from engagement.book import PortfolioAnswer, PortfolioRequest
 from engagement.models import Customer
@@ -40,6 +40,23 @@ class CustomerRepository(Protocol):
 
     async def list(self, tenant_id: str) -> list[Customer]:
         """Every customer of one tenant, ordered by name."""
+        ...
+
+
+@runtime_checkable
+class CustomerStream(Protocol):
+    """A repository that can hand out a whole tenant's customers a few at a time (optional).
+
+    For work over the whole book (an export, an import's check of existing ids): memory and the
+    event loop hold a few customers at a time, never all of them as objects.
+    """
+
+    def each(self, tenant_id: str) -> AsyncIterator[Customer]:
+        """Every customer of one tenant, ordered by name, decoded one at a time in slices."""
+        ...
+
+    async def ids(self, tenant_id: str) -> set[str]:
+        """The ids of the tenant's customers."""
         ...
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from engagement.book_stream import customer_ids, each_customer
 from engagement.clock import Clock
 from engagement.models import Customer
 from engagement.ports import CustomerImportWriter, CustomerRepository, ReminderStore
@@ -72,6 +73,14 @@ class SchedulingCustomerRepository:
     async def list(self, tenant_id: str) -> list[Customer]:
         """Every customer of one tenant, ordered by name."""
         return await self._inner.list(tenant_id)
+
+    def each(self, tenant_id: str) -> AsyncIterator[Customer]:
+        """Every customer of one tenant, ordered by name, a few at a time."""
+        return each_customer(self._inner, tenant_id)
+
+    async def ids(self, tenant_id: str) -> set[str]:
+        """The ids of the tenant's customers."""
+        return await customer_ids(self._inner, tenant_id)
 
     async def add(self, customer: Customer) -> Customer:
         """Index, add, and index again: a sweep (another replica's) that looked between the

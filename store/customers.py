@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, MutableMapping
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query
+import orjson
+from tinydb import Query, TinyDB
 from tinydb.queries import QueryInstance
 from tinydb.table import Table
 
 from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, CustomerNotFound
 from engagement.models import Customer
+from engagement.slices import sliced
 from store.shards import ShardSet
 from store.summaries import TinyCustomerSummaries
 
@@ -130,6 +132,49 @@ class TinyCustomerRepository:
         tenant's customers, not with the whole store, and does not stall other turns.
         """
         return await self._shards.scan(tenant_id, partial(_sorted_customers, tenant_id))
+
+    async def each(self, tenant_id: str) -> AsyncIterator[Customer]:
+        """Every customer of one tenant, ordered by name, decoded one at a time.
+
+        The files are read in slices on the event loop and kept as bytes (which the garbage
+        collector never scans) until they are sorted; each customer is decoded only when it is
+        handed out. Building all 10,000 customers at once, even in a worker thread, stalled
+        every other turn for the collector's passes over them (up to 0.2 s each).
+        """
+        keyed = [
+            (name.casefold(), customer_id, data)
+            async for customer_id, name, data in self._files_of(tenant_id)
+        ]
+        keyed.sort(key=lambda entry: (entry[0], entry[1]))
+        async for _folded, _id, data in sliced(keyed):
+            document = _tenant_document(tenant_id, data)
+            if document is not None:
+                yield Customer.model_validate(document)
+
+    async def ids(self, tenant_id: str) -> set[str]:
+        """The ids of the tenant's customers (read in slices, nothing kept but the ids)."""
+        return {customer_id async for customer_id, _name, _data in self._files_of(tenant_id)}
+
+    async def _files_of(self, tenant_id: str) -> AsyncIterator[tuple[str, str, bytes]]:
+        """(id, name, file content) of each of the tenant's customer files, in slices."""
+        async for path in sliced(await self._shards.files(tenant_id)):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            document = _tenant_document(tenant_id, data)
+            if document is not None:
+                yield str(document.get("id", "")), str(document.get("name", "")), data
+
+
+def _tenant_document(tenant_id: str, data: bytes) -> dict[str, Any] | None:
+    """The customer document of `tenant_id` in a shard file's content, or None."""
+    content = orjson.loads(data) if data else None
+    table = content.get(TinyDB.default_table_name) if isinstance(content, dict) else None
+    for document in table.values() if isinstance(table, dict) else ():
+        if isinstance(document, dict) and document.get("tenant_id") == tenant_id:
+            return document
+    return None
 
 
 def _sorted_customers(tenant_id: str, documents: Iterable[Mapping[str, Any]]) -> list[Customer]:

@@ -182,6 +182,12 @@ class ShardSet:
         self._cache.forget(path)
         return remove_durably(path)
 
+    async def files(self, scope: str) -> list[Path]:
+        """The shard files of `scope`, listed in a worker thread (one directory read)."""
+        self._cache.check_open()
+        directory = self._root / digest(scope)
+        return [directory / name for name in await asyncio.to_thread(shard_names, directory)]
+
     async def scan(self, scope: str, convert: Callable[[list[dict[str, Any]]], T]) -> T:
         """`convert(documents)` for every document in the shards of `scope`.
 
@@ -195,17 +201,22 @@ class ShardSet:
 
 
 def _convert_directory(directory: Path, convert: Callable[[list[dict[str, Any]]], T]) -> T:
+    names = shard_names(directory)
+    documents = [document for name in names for document in _documents_on_disk(directory / name)]
+    return convert(documents)
+
+
+def shard_names(directory: Path) -> list[str]:
+    """The shard files' names in `directory`, sorted (temporary files left out)."""
     try:
         with os.scandir(directory) as entries:
-            names = sorted(
+            return sorted(
                 entry.name
                 for entry in entries
                 if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
             )
     except FileNotFoundError:
-        names = []
-    documents = [document for name in names for document in _documents_on_disk(directory / name)]
-    return convert(documents)
+        return []
 
 
 def _documents_on_disk(path: Path) -> list[dict[str, Any]]:

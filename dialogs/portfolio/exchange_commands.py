@@ -8,19 +8,17 @@ botbuilder; the rules live in `engagement.exchange`.
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from engagement.book_stream import customer_ids, each_customer
 from engagement.errors import DomainError
 from engagement.exchange import ImportPlan, ImportRefused, plan_import
-from engagement.export import csv_parts, export_parts
+from engagement.export import CsvRows, export_entry, export_footer, export_header
 from engagement.ports import CustomerImportWriter, CustomerRepository
-from engagement.slices import joined
 
 MAX_PROBLEMS_SHOWN = 10
 IMPORT_USAGE = (
@@ -50,19 +48,30 @@ async def export_command(
     reminders: Iterable[Mapping[str, Any]] = (),
 ) -> ExportFiles:
     """`export`: the tenant's data as a csf-export JSON document and a CSV of assessments and
-    goals (for spreadsheets and backlogs)."""
-    stored = await customers.list(tenant_id)
-    csv_text = await joined(csv_parts(stored))  # in slices: 10,000 customers take seconds
+    goals (for spreadsheets and backlogs).
+
+    One pass over the book, a customer at a time (`each_customer`), yielding to other turns
+    between customers: only the output text grows with the book.
+    """
+    json_parts = [export_header(tenant_id, now)]
+    rows = CsvRows()
+    csv_parts = [rows.header()]
+    count = 0
+    async for customer in each_customer(customers, tenant_id):
+        json_parts.append(export_entry(customer, first=count == 0))
+        csv_parts.append(rows.of(customer))
+        count += 1
+    json_parts.append(export_footer(reminders))
     stem = f"csf-{_file_part(tenant_id)}-{now:%Y%m%d-%H%M}"
-    records = sum(1 for _ in csv.reader(io.StringIO(csv_text))) - 1
+    records = rows.records
     return ExportFiles(
         json_name=f"{stem}.json",
-        json_text=await joined(export_parts(tenant_id, stored, now, reminders)),
+        json_text="".join(json_parts),
         csv_name=f"{stem}-assessments-goals.csv",
-        csv_text=csv_text,
+        csv_text="".join(csv_parts),
         summary=(
-            f"Exported {len(stored):,} customer"
-            + ("" if len(stored) == 1 else "s")
+            f"Exported {count:,} customer"
+            + ("" if count == 1 else "s")
             + f" with their iterations, touches and licenses, and {records:,} assessment and "
             "goal rows as CSV. Keep the JSON file: import reads it back."
         ),
@@ -95,7 +104,7 @@ async def import_command(
     source = document if document is not None else text
     if not source:
         return IMPORT_USAGE
-    existing = {c.id for c in await customers.list(tenant_id)}
+    existing = await customer_ids(customers, tenant_id)
     try:
         # Parsing and validating 10,000 customers takes seconds: not on the event loop.
         plan = await asyncio.to_thread(plan_import, source, tenant_id, existing, replace=replace)

@@ -13,7 +13,7 @@ from store_support import NOW, OWNER, Backend, make_customer
 from engagement.customers import change
 from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, CustomerNotFound
 from engagement.models import Contact, Customer, Touch, TouchKind
-from engagement.ports import CustomerRepository
+from engagement.ports import CustomerRepository, CustomerStream
 from store import Store, TinyCustomerRepository, open_store
 from store.pg import PgCustomerRepository, PostgresStore
 
@@ -105,6 +105,26 @@ async def test_list_is_sorted_by_name_casefolded(backend: Backend) -> None:
     names = [customer.name for customer in await backend.customers.list(TENANT_A)]
 
     assert names == ["Alpha", "BETA", "zeta"]
+
+
+async def test_the_embedded_store_hands_out_a_tenants_customers_one_at_a_time(
+    store: Store,
+) -> None:
+    for customer_id, name in [("zeta", "zeta"), ("alpha", "Alpha"), ("beta", "BETA")]:
+        await store.customers.add(make_customer(TENANT_A, customer_id, name))
+    await store.customers.add(make_customer(TENANT_B, "other", "Aardvark"))
+    saved = await store.customers.get(TENANT_A, "beta")
+    assert saved is not None
+    saved.contacts.append(Contact(name="Saved"))
+    await store.customers.save(saved)
+
+    streamed = [customer async for customer in store.customers.each(TENANT_A)]
+
+    assert isinstance(store.customers, CustomerStream)
+    assert streamed == await store.customers.list(TENANT_A)
+    assert [c.name for c in streamed] == ["Alpha", "BETA", "zeta"]
+    assert await store.customers.ids(TENANT_A) == {"alpha", "beta", "zeta"}
+    assert await store.customers.ids("tenant-without-customers") == set()
 
 
 async def test_stale_version_raises_conflict_and_keeps_the_stored_customer(

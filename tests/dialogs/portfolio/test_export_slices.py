@@ -31,6 +31,6 @@ async def test_other_turns_run_while_an_export_encodes(monkeypatch: pytest.Monke
     exporting = False
     await other
 
-    assert ran >= 2 * 40  # once per customer of the JSON and of the CSV at least
+    assert ran >= 40  # once per customer at least
     assert len(json.loads(files.json_text)["customers"]) == 40
     assert files.json_text == export_json(TENANT, await book.list(TENANT), NOW)

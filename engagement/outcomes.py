@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from babel.numbers import format_decimal
+
 from engagement.models import Commitment, GoalStatus, Review, Satisfaction
+from i18n import GERMAN, N_, _, current_language
 
 _GOAL_CREDIT = {GoalStatus.ACHIEVED: 1.0, GoalStatus.PARTIALLY: 0.5, GoalStatus.NOT_ACHIEVED: 0.0}
 FOLLOW_UP_CSAT_BELOW = 3.0
@@ -23,6 +26,24 @@ class NpsCategory(StrEnum):
     PROMOTER = "promoter"
     PASSIVE = "passive"
     DETRACTOR = "detractor"
+
+
+_NPS_CATEGORY_NAMES = {
+    NpsCategory.PROMOTER: N_("promoter"),
+    NpsCategory.PASSIVE: N_("passive"),
+    NpsCategory.DETRACTOR: N_("detractor"),
+}
+
+
+def nps_category_name(category: NpsCategory) -> str:
+    """`promoter` / `Promoter`, `detractor` / `Kritiker` in the turn's language."""
+    return _(_NPS_CATEGORY_NAMES[category])
+
+
+def csat_text(csat: float) -> str:
+    """A CSAT mean with one decimal: `4.7` / `4,7`."""
+    locale = "de_DE" if current_language() == GERMAN else "en_US"
+    return str(format_decimal(csat, "0.0", locale=locale))
 
 
 def nps_category(score: int) -> NpsCategory:
@@ -59,7 +80,7 @@ class ProofOfExecution:
     nps: int | None
     nps_category: NpsCategory | None
     needs_follow_up: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in the turn's language: computed when shown, never stored
 
 
 def proof_of_execution(commitment: Commitment, review: Review) -> ProofOfExecution:
@@ -69,9 +90,13 @@ def proof_of_execution(commitment: Commitment, review: Review) -> ProofOfExecuti
     category = nps_category(satisfaction.nps) if satisfaction else None
     reasons = []
     if category is NpsCategory.DETRACTOR and satisfaction is not None:
-        reasons.append(f"NPS {satisfaction.nps} is a detractor score (0-6)")
+        reasons.append(_("NPS {nps} is a detractor score (0-6)").format(nps=satisfaction.nps))
     if csat is not None and csat < FOLLOW_UP_CSAT_BELOW:
-        reasons.append(f"CSAT {csat:.1f} is below {FOLLOW_UP_CSAT_BELOW:.0f}")
+        reasons.append(
+            _("CSAT {csat} is below {limit}").format(
+                csat=csat_text(csat), limit=f"{FOLLOW_UP_CSAT_BELOW:.0f}"
+            )
+        )
     return ProofOfExecution(
         achievement_rate=achievement_rate(commitment, review),
         csat=csat,

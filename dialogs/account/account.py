@@ -5,7 +5,7 @@ from __future__ import annotations
 from botbuilder.core import TurnContext
 
 from cards.summary import summary_card
-from cards.text import code_span, escape_markdown, render_text
+from cards.text import code_span, escape_markdown
 from dialogs.account.account_views import history_view, status_view
 from dialogs.account.stages import Stages
 from dialogs.account.success_plans import SuccessPlans
@@ -15,12 +15,11 @@ from dialogs.common.lookup import customer_and_rest, customer_named, names_near_
 from dialogs.common.messages import explain
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, markdown_message, tenant_of, user_of
+from dialogs.deliver.proof import report_markdown
 from engagement.customers import change
 from engagement.errors import DomainError
 from engagement.lifecycle import log_touch, undo_latest_delivery
-from engagement.models import Customer, GoalStatus, Touch, TouchKind
-from engagement.outcomes import proof_of_execution
-from engagement.success_plan import kpi_text, plan_summary
+from engagement.models import Customer, Touch, TouchKind
 
 SHOWN_TOUCHES = 20
 _KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
@@ -83,7 +82,7 @@ class Account:
         )
         if customer is None:
             return
-        markdown = self.report_markdown(customer)
+        markdown = report_markdown(self._services.catalog, customer)
         if markdown is None:
             await context.send_activity(
                 f"{escape_markdown(customer.name)} has no closed iteration yet; the report comes "
@@ -91,54 +90,6 @@ class Account:
             )
             return
         await context.send_activity(markdown_message(markdown))
-
-    def report_markdown(self, customer: Customer) -> str | None:
-        """Markdown for the last closed iteration, or None when there is none."""
-        closed = [i for i in customer.iterations if i.review and i.commitment]
-        if not closed:
-            return None
-        iteration = closed[-1]
-        commitment, review = iteration.commitment, iteration.review
-        assert commitment is not None
-        assert review is not None
-        proof = proof_of_execution(commitment, review)
-        outcomes = {o.goal_id: o for o in review.outcomes}
-        names = {w.id: w.name for w in self._services.catalog.workshops}
-        return render_text(
-            "report",
-            customer=customer.name,
-            iteration=iteration.number,
-            level=iteration.assessment.level.label if iteration.assessment else "not assessed",
-            start=commitment.start.isoformat(),
-            end=commitment.end.isoformat(),
-            closed=iteration.closed_at.date().isoformat() if iteration.closed_at else "-",
-            achievement=f"{proof.achievement_rate:.0%}",
-            csat=f"{proof.csat:.1f}" if proof.csat is not None else "not captured",
-            nps=f"{proof.nps} ({proof.nps_category.value})"
-            if proof.nps_category
-            else "not captured",
-            goals=[
-                {
-                    "title": goal.title,
-                    "kpi": kpi_text(goal, outcomes.get(goal.id)),
-                    "outcome": (
-                        outcomes[goal.id].status.value.replace("_", " ")
-                        if goal.id in outcomes
-                        else GoalStatus.NOT_ACHIEVED.value.replace("_", " ")
-                    ),
-                    "evidence": outcomes[goal.id].evidence if goal.id in outcomes else "",
-                }
-                for goal in commitment.goals
-            ],
-            deliveries=[
-                f"{names.get(d.workshop_id, d.workshop_id)} on {d.on.isoformat()}, "
-                f"{d.attendees} attendees"
-                for d in iteration.deliveries
-            ],
-            next_steps=list(review.next_steps),
-            follow_up="; ".join(proof.reasons),
-            plan=plan_summary(review.success_factors) if review.success_factors else "",
-        )
 
     async def touches(self, context: TurnContext, argument: str) -> None:
         """`touches <customer>`: the logged touches, newest first."""

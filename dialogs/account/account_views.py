@@ -1,4 +1,5 @@
-"""Views of a customer's record: proof of execution, status (account 360) and history."""
+"""Views of a customer's record: status (account 360) and history (the proof of execution is in
+dialogs/deliver/proof.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,12 @@ from cards.forms import Button
 from cards.summary import MAX_LINES, Fact, LevelStep, Section, SummaryView
 from dialogs.account.stages import stage_section
 from dialogs.commit.success_plan_views import plan_section
-from engagement.catalog import Catalog
+from dialogs.deliver.proof import goal_lines
 from engagement.licenses import license_line_text, license_lines_in_use
-from engagement.models import Customer, GoalStatus, Iteration
+from engagement.models import Customer, Iteration
 from engagement.outcomes import NpsCategory, proof_of_execution
-from engagement.success_plan import kpi_text, plan_summary
+from i18n import _
 
-_STATUS_LABELS = {
-    GoalStatus.ACHIEVED: "achieved",
-    GoalStatus.PARTIALLY: "partially achieved",
-    GoalStatus.NOT_ACHIEVED: "not achieved",
-}
 _NPS_COLORS = {
     NpsCategory.PROMOTER: "good",
     NpsCategory.PASSIVE: "default",
@@ -36,90 +32,6 @@ def _day(moment: datetime | None) -> str:
 
 def _level(iteration: Iteration) -> str:
     return iteration.assessment.level.label if iteration.assessment else "not assessed"
-
-
-def goal_lines(iteration: Iteration) -> list[str]:
-    """Each committed goal with its outcome (or its due date while open)."""
-    commitment = iteration.commitment
-    if commitment is None:
-        return []
-    outcomes = {o.goal_id: o for o in iteration.review.outcomes} if iteration.review else {}
-    lines = []
-    for goal in commitment.goals:
-        outcome = outcomes.get(goal.id)
-        state = (
-            _STATUS_LABELS[outcome.status] + (f" ({outcome.evidence})" if outcome.evidence else "")
-            if outcome
-            else f"open, due {goal.due:%d %b %Y}"
-        )
-        lines.append(f"{goal.title} (KPI: {kpi_text(goal, outcome)}): {state}")
-    return lines
-
-
-def proof_view(catalog: Catalog, customer: Customer, iteration: Iteration) -> SummaryView:
-    """Goals versus outcome, achievement rate, satisfaction and next steps of a closed iteration."""
-    commitment, review = iteration.commitment, iteration.review
-    assert commitment is not None
-    assert review is not None
-    proof = proof_of_execution(commitment, review)
-    facts = [Fact("Goal achievement", f"{proof.achievement_rate:.0%}")]
-    if proof.csat is not None and proof.nps is not None and proof.nps_category is not None:
-        facts.append(
-            Fact("CSAT (1-5)", f"{proof.csat:.1f}", "good" if proof.csat >= 4 else "default")
-        )
-        facts.append(
-            Fact(
-                "NPS", f"{proof.nps} ({proof.nps_category.value})", _NPS_COLORS[proof.nps_category]
-            )
-        )
-    else:
-        facts.append(Fact("Satisfaction", "not captured"))
-    if review.success_factors is not None:
-        facts.append(Fact("Success plan at ensure", plan_summary(review.success_factors)))
-    names = {w.id: w.name for w in catalog.workshops}
-    sections = [
-        Section("Result", facts=facts),
-        Section("Goals versus outcome", lines=goal_lines(iteration)),
-        Section(
-            "Delivered",
-            lines=[
-                f"{names.get(d.workshop_id, d.workshop_id)} on {d.on:%d %b %Y} "
-                f"({d.attendees} attendees)"
-                for d in iteration.deliveries
-            ],
-        ),
-        Section("Next steps", lines=list(review.next_steps)),
-    ]
-    if iteration.undelivered:
-        sections.insert(
-            3,
-            Section(
-                "Committed but never delivered",
-                lines=[names.get(w, w) for w in iteration.undelivered],
-            ),
-        )
-    if proof.needs_follow_up:
-        sections.insert(
-            0,
-            Section(
-                "Follow up with the customer",
-                facts=[Fact("Why", "; ".join(proof.reasons), "attention")],
-            ),
-        )
-    return SummaryView(
-        title=f"Proof of execution · {customer.name}",
-        subtitle=(
-            f"Iteration {iteration.number} · {_level(iteration)} · "
-            f"closed {_day(iteration.closed_at)}"
-        ),
-        sections=sections,
-        buttons=[
-            Button(
-                "Re-assess now", _command("assess", customer.name), validate=False, positive=True
-            ),
-            Button("Quick check", _command("quick check", customer.name), validate=False),
-        ],
-    )
 
 
 def status_view(customer: Customer, now: datetime) -> SummaryView:
@@ -193,7 +105,7 @@ def status_view(customer: Customer, now: datetime) -> SummaryView:
         sections.append(plan)
     if iteration.carried_over:
         sections.append(
-            Section("Carried over from the last iteration", lines=list(iteration.carried_over))
+            Section(_("Carried over from the last iteration"), lines=list(iteration.carried_over))
         )
     buttons = [Button("History", _command("history", customer.name), validate=False)]
     if any(i.review for i in customer.iterations):

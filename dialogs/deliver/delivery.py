@@ -17,7 +17,6 @@ from botbuilder.core import TurnContext
 from cards.forms import Button, Choice, Field, FormView, form_card, refilled
 from cards.summary import summary_card
 from cards.text import code_span, escape_markdown
-from dialogs.account.account_views import proof_view
 from dialogs.assess.quick_check import replace_or_send
 from dialogs.commit.commitment_input import InputProblems, Problem, date_value, text_value
 from dialogs.common.card_actions import EnsureAnywaySubmit, RecordDeliverySubmit, ReviewSubmit
@@ -25,6 +24,7 @@ from dialogs.common.lookup import customer_named
 from dialogs.common.messages import explain
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, tenant_of, user_of
+from dialogs.deliver.proof import proof_view
 from dialogs.deliver.review_form import ReviewForm, review_form_view, undelivered_view
 from engagement.customers import change
 from engagement.errors import DomainError

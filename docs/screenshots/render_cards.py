@@ -32,10 +32,10 @@ from cards.forms import sow_card  # noqa: E402
 from cards.reminders import ReminderItemView, reminder_card  # noqa: E402
 from cards.summary import summary_card  # noqa: E402
 from catalog import load_catalog  # noqa: E402
-from dialogs.account.account_views import proof_view  # noqa: E402
 from dialogs.assess.quick_check import QuickCheck  # noqa: E402
 from dialogs.assess.views import question_view, result_view  # noqa: E402
 from dialogs.commit.commit_views import SowHeader, sow_view  # noqa: E402
+from dialogs.deliver.proof import proof_view  # noqa: E402
 from dialogs.portfolio.portfolio_commands import portfolio_command  # noqa: E402
 from engagement.assessing import evaluate  # noqa: E402
 from engagement.lifecycle import (  # noqa: E402

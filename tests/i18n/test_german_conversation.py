@@ -112,9 +112,6 @@ STILL_ENGLISH = {
     "statement of work",
     "Statement of work",
     "Statement of work ·",
-    "Goals versus outcome",
-    "Success plan at ensure",
-    "Proof of execution",
 }
 
 GERMAN_NAMES = {

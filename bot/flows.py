@@ -90,7 +90,7 @@ class Flows:
             if dialog_context.active_dialog is not None:
                 await dialog_context.cancel_all_dialogs()
                 await private_context.send_activity(
-                    "I stopped the unfinished flow; nothing of it was saved."
+                    _("I stopped the unfinished flow; nothing of it was saved.")
                 )
             await start(private_context, argument)
             await self._state.save_changes(private_context)

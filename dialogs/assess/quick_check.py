@@ -318,9 +318,12 @@ class QuickCheck:
         view = saved_result_view(self._services.catalog, saved)
         await replace_or_send(context, card_message(library.result_card(view)))
         await context.send_activity(
-            f"{escape_markdown(saved.customer.name)}'s level is now "
-            f"{saved.assessment.level.label}, from this "
-            "quick check; the full assessment is kept beside it."
+            _(
+                "{customer}'s level is now {level}, from this quick check; the full assessment "
+                "is kept beside it."
+            ).format(
+                customer=escape_markdown(saved.customer.name), level=saved.assessment.level.label
+            )
         )
 
     def _score_unsaved(

@@ -2,12 +2,12 @@
 
 The routing table (`bot.commands.CARD_ACTIONS`) names each action's model, and the models of the
 table make one discriminated union on `action` (`submit_union`); the bot parses a submit once,
-at the edge, and hands the model to the handler. A payload that does not fit its
-model (an old card, a tampered one) is answered there with the model's `stale` reply and changes
-nothing. Teams adds fields of its own (`msteams`), so unknown fields are ignored; form inputs
-arrive merged into the data and are fields of the form's model. No field is named `key`,
-`msteams`, `id`, `type`, `title`, `verb` or `data`: clients own those (the Agents Playground
-breaks on `key`).
+at the edge, and hands the model to the handler. A payload that does not fit its model (an old
+card, a tampered one) is answered there with the model's `stale` reply (marked `N_`, shown as
+`_(model.stale)` in the turn's language) and changes nothing. Teams adds fields of its own
+(`msteams`), so unknown fields are ignored; form inputs arrive merged into the data and are
+fields of the form's model. No field is named `key`, `msteams`, `id`, `type`, `title`, `verb`
+or `data`: clients own those (the Agents Playground breaks on `key`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter
 
+from i18n import N_
+
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 # What the user typed or picked: checked by the handler, which words the problems.
 Input = Any
@@ -30,7 +32,7 @@ class Submit(BaseModel):
     """Every card submit: frozen, ignores fields the client adds."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-    stale: ClassVar[str] = "That card is out of date, so nothing was changed."
+    stale: ClassVar[str] = N_("That card is out of date, so nothing was changed.")
 
     @classmethod
     def action_name(cls) -> str:
@@ -78,7 +80,7 @@ class RunCommandSubmit(Submit):
 class AgreeSubmit(Submit):
     """Confirm (partner) or Record customer agreement on a statement of work."""
 
-    stale: ClassVar[str] = "That card is out of date, so nothing was recorded."
+    stale: ClassVar[str] = N_("That card is out of date, so nothing was recorded.")
     action: Literal["agree_sow"]
     customer: Id
     iteration: int
@@ -90,7 +92,7 @@ class AgreeSubmit(Submit):
 class RecordDeliverySubmit(Submit):
     """The delivery form: the card's identity and what was typed."""
 
-    stale: ClassVar[str] = "That card is out of date, so nothing was recorded."
+    stale: ClassVar[str] = N_("That card is out of date, so nothing was recorded.")
     action: Literal["record_delivery"]
     customer: Id
     iteration: int
@@ -139,7 +141,7 @@ PROMPT_SUBMIT = submit_union(PROMPT_SUBMITS)
 class QuickCheckSubmit(FormSubmit):
     """The quick-check card: its identity, the customer (if named) and the answers (`q_<id>`)."""
 
-    stale: ClassVar[str] = (
+    stale: ClassVar[str] = N_(
         "That card is out of date, so I did not count it. Type `quick check` for a fresh one."
     )
     action: Literal["quick_check"]
@@ -183,7 +185,7 @@ class UseAssessmentSubmit(Submit):
 class EnsureAnywaySubmit(Submit):
     """ "Move to ensure anyway" with committed workshops undelivered."""
 
-    stale: ClassVar[str] = "That card is out of date, so nothing was recorded."
+    stale: ClassVar[str] = N_("That card is out of date, so nothing was recorded.")
     action: Literal["ensure_anyway"]
     customer: Id
     iteration: StrictInt
@@ -193,7 +195,7 @@ class ReviewSubmit(FormSubmit):
     """The ensure review: goal outcomes (`status_<goal>`, `evidence_<goal>`), satisfaction and
     next steps, checked by the handler, which words the problems under each input."""
 
-    stale: ClassVar[str] = "That card is out of date, so nothing was recorded."
+    stale: ClassVar[str] = N_("That card is out of date, so nothing was recorded.")
     action: Literal["review"]
     customer: Id
     iteration: StrictInt
@@ -213,7 +215,7 @@ class ReadinessSubmit(FormSubmit):
     """A readiness section card: where it is (`step`, the `answers` so far as digits, the
     assessment's `started` id, the checklist's fingerprint) and its scores (`r_<element>`)."""
 
-    stale: ClassVar[str] = (
+    stale: ClassVar[str] = N_(
         "This readiness card is out of date (the checklist changed or the card was changed), so "
         "nothing was recorded. Type `readiness new` to start again."
     )
@@ -227,7 +229,7 @@ class ReadinessSubmit(FormSubmit):
 # --- reminders --------------------------------------------------------------------------------
 
 MAX_SNOOZE_DAYS = 30
-REMINDER_OUT_OF_DATE = (
+REMINDER_OUT_OF_DATE = N_(
     "That card is out of date, so nothing was changed. Type `reminders` to see what is due."
 )
 
@@ -267,7 +269,7 @@ class SavePlanSubmit(Submit):
     """The success plan card (`plan <customer>`): the customer, the iteration whose statement of
     work holds the plan, and each factor's status, owner and gap as entered."""
 
-    stale: ClassVar[str] = (
+    stale: ClassVar[str] = N_(
         "That success plan card is out of date (a newer statement of work holds the plan now), "
         "so nothing was changed."
     )

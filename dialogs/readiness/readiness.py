@@ -17,6 +17,7 @@ from botbuilder.core import TurnContext
 from cards.forms import Button, Choice, Field, FormView, form_card
 from cards.summary import Fact, LinePoint, Section, SummaryView, summary_card
 from dialogs.common.card_actions import ReadinessSubmit
+from dialogs.common.messages import day_text
 from dialogs.common.turn import card_message, tenant_of, user_of
 from engagement.catalog_text import InLanguages
 from engagement.clock import Clock
@@ -29,7 +30,7 @@ from engagement.readiness import (
     gaps,
     score_readiness,
 )
-from i18n import current_language
+from i18n import _, current_language, ngettext
 
 READINESS_ACTION = "readiness"
 INPUT_PREFIX = "r_"  # input ids: never a field name clients own (id, type, data, …)
@@ -39,7 +40,11 @@ _NEW_WORDS = frozenset({"new", "again", "start", "retake", "neu", "nochmal", "er
 
 
 def _day(assessment: ReadinessAssessment) -> str:
-    return f"{assessment.taken_at:%d %b %Y}"
+    return day_text(assessment.taken_at)
+
+
+def _taker(assessment: ReadinessAssessment) -> str:
+    return assessment.taken_by_name or _("someone")
 
 
 def _points_color(points: int) -> str:
@@ -70,7 +75,7 @@ class Readiness:
             return
         if argument and argument.casefold() not in _NEW_WORDS:
             await context.send_activity(
-                "There is no readiness assessment yet; here is the first section."
+                _("There is no readiness assessment yet; here is the first section.")
             )
         previous = history[-1] if history else None
         started = secrets.token_hex(8)
@@ -85,14 +90,16 @@ class Readiness:
             or value.checklist != self._checklist.fingerprint
             or len(answers) != sum(len(s.element) for s in sections[:step])
         ):
-            await context.send_activity(ReadinessSubmit.stale)
+            await context.send_activity(_(ReadinessSubmit.stale))
             return
         section = sections[step]
         scores = [_score(value.input(INPUT_PREFIX + element.id)) for element in section.element]
         if None in scores:
             missing = sum(score is None for score in scores)
             await context.send_activity(
-                f"Please score every element of this section ({missing} without a score)."
+                _("Please score every element of this section ({missing} without a score).").format(
+                    missing=missing
+                )
             )
             await context.send_activity(card_message(self.section_card(step, answers, started)))
             return
@@ -117,7 +124,7 @@ class Readiness:
             now=self._clock.now(),
         )
         if not await self._store.add(assessment):
-            await context.send_activity("That assessment was already recorded; here it is.")
+            await context.send_activity(_("That assessment was already recorded; here it is."))
         history = await self._store.history(assessment.tenant_id)
         await context.send_activity(card_message(self.result_card(history)))
 
@@ -143,10 +150,10 @@ class Readiness:
                 INPUT_PREFIX + element.id,
                 element.text,
                 value=str(prior[element.id]) if element.id in prior else "",
-                placeholder=f"Score 1-{SCALE_STEPS}",
+                placeholder=_("Score 1-{steps}").format(steps=SCALE_STEPS),
                 required=True,
                 choices=choices,
-                error="Please score this element.",
+                error=_("Please score this element."),
             )
             for element in section.element
         ]
@@ -160,17 +167,27 @@ class Readiness:
         }
         intro = [section.description]
         if step == 0:
-            intro.append(
-                f"{count} sections of up to {SECTION_POINTS} points each. Score every element "
-                f"from 1 ({checklist.scale[0]}) to {SCALE_STEPS} ({checklist.scale[-1]})."
-                + (" Your organisation's last scores are filled in." if prior else "")
+            how = _(
+                "{count} sections of up to {points} points each. Score every element from 1 "
+                "({lowest}) to {steps} ({highest})."
+            ).format(
+                count=count,
+                points=SECTION_POINTS,
+                lowest=checklist.scale[0],
+                steps=SCALE_STEPS,
+                highest=checklist.scale[-1],
             )
+            if prior:
+                how += " " + _("Your organisation's last scores are filled in.")
+            intro.append(how)
         return form_card(
             FormView(
-                title=f"Readiness {step + 1} of {count}: {section.name}",
+                title=_("Readiness {number} of {count}: {section}").format(
+                    number=step + 1, count=count, section=section.name
+                ),
                 fields=fields,
                 buttons=[
-                    Button("Show the result" if last else "Next section", data, positive=True)
+                    Button(_("Show the result") if last else _("Next section"), data, positive=True)
                 ],
                 intro=intro,
             )
@@ -185,39 +202,48 @@ class Readiness:
             Fact(names.get(s.id, s.name), f"{s.points} / {SECTION_POINTS}", _points_color(s.points))
             for s in latest.sections
         ]
-        points.append(Fact("Total", f"{latest.total} / {latest.out_of}"))
+        points.append(Fact(_("Total"), f"{latest.total} / {latest.out_of}"))
         weakest = latest.weakest()
         steps = [
             *(level.next_steps if level else ()),
-            f"Start with {names.get(weakest.id, weakest.name)} "
-            f"({weakest.points} / {SECTION_POINTS}), the weakest section.",
+            _("Start with {section} ({points} / {most}), the weakest section.").format(
+                section=names.get(weakest.id, weakest.name),
+                points=weakest.points,
+                most=SECTION_POINTS,
+            ),
         ]
         scale = self._checklist.scale
         found = gaps(self._checklist, latest)
         gap_lines = [f"{scale[score - 1]}: {element.text}" for element, score in found[:MAX_GAPS]]
         if len(found) > MAX_GAPS:
-            gap_lines.append(f"… and {len(found) - MAX_GAPS} more scored 1 or 2")
+            more = len(found) - MAX_GAPS
+            gap_lines.append(
+                ngettext(
+                    "… and {n} more scored 1 or 2", "… and {n} more scored 1 or 2", more
+                ).format(n=more)
+            )
         sections = [
-            Section("Points per section", facts=points),
-            Section(f"Next steps ({latest.level})", lines=steps),
+            Section(_("Points per section"), facts=points),
+            Section(_("Next steps ({level})").format(level=latest.level), lines=steps),
         ]
         if gap_lines:
-            sections.append(Section("Gaps (scored 1 or 2)", lines=gap_lines))
-        sections.append(Section("History", lines=_history_lines(history)))
+            sections.append(Section(_("Gaps (scored 1 or 2)"), lines=gap_lines))
+        sections.append(Section(_("History"), lines=_history_lines(history)))
         shown = list(history)[-MAX_HISTORY:]
         return summary_card(
             SummaryView(
-                title=f"Partner readiness: {latest.level}",
-                subtitle=f"{latest.total} of {latest.out_of} points · taken by "
-                f"{latest.taken_by_name or 'someone'} on {_day(latest)}",
+                title=_("Partner readiness: {level}").format(level=latest.level),
+                subtitle=_("{total} of {most} points · taken by {name} on {day}").format(
+                    total=latest.total, most=latest.out_of, name=_taker(latest), day=_day(latest)
+                ),
                 sections=sections,
                 buttons=[
                     Button(
-                        "Take it again",
+                        _("Take it again"),
                         {"action": "run_command", "command": "readiness", "argument": "new"},
                     )
                 ],
-                chart_title="Readiness points" if len(shown) > 1 else "",
+                chart_title=_("Readiness points") if len(shown) > 1 else "",
                 points=[
                     LinePoint(_day(a), float(a.total), f"{a.total} / {a.out_of}") for a in shown
                 ]
@@ -229,24 +255,28 @@ class Readiness:
 
 def _history_lines(history: Sequence[ReadinessAssessment]) -> list[str]:
     if len(history) == 1:
-        return ["First assessment of your organisation. Retake it with `readiness new`."]
+        return [_("First assessment of your organisation. Retake it with `readiness new`.")]
     latest, before = history[-1], history[-2]
     change = latest.total - before.total
-    trend = (
-        f"Up {change} points since {_day(before)}."
-        if change > 0
-        else f"Down {-change} points since {_day(before)}."
-        if change < 0
-        else f"Unchanged since {_day(before)}."
-    )
+    if change > 0:
+        trend = ngettext("Up {n} point since {day}.", "Up {n} points since {day}.", change).format(
+            n=change, day=_day(before)
+        )
+    elif change < 0:
+        trend = ngettext(
+            "Down {n} point since {day}.", "Down {n} points since {day}.", -change
+        ).format(n=-change, day=_day(before))
+    else:
+        trend = _("Unchanged since {day}.").format(day=_day(before))
     lines = [trend]
     for assessment in reversed(list(history)[-MAX_HISTORY:]):
         lines.append(
             f"{_day(assessment)}: {assessment.total} / {assessment.out_of}, {assessment.level}"
-            f" ({assessment.taken_by_name or 'someone'})"
+            f" ({_taker(assessment)})"
         )
     if len(history) > MAX_HISTORY:
-        lines.append(f"… and {len(history) - MAX_HISTORY} earlier")
+        earlier = len(history) - MAX_HISTORY
+        lines.append(ngettext("… and {n} earlier", "… and {n} earlier", earlier).format(n=earlier))
     return lines
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from cards.library import _fitted, _Limits
 from cards.renderer import render_card
+from i18n import _
 
 MAX_INPUT_CHARS = 2000
 
@@ -87,7 +88,8 @@ def _element(item: Field, lim: _Limits) -> dict[str, Any]:
     element: dict[str, Any] = {"id": item.id, "label": lim.short(item.label), "spacing": "Medium"}
     if item.required:
         element["isRequired"] = True
-        element["errorMessage"] = lim.line(item.error or f"{item.label} is required")
+        error = item.error or _("{label} is required").format(label=item.label)
+        element["errorMessage"] = lim.line(error)
     if item.kind in ("text", "multiline"):
         element.update(
             type="Input.Text",

@@ -10,6 +10,7 @@ import pytest
 from cards.forms import Button, Choice, Field, FormView, GoalLine, SowView, form_card, sow_card
 from cards.library import wire_size
 from cards.renderer import MAX_CARD_BYTES
+from i18n import use_language
 from tests.support.cards import walk
 
 HOSTILE = 'Ada "Bobby" O\'Neil \\ </script> & <b>\n ${user} {{ x }} {% y %} **bold** 🎉'
@@ -86,3 +87,16 @@ def test_huge_text_everywhere_still_fits() -> None:
 def test_unknown_field_kind_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="unknown field kind"):
         form_card(FormView("t", [Field("slider", "s", "S")], []))
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "Attendees is required"), ("de", "Attendees ist erforderlich")]
+)
+def test_a_required_field_without_its_own_error_says_so_in_the_turns_language(
+    language: str, message: str
+) -> None:
+    field = Field("text", "attendees", "Attendees", required=True)
+    with use_language(language):
+        card = form_card(FormView(title="T", fields=[field], buttons=[]))
+    (element,) = [node for node in walk(card) if node.get("id") == "attendees"]
+    assert element["errorMessage"] == message

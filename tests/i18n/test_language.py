@@ -10,7 +10,7 @@ import pytest
 from cards.renderer import environment
 from cards.text import _environment as text_environment
 from i18n import N_, _, current_language, language_of, ngettext, use_language
-from i18n.formats import format_date, format_number, format_percent
+from i18n.formats import format_date, format_fixed, format_number, format_percent
 
 STALE = "This card is out of date"
 
@@ -78,6 +78,8 @@ def test_formats_follow_the_language() -> None:
         )
         assert format_number(1234.56) == "1.234,6"
         assert format_percent(0.755, decimals=1) == "75,5\u00a0%"
+        assert (format_fixed(2.0), format_fixed(3.456), format_fixed(4, 0)) == ("2,00", "3,46", "4")
+    assert (format_fixed(2.0), format_fixed(1234.5)) == ("2.00", "1234.50")
 
 
 def test_card_templates_translate_in_the_turn_language() -> None:

@@ -14,12 +14,12 @@ from botbuilder.core import TurnContext
 
 from dialogs.common.card_actions import ReminderSubmit
 from dialogs.common.turn import card_message, is_shared_conversation, tenant_of, user_of
+from dialogs.reminders.license_commands import licenses_command
 from dialogs.reminders.reminder_actions import handle_reminder_action
 from dialogs.reminders.reminder_commands import (
     ReminderServices,
     Reply,
     digest_command,
-    licenses_command,
     pause_command,
     reminders_command,
     resume_command,

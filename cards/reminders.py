@@ -23,7 +23,7 @@ from typing import Any
 
 from cards.library import clip, oversize
 from cards.renderer import CardRenderError, render_card
-from i18n import _
+from i18n import _, ngettext
 
 LOG_TOUCH_ACTION = "log_touch"
 SNOOZE_ACTION = "snooze"
@@ -183,8 +183,12 @@ def reminder_digest_card(items: Sequence[ReminderItemView]) -> dict[str, Any]:
         raise ValueError("a digest needs at least one reminder")
     shown = items[:MAX_DIGEST_ITEMS]
     left = len(items) - len(shown)
-    heading = "1 reminder" if len(items) == 1 else f"{len(items)} reminders"
-    more = f"… and {left} more: type reminders to see them all" if left > 0 else ""
+    heading = ngettext("{count} reminder", "{count} reminders", len(items)).format(count=len(items))
+    more = (
+        _("… and {count} more: type reminders to see them all").format(count=left)
+        if left > 0
+        else ""
+    )
     return _reminder(shown, heading, more, digest=True)
 
 
@@ -192,7 +196,7 @@ def reminder_list_card(heading: str, rows: Sequence[UpcomingView], empty: str) -
     """The "coming up" list: one line per reminder, due ones first; `empty` when there are none."""
     shown = rows[:MAX_LIST_ROWS]
     left = len(rows) - len(shown)
-    more = f"… and {left} more" if left > 0 else ""
+    more = _("… and {count} more").format(count=left) if left > 0 else ""
 
     def build(scale: float) -> dict[str, Any]:
         views = [

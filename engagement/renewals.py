@@ -50,6 +50,14 @@ class NoRenewalDate(DomainError):
         self.customer_id = customer_id
 
 
+class ReasonTooLong(DomainError, ValueError):
+    """A renewal outcome's reason is longer than MAX_REASON_CHARS."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(f"the reason is longer than {MAX_REASON_CHARS} characters")
+        self.length = length
+
+
 def record_renewal_outcome(
     customer: Customer, *, renewed: bool, reason: str, by: Person, now: datetime
 ) -> RenewalOutcome:
@@ -58,7 +66,8 @@ def record_renewal_outcome(
 
     Raises:
         NoRenewalDate: the customer has no renewal date to close.
-        ValueError: a lost renewal without a reason, or a reason over 200 characters.
+        ValueError: a lost renewal without a reason.
+        ReasonTooLong: a reason over 200 characters (also a ValueError).
     """
     if customer.renewal_date is None:
         raise NoRenewalDate(customer.id)
@@ -66,7 +75,7 @@ def record_renewal_outcome(
     if not renewed and not reason:
         raise ValueError("a lost renewal needs its reason")
     if len(reason) > MAX_REASON_CHARS:
-        raise ValueError(f"the reason is longer than {MAX_REASON_CHARS} characters")
+        raise ReasonTooLong(len(reason))
     outcome = RenewalOutcome(
         renewal_date=customer.renewal_date, renewed=renewed, reason=reason, by=by, at=now
     )

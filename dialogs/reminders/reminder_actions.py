@@ -30,11 +30,12 @@ from engagement.models import Customer, Person, Touch, TouchKind
 from engagement.reminder_records import DeliveryRecord, DeliveryState
 from engagement.reminders import ReminderKind, ReminderPolicy, due_reminders
 from engagement.working_hours import local_date
+from i18n import _
 
 logger = logging.getLogger(__name__)
 
 REMINDER_ACTIONS = frozenset({LOG_TOUCH_ACTION, SNOOZE_ACTION, REMINDER_DONE_ACTION})
-TOUCH_NOTE = "Logged from a reminder"
+TOUCH_NOTE = "Logged from a reminder"  # stored data: a marker the domain reads, not translated
 
 
 async def handle_reminder_action(
@@ -60,15 +61,14 @@ async def handle_reminder_action(
     store = services.reminders
     customer = await services.customers.get(tenant_id, submit.customer)
     if customer is None:
-        return "I can't find that customer any more, so nothing was changed."
+        return _customer_gone()
     if conversation_id:
         await store.remember_customer_conversation(tenant_id, customer.id, conversation_id)
     records = await store.records(tenant_id, customer.id)
     record = records.get(submit.reminder) if submit.reminder else None
     if record is not None and record.state == DeliveryState.DONE:
-        return (
-            f"That reminder about {escape_markdown(customer.name)} is already done; nothing was "
-            "changed."
+        return _("That reminder about {name} is already done; nothing was changed.").format(
+            name=escape_markdown(customer.name)
         )
     if isinstance(submit, LogTouchSubmit):
         return await _log_touch(customer, record, user, now, services)
@@ -78,7 +78,7 @@ async def handle_reminder_action(
             customer, submit.reminder, now, services.policy, services.policy.zone(owner.time_zone)
         )
         if record is None:
-            return REMINDER_OUT_OF_DATE
+            return _(REMINDER_OUT_OF_DATE)
     preferences = await store.preferences(tenant_id, user.id)
     zone = services.policy.zone(preferences.time_zone)
     if isinstance(submit, SnoozeSubmit):
@@ -88,14 +88,15 @@ async def handle_reminder_action(
         record.updated_at = now
         await store.put_records([record])
         await store.schedule_no_later(tenant_id, customer.id, until)
-        return (
-            f"Snoozed: I'll remind you about {escape_markdown(customer.name)} again on "
-            f"{format_day(local_date(until, zone))}."
+        return _("Snoozed: I'll remind you about {name} again on {day}.").format(
+            name=escape_markdown(customer.name), day=format_day(local_date(until, zone))
         )
     record.state = DeliveryState.DONE
     record.updated_at = now
     await store.put_records([record])
-    return f"Done: I won't remind you about this again ({escape_markdown(customer.name)})."
+    return _("Done: I won't remind you about this again ({name}).").format(
+        name=escape_markdown(customer.name)
+    )
 
 
 def _record_for_due(
@@ -122,14 +123,15 @@ async def _log_touch(
         stored.updated_at = now
 
     try:
-        saved, _ = await change(services.customers, customer.tenant_id, customer.id, add_touch)
+        saved, _changed = await change(
+            services.customers, customer.tenant_id, customer.id, add_touch
+        )
     except CustomerNotFound:
-        return "I can't find that customer any more, so nothing was changed."
+        return _customer_gone()
     except ConcurrencyConflict:
         logger.warning("could not log a touch on %s: it kept changing", customer.id)
-        return (
-            f"{escape_markdown(customer.name)} is being changed by someone else right now. "
-            "Please try again."
+        return _("{name} is being changed by someone else right now. Please try again.").format(
+            name=escape_markdown(customer.name)
         )
     if record is not None:
         record.state = DeliveryState.DONE
@@ -141,9 +143,16 @@ async def _log_touch(
     zone = services.policy.zone(preferences.time_zone)
     kind_note = ""
     if record is not None and record.kind != ReminderKind.CHECK_IN:
-        kind_note = " The reminder is marked done."
-    return (
-        f"Logged a touch with {escape_markdown(saved.name)}.{kind_note} The next check-in "
-        "reminder comes on "
-        f"{format_day(local_date(next_check_in, zone))} unless you touch it again before."
+        kind_note = _(" The reminder is marked done.")
+    return _(
+        "Logged a touch with {name}.{done} The next check-in reminder comes on {day} unless you "
+        "touch it again before."
+    ).format(
+        name=escape_markdown(saved.name),
+        done=kind_note,
+        day=format_day(local_date(next_check_in, zone)),
     )
+
+
+def _customer_gone() -> str:
+    return _("I can't find that customer any more, so nothing was changed.")

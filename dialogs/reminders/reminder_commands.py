@@ -6,15 +6,14 @@ Commands (routed by the bot; each returns the reply: text, or a card dict):
     renewal <customer> <date>       set the renewal date (any format of `engagement.dates`:
                                     2026-12-31, 31.12.2026, Dec 31 2026, in 3 months; `none`
                                     clears it)
-    licenses <customer> <n> <m>     set the Azure license line: n licensed, m active users
+    licenses <customer> <n> <m>     the Azure license line (in `license_commands`)
     pause reminders until <date>    no reminders until that date (they come from that date on)
     resume reminders                end a pause
     digest on|off                   one card a day with everything due, or one card per reminder
 
-Decisions: dates must be today or later (a renewal or a pause in the past means a typo);
-license counts must be whole numbers from 0 to 10,000,000, and more active than licensed users is
-accepted (over-deployment and trials happen) with a note in the reply. Reminders that came due
-during a pause are sent when it ends, not dropped.
+Decisions: dates must be today or later (a renewal or a pause in the past means a typo).
+Reminders that came due during a pause are sent when it ends, not dropped. Replies are in the
+turn's language; German command words and dates are understood too.
 """
 
 from __future__ import annotations
@@ -34,24 +33,20 @@ from engagement.clock import Clock
 from engagement.customers import change
 from engagement.dates import DateNotUnderstood, parse_date
 from engagement.errors import CustomerNotFound, InvalidCustomerName
-from engagement.licenses import license_line_text, license_lines_in_use
-from engagement.models import Customer, LicenseLine, Person
+from engagement.models import Customer, Person
 from engagement.naming import clean_customer_name, customer_id_for
-from engagement.numbers import NumberNotUnderstood, parse_count
 from engagement.ports import CustomerRepository, CustomerSummaries, ReminderStore
 from engagement.reminder_index import index_time
 from engagement.reminder_records import DeliveryState
 from engagement.reminders import ReminderPolicy, upcoming
 from engagement.slices import sliced
 from engagement.working_hours import local_date
-from i18n import current_language
+from i18n import N_, _, current_language, ngettext
 
 UPCOMING_DAYS = 30
-DEFAULT_PRODUCT = "Azure"
-MAX_LICENSES = 10_000_000
 MAX_RENEWAL_YEARS = 10
 MAX_PAUSE_DAYS = 366
-DATE_EXAMPLES = "2026-12-31, 31.12.2026, Dec 31 2026 or in 3 weeks"
+DATE_EXAMPLES = N_("2026-12-31, 31.12.2026, Dec 31 2026 or in 3 weeks")
 _ON, _OFF = frozenset({"on", "an", "ein"}), frozenset({"off", "aus"})
 _CLEAR_WORDS = frozenset({"none", "clear", "-", "remove", "keins", "keine", "kein", "löschen"})
 
@@ -92,7 +87,7 @@ def _split_trailing_date(argument: str, today: date) -> tuple[str, date | None, 
         parse_date(last, today, current_language())
     except DateNotUnderstood as error:
         return " ".join(words[:-1]), None, escape_markdown(date_problem(error))
-    return " ".join(words[:-1]), None, "Tell me the customer before the date."
+    return " ".join(words[:-1]), None, _("Tell me the customer before the date.")
 
 
 async def _find_customer(
@@ -102,13 +97,19 @@ async def _find_customer(
     try:
         customer_id = customer_id_for(clean_customer_name(name))
     except InvalidCustomerName:
-        return None, f'"{escape_markdown(name[:60])}" is not a customer name I can use.'
+        return None, _('"{name}" is not a customer name I can use.').format(
+            name=escape_markdown(name[:60])
+        )
     customer = await services.customers.get(tenant_id, customer_id)
     if customer is None:
         close = await suggestions(services.customers, tenant_id, name)
-        return None, (
-            f'I don\'t know a customer "{escape_markdown(name[:60])}".{did_you_mean(close)} Type '
-            f"`customers` to see them, or `assess {code_span(name[:60])}` to add it."
+        return None, _(
+            'I don\'t know a customer "{name}".{suggestions} Type `customers` to see them, or '
+            "`assess {code}` to add it."
+        ).format(
+            name=escape_markdown(name[:60]),
+            suggestions=did_you_mean(close),
+            code=code_span(name[:60]),
         )
     return customer, ""
 
@@ -173,10 +174,10 @@ async def reminders_command(
             # with weekend sending off) arrives at the next opening, and its days count to then
             arrives = hours.next_send_time(max(reminder.due_at, now), zone)
             as_of = today if due_now else local_date(arrives, zone)
-            when = "due now" if due_now else format_day(as_of)
+            when = _("due now") if due_now else format_day(as_of)
             if record is not None and record.state == DeliveryState.SNOOZED:
                 until_day = local_date(record.snoozed_until or now, zone)
-                when = f"snoozed until {format_day(until_day)}"
+                when = _("snoozed until {day}").format(day=format_day(until_day))
             rows.append(
                 (
                     reminder.due_at,
@@ -193,18 +194,26 @@ async def reminders_command(
     notes = []
     paused = preferences.paused(now, zone)
     if paused is not None:
-        notes.append(f"paused until {format_day(local_date(paused, zone))}")
+        notes.append(_("paused until {day}").format(day=format_day(local_date(paused, zone))))
     if preferences.digest:
-        notes.append("daily digest on")
-    heading = f"Reminders for your customers, next {UPCOMING_DAYS} days"
+        notes.append(_("daily digest on"))
+    heading = ngettext(
+        "Reminders for your customers, next {count} day",
+        "Reminders for your customers, next {count} days",
+        UPCOMING_DAYS,
+    ).format(count=UPCOMING_DAYS)
     if notes:
         heading += f" ({', '.join(notes)})"
     empty = (
-        "Nothing is due in the next 30 days."
+        ngettext(
+            "Nothing is due in the next {count} day.",
+            "Nothing is due in the next {count} days.",
+            UPCOMING_DAYS,
+        ).format(count=UPCOMING_DAYS)
         if owned
-        else "You own no customers yet: the customers you assess are yours."
+        else _("You own no customers yet: the customers you assess are yours.")
     )
-    return reminder_list_card(heading, [view for _, view in rows], empty)
+    return reminder_list_card(heading, [view for _due, view in rows], empty)
 
 
 async def renewal_command(
@@ -212,9 +221,9 @@ async def renewal_command(
 ) -> Reply:
     """`renewal <customer> <date>`: set (or with `none`, clear) the customer's renewal date."""
     words = argument.split()
-    usage = (
-        f"Tell me the customer and the date, e.g. `renewal Contoso 2026-12-31` ({DATE_EXAMPLES})."
-    )
+    usage = _(
+        "Tell me the customer and the date, e.g. `renewal Contoso 2026-12-31` ({examples})."
+    ).format(examples=_(DATE_EXAMPLES))
     if len(words) < 2:
         return usage
     zone = await _user_zone(services, tenant_id, user)
@@ -227,9 +236,15 @@ async def renewal_command(
         if renewal is None:
             return problem
         if renewal < today:
-            return f"{format_day(renewal)} is in the past. Please give the next renewal date."
+            return _("{day} is in the past. Please give the next renewal date.").format(
+                day=format_day(renewal)
+            )
         if renewal > date(today.year + MAX_RENEWAL_YEARS, today.month, min(today.day, 28)):
-            return f"{format_day(renewal)} is more than {MAX_RENEWAL_YEARS} years away."
+            return ngettext(
+                "{day} is more than {count} year away.",
+                "{day} is more than {count} years away.",
+                MAX_RENEWAL_YEARS,
+            ).format(day=format_day(renewal), count=MAX_RENEWAL_YEARS)
     customer, problem = await _find_customer(services, tenant_id, name)
     if customer is None:
         return problem
@@ -239,106 +254,30 @@ async def renewal_command(
         stored.updated_at = now
 
     try:
-        saved, _ = await change(services.customers, tenant_id, customer.id, set_renewal)
+        saved, _changed = await change(services.customers, tenant_id, customer.id, set_renewal)
     except CustomerNotFound:
-        return f'The customer "{customer.name}" no longer exists.'
+        return _gone(customer)
     await reindex(services, saved, now)
     if renewal is None:
-        return (
-            f"Cleared the renewal date of {escape_markdown(saved.name)}: no renewal reminders "
-            "for it."
+        return _("Cleared the renewal date of {name}: no renewal reminders for it.").format(
+            name=escape_markdown(saved.name)
         )
     offsets = [o for o in services.policy.renewal_offsets if renewal - timedelta(days=o) >= today]
     days_list = ", ".join(str(o) for o in services.policy.renewal_offsets)
     first = renewal - timedelta(days=offsets[0]) if offsets else today
     if first > today:
-        next_text = f"The next one comes on {format_day(first)}."
+        next_text = _("The next one comes on {day}.").format(day=format_day(first))
     else:
-        next_text = "One is due now: it comes with the next round of reminders."
-    return (
-        f"Renewal of {escape_markdown(saved.name)} set to {format_day(renewal)}. "
-        "The owner is reminded "
-        f"{days_list} days ahead. {next_text}"
+        next_text = _("One is due now: it comes with the next round of reminders.")
+    return _(
+        "Renewal of {name} set to {day}. The owner is reminded {offsets} days ahead. {next}"
+    ).format(
+        name=escape_markdown(saved.name), day=format_day(renewal), offsets=days_list, next=next_text
     )
 
 
-async def licenses_command(
-    argument: str, tenant_id: str, user: Person, now: datetime, services: ReminderServices
-) -> Reply:
-    """`licenses <customer> <licensed> <active> [product]`: set one product's license line (Azure
-    when no product is named); the customer's other products keep theirs."""
-    usage = (
-        "Tell me the customer, licensed and active users and the product if it is not Azure, "
-        "e.g. `licenses Contoso 500 320` or `licenses Contoso 0 9 Microsoft 365`."
-    )
-    words = argument.split()
-    if len(words) < 3:
-        return usage
-    language = current_language()
-    split = _counts_at(words, language)
-    product = " ".join(words[split + 2 :])[:100] or DEFAULT_PRODUCT
-    numbers: list[int] = []
-    for word in words[split : split + 2]:
-        try:
-            numbers.append(parse_count(word, language))
-        except NumberNotUnderstood:
-            return f'"{escape_markdown(word[:20])}" is not a whole number. {usage}'
-    licensed, active = numbers
-    if licensed < 0 or active < 0:
-        return "License counts cannot be negative."
-    if licensed > MAX_LICENSES or active > MAX_LICENSES:
-        return f"License counts above {MAX_LICENSES:,} are not accepted; please check the numbers."
-    customer, problem = await _find_customer(services, tenant_id, " ".join(words[:split]))
-    if customer is None:
-        return problem
-    zone = await _user_zone(services, tenant_id, user)
-    today = local_date(now, zone)
-    line = LicenseLine(product=product, licensed=licensed, active=active, as_of=today)
-
-    def set_licenses(stored: Customer) -> None:
-        others = [
-            existing
-            for existing in stored.licenses
-            if existing.product.casefold() != product.casefold()
-        ]
-        stored.licenses = [*others, line]
-        stored.updated_at = now
-
-    try:
-        saved, _ = await change(services.customers, tenant_id, customer.id, set_licenses)
-    except CustomerNotFound:
-        return f'The customer "{customer.name}" no longer exists.'
-    usage_text = f" ({round(100 * active / licensed)}% in use)" if licensed else ""
-    reply = (
-        f"{escape_markdown(product)} licenses of {escape_markdown(saved.name)}: "
-        f"{licensed:,} licensed, {active:,} active"
-        f"{usage_text}, as of {format_day(today)}."
-    )
-    if active > licensed:
-        reply += " More users are active than licensed: check for a true-up."
-    lines = license_lines_in_use(saved)
-    if len(lines) > 1:
-        reply += " All lines, worst first: " + "; ".join(map(license_line_text, lines)) + "."
-    return reply
-
-
-def _counts_at(words: list[str], language: str) -> int:
-    """Where `<licensed> <active>` start: the last two words, or else the first two numbers
-    after the customer's name that a product name follows (`Contoso 0 9 Microsoft 365`)."""
-
-    def count(word: str) -> bool:
-        try:
-            parse_count(word, language)
-        except NumberNotUnderstood:
-            return False
-        return True
-
-    if all(map(count, words[-2:])):
-        return len(words) - 2
-    for index in range(1, len(words) - 2):
-        if count(words[index]) and count(words[index + 1]):
-            return index
-    return len(words) - 2
+def _gone(customer: Customer) -> str:
+    return _('The customer "{name}" no longer exists.').format(name=escape_markdown(customer.name))
 
 
 async def pause_command(
@@ -347,7 +286,9 @@ async def pause_command(
     """`pause reminders until <date>`: no reminders before that date."""
     text = re.sub(r"^(until|bis)\s+", "", argument.strip(), flags=re.IGNORECASE)
     if not text:
-        return f"Until when? E.g. `pause reminders until 2026-12-31` ({DATE_EXAMPLES})."
+        return _("Until when? E.g. `pause reminders until 2026-12-31` ({examples}).").format(
+            examples=_(DATE_EXAMPLES)
+        )
     preferences = await services.reminders.preferences(tenant_id, user.id)
     zone = services.policy.zone(preferences.time_zone)
     today = local_date(now, zone)
@@ -356,15 +297,15 @@ async def pause_command(
     except DateNotUnderstood as error:
         return escape_markdown(date_problem(error))
     if until <= today:
-        return "Please give a date after today."
+        return _("Please give a date after today.")
     if until > today + timedelta(days=MAX_PAUSE_DAYS):
-        return "Reminders can be paused for a year at most."
+        return _("Reminders can be paused for a year at most.")
     preferences.paused_until = until
     await services.reminders.put_preferences(preferences)
-    return (
-        f"Reminders paused: you get them again from {format_day(until)}. What comes due "
-        "meanwhile is sent then. Type `resume reminders` to end the pause earlier."
-    )
+    return _(
+        "Reminders paused: you get them again from {day}. What comes due meanwhile is sent "
+        "then. Type `resume reminders` to end the pause earlier."
+    ).format(day=format_day(until))
 
 
 async def resume_command(
@@ -373,11 +314,11 @@ async def resume_command(
     """`resume reminders`: end a pause now."""
     preferences = await services.reminders.preferences(tenant_id, user.id)
     if preferences.paused(now, services.policy.zone(preferences.time_zone)) is None:
-        return "Reminders are not paused."
+        return _("Reminders are not paused.")
     preferences.paused_until = None
     await services.reminders.put_preferences(preferences)
     await _reindex_owned(services, tenant_id, user.id, now)
-    return "Reminders resumed: what came due during the pause comes with the next round."
+    return _("Reminders resumed: what came due during the pause comes with the next round.")
 
 
 async def digest_command(
@@ -386,14 +327,14 @@ async def digest_command(
     """`digest on|off`: one card a day with everything due, or one card per reminder."""
     choice = argument.strip().casefold()
     if choice not in _ON | _OFF:
-        return "Type `digest on` (one card a day with everything due) or `digest off`."
+        return _("Type `digest on` (one card a day with everything due) or `digest off`.")
     preferences = await services.reminders.preferences(tenant_id, user.id)
     preferences.digest = choice in _ON
     await services.reminders.put_preferences(preferences)
     if preferences.digest:
-        return (
+        return _(
             "Digest on: you get one card a day, at the start of your working hours, with "
             "everything that is due."
         )
     await _reindex_owned(services, tenant_id, user.id, now)
-    return "Digest off: each reminder comes as its own card when it is due."
+    return _("Digest off: each reminder comes as its own card when it is due.")

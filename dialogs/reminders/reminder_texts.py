@@ -1,29 +1,51 @@
 """How a reminder reads: its title, why it comes now, and its card view (in reminder cards,
-the `reminders` list and the call brief)."""
+the `reminders` list and the call brief), in the turn's (or the recipient's) language."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from cards.reminders import ReminderItemView
+from dialogs.common.messages import weekday_text
 from dialogs.reminders.renewal_texts import CHECKPOINT_KINDS, checkpoint_reason, checkpoint_title
+from engagement.models import Phase
 from engagement.reminders import Reminder, ReminderKind
 from engagement.working_hours import local_date
+from i18n import N_, _, ngettext
+from i18n.formats import format_fixed
+
+# The phase a stalled reminder names, as a title ("stuck in the Assess phase").
+_PHASE_TITLES = {
+    Phase.ASSESS: N_("Assess"),
+    Phase.COMMIT: N_("Commit"),
+    Phase.DELIVER: N_("Deliver"),
+    Phase.ENSURE: N_("Ensure"),
+    Phase.CLOSED: N_("Closed"),
+}
+_DECIMAL = re.compile(r"\d+\.\d+")
 
 
 def format_day(day: date) -> str:
-    """`Mon 2 Nov 2026`."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def days_text(count: int) -> str:
-    """`1 day`, `3 days`."""
-    return "1 day" if count == 1 else f"{count} days"
+    """`Mon 2 Nov 2026` / `Mo., 2. Nov. 2026`."""
+    return weekday_text(day)
 
 
 def _phase_name(value: str) -> str:
-    return value.capitalize() if value else "the current"
+    try:
+        return _(_PHASE_TITLES[Phase(value)])
+    except ValueError:
+        return value.capitalize() if value else _("current")
+
+
+def _scores(about: str) -> str:
+    """`NPS 4, CSAT 2.0` with its decimals in the turn's language (`CSAT 2,0`)."""
+
+    def decimal(found: re.Match[str]) -> str:
+        return format_fixed(float(found.group()), len(found.group().split(".")[1]))
+
+    return _DECIMAL.sub(decimal, about)
 
 
 def reminder_title(reminder: Reminder, today: date) -> str:
@@ -33,21 +55,65 @@ def reminder_title(reminder: Reminder, today: date) -> str:
     if kind in CHECKPOINT_KINDS:
         return checkpoint_title(reminder)
     if kind == ReminderKind.CHECK_IN:
-        return f"Check in with {name}"
+        return _("Check in with {name}").format(name=name)
     if kind == ReminderKind.RENEWAL and reminder.target is not None:
         left = (reminder.target - today).days
-        when = "today" if left == 0 else f"in {days_text(left)}"
-        return f"{name} renews {when}"
+        if left == 0:
+            return _("{name} renews today").format(name=name)
+        return ngettext(
+            "{name} renews in {count} day", "{name} renews in {count} days", left
+        ).format(name=name, count=left)
     if kind == ReminderKind.GOAL_DUE and reminder.target is not None:
-        state = "overdue" if today > reminder.target else "due"
-        return f"Goal {state}: {reminder.about}"
+        if today > reminder.target:
+            return _("Goal overdue: {goal}").format(goal=reminder.about)
+        return _("Goal due: {goal}").format(goal=reminder.about)
     if kind == ReminderKind.PHASE_STALLED:
-        return f"{name} is stuck in the {_phase_name(reminder.about)} phase"
+        return _("{name} is stuck in the {phase} phase").format(
+            name=name, phase=_phase_name(reminder.about)
+        )
     if kind == ReminderKind.ENSURE_FOLLOW_UP:
-        return f"Follow up with {name} on the delivery"
+        return _("Follow up with {name} on the delivery").format(name=name)
     if kind == ReminderKind.DETRACTOR_FOLLOW_UP:
-        return f"Call {name}: an unhappy customer ({reminder.about})"
-    return f"Reminder about {name}"
+        return _("Call {name}: an unhappy customer ({scores})").format(
+            name=name, scores=_scores(reminder.about)
+        )
+    return _("Reminder about {name}").format(name=name)
+
+
+def _check_in_reason(reminder: Reminder, since: date, today: date) -> str:
+    count = (today - since).days
+    if reminder.about == "added":
+        text = ngettext(
+            "{count} day since the customer was added ({day}); partners touch each customer at "
+            "least twice a month.",
+            "{count} days since the customer was added ({day}); partners touch each customer at "
+            "least twice a month.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "{count} day since the last touch ({day}); partners touch each customer at least "
+            "twice a month.",
+            "{count} days since the last touch ({day}); partners touch each customer at least "
+            "twice a month.",
+            count,
+        )
+    return text.format(count=count, day=format_day(since))
+
+
+def _goal_reason(target: date, today: date) -> str:
+    late = (today - target).days
+    if late > 0:
+        return ngettext(
+            "The goal was due {day} ({count} day ago): check it with the customer and record "
+            "the outcome in ensure.",
+            "The goal was due {day} ({count} days ago): check it with the customer and record "
+            "the outcome in ensure.",
+            late,
+        ).format(day=format_day(target), count=late)
+    return _(
+        "The goal is due {day}: check it with the customer and record the outcome in ensure."
+    ).format(day=format_day(target))
 
 
 def reminder_reason(reminder: Reminder, today: date) -> str:
@@ -57,42 +123,36 @@ def reminder_reason(reminder: Reminder, today: date) -> str:
     if kind in CHECKPOINT_KINDS:
         return checkpoint_reason(reminder)
     if kind == ReminderKind.CHECK_IN and since is not None:
-        what = "the customer was added" if reminder.about == "added" else "the last touch"
-        return (
-            f"{days_text((today - since).days)} since {what} ({format_day(since)}); "
-            "partners touch each customer at least twice a month."
-        )
+        return _check_in_reason(reminder, since, today)
     if kind == ReminderKind.RENEWAL and reminder.target is not None:
-        return (
-            f"The renewal is on {format_day(reminder.target)} "
-            f"({reminder.offset_days}-day reminder): review licenses, usage and the next "
-            "iteration with the customer."
-        )
+        return _(
+            "The renewal is on {day} ({offset}-day reminder): review licenses, usage and the "
+            "next iteration with the customer."
+        ).format(day=format_day(reminder.target), offset=reminder.offset_days)
     if kind == ReminderKind.GOAL_DUE and reminder.target is not None:
-        late = (today - reminder.target).days
-        when = (
-            f"was due {format_day(reminder.target)} ({days_text(late)} ago)"
-            if late > 0
-            else f"is due {format_day(reminder.target)}"
-        )
-        return f"The goal {when}: check it with the customer and record the outcome in ensure."
+        return _goal_reason(reminder.target, today)
     if kind == ReminderKind.PHASE_STALLED and since is not None:
-        return (
-            f"In the {_phase_name(reminder.about)} phase for {days_text((today - since).days)} "
-            f"(since {format_day(since)}): move it on, or note what blocks it."
-        )
+        count = (today - since).days
+        return ngettext(
+            "In the {phase} phase for {count} day (since {day}): move it on, or note what "
+            "blocks it.",
+            "In the {phase} phase for {count} days (since {day}): move it on, or note what "
+            "blocks it.",
+            count,
+        ).format(phase=_phase_name(reminder.about), count=count, day=format_day(since))
     if kind == ReminderKind.DETRACTOR_FOLLOW_UP and since and reminder.target:
-        return (
-            f"The ensure review on {format_day(since)} gave {reminder.about}: follow up with the "
-            f"customer by {format_day(reminder.target)} (within 2 working days) and log the "
-            "touch; logging it closes this reminder."
+        return _(
+            "The ensure review on {day} gave {scores}: follow up with the customer by {by} "
+            "(within 2 working days) and log the touch; logging it closes this reminder."
+        ).format(
+            day=format_day(since), scores=_scores(reminder.about), by=format_day(reminder.target)
         )
     if kind == ReminderKind.ENSURE_FOLLOW_UP and since is not None:
-        return (
-            f"The last delivery was on {format_day(since)}: check the goals with the customer "
-            "and run the ensure review."
-        )
-    return "It is due."
+        return _(
+            "The last delivery was on {day}: check the goals with the customer and run the "
+            "ensure review."
+        ).format(day=format_day(since))
+    return _("It is due.")
 
 
 def reminder_view(reminder: Reminder, now: datetime, zone: ZoneInfo) -> ReminderItemView:
@@ -102,9 +162,12 @@ def reminder_view(reminder: Reminder, now: datetime, zone: ZoneInfo) -> Reminder
     day = day or reminder.due_on
     overdue = day < today
     if day == today:
-        due = f"today ({format_day(day)})"
+        due = _("today ({day})").format(day=format_day(day))
     elif overdue:
-        due = f"{format_day(day)} ({days_text((today - day).days)} ago)"
+        late = (today - day).days
+        due = ngettext("{day} ({count} day ago)", "{day} ({count} days ago)", late).format(
+            day=format_day(day), count=late
+        )
     else:
         due = format_day(day)
     return ReminderItemView(

@@ -14,6 +14,7 @@ from dialogs.reminders.reminder_commands import (
     ReminderServices,
     Reply,
     _find_customer,
+    _gone,
     reindex,
     renewal_command,
 )
@@ -21,7 +22,13 @@ from dialogs.reminders.reminder_texts import format_day
 from engagement.customers import change
 from engagement.errors import CustomerNotFound
 from engagement.models import Customer, Person
-from engagement.renewals import NoRenewalDate, record_renewal_outcome
+from engagement.renewals import (
+    MAX_REASON_CHARS,
+    NoRenewalDate,
+    ReasonTooLong,
+    record_renewal_outcome,
+)
+from i18n import _
 
 DONE_WORDS = frozenset({"done", "renewed", "won", "erledigt", "verlängert", "verlaengert"})
 LOST_WORDS = frozenset({"lost", "churned", "verloren", "gekündigt", "gekuendigt"})
@@ -55,10 +62,10 @@ async def renewal_or_outcome_command(
     if line is None:
         return await renewal_command(argument, tenant_id, user, now, services)
     if not line.renewed and not line.reason:
-        return (
-            "Why was it lost? Give the reason code, e.g. "
-            f"`renewal {line.customer} lost price` or `lost moved to a competitor`."
-        )
+        return _(
+            "Why was it lost? Give the reason code, e.g. `renewal {name} lost price` or `lost "
+            "moved to a competitor`."
+        ).format(name=line.customer)
     customer, problem = await _find_customer(services, tenant_id, line.customer)
     if customer is None:
         return problem
@@ -67,21 +74,33 @@ async def renewal_or_outcome_command(
         record_renewal_outcome(stored, renewed=line.renewed, reason=line.reason, by=user, now=now)
 
     try:
-        saved, _ = await change(services.customers, tenant_id, customer.id, record)
+        saved, _changed = await change(services.customers, tenant_id, customer.id, record)
     except CustomerNotFound:
-        return f'The customer "{escape_markdown(customer.name)}" no longer exists.'
+        return _gone(customer)
     except NoRenewalDate:
-        return (
-            f"{escape_markdown(customer.name)} has no renewal date to close. Set it first with "
-            f"`renewal {code_span(customer.name)} <date>`."
+        return _(
+            "{name} has no renewal date to close. Set it first with `renewal {code} <date>`."
+        ).format(name=escape_markdown(customer.name), code=code_span(customer.name))
+    except ReasonTooLong:
+        return _("That was not recorded: the reason is longer than {limit} characters.").format(
+            limit=MAX_REASON_CHARS
         )
-    except ValueError as error:
-        return f"That was not recorded: {error}."
     await reindex(services, saved, now)
     outcome = saved.renewals[-1]
-    what = "renewed" if outcome.renewed else f"lost ({outcome.reason})"
-    return (
-        f"Recorded: the renewal of {escape_markdown(saved.name)} on "
-        f"{format_day(outcome.renewal_date)} was {what}; it counts in `kpis`. Its renewal "
-        f"reminders stop. Set the next renewal date with `renewal {code_span(saved.name)} <date>`."
+    text = (
+        _(
+            "Recorded: the renewal of {name} on {day} was renewed; it counts in `kpis`. Its "
+            "renewal reminders stop. Set the next renewal date with `renewal {code} <date>`."
+        )
+        if outcome.renewed
+        else _(
+            "Recorded: the renewal of {name} on {day} was lost ({reason}); it counts in `kpis`. "
+            "Its renewal reminders stop. Set the next renewal date with `renewal {code} <date>`."
+        )
+    )
+    return text.format(
+        name=escape_markdown(saved.name),
+        day=format_day(outcome.renewal_date),
+        reason=outcome.reason,
+        code=code_span(saved.name),
     )

@@ -51,12 +51,12 @@ async def test_licenses_and_dates_typed_in_german_commands(
     await _quick_checked(personal)
     personal = german
     replies = await personal.say("licenses Contoso 1.200 800")
-    assert "1,200 licensed, 800 active" in replies[0].text
+    assert "1.200 lizenziert, 800 aktiv" in replies[0].text
     replies = await personal.say("licenses Contoso 1,200 800")  # a decimal comma: refused
-    assert "not a whole number" in replies[0].text
+    assert "keine ganze Zahl" in replies[0].text
     replies = await personal.say("renewal Contoso 30. Juni 2027")
-    assert "30 Jun 2027" in replies[0].text
+    assert "30. Juni 2027" in replies[0].text
     replies = await personal.say("pause reminders bis in 2 Wochen")
-    assert "16 Nov 2026" in replies[0].text
+    assert "16. Nov. 2026" in replies[0].text
     replies = await personal.say("digest an")
-    assert "Digest on" in replies[0].text
+    assert "Tagesübersicht an" in replies[0].text

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from dialogs.reminders.license_commands import licenses_command
 from dialogs.reminders.reminder_actions import REMINDER_ACTIONS, TOUCH_NOTE, handle_reminder_action
 from dialogs.reminders.reminder_commands import (
     ReminderServices,
     digest_command,
-    licenses_command,
     pause_command,
     reminders_command,
     renewal_command,

@@ -11,9 +11,11 @@ Layout, per tenant, next to the customer files:
 - **Kept current on every save.** `TinyCustomerRepository` calls `record` right after the
   customer's file is written, without awaiting in between: one bucket file of at most 1/256 of
   the tenant (about 40 summaries at 10,000 customers) is read, changed and written atomically.
-- **Answers in slices.** `portfolio` and `by_name` read the tenant's buckets one at a time and
-  feed them to `engagement.book`'s tallies, yielding to other turns every few milliseconds;
-  memory holds one bucket and the page, never the book.
+- **Answers from memory.** A tenant's summaries are loaded once, on its first query, into a
+  `engagement.book_index.BookIndex` (store/summary_indexes.py) that every write above keeps
+  current: `portfolio`, `kpis`, `customers` and `owned_by` read no file and decode no row; an
+  unfiltered page and its figures come from the index's order and counters, a filtered one
+  goes through the summaries in slices that yield.
 - **Repaired when missing or stale.** A tenant without `built.json` (summaries never built, or
   a crash) is rebuilt from its customer files before it answers: bucket by bucket, a few
   customers per slice, merged by `version`, so saves made meanwhile are never overwritten by an
@@ -28,20 +30,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import orjson
 from pydantic import ValidationError
 
-from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, PortfolioTally
+from engagement.book import PortfolioAnswer, PortfolioRequest
+from engagement.book_index import BookIndex
 from engagement.clock import Clock
 from engagement.health_factors import DEFAULT_POLICY, HealthPolicy
 from engagement.models import Customer
-from engagement.slices import SLICE_SECONDS, sliced
-from engagement.summary import CustomerSummary, NameListing, summarize
+from engagement.slices import sliced
+from engagement.summary import NameListing, summarize
 from store.atomic_storage import (
     ensure_directory,
     fsync_directory,
@@ -51,13 +53,24 @@ from store.atomic_storage import (
     write_text_atomic,
 )
 from store.shards import SHARD_SUFFIX, digest
-from store.summary_codec import BUCKET_CHARS, Row, bucket_of, decode, encode, merged, read_bucket
+from store.summary_codec import (
+    BUCKET_CHARS,
+    BUILT,
+    Row,
+    bucket_names,
+    bucket_of,
+    decode,
+    encode,
+    json_file_names,
+    merged,
+    read_bucket,
+)
+from store.summary_indexes import SummaryIndexes
 
 __all__ = ["TinyCustomerSummaries", "decode", "encode"]
 
 logger = logging.getLogger(__name__)
 
-BUILT = "built.json"
 OPEN_MARK = ".open"
 _BUCKETS_PER_SYNC = 64  # a build writes this many buckets with one sync
 
@@ -86,6 +99,7 @@ class TinyCustomerSummaries:
         self._built: set[str] = set()
         self._builds: dict[str, asyncio.Task[int]] = {}
         self._writes: defaultdict[Path, int] = defaultdict(int)  # bucket writes, see _merge_many
+        self._indexes = SummaryIndexes(root)
         self._claim()
 
     def _claim(self) -> None:
@@ -114,6 +128,7 @@ class TinyCustomerSummaries:
         for task in self._builds.values():
             task.cancel()
         self._builds.clear()
+        self._indexes.close()
         if self._claimed:
             remove_durably(self._root / OPEN_MARK)
             self._claimed = False
@@ -144,6 +159,7 @@ class TinyCustomerSummaries:
         path = self._root / digest(tenant_id) / f"{bucket}.json"
         self._writes[path] += 1
         write_text_atomic(path, orjson.dumps(merged(read_bucket(path), rows, gone)))
+        self._indexes.changed(tenant_id, rows, gone)
 
     async def _merge_many(
         self, tenant_id: str, changes: dict[str, tuple[dict[str, Row], Iterable[str]]]
@@ -170,6 +186,7 @@ class TinyCustomerSummaries:
             if self._writes[path] == seen[path]:
                 os.replace(temp, path)
                 self._writes[path] += 1
+                self._indexes.changed(tenant_id, *changes[path.stem])
             else:  # saved meanwhile: merge into what that save wrote
                 os.unlink(temp)
                 rows, gone = changes[path.stem]
@@ -180,43 +197,22 @@ class TinyCustomerSummaries:
 
     async def portfolio(self, tenant_id: str, request: PortfolioRequest) -> PortfolioAnswer:
         """See `engagement.ports.CustomerSummaries.portfolio`."""
-        await self._ready(tenant_id)
-        tally = PortfolioTally(request)
-        await self._stream(tenant_id, tally.add_all)
-        answer = tally.answer()
+        answer = await (await self._index(tenant_id)).portfolio(request)
         if answer.stale:
             self._build_later(tenant_id)
         return answer
 
     async def by_name(self, tenant_id: str, *, contains: str = "", limit: int = 50) -> NameListing:
         """See `engagement.ports.CustomerSummaries.by_name`."""
-        await self._ready(tenant_id)
-        tally = NameTally(contains, limit)
-        await self._stream(tenant_id, tally.add_all)
-        return tally.answer()
+        return await (await self._index(tenant_id)).by_name(contains, limit)
 
     async def owned_by(self, tenant_id: str, owner_id: str) -> list[str]:
         """See `engagement.ports.CustomerSummaries.owned_by`."""
+        return await (await self._index(tenant_id)).owned_by(owner_id)
+
+    async def _index(self, tenant_id: str) -> BookIndex:
         await self._ready(tenant_id)
-        owned: list[str] = []
-
-        def add_all(summaries: Iterable[CustomerSummary]) -> None:
-            owned.extend(s.customer_id for s in summaries if s.owner_id == owner_id)
-
-        await self._stream(tenant_id, add_all)
-        return sorted(owned)
-
-    async def _stream(
-        self, tenant_id: str, consume: Callable[[Iterable[CustomerSummary]], None]
-    ) -> None:
-        directory = self._root / digest(tenant_id)
-        started = time.perf_counter()
-        for name in _bucket_names(directory):
-            rows = read_bucket(directory / name)
-            consume(decode(tenant_id, customer_id, row) for customer_id, row in rows.items())
-            if time.perf_counter() - started > SLICE_SECONDS:
-                await asyncio.sleep(0)
-                started = time.perf_counter()
+        return await self._indexes.of(tenant_id)
 
     # ---------------------------------------------------------------- building and repairing
 
@@ -250,11 +246,11 @@ class TinyCustomerSummaries:
         bucket in slices that yield; returns how many customers were summarised."""
         key = digest(tenant_id)
         customers_dir = self._customers_root / key
-        names = await asyncio.to_thread(_customer_file_names, customers_dir)
+        names = await asyncio.to_thread(json_file_names, customers_dir)
         groups: dict[str, list[str]] = defaultdict(list)
         for name in names:
             groups[name[:BUCKET_CHARS]].append(name)
-        for name in _bucket_names(self._root / key):
+        for name in bucket_names(self._root / key):
             groups.setdefault(name.removesuffix(".json"), [])
         now = self._clock.now()
         count = 0
@@ -293,19 +289,3 @@ def _customers_in(directory: Path, names: list[str], tenant_id: str) -> Iterator
                 yield Customer.model_validate(document)
             except ValidationError:
                 logger.warning("skipped an unreadable customer file %s", directory / name)
-
-
-def _customer_file_names(directory: Path) -> list[str]:
-    try:
-        with os.scandir(directory) as entries:
-            return sorted(
-                entry.name
-                for entry in entries
-                if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
-            )
-    except FileNotFoundError:
-        return []
-
-
-def _bucket_names(directory: Path) -> list[str]:
-    return [name for name in _customer_file_names(directory) if name != BUILT]

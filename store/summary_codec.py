@@ -4,6 +4,7 @@ the bucket files that hold them (see store/summaries.py)."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -14,9 +15,10 @@ import orjson
 from engagement.health_factors import Band
 from engagement.models import LifecycleStage, MaturityLevel, Phase
 from engagement.summary import CustomerSummary, RenewalFact, ReviewScore
-from store.shards import digest
+from store.shards import SHARD_SUFFIX, digest
 
 BUCKET_CHARS = 2
+BUILT = "built.json"  # see store/summaries.py
 _PHASES = {phase.value: phase for phase in Phase}
 _LEVELS = {level.value: level for level in MaturityLevel}
 _BANDS = {band.value: band for band in Band}
@@ -101,3 +103,21 @@ def read_bucket(path: Path) -> dict[str, Row]:
         if isinstance(content, dict):
             return content
     return {}
+
+
+def json_file_names(directory: Path) -> list[str]:
+    """The names of the JSON files in `directory`, sorted (none when it is missing)."""
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(
+                entry.name
+                for entry in entries
+                if entry.name.endswith(SHARD_SUFFIX) and not entry.name.startswith(".")
+            )
+    except FileNotFoundError:
+        return []
+
+
+def bucket_names(directory: Path) -> list[str]:
+    """The bucket files of a tenant's summaries directory, sorted."""
+    return [name for name in json_file_names(directory) if name != BUILT]

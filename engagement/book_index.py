@@ -1,0 +1,235 @@
+"""One tenant's customer summaries in memory, answering without a pass over the book.
+
+A store that keeps its summaries in files (store/summaries.py) loads a tenant's summaries into
+a `BookIndex` once, then `put`s every summary it writes and `remove`s every one it deletes.
+The index keeps what `portfolio`, `kpis`, `customers` and `owned_by` need current as summaries
+come and go:
+
+- every summary in risk order (`portfolio.risk_order`) and in name order: the page of an
+  unfiltered `portfolio` is a slice, the first `customers` too;
+- counters for the KPIs and health bands of the whole book (phases, levels, stages, bands,
+  renewal dates sorted, reviews and renewal outcomes per day, the days health was computed):
+  the figures of an unfiltered page are counted from them, not from the summaries.
+
+A filtered `portfolio` or `kpis` (mine, renewals N, level, stage) and a `customers` search go
+through a snapshot of the summaries with `engagement.book`'s tallies, in slices that yield.
+Either way the answer is what `answer_portfolio` / `list_by_name` give over the same
+summaries (the contract tests compare them).
+
+Pure; imports only the standard library and `engagement`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+from collections import Counter
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, PortfolioTally
+from engagement.health_factors import Band
+from engagement.kpis import PIPELINE_DAYS, Kpis, fiscal_year, net_promoter_score
+from engagement.models import LifecycleStage, MaturityLevel, Phase
+from engagement.portfolio import BAND_ORDER, Page, risk_order, row_of
+from engagement.slices import sliced
+from engagement.summary import CustomerSummary, NameListing
+
+CHUNK = 500  # summaries tallied between two checks of the slice's time
+
+K = TypeVar("K")
+_by_name = CustomerSummary.name_order
+
+
+def _bump(counter: Counter[K], key: K, by: int) -> None:
+    counter[key] += by
+    if not counter[key]:
+        del counter[key]
+
+
+def _utc_day(moment: datetime) -> int:
+    return moment.astimezone(UTC).date().toordinal()
+
+
+class BookIndex:
+    """A tenant's summaries, indexed (see the module docstring). Build it with `load`."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, CustomerSummary] = {}
+        self._risk: list[CustomerSummary] = []  # sorted by risk_order
+        self._names: list[CustomerSummary] = []  # sorted by name_order
+        self._phases: Counter[Phase] = Counter()
+        self._levels: Counter[MaturityLevel | None] = Counter()
+        self._stages: Counter[LifecycleStage | None] = Counter()
+        self._bands: Counter[Band] = Counter()
+        self._renewals: list[int] = []  # renewal dates as ordinals, sorted
+        self._reviews: Counter[tuple[int, float, int]] = Counter()  # (UTC day, csat, nps)
+        self._outcomes: Counter[tuple[int, bool, str]] = Counter()  # (UTC day, renewed, why)
+        self._as_of: Counter[int] = Counter()  # UTC day health was computed on
+
+    @classmethod
+    async def load(cls, groups: AsyncIterable[Sequence[CustomerSummary]]) -> BookIndex:
+        """An index of the summaries in `groups` (each customer in one group at most): each
+        group is counted and sorted as it comes, then the groups are merged in slices."""
+        index = cls()
+        by_risk: list[list[CustomerSummary]] = []
+        by_name: list[list[CustomerSummary]] = []
+        async for group in groups:
+            for summary in group:
+                index._by_id[summary.customer_id] = summary
+                index._count(summary, 1, loading=True)
+            by_risk.append(sorted(group, key=risk_order))
+            by_name.append(sorted(group, key=_by_name))
+        index._renewals.sort()
+        index._risk = [s async for s in sliced(heapq.merge(*by_risk, key=risk_order))]
+        index._names = [s async for s in sliced(heapq.merge(*by_name, key=_by_name))]
+        return index
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    # ---------------------------------------------------------------- changes
+
+    def put(self, summary: CustomerSummary) -> None:
+        """Add or replace the customer's summary (never by an older version)."""
+        old = self._by_id.get(summary.customer_id)
+        if old is not None:
+            if old.version > summary.version:
+                return
+            self._drop(old)
+        self._by_id[summary.customer_id] = summary
+        self._count(summary, 1)
+        bisect.insort(self._risk, summary, key=risk_order)
+        bisect.insort(self._names, summary, key=_by_name)
+
+    def remove(self, customer_id: str) -> None:
+        """Forget the customer's summary (no customer file any more)."""
+        old = self._by_id.pop(customer_id, None)
+        if old is not None:
+            self._drop(old)
+
+    def _drop(self, old: CustomerSummary) -> None:
+        self._count(old, -1)
+        _remove_sorted(self._risk, old, risk_order)
+        _remove_sorted(self._names, old, _by_name)
+
+    def _count(self, summary: CustomerSummary, by: int, *, loading: bool = False) -> None:
+        _bump(self._phases, summary.phase, by)
+        _bump(self._levels, summary.level, by)
+        _bump(self._stages, summary.stage, by)
+        _bump(self._bands, summary.band, by)
+        _bump(self._as_of, _utc_day(summary.as_of), by)
+        if summary.renewal_date is not None:
+            day = summary.renewal_date.toordinal()
+            if by < 0:
+                del self._renewals[bisect.bisect_left(self._renewals, day)]
+            elif loading:
+                self._renewals.append(day)  # sorted once loaded
+            else:
+                bisect.insort(self._renewals, day)
+        for review in summary.reviews:
+            _bump(self._reviews, (_utc_day(review.closed_at), review.csat, review.nps), by)
+        for outcome in summary.renewal_outcomes:
+            _bump(self._outcomes, (_utc_day(outcome.at), outcome.renewed, outcome.reason), by)
+
+    # ---------------------------------------------------------------- answers
+
+    async def portfolio(self, request: PortfolioRequest) -> PortfolioAnswer:
+        """What `engagement.book.answer_portfolio` answers over the summaries."""
+        if request.query.filtered:
+            tally = PortfolioTally(request)
+            await _tally(list(self._risk), tally.add_all)
+            return tally.answer()
+        if request.page_size < 1:
+            raise ValueError(f"page size must be at least 1, got {request.page_size}")
+        size, selected = request.page_size, len(self._risk)
+        count = max(1, math.ceil(selected / size))
+        number = min(max(request.query.page, 1), count)
+        start = (number - 1) * size
+        rows = tuple(row_of(s, request.now) for s in self._risk[start : start + size])
+        today = request.now.date().toordinal()
+        return PortfolioAnswer(
+            page=Page(rows, number, count, selected),
+            stored=selected,
+            kpis=self._kpis(request) if request.figures else None,
+            bands={band: self._bands[band] for band in BAND_ORDER} if request.figures else None,
+            stale=sum(n for day, n in self._as_of.items() if day < today),
+        )
+
+    def _kpis(self, request: PortfolioRequest) -> Kpis:
+        """`KpiTally`'s result over every summary, from the counters."""
+        today = request.now.date()
+        year = fiscal_year(today, request.fiscal_start_month)
+        first, end = year.start.toordinal(), year.end.toordinal()
+        csats: list[float] = []
+        npss: list[int] = []
+        for (day, csat, nps), n in self._reviews.items():
+            if first <= day < end:
+                csats += [csat] * n
+                npss += [nps] * n
+        renewed = 0
+        lost: Counter[str] = Counter()
+        for (day, won, reason), n in self._outcomes.items():
+            if first <= day < end:
+                if won:
+                    renewed += n
+                else:
+                    lost[reason] += n
+        dates, day = self._renewals, today.toordinal()
+        overdue = bisect.bisect_left(dates, day)
+        return Kpis(
+            fiscal_year=year,
+            customers=len(self._by_id),
+            csat_average=sum(csats) / len(csats) if csats else None,
+            csat_reviews=len(csats),
+            nps=net_promoter_score(npss),
+            renewals={d: bisect.bisect_right(dates, day + d) - overdue for d in PIPELINE_DAYS},
+            renewals_overdue=overdue,
+            by_phase={phase: self._phases[phase] for phase in Phase if phase != Phase.CLOSED},
+            by_level={level: self._levels[level] for level in [*MaturityLevel, None]},
+            renewed=renewed,
+            lost=lost.total(),
+            lost_reasons=dict(lost.most_common()),
+            by_stage={stage: self._stages[stage] for stage in LifecycleStage},
+        )
+
+    async def by_name(self, contains: str = "", limit: int = 50) -> NameListing:
+        """What `engagement.book.list_by_name` answers over the summaries."""
+        if not contains:
+            return NameListing(tuple(self._names[: max(limit, 0)]), len(self._names))
+        tally = NameTally(contains, limit)
+        await _tally(list(self._names), tally.add_all)
+        return tally.answer()
+
+    async def owned_by(self, owner_id: str) -> list[str]:
+        """The ids of the customers `owner_id` owns, sorted."""
+        owned: list[str] = []
+
+        def add_all(summaries: Iterable[CustomerSummary]) -> None:
+            owned.extend(s.customer_id for s in summaries if s.owner_id == owner_id)
+
+        await _tally(list(self._by_id.values()), add_all)
+        return sorted(owned)
+
+
+async def _tally(
+    summaries: list[CustomerSummary], add_all: Callable[[Iterable[CustomerSummary]], None]
+) -> None:
+    """Feed `add_all` the summaries CHUNK at a time, yielding between slices."""
+    chunks = (summaries[start : start + CHUNK] for start in range(0, len(summaries), CHUNK))
+    async for chunk in sliced(chunks):
+        add_all(chunk)
+
+
+def _remove_sorted(
+    ordered: list[CustomerSummary],
+    summary: CustomerSummary,
+    key: Callable[[CustomerSummary], Any],
+) -> None:
+    at = bisect.bisect_left(ordered, key(summary), key=key)
+    if at < len(ordered) and ordered[at] is summary:
+        del ordered[at]
+    else:  # not where its key says: changed since it was put (summaries are values)
+        ordered.remove(summary)

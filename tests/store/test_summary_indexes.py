@@ -1,0 +1,149 @@
+"""The embedded store answers from its in-memory summary index: loaded once per tenant, current
+after every save, import and rebuild, never mixing tenants, losing no save made while it loads."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from store_support import NOW, make_customer
+
+import store.summary_indexes as summary_indexes
+from engagement.book import PortfolioRequest
+from engagement.clock import FixedClock
+from engagement.health_factors import Band
+from engagement.models import Customer, Touch, TouchKind
+from engagement.portfolio import PortfolioQuery
+from store import Store, open_store
+from store.summary_codec import Row
+
+TENANT = "tenant-index"
+OTHER = "tenant-other"
+
+
+def request(
+    query: PortfolioQuery | None = None, clock: FixedClock | None = None
+) -> PortfolioRequest:
+    return PortfolioRequest(query or PortfolioQuery(), "nobody", (clock or FixedClock(NOW)).now())
+
+
+def touched(customer: Customer) -> Customer:
+    """A customer called today, renewing in 100 days: green today, red 60 days on."""
+    customer.touches = [Touch(at=NOW, by=customer.owner, kind=TouchKind.CALL, note="call")]
+    customer.renewal_date = NOW.date() + timedelta(days=100)
+    return customer
+
+
+async def first_names(store: Store, tenant_id: str = TENANT) -> list[str]:
+    answer = await store.summaries.portfolio(tenant_id, request())
+    return [row.customer_id for row in answer.page.rows]
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every bucket file the index loader reads."""
+    read: list[Path] = []
+    original = summary_indexes.read_bucket
+
+    def counted(path: Path) -> dict[str, Row]:
+        read.append(path)
+        return original(path)
+
+    monkeypatch.setattr(summary_indexes, "read_bucket", counted)
+    return read
+
+
+async def test_queries_read_the_files_once_and_a_save_shows_at_once(
+    tmp_path: Path, reads: list[Path]
+) -> None:
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        for number in range(20):
+            await store.customers.add(make_customer(TENANT, f"c{number:02}"))
+        assert (await store.summaries.portfolio(TENANT, request())).stored == 20
+        loaded = len(reads)
+        assert loaded > 0
+
+        saved = await store.customers.get(TENANT, "c13")
+        assert saved is not None
+        saved.renewal_date = date(2025, 3, 10)
+        await store.customers.save(saved)
+        assert (await first_names(store))[0] == "c13"  # the only renewal date: first
+        await store.customers.add(make_customer(TENANT, "a-new-one"))
+        listing = await store.summaries.by_name(TENANT, limit=1)
+        assert ([s.customer_id for s in listing.summaries], listing.total) == (["a-new-one"], 21)
+        kpis = await store.summaries.portfolio(TENANT, request(PortfolioQuery(renewals_within=30)))
+        assert [row.customer_id for row in kpis.page.rows] == ["c13"]
+        assert await store.summaries.owned_by(TENANT, saved.owner.id) == sorted(
+            ["a-new-one", *(f"c{n:02}" for n in range(20))]
+        )
+        assert len(reads) == loaded  # no file read after the load
+
+
+async def test_an_import_and_a_rebuild_after_the_load_show_in_the_answers(tmp_path: Path) -> None:
+    clock = FixedClock(NOW)
+    with open_store(tmp_path, clock=clock) as store:
+        await store.customers.add(make_customer(TENANT, "kept"))
+        assert (await store.summaries.portfolio(TENANT, request())).stored == 1  # loaded
+        imported = [touched(make_customer(TENANT, f"i{n:03}")) for n in range(30)]
+        await store.customer_import.import_customers(TENANT, imported, [])
+        answer = await store.summaries.portfolio(TENANT, request())
+        assert answer.stored == 31
+        assert answer.kpis is not None
+        assert answer.kpis.customers == 31
+
+        clock.set(NOW + timedelta(days=60))  # no touch for 60 days: health falls
+        later = request(clock=clock)
+        stale = await store.summaries.portfolio(TENANT, later)
+        assert stale.stale == 31
+        await store.summaries.build(TENANT)  # what that answer started in the background
+        rebuilt = await store.summaries.portfolio(TENANT, later)
+        assert rebuilt.stale == 0
+        assert stale.bands == {Band.RED: 0, Band.YELLOW: 0, Band.UNKNOWN: 1, Band.GREEN: 30}
+        assert rebuilt.bands == {Band.RED: 30, Band.YELLOW: 0, Band.UNKNOWN: 1, Band.GREEN: 0}
+        assert rebuilt.page.rows[0].band == Band.RED
+
+
+async def test_two_tenants_never_mix(tmp_path: Path) -> None:
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        await store.customers.add(make_customer(TENANT, "ours"))
+        await store.customers.add(make_customer(OTHER, "theirs"))
+        assert await first_names(store) == ["ours"]
+        assert await first_names(store, OTHER) == ["theirs"]
+        await store.customers.add(make_customer(OTHER, "theirs-too"))
+        await store.customers.add(make_customer(TENANT, "ours-too"))
+        assert await first_names(store) == ["ours", "ours-too"]
+        assert await first_names(store, OTHER) == ["theirs", "theirs-too"]
+        assert (await store.summaries.by_name(OTHER, contains="ours")).total == 0
+        assert await store.summaries.owned_by("tenant-nobody", "aad-owner-1") == []
+
+
+async def test_saves_made_while_the_index_loads_are_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[Path]
+) -> None:
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        imported = [make_customer(TENANT, f"c{n:03}") for n in range(300)]
+        await store.customer_import.import_customers(TENANT, imported, [])
+        monkeypatch.setattr(summary_indexes, "SLICE_SECONDS", -1.0)  # yield after every bucket
+        loading = asyncio.create_task(store.summaries.portfolio(TENANT, request()))
+        for _ in range(10_000):  # until about half of the buckets are read
+            if len(reads) >= 100:
+                break
+            await asyncio.sleep(0)
+        changed = []
+        for number in range(0, 300, 15):  # in buckets read already and still to read
+            customer = await store.customers.get(TENANT, f"c{number:03}")
+            assert customer is not None
+            customer.renewal_date = date(2025, 3, 2) + timedelta(days=number)
+            await store.customers.save(customer)
+            changed.append(customer.id)
+        await store.customers.add(make_customer(TENANT, "added-meanwhile"))
+        assert not loading.done()  # the saves came while it loaded
+        assert (await loading).stored == 301
+        answer = await store.summaries.portfolio(
+            TENANT, request(PortfolioQuery(renewals_within=400))
+        )
+        assert [row.customer_id for row in answer.page.rows] == changed[:10]
+        assert answer.page.total == len(changed)
+        assert (await store.summaries.by_name(TENANT, contains="added")).total == 1

@@ -25,6 +25,11 @@ nothing:
 - Reminders are optional objects; a reminder naming a `customer_id` must name one in the file,
   and its `tenant_id`, if any, is rewritten to the importing tenant.
 
+The document is read in steps (`planning`; `engagement.json_outline`), never as one object:
+its outline first, then each customer decoded, checked and kept as text (`CustomerTexts`), so
+an import of 10,000 customers yields to other turns every few milliseconds and memory never
+holds them all as objects.
+
 A refusal raises ImportRefused with every problem found (which customer by index and id, which
 field, why); the dialogs word it.
 """
@@ -33,15 +38,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from engagement.book_stream import CustomerTexts
 from engagement.errors import DomainError
+from engagement.json_outline import Span, entry, outline
 from engagement.models import Customer, Iteration, Phase
+from engagement.slices import finish
 
 FORMAT = "csf-export"
 VERSION = 1
@@ -76,19 +84,22 @@ class ImportRefused(DomainError):
 
 @dataclass(frozen=True)
 class ImportPlan:
-    """What to write, all validated: customers to add and to replace, already re-tenanted."""
+    """What to write, all validated: customers to add and to replace, already re-tenanted.
+
+    The customers are kept as text (`CustomerTexts`) and decoded one at a time when read.
+    """
 
     tenant_id: str
     source_tenant_id: str
     exported_at: datetime
-    add: tuple[Customer, ...]
-    replace: tuple[Customer, ...]
+    add: CustomerTexts
+    replace: CustomerTexts
     reminders: tuple[dict[str, Any], ...]
 
     @property
-    def customers(self) -> tuple[Customer, ...]:
+    def customers(self) -> CustomerTexts:
         """Every customer to write, in file order within add, then replace."""
-        return (*self.add, *self.replace)
+        return self.add + self.replace
 
 
 class _Header(BaseModel):
@@ -125,7 +136,38 @@ def plan_import(
     Raises:
         ImportRefused: anything is wrong; every problem found is listed and nothing is planned.
     """
-    data = _parse(document)
+    return finish(
+        planning(
+            document,
+            tenant_id,
+            existing_ids,
+            replace=replace,
+            allow_other_tenant=allow_other_tenant,
+        )
+    )
+
+
+def planning(
+    document: str | bytes | Mapping[str, Any],
+    tenant_id: str,
+    existing_ids: Collection[str],
+    *,
+    replace: bool = False,
+    allow_other_tenant: bool = False,
+) -> Generator[None, None, ImportPlan]:
+    """`plan_import` as steps that yield between pieces of work: on the event loop,
+    `await engagement.slices.finish_in_slices(planning(...))` lets other turns run meanwhile.
+
+    The text is read in two passes: its outline (every top-level field, and where each customer
+    is), then each customer decoded, validated and kept as text. Nothing holds the whole
+    document as objects.
+    """
+    if isinstance(document, Mapping):
+        data: Any = document
+        text, spans = "", None
+    else:
+        text = _text(document)
+        data, spans = yield from _outline(text)
     header = _header(data)
     problems: list[ImportProblem] = []
     if header.tenant_id != tenant_id and not allow_other_tenant:
@@ -137,10 +179,13 @@ def plan_import(
                 "import it there, or ask an administrator to move it deliberately",
             )
         )
-    customers: list[Customer] = []
+    texts: list[str] = []
+    ids: list[str] = []
     first_index: dict[str, int] = {}
-    for index, entry in enumerate(header.customers):
-        customer, found = _customer(index, entry, header.tenant_id, tenant_id)
+    for index in range(len(header.customers)):
+        yield
+        raw = header.customers[index] if spans is None else entry(text, spans[index])
+        customer, found = _customer(index, raw, header.tenant_id, tenant_id)
         problems += found
         if customer is None:
             continue
@@ -154,9 +199,10 @@ def plan_import(
             )
             continue
         first_index[customer.id] = index
-        customers.append(customer)
+        texts.append(customer.model_dump_json())
+        ids.append(customer.id)
     existing = set(existing_ids)
-    clashes = [c.id for c in customers if c.id in existing]
+    clashes = [customer_id for customer_id in ids if customer_id in existing]
     if clashes and not replace:
         shown = ", ".join(repr(i) for i in clashes[:10]) + (" …" if len(clashes) > 10 else "")
         problems.append(
@@ -175,8 +221,8 @@ def plan_import(
         tenant_id=tenant_id,
         source_tenant_id=header.tenant_id,
         exported_at=header.exported_at,
-        add=tuple(c for c in customers if c.id not in existing),
-        replace=tuple(c for c in customers if c.id in existing),
+        add=CustomerTexts([t for t, i in zip(texts, ids, strict=True) if i not in existing]),
+        replace=CustomerTexts([t for t, i in zip(texts, ids, strict=True) if i in existing]),
         reminders=tuple(reminders),
     )
 
@@ -185,32 +231,39 @@ def _refuse(reason: str, field: str | None = None) -> ImportRefused:
     return ImportRefused([ImportProblem(None, field, reason)])
 
 
-def _parse(document: str | bytes | Mapping[str, Any]) -> Any:
-    if isinstance(document, Mapping):
-        return document
+def _text(document: str | bytes) -> str:
     size = len(document.encode() if isinstance(document, str) else document)
     if size > MAX_DOCUMENT_BYTES:
         raise _refuse(f"the file has {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
     try:
-        text = document.decode("utf-8-sig") if isinstance(document, bytes) else document
+        return document.decode("utf-8-sig") if isinstance(document, bytes) else document
     except UnicodeDecodeError as error:
         raise _refuse(f"the file is not UTF-8 text (byte {error.start})") from error
+
+
+def _outline(text: str) -> Generator[None, None, tuple[Any, list[Span] | None]]:
+    """The document's top level, and where each customer is in `text` (`json_outline`)."""
+    # Rare: only with an escaped surrogate somewhere is every value checked for a lone one.
+    check = _valid_unicode if _SURROGATE_ESCAPE.search(text) else _unchecked
     try:
-        data = json.loads(text)
+        return (yield from outline(text, "customers", check))
     except json.JSONDecodeError as error:
         raise _refuse(
             f"the file is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from error
     except RecursionError as error:
         raise _refuse("the file is not JSON this bot can read: nested too deeply") from error
-    if _SURROGATE_ESCAPE.search(text):  # rare: only then is the whole document checked
-        try:
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise _refuse(
-                "the file holds text that is not valid Unicode (a lone surrogate)"
-            ) from error
-    return data
+
+
+def _valid_unicode(value: Any) -> None:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise _refuse("the file holds text that is not valid Unicode (a lone surrogate)") from error
+
+
+def _unchecked(value: Any) -> None:
+    """Nothing to check."""
 
 
 def _header(data: Any) -> _Header:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from engagement.book_stream import customer_ids, each_customer
@@ -113,7 +114,7 @@ class SchedulingCustomerRepository:
         now = self._clock.now()
         entries: list[IndexEntry] = []
         zones: dict[tuple[str, str], ZoneInfo] = {}  # owners' time zones, read once each
-        async for number, customer in sliced(enumerate((*add, *replace))):
+        async for number, customer in sliced(enumerate(chain(add, replace))):
             owner = (customer.tenant_id, customer.owner.id)
             if owner not in zones:
                 preferences = await self._reminders.preferences(*owner)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Generator, Iterable
 from typing import TypeVar
 
 SLICE_SECONDS = 0.004  # work between two yields to the event loop
@@ -31,3 +31,25 @@ async def sliced(items: Iterable[T]) -> AsyncIterator[T]:
 async def joined(parts: Iterable[str]) -> str:
     """The parts joined, produced in slices (e.g. `engagement.export.export_parts`)."""
     return "".join([part async for part in sliced(parts)])
+
+
+def finish(steps: Generator[None, None, T]) -> T:
+    """Run work written as steps (a generator that yields between pieces) to its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+
+async def finish_in_slices(steps: Generator[None, None, T]) -> T:
+    """`finish`, handing the event loop back every SLICE_SECONDS."""
+    started = time.perf_counter()
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        if time.perf_counter() - started > SLICE_SECONDS:
+            await asyncio.sleep(0)
+            started = time.perf_counter()

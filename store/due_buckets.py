@@ -31,6 +31,7 @@ from engagement.models import Customer
 from engagement.reminder_index import index_time
 from engagement.reminder_records import IndexEntry
 from engagement.reminders import ReminderPolicy
+from engagement.slices import sliced
 from store.atomic_storage import read_json_file, remove_durably
 from store.shards import SHARD_SUFFIX, ShardCache
 
@@ -195,14 +196,14 @@ class DueBuckets:
     async def not_yet_in(self, entries: Iterable[IndexEntry]) -> list[IndexEntry]:
         """The entries whose slot does not hold them at the same time or earlier already."""
         by_slot: dict[str, list[IndexEntry]] = defaultdict(list)
-        for entry in entries:
+        async for entry in sliced(entries):  # 10,000 entries take 0.1 s: in slices
             by_slot[bucket_of(entry.due)].append(entry)
         missing: list[IndexEntry] = []
         for name, slot_entries in by_slot.items():
             present = self.times_in_slot(name)
             missing += [
                 entry
-                for entry in slot_entries
+                async for entry in sliced(slot_entries)
                 if present.get((entry.tenant_id, entry.customer_id), "~") > entry.due.isoformat()
             ]
             await asyncio.sleep(0)
@@ -212,7 +213,7 @@ class DueBuckets:
         """Add the entries one bucket file (CHUNK entries) at a time, yielding to other turns
         in between (no pointers); returns how many entries were written."""
         by_slot: dict[str, dict[Key, datetime]] = defaultdict(dict)
-        for entry in entries:
+        async for entry in sliced(entries):
             by_slot[bucket_of(entry.due)][(entry.tenant_id, entry.customer_id)] = entry.due
         for name, slot_entries in sorted(by_slot.items()):
             keys = list(slot_entries)

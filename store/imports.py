@@ -36,6 +36,7 @@ from pathlib import Path
 import orjson
 from tinydb import TinyDB
 
+from engagement.book_stream import CustomerTexts
 from engagement.errors import CustomerAlreadyExists
 from engagement.models import Customer
 from engagement.slices import sliced
@@ -91,18 +92,19 @@ class TinyCustomerImporter:
         directory = self._shards.root / digest(tenant_id)
         recover(directory, self._cache)
         documents: list[tuple[Path, bytes]] = []
-        written: list[Customer] = []
+        texts: list[bytes] = []  # as text, never as objects: see `CustomerTexts`
         async for customer in sliced(add):
             path = self._path(tenant_id, customer)
             if path.exists() and await self._customers.get(tenant_id, customer.id) is not None:
                 raise CustomerAlreadyExists(tenant_id, customer.id)
-            written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": 1}))
+            texts.append(_stored_text(customer, tenant_id, 1))
+            documents.append((path, _document(texts[-1])))
         async for customer in sliced(replace):
             stored = await self._customers.get(tenant_id, customer.id)
             version = stored.version + 1 if stored is not None else 1
-            written.append(customer.model_copy(update={"tenant_id": tenant_id, "version": version}))
-        async for customer in sliced(written):
-            documents.append((self._path(tenant_id, customer), _document(customer)))
+            texts.append(_stored_text(customer, tenant_id, version))
+            documents.append((self._path(tenant_id, customer), _document(texts[-1])))
+        written = CustomerTexts(texts)
         if not documents:
             return
         fresh = not directory.exists()  # a tenant without customers: its summaries are these
@@ -123,8 +125,18 @@ class TinyCustomerImporter:
         return self._shards.path(customer.id, scope=tenant_id)
 
 
-def _document(customer: Customer) -> bytes:
-    return orjson.dumps({TinyDB.default_table_name: {"1": customer.model_dump(mode="json")}})
+def _stored_text(customer: Customer, tenant_id: str, version: int) -> bytes:
+    """The customer's JSON as stored: in the importing tenant, at `version`."""
+    stored = customer.model_copy(update={"tenant_id": tenant_id, "version": version})
+    return stored.model_dump_json().encode("utf-8")
+
+
+_DOCUMENT_START = b"{" + orjson.dumps(TinyDB.default_table_name) + b':{"1":'
+
+
+def _document(customer_text: bytes) -> bytes:
+    """A customer shard file's content: the customer as its table's document 1."""
+    return _DOCUMENT_START + customer_text + b"}}"
 
 
 def _stage(staging: Path, documents: list[tuple[Path, bytes]]) -> list[list[str]]:

@@ -7,7 +7,6 @@ botbuilder; the rules live in `engagement.exchange`.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,9 +15,10 @@ from typing import Any
 
 from engagement.book_stream import customer_ids, each_customer
 from engagement.errors import DomainError
-from engagement.exchange import ImportPlan, ImportRefused, plan_import
+from engagement.exchange import ImportPlan, ImportRefused, planning
 from engagement.export import CsvRows, export_entry, export_footer, export_header
 from engagement.ports import CustomerImportWriter, CustomerRepository
+from engagement.slices import finish_in_slices
 
 MAX_PROBLEMS_SHOWN = 10
 IMPORT_USAGE = (
@@ -106,8 +106,8 @@ async def import_command(
         return IMPORT_USAGE
     existing = await customer_ids(customers, tenant_id)
     try:
-        # Parsing and validating 10,000 customers takes seconds: not on the event loop.
-        plan = await asyncio.to_thread(plan_import, source, tenant_id, existing, replace=replace)
+        # Parsing and validating 10,000 customers takes seconds: in slices between other turns.
+        plan = await finish_in_slices(planning(source, tenant_id, existing, replace=replace))
     except ImportRefused as refused:
         return refusal_text(refused)
     if not plan.customers:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from cards.reminders import ReminderItemView
-from dialogs.common.messages import weekday_text
+from dialogs.common.messages import day_text, weekday_text
 from dialogs.reminders.renewal_texts import CHECKPOINT_KINDS, checkpoint_reason, checkpoint_title
 from engagement.models import Phase
 from engagement.reminders import Reminder, ReminderKind
@@ -153,6 +153,15 @@ def reminder_reason(reminder: Reminder, today: date) -> str:
             "ensure review."
         ).format(day=format_day(since))
     return _("It is due.")
+
+
+def follow_up_line(reminder: Reminder, today: date) -> str:
+    """A reminder as one line of the call brief's follow-ups: `Check in with Contoso (due 02 Nov
+    2026)`, `... (from 16 Nov 2026)` when it comes later."""
+    title, day = reminder_title(reminder, today), day_text(reminder.due_on)
+    if reminder.due_on <= today:
+        return _("{title} (due {day})").format(title=title, day=day)
+    return _("{title} (from {day})").format(title=title, day=day)
 
 
 def reminder_view(reminder: Reminder, now: datetime, zone: ZoneInfo) -> ReminderItemView:

@@ -77,7 +77,7 @@ def test_round_trip_gives_equal_customers() -> None:
     plan = plan_import(export_json(TENANT, originals, NOW), TENANT, set())
     assert [comparable(c) for c in plan.add] == [comparable(c) for c in originals]
     assert all(c.tenant_id == TENANT and c.version == 0 for c in plan.add)
-    assert plan.replace == ()
+    assert not plan.replace
     assert (plan.source_tenant_id, plan.exported_at) == (TENANT, NOW)
 
 

@@ -14,7 +14,7 @@ import pytest
 from cards.reminders import UpcomingView, reminder_digest_card, reminder_list_card
 from dialogs.reminders.reminder_actions import handle_reminder_action
 from dialogs.reminders.reminder_commands import ReminderServices
-from dialogs.reminders.reminder_texts import reminder_view
+from dialogs.reminders.reminder_texts import follow_up_line, reminder_view
 from engagement.clock import FixedClock
 from engagement.reminder_index import SchedulingCustomerRepository
 from engagement.reminder_records import DeliveryRecord, DeliveryState
@@ -126,6 +126,24 @@ def test_every_kind_of_reminder_reads_english_as_before() -> None:
     assert views[8][0] == "Call Contoso: an unhappy customer (NPS 4, CSAT 2.0)"
     assert views[4][2] == "Fri 30 Oct 2026 (3 days ago)"
     assert leaks([text for view in views for text in view], foreign_messages("en")) == set()
+
+
+def test_the_call_briefs_follow_up_lines() -> None:
+    later = _reminder(ReminderKind.CHECK_IN, TODAY + timedelta(days=14), since=TODAY)
+    lines = {}
+    for language in ("en", "de"):
+        with use_language(language):
+            lines[language] = [follow_up_line(r, TODAY) for r in (EVERY_KIND[0], later)]
+    assert lines == {
+        "en": [
+            "Check in with Contoso (due 02 Nov 2026)",
+            "Check in with Contoso (from 16 Nov 2026)",
+        ],
+        "de": [
+            "Bei Contoso melden (fällig 02. Nov. 2026)",
+            "Bei Contoso melden (ab 16. Nov. 2026)",
+        ],
+    }
 
 
 def test_digest_and_list_cards_count_in_german() -> None:

@@ -239,18 +239,23 @@ async def run_async(report: Report, quick: bool, big: bool, rounds: int) -> dict
     return results
 
 
+def measure(quick: bool, big: bool, rounds: int) -> tuple[dict[str, Any], list[int]]:
+    """Run the book benchmark (progress on stderr); its figures and the sizes measured."""
+    counts = [100, 1_000 if quick else 10_000] + ([100_000] if big else [])
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    return asyncio.run(run_async(progress, quick, big, max(rounds, 1))), counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.book", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1,000 instead of 10,000, fewer turns")
     parser.add_argument("--big", action="store_true", help="also 100,000 customers (minutes)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     args = parser.parse_args(argv)
-    counts = [100, 1_000 if args.quick else 10_000] + ([100_000] if args.big else [])
-
-    def progress(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
-
-    results = asyncio.run(run_async(progress, args.quick, args.big, max(args.rounds, 1)))
+    results, counts = measure(args.quick, args.big, args.rounds)
     print("\n".join(format_report(results, counts, max(args.rounds, 1))))
     return 0
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 
+from bench.targets import Target
+
 CONCURRENCIES = (1, 4, 16)
 SCENARIOS = ("bare", "echo", "help", "assess")
 LABELS = {
@@ -222,17 +224,22 @@ def _ratios(results: dict[tuple[str, int], Result]) -> list[str]:
     return lines
 
 
-def _targets(results: dict[tuple[str, int], Result]) -> list[str]:
-    """Issue 9's targets for the assess turn, with the figures they are judged on."""
-    throughput = _ratio(results, "assess", 16)
+def turn_targets(results: dict[tuple[str, int], Result]) -> list[Target]:
+    """The assess turn's targets (issues 9 and 20), with the figures they are judged on."""
+    median, low, high = _ratio(results, "assess", 16)
     p99 = results[("assess", 4)].percentile_ms(0.99)
     return [
-        "targets (assess turn)",
-        f"  >= 5x the EchoBot's turns/s @16: {_fmt_ratio(throughput[0])} "
-        f"[{_fmt_ratio(throughput[1])}-{_fmt_ratio(throughput[2])}] "
-        f"-> {'met' if throughput[0] >= 5 else 'NOT met'}",
-        f"  p99 <= 50 ms @4: {p99:.1f} ms -> {'met' if p99 <= 50 else 'NOT met'}",
+        Target(
+            "assess turn >= 5x the stock EchoBot's turns/s @16 (median of rounds)",
+            f"{_fmt_ratio(median)} [{_fmt_ratio(low)}-{_fmt_ratio(high)}]",
+            median >= 5,
+        ),
+        Target("assess turn p99 <= 50 ms @4", f"{p99:.1f} ms", p99 <= 50),
     ]
+
+
+def _targets(results: dict[tuple[str, int], Result]) -> list[str]:
+    return ["targets (assess turn)", *(target.line() for target in turn_targets(results))]
 
 
 def format_report(report: Report) -> str:

@@ -314,9 +314,14 @@ async def profile_assess(
     )
 
 
-def main(quick: bool = False, *, profile: bool = False, rounds: int | None = None) -> str:
-    """Run the turn benchmark and return the formatted report."""
+def measure(quick: bool = False, *, profile: bool = False, rounds: int | None = None) -> Report:
+    """Run the turn benchmark and return its figures."""
     plan = Plan.quick() if quick else Plan.full()
     if rounds is not None:
         plan = Plan(rounds=rounds, turns=plan.turns, warmup_turns=plan.warmup_turns)
-    return format_report(asyncio.run(run(plan, profile=profile)))
+    return asyncio.run(run(plan, profile=profile))
+
+
+def main(quick: bool = False, *, profile: bool = False, rounds: int | None = None) -> str:
+    """Run the turn benchmark and return the formatted report."""
+    return format_report(measure(quick, profile=profile, rounds=rounds))

@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from cards.forms import Button, Choice, Field, FormView
 from dialogs.commit.commitment_input import STATUS_PROBLEM, InputProblems, Problem
 from dialogs.commit.success_plan_views import status_choices
+from dialogs.common.messages import phase_name
 from engagement.models import (
     Commitment,
     Customer,
@@ -35,11 +36,12 @@ from engagement.models import (
     Goal,
     GoalOutcome,
     GoalStatus,
+    Phase,
     Satisfaction,
     SuccessFactors,
 )
 from engagement.success_plan import FACTOR_NAMES, factor_title, factors_of, metric_text
-from i18n import _
+from i18n import N_, _, ngettext
 
 MAX_NEXT_STEPS = 5
 _GOAL_PARTS = ("status", "evidence", "measured")
@@ -61,9 +63,9 @@ Text = Annotated[str, BeforeValidator(_text)]
 def _at_most(text: str, limit: int, label: str) -> str:
     if len(text) > limit:
         raise _problem(
-            "{label} is too long ({n} characters; at most {limit}).",
+            _("{label} is too long ({length} characters; at most {limit})."),
             label=label,
-            n=len(text),
+            length=len(text),
             limit=limit,
         )
     return text
@@ -83,13 +85,14 @@ class GoalAnswer(BaseModel):
     @classmethod
     def _picked(cls, status: str, info: ValidationInfo) -> str:
         if status not in {s.value for s in GoalStatus}:
-            raise _problem("Pick the outcome of the goal '{title}'.", title=info.data["title"])
+            raise _problem(_("Pick the outcome of the goal '{title}'."), title=info.data["title"])
         return status
 
     @field_validator("evidence")
     @classmethod
     def _evidence(cls, evidence: str, info: ValidationInfo) -> str:
-        return _at_most(evidence, 2000, f"The evidence for '{info.data['title']}'")
+        label = _("The evidence for '{title}'").format(title=info.data["title"])
+        return _at_most(evidence, 2000, label)
 
     @field_validator("measured")
     @classmethod
@@ -138,7 +141,7 @@ class SatisfactionAnswers(BaseModel):
     @field_validator("comment")
     @classmethod
     def _comment(cls, comment: str) -> str:
-        return _at_most(comment, 2000, "The comment")
+        return _at_most(comment, 2000, _("The comment"))
 
     @model_validator(mode="after")
     def _all_or_none(self) -> SatisfactionAnswers:
@@ -146,11 +149,13 @@ class SatisfactionAnswers(BaseModel):
         if not any(answers):
             return self
         if not all(answers):
-            raise _problem("Answer all three satisfaction questions and the NPS, or none of them.")
+            raise _problem(
+                _("Answer all three satisfaction questions and the NPS, or none of them.")
+            )
         if not all(a.isdigit() for a in answers):
-            raise _problem("Satisfaction answers must be numbers.")
+            raise _problem(_("Satisfaction answers must be numbers."))
         if not all(1 <= int(a) <= 5 for a in answers[:3]) or not 0 <= int(self.nps) <= 10:
-            raise _problem("Satisfaction is 1-5 and NPS is 0-10.")
+            raise _problem(_("Satisfaction is 1-5 and NPS is 0-10."))
         return self
 
     def value(self) -> Satisfaction | None:
@@ -209,11 +214,11 @@ class ReviewForm(BaseModel):
     @classmethod
     def _steps(cls, steps: list[str]) -> list[str]:
         if not steps:
-            raise _problem("Add at least one next step (one per line).")
+            raise _problem(_("Add at least one next step (one per line)."))
         if len(steps) > MAX_NEXT_STEPS:
-            raise _problem("At most {n} next steps.", n=MAX_NEXT_STEPS)
+            raise _problem(_("At most {n} next steps."), n=MAX_NEXT_STEPS)
         if any(len(step) > 200 for step in steps):
-            raise _problem("Each next step can have at most 200 characters.")
+            raise _problem(_("Each next step can have at most 200 characters."))
         return steps
 
     def outcomes(self) -> list[GoalOutcome]:
@@ -258,9 +263,9 @@ def _problem_of(loc: tuple[int | str, ...], message: str, commitment: Commitment
 REVIEW_ACTION = "review"
 ENSURE_ANYWAY_ACTION = "ensure_anyway"
 _STATUSES = (
-    Choice(GoalStatus.ACHIEVED.value, "Achieved"),
-    Choice(GoalStatus.PARTIALLY.value, "Partially achieved"),
-    Choice(GoalStatus.NOT_ACHIEVED.value, "Not achieved"),
+    (GoalStatus.ACHIEVED.value, N_("Achieved")),
+    (GoalStatus.PARTIALLY.value, N_("Partially achieved")),
+    (GoalStatus.NOT_ACHIEVED.value, N_("Not achieved")),
 )
 _SCALE = tuple(Choice(str(n), f"{n}") for n in range(1, 6))
 _NPS = tuple(Choice(str(n), f"{n}") for n in range(0, 11))
@@ -274,17 +279,21 @@ def _goal_fields(goal: Goal) -> list[Field]:
         else _("KPI measured now (optional)")
     )
     return [
-        Field("heading", f"h-{goal.id}", f"Goal: {goal.title} (KPI: {goal.kpi})"),
+        Field(
+            "heading",
+            f"h-{goal.id}",
+            _("Goal: {title} (KPI: {kpi})").format(title=goal.title, kpi=goal.kpi),
+        ),
         Field(  # nothing preselected: an outcome is recorded only once someone picks it
             "choice",
             f"status_{goal.id}",
-            "Outcome",
-            placeholder="Choose the outcome",
+            _("Outcome"),
+            placeholder=_("Choose the outcome"),
             required=True,
-            choices=_STATUSES,
-            error=f"Pick the outcome of '{goal.title}'",
+            choices=tuple(Choice(value, _(label)) for value, label in _STATUSES),
+            error=_("Pick the outcome of '{title}'").format(title=goal.title),
         ),
-        Field("text", f"evidence_{goal.id}", "Evidence (text or link)", max_length=2000),
+        Field("text", f"evidence_{goal.id}", _("Evidence (text or link)"), max_length=2000),
         Field("text", f"measured_{goal.id}", measured, max_length=200),
     ]
 
@@ -308,26 +317,30 @@ def review_form_view(customer: Customer) -> FormView:
         for name, factor in factors_of(commitment.success_factors)
     ]
     fields += [
-        Field("heading", "h-csat", "Customer satisfaction (1 = poor, 5 = excellent)"),
-        Field("choice", "csat_overall", "Overall satisfaction", choices=_SCALE),
-        Field("choice", "csat_value", "Value for the effort", choices=_SCALE),
-        Field("choice", "csat_team", "The partner team's performance", choices=_SCALE),
-        Field("choice", "nps", "How likely to recommend us (0-10)", choices=_NPS),
-        Field("multiline", "comment", "Comment (optional)", max_length=2000),
-        Field("heading", "h-next", "Next steps"),
-        Field("multiline", "next_steps", "One per line (1-5)", required=True, max_length=1200),
+        Field("heading", "h-csat", _("Customer satisfaction (1 = poor, 5 = excellent)")),
+        Field("choice", "csat_overall", _("Overall satisfaction"), choices=_SCALE),
+        Field("choice", "csat_value", _("Value for the effort"), choices=_SCALE),
+        Field("choice", "csat_team", _("The partner team's performance"), choices=_SCALE),
+        Field("choice", "nps", _("How likely to recommend us (0-10)"), choices=_NPS),
+        Field("multiline", "comment", _("Comment (optional)"), max_length=2000),
+        Field("heading", "h-next", _("Next steps")),
+        Field("multiline", "next_steps", _("One per line (1-5)"), required=True, max_length=1200),
     ]
     data = {"action": REVIEW_ACTION, "customer": customer.id, "iteration": iteration.number}
     return FormView(
-        title=f"Ensure · {customer.name} · iteration {iteration.number}",
+        title=_("Ensure · {customer} · iteration {number}").format(
+            customer=customer.name, number=iteration.number
+        ),
         intro=[
-            "Check each committed goal against what was delivered, with the KPI's value now, "
-            "and where each success factor stands. Leave all satisfaction answers empty if the "
-            "customer gave none."
+            _(
+                "Check each committed goal against what was delivered, with the KPI's value now, "
+                "and where each success factor stands. Leave all satisfaction answers empty if "
+                "the customer gave none."
+            )
         ],
         fields=fields,
         buttons=[
-            Button("Close the iteration", {**data, "card": uuid.uuid4().hex[:16]}, positive=True)
+            Button(_("Close the iteration"), {**data, "card": uuid.uuid4().hex[:16]}, positive=True)
         ],
     )
 
@@ -336,22 +349,28 @@ def undelivered_view(customer: Customer, names: Mapping[str, str]) -> FormView:
     """Some committed workshops have no delivery: record one first, or move to ensure anyway."""
     left = [names.get(w, w) for w in customer.current.undelivered]
     return FormView(
-        title=f"Not everything is delivered · {customer.name}",
+        title=_("Not everything is delivered · {customer}").format(customer=customer.name),
         intro=[
-            f"{len(left)} committed workshop(s) have no recorded delivery: "
-            f"{', '.join(left)}. Moving to ensure ends deliveries for this iteration; the "
-            "proof of execution will list them as never delivered."
+            ngettext(
+                "{n} committed workshop has no recorded delivery: {workshops}. Moving to {phase} "
+                "ends deliveries for this iteration; the proof of execution will list it as "
+                "never delivered.",
+                "{n} committed workshops have no recorded delivery: {workshops}. Moving to "
+                "{phase} ends deliveries for this iteration; the proof of execution will list "
+                "them as never delivered.",
+                len(left),
+            ).format(n=len(left), workshops=", ".join(left), phase=phase_name(Phase.ENSURE))
         ],
         fields=[],
         buttons=[
             Button(
-                "Record a delivery first",
+                _("Record a delivery first"),
                 {"action": "run_command", "command": "deliver", "argument": customer.name},
                 validate=False,
                 positive=True,
             ),
             Button(
-                "Move to ensure anyway",
+                _("Move to ensure anyway"),
                 {
                     "action": ENSURE_ANYWAY_ACTION,
                     "customer": customer.id,

@@ -106,13 +106,8 @@ AROUND = (("status", " Contoso"), ("portfolio", ""), ("reminders", ""), ("custom
 AROUND += (("help", ""), ("brief", " Contoso"), ("health", " Contoso"), ("kpis", ""))
 
 
-# dialogs/ names the flow with this English noun (dialogs.po has no msgids yet)
-# dialogs/ headings that the cards and documents translate already (caught since they have msgids)
-STILL_ENGLISH = {
-    "statement of work",
-    "Statement of work",
-    "Statement of work ·",
-}
+# built in dialogs/account/brief.py and engagement/lifecycle.py (the contact's stored role)
+STILL_ENGLISH = {"statement of work"}
 
 GERMAN_NAMES = {
     "quick check": "schnellcheck",

@@ -8,7 +8,14 @@ from dataclasses import replace
 from tests.i18n.test_german_conversation import User
 from tests.support.cards import texts
 from tests.support.conversation import Conversation
-from tests.support.correctness import all_text, card_defaults, committed, delivered, last_card
+from tests.support.correctness import (
+    all_text,
+    card_defaults,
+    committed,
+    delivered,
+    last_card,
+    quick_check,
+)
 
 REVIEW = {
     "status_g1": "achieved",
@@ -79,3 +86,67 @@ async def test_a_german_detractor_follow_up_reads_german(personal: Conversation)
     card = texts(last_card(replies))
     assert "Beim Kunden nachfassen" in card
     assert "NPS 3 ist ein Kritiker-Wert (0-6); CSAT 2,3 liegt unter 3" in card
+
+
+async def test_deliver_and_ensure_speak_german(personal: Conversation) -> None:
+    await committed(personal, "Contoso")
+    user = _german(personal)
+    hint = all_text(await user.say("sicherstellen Contoso"))
+    assert "Für Contoso ist noch nichts geliefert" in hint
+    assert "`liefern Contoso`" in hint
+    form = last_card(await user.say("liefern Contoso"))
+    shown = texts(form)
+    assert "Liefern · Contoso" in shown
+    assert "Bisher geliefert: 0 von 1 vereinbarten Workshops." in shown
+    assert "Anzahl der Teilnehmenden" in shown
+    assert "Link zu den Unterlagen (optional)" in shown
+    inputs = {**card_defaults(form), "on": "2. November 2026", "attendees": "1"}
+    recorded = texts(last_card(await user.press(form, "Record delivery", **inputs)))
+    assert "Erfasst: " in recorded
+    assert "am 02. Nov. 2026, 1 teilnehmende Person." in recorded
+    assert "1 von 1 vereinbarten Workshops geliefert." in recorded
+    assert "Sicherstellen beginnen" in recorded
+    moved = await user.say("sicherstellen Contoso")
+    assert "Contoso wechselt in die Phase „sicherstellen“" in all_text(moved)
+    review = texts(last_card(moved))
+    assert "Sicherstellen · Contoso · Iteration 1" in review
+    assert "Nutzen im Verhältnis zum Aufwand" in review
+    assert "Iteration abschließen" in review
+    closing = await _closed(user)
+    assert "Iteration 1 von Contoso ist abgeschlossen." in closing
+    assert "übernimmt 1 nächsten Schritt" in closing
+    assert "`bewerten Contoso` oder `schnellcheck Contoso`" in closing
+
+
+async def test_bad_input_in_german_gets_german_errors(personal: Conversation) -> None:
+    await committed(personal, "Contoso")
+    user = _german(personal)
+    form = last_card(await user.say("liefern Contoso"))
+    bad = {"workshop": "ads", "on": "1. Mai 2027", "attendees": "viele", "materials_url": "ftp://x"}
+    errors = all_text(await user.press(form, "Record delivery", **bad))
+    assert "Wählen Sie einen der vereinbarten Workshops." in errors
+    assert "Das Lieferdatum liegt in der Zukunft" in errors
+    assert "muss eine ganze Zahl sein" in errors
+    assert "Der Link muss mit https:// oder http:// beginnen." in errors
+    await delivered(personal, "Contoso")
+    review = last_card(await user.say("sicherstellen Contoso"))
+    half = {**card_defaults(review), "status_g1": "achieved", "nps": "9", "next_steps": ""}
+    errors = all_text(await user.press(review, "Close the iteration", **half))
+    assert "Beantworten Sie alle drei Zufriedenheitsfragen und den NPS" in errors
+    assert "mindestens einen nächsten Schritt" in errors
+
+
+async def test_a_german_phase_hint_names_the_german_command(personal: Conversation) -> None:
+    await quick_check(personal, "Contoso", 1)
+    user = _german(personal)
+    hint = all_text(await user.say("liefern Contoso"))
+    assert "Contoso ist in der Phase „vereinbaren“ von Iteration 1" in hint
+    assert "kann ich noch nicht eine Lieferung erfassen" in hint
+    assert "(das braucht die Phase „liefern“). Als Nächstes: `vereinbaren Contoso`." in hint
+    hint = all_text(await user.say("sicherstellen Contoso"))
+    assert "kann ich noch nicht die Ziele prüfen" in hint
+    english = all_text(await personal.say("deliver Contoso"))
+    assert english == (
+        "Contoso is in the commit phase of iteration 1, so I can't record a delivery yet (that "
+        "needs the deliver phase). Next: `commit Contoso`."
+    )

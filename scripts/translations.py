@@ -19,7 +19,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -106,6 +106,12 @@ def compile_catalog(po: Path, mo: Path) -> None:
         write_mo(target, catalog)
 
 
+def _translated(message: Message) -> bool:
+    """Whether every form of the message (both of a plural) has its translation."""
+    strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+    return all(strings)
+
+
 def main(arguments: list[str]) -> None:
     if arguments[:1] == ["compile"] and len(arguments) == 3:
         compile_catalog(Path(arguments[1]), Path(arguments[2]))
@@ -114,7 +120,7 @@ def main(arguments: list[str]) -> None:
         update(domain)
         for language in TARGET_LANGUAGES:
             catalog = read_catalog(language, domain)
-            missing = sum(1 for message in catalog if message.id and not message.string)
+            missing = sum(1 for message in catalog if message.id and not _translated(message))
             print(f"{catalog_path(language, domain).relative_to(ROOT)}: {missing} to translate")  # noqa: T201
 
 

@@ -22,20 +22,10 @@ from engagement.explanation import explain
 from engagement.models import Assessment, AssessmentKind, MaturityLevel
 from engagement.score_reasons import InconsistentReason
 from engagement.scoring import level_for_score
-from i18n import N_, _
+from i18n import N_, _, ngettext
 
 USE_ASSESSMENT_ACTION = "use_assessment"
 _KIND_LABELS = {AssessmentKind.QUICK: N_("Quick check"), AssessmentKind.FULL: N_("Full assessment")}
-_APPLIED = {
-    AssessmentKind.QUICK: N_(
-        "The level of iteration {number} comes from this quick check; {kept} earlier "
-        "assessment(s) of this iteration are kept beside it."
-    ),
-    AssessmentKind.FULL: N_(
-        "The level of iteration {number} comes from this full assessment; {kept} earlier "
-        "assessment(s) of this iteration are kept beside it."
-    ),
-}
 _NOT_APPLIED = {
     AssessmentKind.QUICK: N_(
         "Not applied: {customer}'s level stays {level}, from the quick check of {day} (score "
@@ -170,9 +160,7 @@ def saved_result_view(catalog: Catalog, saved: SavedAssessment) -> ResultView:
     if basis is None or not iteration.set_aside:
         return view
     if not saved.set_aside:
-        note = _(_APPLIED[assessment.kind]).format(
-            number=iteration.number, kept=len(iteration.set_aside)
-        )
+        note = _applied(assessment.kind, iteration.number, len(iteration.set_aside))
         return dataclasses.replace(view, notes=[note, *view.notes])
     note = _(_NOT_APPLIED[basis.kind]).format(
         customer=saved.customer.name,
@@ -187,6 +175,27 @@ def saved_result_view(catalog: Catalog, saved: SavedAssessment) -> ResultView:
         "assessed_at": assessment.at.isoformat(),
     }
     return dataclasses.replace(view, notes=[note, *view.notes], use_data=use, commit_data=None)
+
+
+def _applied(kind: AssessmentKind, number: int, kept: int) -> str:
+    """That the level now comes from this assessment, with `kept` others beside it."""
+    if kind is AssessmentKind.QUICK:
+        note = ngettext(
+            "The level of iteration {number} comes from this quick check; {kept} earlier "
+            "assessment of this iteration is kept beside it.",
+            "The level of iteration {number} comes from this quick check; {kept} earlier "
+            "assessments of this iteration are kept beside it.",
+            kept,
+        )
+    else:
+        note = ngettext(
+            "The level of iteration {number} comes from this full assessment; {kept} earlier "
+            "assessment of this iteration is kept beside it.",
+            "The level of iteration {number} comes from this full assessment; {kept} earlier "
+            "assessments of this iteration are kept beside it.",
+            kept,
+        )
+    return note.format(number=number, kept=kept)
 
 
 def overall_score(assessment: Assessment) -> float:

@@ -23,6 +23,7 @@ from dialogs.common.customer_names import unknown_customer
 from dialogs.common.messages import explain
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, markdown_message, tenant_of, user_of
+from dialogs.deliver.proof import document_day
 from engagement.customers import change
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.lifecycle import agree
@@ -144,17 +145,18 @@ class Agreements:
             customer=customer.name,
             iteration=customer.current.number,
             level=views.SowHeader.of(customer).level_label,
-            start=commitment.start.isoformat(),
-            end=commitment.end.isoformat(),
+            start=document_day(commitment.start),
+            end=document_day(commitment.end),
             contact=commitment.customer_contact,
             workshops=view.workshops,
             goals=[
                 {
                     "title": goal.title,
                     "kpi": kpi_text(goal),
-                    "owner": goal.owner_side.value
+                    # the msgids "partner" and "customer": commit_views._OWNER_SIDES
+                    "owner": _(goal.owner_side.value)
                     + (f" ({goal.owner_name})" if goal.owner_name else ""),
-                    "due": goal.due.isoformat(),
+                    "due": document_day(goal.due),
                 }
                 for goal in commitment.goals
             ],

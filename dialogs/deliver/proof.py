@@ -49,7 +49,7 @@ def _level(iteration: Iteration) -> str:
     return iteration.assessment.level.label if iteration.assessment else _("not assessed")
 
 
-def _document_day(day: date | datetime) -> str:
+def document_day(day: date | datetime) -> str:
     """`2026-11-02` / `2. November 2026` (the documents' dates)."""
     # TRANSLATORS: a Babel (CLDR) date pattern for documents; German: d. MMMM yyyy.
     return format_date(day, _("yyyy-MM-dd"))
@@ -180,9 +180,9 @@ def report_markdown(catalog: Catalog, customer: Customer) -> str | None:
         customer=customer.name,
         iteration=iteration.number,
         level=_level(iteration),
-        start=_document_day(commitment.start),
-        end=_document_day(commitment.end),
-        closed=_document_day(iteration.closed_at) if iteration.closed_at else "-",
+        start=document_day(commitment.start),
+        end=document_day(commitment.end),
+        closed=document_day(iteration.closed_at) if iteration.closed_at else "-",
         achievement=format_percent(proof.achievement_rate),
         csat=csat_text(proof.csat) if proof.csat is not None else _("not captured"),
         nps=nps_text(proof) or _("not captured"),
@@ -206,7 +206,7 @@ def report_markdown(catalog: Catalog, customer: Customer) -> str | None:
                 d.attendees,
             ).format(
                 workshop=names.get(d.workshop_id, d.workshop_id),
-                day=_document_day(d.on),
+                day=document_day(d.on),
                 n=d.attendees,
             )
             for d in iteration.deliveries

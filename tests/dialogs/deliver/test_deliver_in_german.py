@@ -150,3 +150,14 @@ async def test_a_german_phase_hint_names_the_german_command(personal: Conversati
         "Contoso is in the commit phase of iteration 1, so I can't record a delivery yet (that "
         "needs the deliver phase). Next: `commit Contoso`."
     )
+
+
+async def test_the_statement_of_work_document_in_german(personal: Conversation) -> None:
+    await committed(personal, "Contoso")
+    german = all_text(await _german(personal).say("leistungsbeschreibung Contoso"))
+    assert "**Leistungsbeschreibung: Contoso**" in german
+    assert "1. Dezember 2026 bis 31. Januar 2027" in german
+    assert "(verantwortlich: Partner, fällig 31. März 2027)" in german
+    english = all_text(await personal.say("sow Contoso"))
+    assert "2026-12-01 to 2027-01-31" in english
+    assert "(owner: partner, due 2027-03-31)" in english

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from engagement.clock import Clock
 from engagement.ports import Download, DownloadShelf
+from i18n import _, language_of, use_language
 from store.recent import Recent
 
 TIME_TO_LIVE = timedelta(minutes=15)
@@ -79,15 +80,21 @@ class Downloads:
         return download
 
 
+def browser_language(accept_language: str) -> str:
+    """The language of a browser's first choice in `Accept-Language` ("de-DE,de;q=0.9,en;q=0.8"
+    is German), English otherwise: a download link is opened outside Teams, without a turn."""
+    return language_of(accept_language.split(",")[0].split(";")[0])
+
+
 def downloads_handler(downloads: Downloads) -> Any:
     """`GET /exports/{token}`: the file as an attachment, or 404."""
 
     async def fetch(request: web.Request) -> web.StreamResponse:
         download = await downloads.take(request.match_info["token"])
         if download is None:
-            return web.json_response(
-                {"error": "this download link is unknown, used or expired"}, status=404
-            )
+            with use_language(browser_language(request.headers.get("Accept-Language", ""))):
+                error = _("this download link is unknown, used or expired")
+            return web.json_response({"error": error}, status=404)
         return web.Response(
             body=download.body,
             content_type=download.content_type,

@@ -130,7 +130,7 @@ def _level_colours() -> dict[str, str]:
 
 def _row(row: PortfolioRowView, lim: _Limits) -> dict[str, Any]:
     band = _band(row.band)
-    badge = BAND_LABELS[band] + (f" {row.score_text}" if row.score_text else "")
+    badge = _(BAND_LABELS[band]) + (f" {row.score_text}" if row.score_text else "")
     return {
         "name": lim.short(row.name),
         "phase_level": lim.short(row.phase_level),

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Generator, Iterable, Mapping, Sequence
+from collections.abc import Collection, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -47,9 +47,20 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from engagement.book_stream import CustomerTexts
 from engagement.errors import DomainError
+from engagement.exchange_texts import (
+    customer_at,
+    format_problem,
+    json_message,
+    json_type_of,
+    short,
+    validation_problems,
+    version_problem,
+)
 from engagement.json_outline import Span, entry, outline
 from engagement.models import Customer, Iteration, Phase
 from engagement.slices import finish
+from i18n import _, ngettext
+from i18n.formats import format_number
 
 FORMAT = "csf-export"
 VERSION = 1
@@ -70,7 +81,7 @@ class ImportProblem:
     def __str__(self) -> str:
         parts = [self.where] if self.where else []
         if self.field:
-            parts.append(f"field {self.field}")
+            parts.append(_("field {field}").format(field=self.field))
         return ": ".join([*parts, self.reason])
 
 
@@ -175,8 +186,10 @@ def planning(
             ImportProblem(
                 None,
                 "tenant_id",
-                f"the file was exported from another organisation (tenant {header.tenant_id!r}); "
-                "import it there, or ask an administrator to move it deliberately",
+                _(
+                    "the file was exported from another organisation (tenant {tenant}); "
+                    "import it there, or ask an administrator to move it deliberately"
+                ).format(tenant=repr(header.tenant_id)),
             )
         )
     texts: list[str] = []
@@ -192,9 +205,11 @@ def planning(
         if customer.id in first_index:
             problems.append(
                 ImportProblem(
-                    _where(index, customer.id),
+                    customer_at(index, customer.id),
                     "id",
-                    f"duplicate id, already used by customers[{first_index[customer.id]}]",
+                    _("duplicate id, already used by customers[{index}]").format(
+                        index=first_index[customer.id]
+                    ),
                 )
             )
             continue
@@ -209,8 +224,12 @@ def planning(
             ImportProblem(
                 None,
                 "customers",
-                f"{len(clashes)} customer(s) already exist: {shown}; import with replace to "
-                "overwrite them",
+                ngettext(
+                    "{count} customer already exists: {shown}; import with replace to overwrite it",
+                    "{count} customers already exist: {shown}; import with replace to "
+                    "overwrite them",
+                    len(clashes),
+                ).format(count=len(clashes), shown=shown),
             )
         )
     reminders, found = _reminders(header.reminders, set(first_index), tenant_id)
@@ -234,11 +253,17 @@ def _refuse(reason: str, field: str | None = None) -> ImportRefused:
 def _text(document: str | bytes) -> str:
     size = len(document.encode() if isinstance(document, str) else document)
     if size > MAX_DOCUMENT_BYTES:
-        raise _refuse(f"the file has {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
+        raise _refuse(
+            _("the file has {size} bytes; the limit is {limit}").format(
+                size=format_number(size, 0), limit=format_number(MAX_DOCUMENT_BYTES, 0)
+            )
+        )
     try:
         return document.decode("utf-8-sig") if isinstance(document, bytes) else document
     except UnicodeDecodeError as error:
-        raise _refuse(f"the file is not UTF-8 text (byte {error.start})") from error
+        raise _refuse(
+            _("the file is not UTF-8 text (byte {position})").format(position=error.start)
+        ) from error
 
 
 def _outline(text: str) -> Generator[None, None, tuple[Any, list[Span] | None]]:
@@ -249,17 +274,21 @@ def _outline(text: str) -> Generator[None, None, tuple[Any, list[Span] | None]]:
         return (yield from outline(text, "customers", check))
     except json.JSONDecodeError as error:
         raise _refuse(
-            f"the file is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            _("the file is not JSON: {reason} at line {line}, column {column}").format(
+                reason=json_message(error.msg), line=error.lineno, column=error.colno
+            )
         ) from error
     except RecursionError as error:
-        raise _refuse("the file is not JSON this bot can read: nested too deeply") from error
+        raise _refuse(_("the file is not JSON this bot can read: nested too deeply")) from error
 
 
 def _valid_unicode(value: Any) -> None:
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:
-        raise _refuse("the file holds text that is not valid Unicode (a lone surrogate)") from error
+        raise _refuse(
+            _("the file holds text that is not valid Unicode (a lone surrogate)")
+        ) from error
 
 
 def _unchecked(value: Any) -> None:
@@ -268,15 +297,14 @@ def _unchecked(value: Any) -> None:
 
 def _header(data: Any) -> _Header:
     if not isinstance(data, dict):
-        raise _refuse(f"the file holds a JSON {_json_type(data)}, not an export object")
+        raise _refuse(
+            _("the file holds a JSON {type}, not an export object").format(type=json_type_of(data))
+        )
     if data.get("format") != FORMAT:
-        found = data.get("format")
-        what = "is missing" if found is None else f"is {_short(found)}"
-        raise _refuse(f"{what}; a CSF export has format {FORMAT!r}", "format")
+        raise _refuse(format_problem(data.get("format"), FORMAT), "format")
     version = data.get("version")
     if version != VERSION or isinstance(version, bool):
-        what = "is missing" if version is None else f"{_short(version)} is not supported"
-        raise _refuse(f"{what}; this bot reads version {VERSION}", "version")
+        raise _refuse(version_problem(version, VERSION), "version")
     try:
         return _Header.model_validate(data)
     except ValidationError as error:
@@ -287,17 +315,20 @@ def _customer(
     index: int, entry: Any, file_tenant: str, tenant_id: str
 ) -> tuple[Customer | None, list[ImportProblem]]:
     entry_id = entry.get("id") if isinstance(entry, dict) else None
-    where = _where(index, entry_id)
+    where = customer_at(index, entry_id)
     if not isinstance(entry, dict):
-        return None, [ImportProblem(where, None, f"is a JSON {_json_type(entry)}, not an object")]
+        problem = _("is a JSON {type}, not an object").format(type=json_type_of(entry))
+        return None, [ImportProblem(where, None, problem)]
     claimed = entry.get("tenant_id", file_tenant)
     if claimed != file_tenant:
         return None, [
             ImportProblem(
                 where,
                 "tenant_id",
-                f"names tenant {_short(claimed)}, not the file's tenant; refused so that no "
-                "entry can write into another tenant",
+                _(
+                    "names tenant {tenant}, not the file's tenant; refused so that no entry "
+                    "can write into another tenant"
+                ).format(tenant=short(claimed)),
             )
         ]
     try:
@@ -315,13 +346,20 @@ def _lifecycle(customer: Customer) -> list[tuple[str, str]]:
     for position, iteration in enumerate(iterations):
         field = f"iterations[{position}]"
         if iteration.number != position + 1:
-            found.append((f"{field}.number", f"is {iteration.number}, expected {position + 1}"))
+            found.append(
+                (
+                    f"{field}.number",
+                    _("is {number}, expected {expected}").format(
+                        number=iteration.number, expected=position + 1
+                    ),
+                )
+            )
         last = position == len(iterations) - 1
         closed = iteration.phase == Phase.CLOSED
         if not last and (not closed or iteration.closed_at is None or iteration.review is None):
-            found.append((f"{field}.phase", "an earlier iteration must be closed with a review"))
+            found.append((f"{field}.phase", _("an earlier iteration must be closed with a review")))
         if last and closed:
-            found.append((f"{field}.phase", "the last iteration must be open, not closed"))
+            found.append((f"{field}.phase", _("the last iteration must be open, not closed")))
     return found
 
 
@@ -336,7 +374,9 @@ def _reminders(
                 ImportProblem(
                     f"reminders[{index}]",
                     "customer_id",
-                    f"{_short(customer_id)} is not a customer in this file",
+                    _("{customer} is not a customer in this file").format(
+                        customer=short(customer_id)
+                    ),
                 )
             )
             continue
@@ -347,41 +387,4 @@ def _reminders(
 
 
 def _problems(where: str | None, error: ValidationError) -> list[ImportProblem]:
-    return [
-        ImportProblem(where, _path(detail["loc"]) or None, _reason(detail))
-        for detail in error.errors(include_url=False)
-    ]
-
-
-def _reason(detail: Mapping[str, Any]) -> str:
-    message = str(detail["msg"])
-    if detail["type"] == "missing":
-        return "is missing"
-    if detail["type"] == "extra_forbidden":
-        return "is not a known field"
-    got = detail.get("input")
-    if isinstance(got, str | int | float | bool) or got is None:
-        return f"{message} (got {_short(got)})"
-    return message
-
-
-def _path(loc: Iterable[int | str]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def _where(index: int, entry_id: Any) -> str:
-    named = f" ({_short(entry_id)})" if isinstance(entry_id, str) and entry_id else ""
-    return f"customers[{index}]{named}"
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-def _json_type(value: Any) -> str:
-    names = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
-    return "null" if value is None else names.get(type(value), "value")
+    return [ImportProblem(where, field, reason) for field, reason in validation_problems(error)]

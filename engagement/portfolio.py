@@ -22,6 +22,8 @@ from datetime import date, datetime
 from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
 from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import CustomerSummary, latest_assessment, summarize
+from i18n import N_, _, ngettext
+from i18n.formats import format_number
 
 __all__ = ["latest_assessment"]  # re-exported: it was defined here
 
@@ -30,8 +32,8 @@ DEFAULT_RENEWAL_DAYS = 90
 MAX_RENEWAL_DAYS = 3_660
 BAND_ORDER = (Band.RED, Band.YELLOW, Band.UNKNOWN, Band.GREEN)
 BAND_RANK = {band: rank for rank, band in enumerate(BAND_ORDER)}
-FILTER_USAGE = (
-    "`mine`, `renewals <days>`, `level <level>`, `stage <stage>`, `page <n>`"  # Markdown code spans
+FILTER_USAGE = N_(  # Markdown code spans, shown as _(FILTER_USAGE)
+    "`mine`, `renewals <days>`, `level <level>`, `stage <stage>`, `page <n>`"
 )
 
 _NO_RENEWAL = 10**9  # sorts customers without a renewal date after every dated one
@@ -92,16 +94,22 @@ class PortfolioQuery:
         return " ".join(parts)
 
     def describe(self) -> str:
-        """The filters for people: "mine, renewal within 90 days, level Cloud is an option"."""
+        """The filters for people, in the turn's language: "mine, renewal within 90 days,
+        level Cloud is an option"."""
         parts = []
         if self.mine:
-            parts.append("mine")
+            parts.append(_("mine"))
         if self.renewals_within is not None:
-            parts.append(f"renewal within {self.renewals_within} days")
+            days = self.renewals_within
+            parts.append(
+                ngettext("renewal within {days} day", "renewal within {days} days", days).format(
+                    days=format_number(days, 0)
+                )
+            )
         if self.level is not None:
-            parts.append(f"level {self.level.label}")
+            parts.append(_("level {level}").format(level=self.level.label))
         if self.stage is not None:
-            parts.append(f"stage {self.stage.value}")
+            parts.append(_("stage {stage}").format(stage=self.stage.value))
         return ", ".join(parts)
 
 
@@ -118,7 +126,8 @@ class QueryNotUnderstood(ValueError):
         super().__init__(self.worded(str))
 
     def worded(self, quote: Callable[[str], str]) -> str:
-        return self.message.replace("{said}", f'"{quote(self.said)}"')
+        # TRANSLATORS: what the user typed, in quotation marks
+        return self.message.replace("{said}", _('"{text}"').format(text=quote(self.said)))
 
 
 @dataclass(frozen=True)
@@ -236,6 +245,8 @@ _PAGE = {"page", "seite"}
 _KEYWORDS = _MINE | _ALL | _RENEWALS | _LEVEL | _STAGE | _PAGE
 _STAGES = {stage.value: stage for stage in LifecycleStage}
 _SEPARATORS = re.compile(r"[,;]+")
+_PAGE_RANGE = N_("page needs a number from 0 to {highest}, not {said}.")
+_RENEWALS_RANGE = N_("renewals needs a number from 0 to {highest}, not {said}.")
 
 
 def level_by_label(text: str) -> MaturityLevel | None:
@@ -279,7 +290,9 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
         elif word in _RENEWALS:
             renewals = DEFAULT_RENEWAL_DAYS
             if nxt is not None and nxt.casefold().removesuffix("d").isdigit():
-                renewals = _number(nxt.casefold().removesuffix("d"), "renewals", MAX_RENEWAL_DAYS)
+                renewals = _number(
+                    nxt.casefold().removesuffix("d"), _RENEWALS_RANGE, MAX_RENEWAL_DAYS
+                )
                 i += 1
                 if i + 1 < len(words) and words[i + 1].casefold() in _DAYS:
                     i += 1
@@ -289,42 +302,56 @@ def parse_query(argument: str, find_level: LevelFinder = level_by_label) -> Port
                 taken.append(words[i + 1])
                 i += 1
             if not taken:
-                raise QueryNotUnderstood(f"level needs a level name or number. {_valid()}")
+                raise QueryNotUnderstood(
+                    _("level needs a level name or number. {valid}").format(valid=_valid())
+                )
             level = find_level(" ".join(taken))
             if level is None:
                 raise QueryNotUnderstood(
-                    f"I don't know the level {{said}}. {_levels()}", " ".join(taken)[:60]
+                    _("I don't know the level {said}. {levels}").format(
+                        said="{said}", levels=_levels()
+                    ),
+                    " ".join(taken)[:60],
                 )
         elif word in _STAGE:
             if nxt is None or nxt.casefold() not in _STAGES:
-                raise QueryNotUnderstood(f"stage needs one of: {', '.join(_STAGES)}. {_valid()}")
+                raise QueryNotUnderstood(
+                    _("stage needs one of: {stages}. {valid}").format(
+                        stages=", ".join(_STAGES), valid=_valid()
+                    )
+                )
             stage = _STAGES[nxt.casefold()]
             i += 1
         elif word in _PAGE:
             if nxt is None:
-                raise QueryNotUnderstood(f"page needs a number. {_valid()}")
-            page = _number(nxt, "page", 10**6)
+                raise QueryNotUnderstood(_("page needs a number. {valid}").format(valid=_valid()))
+            page = _number(nxt, _PAGE_RANGE, 10**6)
             i += 1
         elif word.isdigit() and i == len(words) - 1:
-            page = _number(word, "page", 10**6)
+            page = _number(word, _PAGE_RANGE, 10**6)
         else:
-            raise QueryNotUnderstood(f"I don't know the filter {{said}}. {_valid()}", words[i][:40])
+            raise QueryNotUnderstood(
+                _("I don't know the filter {said}. {valid}").format(said="{said}", valid=_valid()),
+                words[i][:40],
+            )
         i += 1
     return PortfolioQuery(mine=mine, renewals_within=renewals, level=level, page=page, stage=stage)
 
 
-def _number(text: str, what: str, highest: int) -> int:
+def _number(text: str, message: str, highest: int) -> int:
     if not text.isdigit() or not 0 <= int(text) <= highest:
         raise QueryNotUnderstood(
-            f"{what} needs a number from 0 to {highest:,}, not {{said}}.", text[:20]
+            _(message).format(highest=format_number(highest, 0), said="{said}"), text[:20]
         )
     return int(text)
 
 
 def _levels() -> str:
     names = ", ".join(f"{level.rank}. {level.label}" for level in MaturityLevel)
-    return f"The levels are: {names}."
+    return _("The levels are: {names}.").format(names=names)
 
 
 def _valid() -> str:
-    return f"Valid filters: {FILTER_USAGE} (e.g. `portfolio mine renewals 90 page 2`)."
+    return _("Valid filters: {filters} (e.g. `portfolio mine renewals 90 page 2`).").format(
+        filters=_(FILTER_USAGE)
+    )

@@ -13,18 +13,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from dialogs.common.messages import day_text
 from engagement.book_stream import customer_ids, each_customer
-from engagement.errors import DomainError
+from engagement.errors import ConcurrencyConflict, CustomerAlreadyExists, DomainError
 from engagement.exchange import ImportPlan, ImportRefused, planning
 from engagement.export import CsvRows, export_entry, export_footer, export_header
 from engagement.ports import CustomerImportWriter, CustomerRepository
 from engagement.slices import finish_in_slices
+from i18n import N_, _, ngettext
+from i18n.formats import format_number
 
 MAX_PROBLEMS_SHOWN = 10
-IMPORT_USAGE = (
+IMPORT_USAGE = N_(  # shown as _(IMPORT_USAGE)
     "Attach the export file (.json) to a message that says `import`, or paste its JSON after "
     "`import`. Add `replace` (`import replace`) to overwrite customers that already exist."
 )
+# `import replace` in either language
+_REPLACE = re.compile(r"^(replace|ersetzen)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,13 +74,23 @@ async def export_command(
         json_text="".join(json_parts),
         csv_name=f"{stem}-assessments-goals.csv",
         csv_text="".join(csv_parts),
-        summary=(
-            f"Exported {count:,} customer"
-            + ("" if count == 1 else "s")
-            + f" with their iterations, touches and licenses, and {records:,} assessment and "
-            "goal rows as CSV. Keep the JSON file: import reads it back."
-        ),
+        summary=export_summary(count, records),
     )
+
+
+def export_summary(customers: int, records: int) -> str:
+    """What `export` says it made: how many customers and CSV rows."""
+    exported = ngettext(
+        "Exported {count} customer with their iterations, touches and licenses",
+        "Exported {count} customers with their iterations, touches and licenses",
+        customers,
+    ).format(count=format_number(customers, 0))
+    rows = ngettext(
+        "{exported}, and {count} assessment and goal row as CSV.",
+        "{exported}, and {count} assessment and goal rows as CSV.",
+        records,
+    ).format(exported=exported, count=format_number(records, 0))
+    return rows + " " + _("Keep the JSON file: import reads it back.")
 
 
 def _file_part(text: str) -> str:
@@ -99,11 +114,12 @@ async def import_command(
     store fails half-way (the reply says what was written then).
     """
     words = argument.strip()
-    replace = bool(re.match(r"^replace\b", words, re.IGNORECASE))
-    text = words[len("replace") :].strip() if replace else words
+    said = _REPLACE.match(words)
+    replace = said is not None
+    text = words[said.end() :].strip() if said else words
     source = document if document is not None else text
     if not source:
-        return IMPORT_USAGE
+        return _(IMPORT_USAGE)
     existing = await customer_ids(customers, tenant_id)
     try:
         # Parsing and validating 10,000 customers takes seconds: in slices between other turns.
@@ -111,12 +127,14 @@ async def import_command(
     except ImportRefused as refused:
         return refusal_text(refused)
     if not plan.customers:
-        return "The file holds no customers, so there was nothing to import."
+        return _("The file holds no customers, so there was nothing to import.")
     if writer is not None:
         try:
             await writer.import_customers(tenant_id, plan.add, plan.replace)
         except DomainError as error:
-            return f"Nothing was imported: {error}. Please try again."
+            return _("Nothing was imported: {problem}. Please try again.").format(
+                problem=store_problem(error)
+            )
     else:
         written = await _write_one_by_one(customers, plan)
         if written is not None:
@@ -130,9 +148,25 @@ def refusal_text(refused: ImportRefused) -> str:
     # Code spans: the problems quote the file, which must not turn into Markdown or HTML.
     lines = [f"- `{_code(str(problem))}`" for problem in problems[:MAX_PROBLEMS_SHOWN]]
     if len(problems) > MAX_PROBLEMS_SHOWN:
-        lines.append(f"- … and {len(problems) - MAX_PROBLEMS_SHOWN} more")
-    count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
-    return f"I imported nothing: the file has {count}.\n" + "\n".join(lines)
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        lines.append("- " + _("… and {count} more").format(count=more))
+    heading = ngettext(
+        "I imported nothing: the file has {count} problem.",
+        "I imported nothing: the file has {count} problems.",
+        len(problems),
+    ).format(count=len(problems))
+    return heading + "\n" + "\n".join(lines)
+
+
+def store_problem(error: DomainError) -> str:
+    """Why the store refused a write, in the turn's language (English: the error itself)."""
+    if isinstance(error, CustomerAlreadyExists):
+        return _("customer {customer} already exists").format(customer=repr(error.customer_id))
+    if isinstance(error, ConcurrencyConflict):
+        return _("{key}: expected version {expected}, store has {actual}").format(
+            key=error.key, expected=error.expected_version, actual=error.actual_version
+        )
+    return str(error)
 
 
 def _code(text: str) -> str:
@@ -153,23 +187,33 @@ async def _write_one_by_one(customers: CustomerRepository, plan: ImportPlan) -> 
                 await customers.save(customer.model_copy(update={"version": stored.version}))
             done += 1
     except DomainError as error:
-        return (
-            f"The import stopped after {done} of {len(plan.customers)} customers: {error}. "
-            "The rest was not written; check the portfolio and import again with replace."
-        )
+        return _(
+            "The import stopped after {done} of {total} customers: {problem}. The rest was not "
+            "written; check the portfolio and import again with replace."
+        ).format(done=done, total=len(plan.customers), problem=store_problem(error))
     return None
 
 
 def _imported_text(plan: ImportPlan) -> str:
     exported = plan.exported_at.astimezone(UTC)
-    parts = [f"{len(plan.add):,} added"]
+    parts = [_("{count} added").format(count=format_number(len(plan.add), 0))]
     if plan.replace:
-        parts.append(f"{len(plan.replace):,} replaced")
-    text = (
-        f"Imported {len(plan.customers):,} customer"
-        + ("" if len(plan.customers) == 1 else "s")
-        + f" ({', '.join(parts)}) from the export of {exported:%d %b %Y %H:%M} UTC."
+        parts.append(_("{count} replaced").format(count=format_number(len(plan.replace), 0)))
+    total = len(plan.customers)
+    text = ngettext(
+        "Imported {count} customer ({parts}) from the export of {day} {time} UTC.",
+        "Imported {count} customers ({parts}) from the export of {day} {time} UTC.",
+        total,
+    ).format(
+        count=format_number(total, 0),
+        parts=", ".join(parts),
+        day=day_text(exported),
+        time=f"{exported:%H:%M}",
     )
     if plan.reminders:
-        text += f" The file's {len(plan.reminders)} reminders were not imported."
+        text += " " + ngettext(
+            "The file's {count} reminder was not imported.",
+            "The file's {count} reminders were not imported.",
+            len(plan.reminders),
+        ).format(count=len(plan.reminders))
     return text

@@ -9,57 +9,48 @@ are in dialogs/portfolio/exchange_commands.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from cards.portfolio import (
-    BAND_LABELS,
     MAX_ROWS,
-    ChartSlice,
     HealthFactorView,
     HealthView,
-    KpiView,
-    PortfolioRowView,
     PortfolioView,
     health_card,
     portfolio_card,
 )
 from cards.text import escape_markdown
 from dialogs.common.customer_names import did_you_mean, suggestions
+from dialogs.common.messages import name_problem
+from dialogs.portfolio.portfolio_texts import (
+    band_slices,
+    command_data,
+    count_text,
+    empty_text,
+    filtered_text,
+    kpi_view,
+    level_slices,
+    row_view,
+    scope_text,
+)
 from engagement.book import PortfolioRequest
 from engagement.catalog import Catalog
 from engagement.errors import InvalidCustomerName
 from engagement.health import Health, assess_health
-from engagement.health_factors import DEFAULT_POLICY, Band, HealthPolicy
-from engagement.kpis import MICROSOFT_FISCAL_START, Kpis
+from engagement.health_factors import DEFAULT_POLICY, HealthPolicy
+from engagement.kpis import MICROSOFT_FISCAL_START
 from engagement.models import Customer
 from engagement.naming import clean_customer_name, customer_id_for
-from engagement.portfolio import (
-    BAND_ORDER,
-    PAGE_SIZE,
-    Page,
-    PortfolioQuery,
-    PortfolioRow,
-    QueryNotUnderstood,
-    level_by_label,
-    parse_query,
-)
+from engagement.portfolio import PAGE_SIZE, QueryNotUnderstood, level_by_label, parse_query
 from engagement.ports import CustomerRepository, CustomerSummaries
-from i18n import _
+from i18n import N_, _, ngettext
 
 Reply = dict[str, Any] | str
-RUN_COMMAND = "run_command"
 MAX_CANDIDATES = 5
 MAX_LOOKED_AT = 50  # names containing the text, looked at for an exact match
-
-
-def _command(command: str, argument: str = "") -> dict[str, object]:
-    data: dict[str, object] = {"action": RUN_COMMAND, "command": command}
-    if argument:
-        data["argument"] = argument
-    return data
+HEALTH = N_("health")  # the command's name, in suggestions ("gesundheit" in German)
 
 
 # ---------------------------------------------------------------- portfolio and kpis
@@ -95,20 +86,20 @@ async def portfolio_command(
     page, kpis = answer.page, answer.kpis if answer.page.total else None
     filters = query.filter_text()
     view = PortfolioView(
-        title="Portfolio",
-        scope=_scope(query, page, answer.stored),
+        title=_("Portfolio"),
+        scope=scope_text(query, page, answer.stored),
         rows=[row_view(row) for row in page.rows],
         page=page.number,
         pages=page.count,
         total=page.total,
-        empty_text=_empty_text(query, answer.stored),
-        level_chart=_level_slices(kpis) if kpis else [],
-        band_chart=_band_slices(answer.bands or {}),
+        empty_text=empty_text(query, answer.stored),
+        level_chart=level_slices(kpis) if kpis else [],
+        band_chart=band_slices(answer.bands or {}),
         kpis=kpi_view(kpis) if kpis else None,
-        next_data=_command("portfolio", f"{filters} page {page.number + 1}".strip())
+        next_data=command_data("portfolio", f"{filters} page {page.number + 1}".strip())
         if page.has_next
         else None,
-        previous_data=_command("portfolio", f"{filters} page {page.number - 1}".strip())
+        previous_data=command_data("portfolio", f"{filters} page {page.number - 1}".strip())
         if page.has_previous
         else None,
     )
@@ -138,127 +129,19 @@ async def kpis_command(
     kpis = answer.kpis
     assert kpis is not None  # figures were asked for
     view = PortfolioView(
-        title="Partner KPIs",
-        scope=f"Filtered: {query.describe()}" if query.filtered else "All customers",
+        title=_("Partner KPIs"),
+        scope=filtered_text(query),
         rows=[],
         page=1,
         pages=1,
         total=kpis.customers,
         show_rows=False,
-        level_chart=_level_slices(kpis),
-        band_chart=_band_slices(answer.bands or {}),
+        level_chart=level_slices(kpis),
+        band_chart=band_slices(answer.bands or {}),
         kpis=kpi_view(kpis),
-        portfolio_data=_command("portfolio", query.filter_text()),
+        portfolio_data=command_data("portfolio", query.filter_text()),
     )
     return portfolio_card(view)
-
-
-def _scope(query: PortfolioQuery, page: Page, stored: int) -> str:
-    scope = f"Filtered: {query.describe()}" if query.filtered else "All customers"
-    if query.filtered:
-        scope += f" ({page.total:,} of {stored:,})"
-    if query.page != page.number:
-        scope += f". There is no page {query.page}; this is page {page.number}."
-    return scope
-
-
-def _empty_text(query: PortfolioQuery, stored: int) -> str:
-    if not stored:
-        return "No customers yet. Type assess <name> or quick check <name> to add one."
-    return f"No customer matches {query.describe()}. Type portfolio to see all {stored:,}."
-
-
-def row_view(row: PortfolioRow) -> PortfolioRowView:
-    """A portfolio row for the card: name, phase/level line, band, renewal, last touch."""
-    level = row.level.label if row.level else "not assessed"
-    return PortfolioRowView(
-        name=row.name,
-        phase_level=f"Iteration {row.iteration} · {row.phase.value} · {level}",
-        band=row.band.value,
-        score_text="" if row.score is None else str(row.score),
-        renewal=_renewal_text(row),
-        last_touch=_touch_text(row.days_since_touch),
-        health_data=_command("health", row.customer_id),
-    )
-
-
-def _renewal_text(row: PortfolioRow) -> str:
-    days, when = row.renewal_in_days, row.renewal_date
-    if days is None or when is None:
-        return "no renewal date"
-    if days < 0:
-        return f"renewal {_days(-days)} overdue ({when:%d %b %Y})"
-    if days == 0:
-        return f"renews today ({when:%d %b %Y})"
-    return f"renews in {_days(days)} ({when:%d %b %Y})"
-
-
-def _touch_text(days: int | None) -> str:
-    if days is None:
-        return "no touch yet"
-    return "touched today" if days == 0 else f"touched {_days(days)} ago"
-
-
-def _days(count: int) -> str:
-    return f"{count:,} day" + ("" if count == 1 else "s")
-
-
-def _level_slices(kpis: Kpis) -> list[ChartSlice]:
-    return [
-        ChartSlice(
-            level.label if level else "Not assessed", count, str(level.rank) if level else "none"
-        )
-        for level, count in kpis.by_level.items()
-        if count
-    ]
-
-
-def _band_slices(counts: Mapping[Band, int]) -> list[ChartSlice]:
-    return [
-        ChartSlice(_(BAND_LABELS[band.value]), counts.get(band, 0), band.value)
-        for band in BAND_ORDER
-        if counts.get(band, 0)
-    ]
-
-
-def kpi_view(kpis: Kpis) -> KpiView:
-    """The KPIs as label/value facts."""
-    year = f"FY{kpis.fiscal_year.name}"
-    csat = (
-        f"{kpis.csat_average:.2f} of 5 from {kpis.csat_reviews} closed iteration"
-        + ("" if kpis.csat_reviews == 1 else "s")
-        if kpis.csat_average is not None
-        else "no closed iteration with CSAT yet"
-    )
-    nps = f"{kpis.nps:+d}" if kpis.nps is not None else "no scores yet"
-    facts = [
-        ("Customers", f"{kpis.customers:,}"),
-        (f"CSAT {year}", csat),
-        (f"NPS {year}", nps),
-        *((f"Renewing within {d} days", f"{n:,}") for d, n in kpis.renewals.items()),
-    ]
-    if kpis.renewals_overdue:
-        facts.append(("Renewal date passed", f"{kpis.renewals_overdue:,}"))
-    if kpis.renewal_rate is not None:
-        done = kpis.renewed + kpis.lost
-        facts.append(
-            (f"Renewal rate {year}", f"{kpis.renewal_rate:.0%} ({kpis.renewed} of {done})")
-        )
-        if kpis.lost:
-            reasons = " · ".join(f"{reason} {n}" for reason, n in kpis.lost_reasons.items())
-            facts.append((f"Churned {year}", f"{kpis.lost}: {reasons}"))
-    facts.append(("Phases", " · ".join(f"{p.value} {n}" for p, n in kpis.by_phase.items())))
-    facts.append(("Stages", " · ".join(f"{st.value} {n}" for st, n in kpis.by_stage.items())))
-    facts.append(
-        (
-            "Levels",
-            " · ".join(
-                f"{level.label if level else 'not assessed'} {n}"
-                for level, n in kpis.by_level.items()
-            ),
-        )
-    )
-    return KpiView(title=f"Key figures · {kpis.fiscal_year.label}", facts=facts)
 
 
 # ---------------------------------------------------------------- health
@@ -276,7 +159,7 @@ async def health_command(
 ) -> Reply:
     """`health <customer>`: the customer's health card, or a message saying who is meant."""
     if not argument.strip():
-        return "Which customer? Type `health <customer>`, e.g. `health Contoso`."
+        return _("Which customer? Type `health <customer>`, e.g. `health Contoso`.")
     found = await find_customer(argument, tenant_id, customers, summaries)
     if isinstance(found, str):
         return found
@@ -292,7 +175,9 @@ async def find_customer(
         name = clean_customer_name(argument)
         customer = await customers.get(tenant_id, customer_id_for(name))
     except InvalidCustomerName as error:
-        return f"That does not work as a customer name: {error.reason}."
+        return _("That does not work as a customer name: {problem}.").format(
+            problem=name_problem(error)
+        )
     if customer is not None:
         return customer
     wanted = name.casefold()
@@ -306,16 +191,16 @@ async def find_customer(
     if candidates:
         names = ", ".join(escape_markdown(c.name) for c in candidates[:MAX_CANDIDATES])
         more = listing.total - MAX_CANDIDATES
-        more_text = f" and {more:,} more" if more > 0 else ""
-        return (
-            f'Several customers match "{escape_markdown(name[:60])}": {names}{more_text}. '
-            "Which one?"
+        if more > 0:
+            names = _("{names} and {count} more").format(names=names, count=count_text(more))
+        return _('Several customers match "{name}": {names}. Which one?').format(
+            name=escape_markdown(name[:60]), names=names
         )
     close = await suggestions(customers, tenant_id, name)
-    return (
-        f'I don\'t know a customer called "{escape_markdown(name[:60])}" in your organisation.'
-        f"{did_you_mean(close, 'health')} Type `portfolio` to see your customers."
-    )
+    return _(
+        'I don\'t know a customer called "{name}" in your organisation.{suggestions} '
+        "Type `portfolio` to see your customers."
+    ).format(name=escape_markdown(name[:60]), suggestions=did_you_mean(close, _(HEALTH)))
 
 
 def health_view(customer: Customer, health: Health) -> HealthView:
@@ -323,11 +208,14 @@ def health_view(customer: Customer, health: Health) -> HealthView:
     factors = []
     for factor in health.factors:
         if factor.score is not None:
-            score_text = f"{round(factor.score * 100)} points"
-            weight = f"weight {factor.weight} · counts {round(factor.share * 100)} %"
+            points = round(factor.score * 100)
+            score_text = ngettext("{points} point", "{points} points", points).format(points=points)
+            weight = _("weight {weight} · counts {share}").format(
+                weight=factor.weight, share=f"{round(factor.share * 100)} %"
+            )
         else:
-            score_text = "missing" if factor.missing else "not counted"
-            weight = f"weight {factor.weight} · not counted"
+            score_text = _("missing") if factor.missing else _("not counted")
+            weight = _("weight {weight} · not counted").format(weight=factor.weight)
         factors.append(
             HealthFactorView(
                 label=factor.label,
@@ -344,5 +232,5 @@ def health_view(customer: Customer, health: Health) -> HealthView:
         band=health.band.value,
         summary=list(health.summary),
         factors=factors,
-        portfolio_data=_command("portfolio"),
+        portfolio_data=command_data("portfolio"),
     )

@@ -99,7 +99,7 @@ def test_bytes_with_a_bom_and_parsed_objects_are_accepted() -> None:
 def test_existing_ids_are_refused_unless_replace_is_asked() -> None:
     text = export_json(TENANT, sample(), NOW)
     message = refused(text, existing={"contoso", "other"})
-    assert "1 customer(s) already exist: 'contoso'; import with replace" in message
+    assert "1 customer already exists: 'contoso'; import with replace" in message
     plan = plan_import(text, TENANT, {"contoso", "other"}, replace=True)
     assert [c.id for c in plan.replace] == ["contoso"]
     assert [c.id for c in plan.add] == ["fabrikam", "northwind-traders"]
@@ -255,7 +255,7 @@ def test_every_problem_is_reported_at_once_and_nothing_is_planned() -> None:
     assert problems[2] == (
         "customers[3] ('fabrikam'): field id: duplicate id, already used by customers[1]"
     )
-    assert problems[3].startswith("field customers: 1 customer(s) already exist: 'fabrikam'")
+    assert problems[3].startswith("field customers: 1 customer already exists: 'fabrikam'")
 
 
 # ---------------------------------------------------------------- CSV

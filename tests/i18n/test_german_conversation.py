@@ -107,7 +107,10 @@ AROUND += (("help", ""), ("brief", " Contoso"), ("health", " Contoso"), ("kpis",
 
 
 # built in dialogs/account/brief.py and engagement/lifecycle.py (the contact's stored role)
-STILL_ENGLISH = {"statement of work"}
+STILL_ENGLISH = {
+    "statement of work",
+    "no renewal date",  # a health factor's value (engagement/health_factors.py, de-account)
+}
 
 GERMAN_NAMES = {
     "quick check": "schnellcheck",

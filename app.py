@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -30,6 +31,10 @@ def main() -> int:
     except CatalogError as error:
         sys.stderr.write(f"Invalid catalog: {error}\n")
         return 2
+    # What start-up built lives as long as the process: keep it out of the collector's full
+    # passes, which otherwise walk it all (about 125,000 objects, 0.1 s on a loaded 2-core
+    # machine) while every turn waits. Later garbage is collected as usual.
+    gc.freeze()
     mode = "authenticated" if settings.auth_enabled else "local mode (no MicrosoftAppId: auth off)"
     logging.getLogger("app").info(
         "Listening on http://%s:%d/api/messages, %s, data in %s",

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import random
@@ -193,6 +194,7 @@ async def one_round(
 async def run_async(report: Report, quick: bool, big: bool, rounds: int) -> dict[str, Any]:
     counts = [100, 1_000 if quick else 10_000] + ([100_000] if big else [])
     os.environ["REMINDERS_ENABLED"] = "false"  # inherited by the bots' processes
+    gc.freeze()  # this process imports and exports as the bot would: frozen at start as app.py
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="book-") as temp:
         root = Path(temp)

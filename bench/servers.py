@@ -25,6 +25,7 @@ _STARTED = time.perf_counter()
 import asyncio  # noqa: E402
 import contextlib  # noqa: E402
 import cProfile  # noqa: E402
+import gc  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
@@ -201,6 +202,7 @@ async def serve(data_dir: Path) -> None:
         ):
             hosted[name] = await host(app)
             stack.push_async_callback(hosted[name].close)
+        gc.freeze()  # as app.py does once the bot is built
         ready: dict[str, object] = {name: server.url for name, server in hosted.items()}
         ready |= {"import_ms": IMPORT_MS, "startup_ms": startup_ms}
         print(json.dumps(ready), flush=True)

@@ -49,7 +49,7 @@ from store.atomic_storage import (
     write_unsynced,
 )
 from store.customers import TinyCustomerRepository
-from store.shards import ShardCache, ShardSet, digest
+from store.shards import ShardCache, ShardSet, digest, shard_names
 from store.summaries import TinyCustomerSummaries
 
 logger = logging.getLogger(__name__)
@@ -93,9 +93,13 @@ class TinyCustomerImporter:
         recover(directory, self._cache)
         documents: list[tuple[Path, bytes]] = []
         texts: list[bytes] = []  # as text, never as objects: see `CustomerTexts`
+        present = set(await asyncio.to_thread(shard_names, directory))  # one listing, no stats
         async for customer in sliced(add):
             path = self._path(tenant_id, customer)
-            if path.exists() and await self._customers.get(tenant_id, customer.id) is not None:
+            stored = (
+                await self._customers.get(tenant_id, customer.id) if path.name in present else None
+            )
+            if stored is not None:
                 raise CustomerAlreadyExists(tenant_id, customer.id)
             texts.append(_stored_text(customer, tenant_id, 1))
             documents.append((path, _document(texts[-1])))

@@ -78,7 +78,7 @@ class PortfolioView:
     pages: int
     total: int
     show_rows: bool = True
-    empty_text: str = "No customers match."
+    empty_text: str = N_("No customers match.")  # shown through _(): a default in English
     level_chart: list[ChartSlice] = field(default_factory=list)
     band_chart: list[ChartSlice] = field(default_factory=list)
     kpis: KpiView | None = None
@@ -187,7 +187,7 @@ def portfolio_card(view: PortfolioView) -> dict[str, Any]:
             band_chart=_slices(view.band_chart, lim, CHART_COLORS),
             show_rows=view.show_rows,
             rows=[_row(row, lim) for row in rows],
-            empty_text=lim.line(view.empty_text) if view.show_rows and not rows else "",
+            empty_text=lim.line(_(view.empty_text)) if view.show_rows and not rows else "",
             footer=ngettext(
                 "Page {page} of {pages} · {total} customer",
                 "Page {page} of {pages} · {total} customers",

@@ -28,6 +28,8 @@ IMPORT_USAGE = N_(  # shown as _(IMPORT_USAGE)
     "Attach the export file (.json) to a message that says `import`, or paste its JSON after "
     "`import`. Add `replace` (`import replace`) to overwrite customers that already exist."
 )
+# TRANSLATORS: the end of the CSV file's name (letters and hyphens only)
+CSV_FILE = N_("assessments-goals")
 # `import replace` in either language
 _REPLACE = re.compile(r"^(replace|ersetzen)\b", re.IGNORECASE)
 
@@ -72,7 +74,7 @@ async def export_command(
     return ExportFiles(
         json_name=f"{stem}.json",
         json_text="".join(json_parts),
-        csv_name=f"{stem}-assessments-goals.csv",
+        csv_name=f"{stem}-{_(CSV_FILE)}.csv",
         csv_text="".join(csv_parts),
         summary=export_summary(count, records),
     )

@@ -40,6 +40,7 @@ async def test_a_german_export_and_import() -> None:
             "", TENANT, "x", NOW, MemoryCustomers(), document=files.json_text
         )
         usage = await import_command("ersetzen", TENANT, "x", NOW, MemoryCustomers())
+    assert files.csv_name == "csf-tenant-a-20261102-0930-bewertungen-ziele.csv"
     assert files.summary.startswith(
         "3 Kunden mit Iterationen, Kontakten und Lizenzen exportiert, dazu 2 Zeilen mit "
     )

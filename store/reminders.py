@@ -38,7 +38,6 @@ customer keeps its read-modify-write whole (store/delivery_records.py).
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from collections import defaultdict
@@ -353,14 +352,14 @@ class TinyReminderStore:
     async def build_index(self, customers_dir: Path, policy: ReminderPolicy, now: datetime) -> int:
         """Index every customer stored under `customers_dir` once (first start with reminders).
 
-        Reads the customer files in a worker thread (its cost grows with all customers, so it
-        must not stall turns), then writes one file per bucket. Customers saved meanwhile are
+        Reads the customer files in slices that yield to other turns (its cost grows with all
+        customers), then writes one file per bucket. Customers saved meanwhile are
         indexed by `SchedulingCustomerRepository` anyway. Writes nothing while there is no
         customer directory (a new store). Idempotent; returns how many entries were added.
         """
         if self.index_built():
             return 0
-        entries = await asyncio.to_thread(index_entries, customers_dir, policy, now)
+        entries = await index_entries(customers_dir, policy, now)
         if entries is None:
             return 0  # a new store: every customer will be indexed as it is added
         self._cache.check_open()

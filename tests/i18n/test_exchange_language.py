@@ -5,6 +5,8 @@ English user reads exactly what pydantic and the `json` module say."""
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,7 +19,10 @@ from engagement.clock import FixedClock
 from engagement.exchange import ImportRefused, plan_import
 from engagement.export import export_json
 from i18n import use_language
+from tests.bot.test_full_cycle import _quick_check
 from tests.dialogs.portfolio.test_portfolio_commands import repository
+from tests.support.connector import FakeConnector
+from tests.support.conversation import Conversation
 from tests.support.portfolio import NOW, TENANT, MemoryCustomers, customer
 
 
@@ -110,3 +115,25 @@ async def test_an_unknown_download_link_in_the_browsers_language() -> None:
         assert german.status == english.status == 404
         assert (await german.json())["error"].startswith("dieser Download-Link ist unbekannt")
         assert (await english.json()) == {"error": "this download link is unknown, used or expired"}
+
+
+async def test_a_german_user_exports_and_imports_over_the_bot(
+    personal: Conversation, connector: FakeConnector
+) -> None:
+    user = replace(personal, locale="de-DE")
+    await _quick_check(personal, 1)  # Contoso, assessed in English: the data has no language
+    exported = (await user.say("exportieren"))[0].text
+    assert exported.startswith("1 Kunde mit Iterationen, Kontakten und Lizenzen exportiert, ")
+    assert exported.endswith("Jeder Link funktioniert einmal, 15 Minuten lang.")
+    csv_link = re.findall(r"\]\((http://[^)]+/exports/[^)]+)\)", exported)[1]
+    csv_text = await (await user.client.get("/exports/" + csv_link.split("/exports/")[1])).text()
+    assert csv_text.startswith("Datensatz,Kunden-ID,Kunde,")
+    assert "\nassessment,contoso,Contoso," in csv_text  # the values stay codes
+    refused = (await user.say('importieren {"format": "csf-export"}'))[0].text
+    assert refused.startswith("Ich habe nichts importiert: Die Datei hat 1 Problem.")
+    assert "Feld version: fehlt; dieser Bot liest Version 1" in refused
+    group = Conversation(
+        personal.client, connector, "19:team@thread.v2", conversation_type="groupChat"
+    )
+    shared = await replace(group, locale="de-DE").say("exportieren", mention=True)
+    assert shared[0].text == "Exporte gibt es nur in unserem persönlichen Chat."

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from babel.numbers import format_decimal
-
 from engagement.models import Commitment, GoalStatus, Review, Satisfaction
-from i18n import GERMAN, N_, _, current_language
+from i18n import N_, _
+from i18n.formats import format_fixed
 
 _GOAL_CREDIT = {GoalStatus.ACHIEVED: 1.0, GoalStatus.PARTIALLY: 0.5, GoalStatus.NOT_ACHIEVED: 0.0}
 FOLLOW_UP_CSAT_BELOW = 3.0
@@ -42,8 +41,7 @@ def nps_category_name(category: NpsCategory) -> str:
 
 def csat_text(csat: float) -> str:
     """A CSAT mean with one decimal: `4.7` / `4,7`."""
-    locale = "de_DE" if current_language() == GERMAN else "en_US"
-    return str(format_decimal(csat, "0.0", locale=locale))
+    return format_fixed(csat, 1)
 
 
 def nps_category(score: int) -> NpsCategory:

@@ -161,3 +161,29 @@ async def test_the_statement_of_work_document_in_german(personal: Conversation) 
     english = all_text(await personal.say("sow Contoso"))
     assert "2026-12-01 to 2027-01-31" in english
     assert "(owner: partner, due 2027-03-31)" in english
+
+
+async def test_moving_on_with_an_undelivered_workshop_in_german(personal: Conversation) -> None:
+    await committed(personal, "Contoso", workshops="1, 2")
+    await delivered(personal, "Contoso")
+    user = _german(personal)
+    ask = last_card(await user.say("sicherstellen Contoso"))
+    shown = texts(ask)
+    assert "Nicht alles ist geliefert · Contoso" in shown
+    assert "1 vereinbarter Workshop hat keine erfasste Lieferung: Azure Governance" in shown
+    form = last_card(await user.press(ask, "Move to ensure anyway"))
+    again = all_text(await user.press(ask, "Move to ensure anyway"))
+    assert "Diese Karte stammt aus einem früheren Stand von Contoso" in again
+    assert "Phase „sicherstellen“" in again
+    low = {
+        **REVIEW,
+        "status_g1": "partially",
+        "csat_overall": "2",
+        "csat_value": "2",
+        "csat_team": "2",
+    }
+    await user.press(form, "Close the iteration", **card_defaults(form), **{**low, "nps": "5"})
+    report = all_text(await user.say("bericht Contoso"))
+    assert "- CSAT (1-5): 2,0" in report
+    assert "): teilweise; Nachweis: Policy report" in report
+    assert "**Nachfassen:** NPS 5 ist ein Kritiker-Wert (0-6); CSAT 2,0 liegt unter 3" in report

@@ -6,13 +6,17 @@ The index keeps what `portfolio`, `kpis`, `customers` and `owned_by` need curren
 come and go:
 
 - every summary in risk order (`portfolio.risk_order`) and in name order: the page of an
-  unfiltered `portfolio` is a slice, the first `customers` too;
+  unfiltered `portfolio` is a slice, the first `customers` too; `renewals N` selects one
+  contiguous run per health band (renewal dates are sorted within a band), so its page is a
+  slice too, and only its selection is tallied for the figures;
 - counters for the KPIs and health bands of the whole book (phases, levels, stages, bands,
   renewal dates sorted, reviews and renewal outcomes per day, the days health was computed):
-  the figures of an unfiltered page are counted from them, not from the summaries.
+  the figures of an unfiltered page are counted from them, not from the summaries;
+- for `mine`, an index of the user's own customers, built on the user's first `mine` and kept
+  current from then on like the tenant's.
 
-A filtered `portfolio` or `kpis` (mine, renewals N, level, stage) and a `customers` search go
-through a snapshot of the summaries with `engagement.book`'s tallies, in slices that yield.
+A `level` or `stage` filter and a `customers` search go through a snapshot of the summaries
+with `engagement.book`'s tallies, in slices that yield.
 Either way the answer is what `answer_portfolio` / `list_by_name` give over the same
 summaries (the contract tests compare them).
 
@@ -21,19 +25,21 @@ Pure; imports only the standard library and `engagement`.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import heapq
 import math
 from collections import Counter
-from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, PortfolioTally
 from engagement.health_factors import Band
-from engagement.kpis import PIPELINE_DAYS, Kpis, fiscal_year, net_promoter_score
+from engagement.kpis import PIPELINE_DAYS, Kpis, KpiTally, fiscal_year, net_promoter_score
 from engagement.models import LifecycleStage, MaturityLevel, Phase
-from engagement.portfolio import BAND_ORDER, Page, risk_order, row_of
+from engagement.portfolio import BAND_ORDER, Page, risk_order, risk_rank, row_of
 from engagement.slices import sliced
 from engagement.summary import CustomerSummary, NameListing
 
@@ -68,6 +74,9 @@ class BookIndex:
         self._reviews: Counter[tuple[int, float, int]] = Counter()  # (UTC day, csat, nps)
         self._outcomes: Counter[tuple[int, bool, str]] = Counter()  # (UTC day, renewed, why)
         self._as_of: Counter[int] = Counter()  # UTC day health was computed on
+        self._owners: dict[str, BookIndex] = {}  # per owner, built on their first `mine`
+        self._owner_loads: dict[str, asyncio.Task[BookIndex]] = {}
+        self._queued: dict[str, list[tuple[str, CustomerSummary | None]]] = {}
 
     @classmethod
     async def load(cls, groups: AsyncIterable[Sequence[CustomerSummary]]) -> BookIndex:
@@ -76,13 +85,16 @@ class BookIndex:
         index = cls()
         by_risk: list[list[CustomerSummary]] = []
         by_name: list[list[CustomerSummary]] = []
+        renewals: list[list[int]] = []
         async for group in groups:
             for summary in group:
                 index._by_id[summary.customer_id] = summary
                 index._count(summary, 1, loading=True)
             by_risk.append(sorted(group, key=risk_order))
             by_name.append(sorted(group, key=_by_name))
-        index._renewals.sort()
+            renewals.append(sorted(index._renewals))
+            index._renewals = []
+        index._renewals = [day async for day in sliced(heapq.merge(*renewals))]
         index._risk = [s async for s in sliced(heapq.merge(*by_risk, key=risk_order))]
         index._names = [s async for s in sliced(heapq.merge(*by_name, key=_by_name))]
         return index
@@ -99,16 +111,29 @@ class BookIndex:
             if old.version > summary.version:
                 return
             self._drop(old)
+            self._to_owner(old.owner_id, old.customer_id, None)
         self._by_id[summary.customer_id] = summary
         self._count(summary, 1)
         bisect.insort(self._risk, summary, key=risk_order)
         bisect.insort(self._names, summary, key=_by_name)
+        self._to_owner(summary.owner_id, summary.customer_id, summary)
 
     def remove(self, customer_id: str) -> None:
         """Forget the customer's summary (no customer file any more)."""
         old = self._by_id.pop(customer_id, None)
         if old is not None:
             self._drop(old)
+            self._to_owner(old.owner_id, customer_id, None)
+
+    def _to_owner(self, owner_id: str, customer_id: str, summary: CustomerSummary | None) -> None:
+        """Pass a change on to the owner's index (queued while it is built)."""
+        owned, queued = self._owners.get(owner_id), self._queued.get(owner_id)
+        if queued is not None:
+            queued.append((customer_id, summary))
+        elif owned is not None and summary is None:
+            owned.remove(customer_id)
+        elif owned is not None and summary is not None:
+            owned.put(summary)
 
     def _drop(self, old: CustomerSummary) -> None:
         self._count(old, -1)
@@ -138,25 +163,92 @@ class BookIndex:
 
     async def portfolio(self, request: PortfolioRequest) -> PortfolioAnswer:
         """What `engagement.book.answer_portfolio` answers over the summaries."""
-        if request.query.filtered:
-            tally = PortfolioTally(request)
-            await _tally(list(self._risk), tally.add_all)
-            return tally.answer()
         if request.page_size < 1:
             raise ValueError(f"page size must be at least 1, got {request.page_size}")
-        size, selected = request.page_size, len(self._risk)
-        count = max(1, math.ceil(selected / size))
-        number = min(max(request.query.page, 1), count)
-        start = (number - 1) * size
-        rows = tuple(row_of(s, request.now) for s in self._risk[start : start + size])
+        query = request.query
+        book = await self.owned_index(request.user_id) if query.mine else self
+        if query.level is not None or query.stage is not None:
+            tally = PortfolioTally(request)
+            await _tally(list(book._risk), tally.add_all)
+            answer = tally.answer()
+        elif query.renewals_within is not None:
+            answer = await book._renewing(request, query.renewals_within)
+        else:
+            answer = book._whole(request)
         today = request.now.date().toordinal()
+        stale = sum(n for day, n in self._as_of.items() if day < today)
+        return replace(answer, stored=len(self), stale=stale)
+
+    def _whole(self, request: PortfolioRequest) -> PortfolioAnswer:
+        """Every summary: the page is a slice, the figures come from the counters."""
+        figures = request.figures
         return PortfolioAnswer(
-            page=Page(rows, number, count, selected),
-            stored=selected,
-            kpis=self._kpis(request) if request.figures else None,
-            bands={band: self._bands[band] for band in BAND_ORDER} if request.figures else None,
-            stale=sum(n for day, n in self._as_of.items() if day < today),
+            page=_page(self._risk, request),
+            stored=len(self),
+            kpis=self._kpis(request) if figures else None,
+            bands={band: self._bands[band] for band in BAND_ORDER} if figures else None,
         )
+
+    async def _renewing(self, request: PortfolioRequest, within: int) -> PortfolioAnswer:
+        """The summaries renewing within `within` days (or overdue): one run per band."""
+        last, ordered = request.now.date().toordinal() + within, self._risk
+        runs = [
+            ordered[
+                bisect.bisect_left(ordered, (rank, -1), key=risk_rank) : bisect.bisect_right(
+                    ordered, (rank, last), key=risk_rank
+                )
+            ]
+            for rank in range(len(BAND_ORDER))
+        ]
+        chosen = [summary for run in runs for summary in run]
+        kpis = None
+        if request.figures:
+            tally = KpiTally(request.now, fiscal_start_month=request.fiscal_start_month)
+
+            def add_all(part: list[CustomerSummary]) -> None:
+                for summary in part:
+                    tally.add(summary)
+
+            await _tally(chosen, add_all)
+            kpis = tally.result()
+        return PortfolioAnswer(
+            page=_page(chosen, request),
+            stored=len(self),
+            kpis=kpis,
+            bands=dict(zip(BAND_ORDER, map(len, runs), strict=True)) if request.figures else None,
+        )
+
+    async def owned_index(self, owner_id: str) -> BookIndex:
+        """The index of the customers `owner_id` owns, built from this one on first use."""
+        owned = self._owners.get(owner_id)
+        if owned is not None:
+            return owned
+        task = self._owner_loads.get(owner_id)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._load_owned(owner_id))
+            self._owner_loads[owner_id] = task
+        return await asyncio.shield(task)
+
+    async def _owned_parts(self, owner_id: str) -> AsyncIterator[list[CustomerSummary]]:
+        async for part in _chunks(list(self._by_id.values())):
+            yield [summary for summary in part if summary.owner_id == owner_id]
+
+    def close(self) -> None:
+        """Stop building owners' indexes."""
+        for task in self._owner_loads.values():
+            task.cancel()
+
+    async def _load_owned(self, owner_id: str) -> BookIndex:
+        self._queued[owner_id] = []
+        try:
+            owned = await BookIndex.load(self._owned_parts(owner_id))
+            for customer_id, summary in self._queued[owner_id]:  # no await from here on
+                owned.put(summary) if summary is not None else owned.remove(customer_id)
+            self._owners[owner_id] = owned
+            return owned
+        finally:
+            self._queued.pop(owner_id, None)
+            self._owner_loads.pop(owner_id, None)
 
     def _kpis(self, request: PortfolioRequest) -> Kpis:
         """`KpiTally`'s result over every summary, from the counters."""
@@ -205,22 +297,34 @@ class BookIndex:
 
     async def owned_by(self, owner_id: str) -> list[str]:
         """The ids of the customers `owner_id` owns, sorted."""
-        owned: list[str] = []
+        ids = list((await self.owned_index(owner_id))._by_id)
+        runs = [sorted(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
+        return [customer_id async for customer_id in sliced(heapq.merge(*runs))]
 
-        def add_all(summaries: Iterable[CustomerSummary]) -> None:
-            owned.extend(s.customer_id for s in summaries if s.owner_id == owner_id)
 
-        await _tally(list(self._by_id.values()), add_all)
-        return sorted(owned)
+def _page(ordered: Sequence[CustomerSummary], request: PortfolioRequest) -> Page:
+    """The page of `ordered` the request asks for (clamped), as rows."""
+    size, selected = request.page_size, len(ordered)
+    count = max(1, math.ceil(selected / size))
+    number = min(max(request.query.page, 1), count)
+    start = (number - 1) * size
+    rows = tuple(row_of(s, request.now) for s in ordered[start : start + size])
+    return Page(rows, number, count, selected)
+
+
+async def _chunks(summaries: list[CustomerSummary]) -> AsyncIterator[list[CustomerSummary]]:
+    """The summaries CHUNK at a time, yielding between slices."""
+    parts = (summaries[start : start + CHUNK] for start in range(0, len(summaries), CHUNK))
+    async for part in sliced(parts):
+        yield part
 
 
 async def _tally(
-    summaries: list[CustomerSummary], add_all: Callable[[Iterable[CustomerSummary]], None]
+    summaries: list[CustomerSummary], add_all: Callable[[list[CustomerSummary]], object]
 ) -> None:
     """Feed `add_all` the summaries CHUNK at a time, yielding between slices."""
-    chunks = (summaries[start : start + CHUNK] for start in range(0, len(summaries), CHUNK))
-    async for chunk in sliced(chunks):
-        add_all(chunk)
+    async for part in _chunks(summaries):
+        add_all(part)
 
 
 def _remove_sorted(

@@ -3,6 +3,7 @@ any puts and removes (its order and counters are kept, not recounted)."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+import engagement.slices as slices
 from engagement.book import PortfolioAnswer, PortfolioRequest, answer_portfolio, list_by_name
 from engagement.book_index import BookIndex
 from engagement.health_factors import Band
@@ -70,6 +72,10 @@ QUERIES = [
     PortfolioQuery(level=MaturityLevel.CLOUD_IS_AN_OPTION),
     PortfolioQuery(stage=LifecycleStage.LAND),
     PortfolioQuery(mine=True, renewals_within=400, page=2),
+    PortfolioQuery(mine=True, renewals_within=30),
+    PortfolioQuery(mine=True, level=MaturityLevel.CLOUD_AFFINE),
+    PortfolioQuery(renewals_within=180, page=4),
+    PortfolioQuery(renewals_within=3660, stage=LifecycleStage.ADOPT),
 ]
 
 
@@ -148,3 +154,25 @@ async def test_an_older_version_never_replaces_a_newer_one() -> None:
     await agrees(index, [same_version])
     index.remove("c9999")  # unknown: nothing happens
     await agrees(index, [same_version])
+
+
+async def test_changes_while_an_owners_index_is_built_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(slices, "SLICE_SECONDS", -1.0)  # yield after every part
+    chance = random.Random(11)
+    book = {s.customer_id: s for s in (summary(n, chance) for n in range(2_000))}
+    index = await BookIndex.load(groups_of(list(book.values()), 400))
+    building = asyncio.create_task(index.owned_index("aad-ada"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    for number in range(0, 2_100, 40):  # owners change both ways, some customers are new
+        customer_id = f"c{number:04}"
+        version = book[customer_id].version + 1 if customer_id in book else 1
+        book[customer_id] = summary(number, chance, version)
+        index.put(book[customer_id])
+    index.remove("c0001")
+    del book["c0001"]
+    assert not building.done()  # the changes came while it was built
+    await building
+    await agrees(index, list(book.values()))

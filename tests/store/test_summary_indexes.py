@@ -4,6 +4,7 @@ after every save, import and rebuild, never mixing tenants, losing no save made 
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -79,6 +80,26 @@ async def test_queries_read_the_files_once_and_a_save_shows_at_once(
             ["a-new-one", *(f"c{n:02}" for n in range(20))]
         )
         assert len(reads) == loaded  # no file read after the load
+
+
+async def test_a_load_holds_off_full_collections_and_then_restores_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thresholds = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        await store.customers.add(make_customer(TENANT, "contoso"))
+        original = summary_indexes.read_bucket
+
+        def noting(path: Path) -> dict[str, Row]:
+            seen.append(gc.get_threshold())
+            return original(path)
+
+        monkeypatch.setattr(summary_indexes, "read_bucket", noting)
+        await store.summaries.portfolio(TENANT, request())
+    assert seen
+    assert all(full > thresholds[2] for _, _, full in seen)
+    assert gc.get_threshold() == thresholds
 
 
 async def test_an_import_and_a_rebuild_after_the_load_show_in_the_answers(tmp_path: Path) -> None:

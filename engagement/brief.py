@@ -23,6 +23,8 @@ from engagement.renewals import (
     PLANNING_DAYS,
     PLANNING_UNTIL_DAYS,
 )
+from engagement.wording import day_text, days_text
+from i18n import N_, _
 
 LAST_TOUCHES = 3
 TALKING_POINTS = 3
@@ -39,29 +41,33 @@ class RenewalCheckpoint:
     """Where a renewal stands against the seed's checkpoints."""
 
     name: str  # "planning", "execution", "final", "overdue", "later"
-    text: str  # "execution checkpoint (3-6 months ahead): manage risk, execute the renewal"
+    text: str  # "execution checkpoint (3-6 months ahead): manage risk, execute" (turn's language)
 
 
 def renewal_checkpoint(renewal: date, today: date) -> RenewalCheckpoint:
     """The renewal checkpoint `today` falls in, or the next one when between checkpoints."""
     days = (renewal - today).days
     if days < 0:
-        return RenewalCheckpoint("overdue", f"renewal date passed {-days} day(s) ago")
+        passed = _("renewal date passed {days} ago").format(days=days_text(-days))
+        return RenewalCheckpoint("overdue", passed)
     if days < EXECUTION_TO_DAYS:
-        return RenewalCheckpoint("final", "final stretch (under 3 months): 90/60/30-day reminders")
+        final = _("final stretch (under 3 months): 90/60/30-day reminders")
+        return RenewalCheckpoint("final", final)
     if days <= EXECUTION_FROM_DAYS:
         return RenewalCheckpoint(
-            "execution", "execution checkpoint (3-6 months ahead): manage risk, execute"
+            "execution", _("execution checkpoint (3-6 months ahead): manage risk, execute")
         )
     if PLANNING_TO_DAYS <= days <= PLANNING_FROM_DAYS:
         return RenewalCheckpoint(
-            "planning", "planning checkpoint (12-15 months ahead): review the account, find risk"
+            "planning",
+            _("planning checkpoint (12-15 months ahead): review the account, find risk"),
         )
     if days < PLANNING_TO_DAYS:
-        starts = days - EXECUTION_FROM_DAYS
-        return RenewalCheckpoint("later", f"execution checkpoint starts in {starts} day(s)")
-    starts = days - PLANNING_FROM_DAYS
-    return RenewalCheckpoint("later", f"planning checkpoint starts in {starts} day(s)")
+        starts = days_text(days - EXECUTION_FROM_DAYS)
+        later = _("execution checkpoint starts in {days}").format(days=starts)
+        return RenewalCheckpoint("later", later)
+    starts = days_text(days - PLANNING_FROM_DAYS)
+    return RenewalCheckpoint("later", _("planning checkpoint starts in {days}").format(days=starts))
 
 
 @dataclass(frozen=True)
@@ -165,41 +171,54 @@ def _talking_points(
     """Candidate talking points, most urgent first (the caller keeps three)."""
     points: list[str] = []
     if brief.renewal and brief.renewal_days is not None and brief.renewal_days <= RENEWAL_TALK_DAYS:
-        when = f"{brief.renewal:%d %b %Y}"
+        when = day_text(brief.renewal)
         points.append(
-            f"Renewal on {when} is overdue: settle it today."
+            _("Renewal on {day} is overdue: settle it today.").format(day=when)
             if brief.renewal_days < 0
-            else f"Renewal on {when} (in {brief.renewal_days} days): confirm the plan, the "
-            "decision makers and any risk."
+            else _(
+                "Renewal on {day} (in {days}): confirm the plan, the decision makers and any risk."
+            ).format(day=when, days=days_text(brief.renewal_days))
         )
     satisfied = [i.review for i in customer.iterations if i.review and i.review.satisfaction]
     latest = satisfied[-1].satisfaction if satisfied else None
     if latest is not None and nps_category(latest.nps) is NpsCategory.DETRACTOR:
-        points.append(f"Last NPS was {latest.nps} (detractor): ask what would make it better.")
+        points.append(
+            _("Last NPS was {nps} (detractor): ask what would make it better.").format(
+                nps=latest.nps
+            )
+        )
     for goal in brief.open_goals:
         days = (goal.due - today).days
         if days <= GOAL_SOON_DAYS:
-            due = "overdue since" if days < 0 else "due"
-            points.append(
-                f'Goal "{goal.title}" is {due} {goal.due:%d %b %Y}: ask how "{goal.kpi}" is '
-                "tracking."
+            point = (
+                _('Goal "{title}" is overdue since {day}: ask how "{kpi}" is tracking.')
+                if days < 0
+                else _('Goal "{title}" is due {day}: ask how "{kpi}" is tracking.')
             )
+            points.append(point.format(title=goal.title, day=day_text(goal.due), kpi=goal.kpi))
             break
     weakest = brief.weakest
     if weakest is not None and (weakest.missing or weakest.rating == Band.RED):
         points.append(
             f"{weakest.label}: {weakest.advice.rstrip('.')}."
             if weakest.advice
-            else f"{weakest.label} is weak: {weakest.value.rstrip('.')}."
+            else _("{factor} is weak: {value}.").format(
+                factor=weakest.label, value=weakest.value.rstrip(".")
+            )
         )
-    points.extend(f"Follow up on the agreed next step: {step}" for step in brief.next_steps[:1])
+    points.extend(
+        _("Follow up on the agreed next step: {step}").format(step=step)
+        for step in brief.next_steps[:1]
+    )
     points.append(_phase_point(brief, customer.current.assessment is not None, names))
     if brief.trend == "up":
         points.append(
-            f"Maturity rose to {brief.levels[-1]}: acknowledge the progress and aim higher."
+            _("Maturity rose to {level}: acknowledge the progress and aim higher.").format(
+                level=brief.levels[-1]
+            )
         )
     if brief.days_since_touch is None:
-        points.append("First touch on record: agree how often you will meet.")
+        points.append(_("First touch on record: agree how often you will meet."))
     return list(dict.fromkeys(points))
 
 
@@ -207,22 +226,30 @@ def _phase_point(brief: Brief, assessed: bool, names: dict[str, str]) -> str:
     phase = brief.phase
     if phase is Phase.ASSESS:
         return (
-            "Walk through the assessment result and agree the recommended workshops."
+            _("Walk through the assessment result and agree the recommended workshops.")
             if assessed
-            else "Run a quick check together to agree the maturity level."
+            else _("Run a quick check together to agree the maturity level.")
         )
     if phase is Phase.COMMIT:
-        return "Get the statement of work agreed by both sides: goals, KPIs, dates."
+        return _("Get the statement of work agreed by both sides: goals, KPIs, dates.")
     if phase is Phase.DELIVER and brief.left:
-        return f"Plan the next delivery: {names.get(brief.left[0], brief.left[0])}."
+        return _("Plan the next delivery: {workshop}.").format(
+            workshop=names.get(brief.left[0], brief.left[0])
+        )
     if phase is Phase.DELIVER:
-        return "Everything committed is delivered: schedule the ensure review."
-    return "Capture the outcome: goals achieved, CSAT and NPS, and the next steps."
+        return _("Everything committed is delivered: schedule the ensure review.")
+    return _("Capture the outcome: goals achieved, CSAT and NPS, and the next steps.")
 
 
 def goal_line(goal: Goal, today: date) -> str:
     """An open goal for the brief: title, KPI, owner and due date (overdue marked)."""
     days = (goal.due - today).days
-    due = f"overdue since {goal.due:%d %b %Y}" if days < 0 else f"due {goal.due:%d %b %Y}"
-    owner = goal.owner_name or goal.owner_side.value
-    return f"{goal.title} (KPI: {goal.kpi}, {owner}): {due}"
+    day = day_text(goal.due)
+    due = _("overdue since {day}").format(day=day) if days < 0 else _("due {day}").format(day=day)
+    owner = goal.owner_name or _(_OWNER_SIDES[goal.owner_side.value])
+    return _("{title} (KPI: {kpi}, {owner}): {due}").format(
+        title=goal.title, kpi=goal.kpi, owner=owner, due=due
+    )
+
+
+_OWNER_SIDES = {"partner": N_("partner"), "customer": N_("customer")}

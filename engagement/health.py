@@ -79,14 +79,14 @@ WEIGHTS: dict[FactorKey, int] = {
     FactorKey.RENEWAL: 15,
     FactorKey.PHASE: 5,
 }
-LABELS: dict[FactorKey, str] = {
-    FactorKey.LICENSES: "License utilisation",
-    FactorKey.SATISFACTION: "Satisfaction (CSAT/NPS)",
-    FactorKey.GOALS: "Goals of the last iteration",
-    FactorKey.TOUCH: "Touch cadence",
-    FactorKey.SUCCESS_PLAN: "Success plan (SSAT)",
-    FactorKey.RENEWAL: "Renewal",
-    FactorKey.PHASE: "Phase progress",
+LABELS: dict[FactorKey, str] = {  # shown as _(LABELS[key])
+    FactorKey.LICENSES: N_("License utilisation"),
+    FactorKey.SATISFACTION: N_("Satisfaction (CSAT/NPS)"),
+    FactorKey.GOALS: N_("Goals of the last iteration"),
+    FactorKey.TOUCH: N_("Touch cadence"),
+    FactorKey.SUCCESS_PLAN: N_("Success plan (SSAT)"),
+    FactorKey.RENEWAL: N_("Renewal"),
+    FactorKey.PHASE: N_("Phase progress"),
 }
 SIGNALS = (
     FactorKey.LICENSES,
@@ -104,15 +104,17 @@ class Factor:
 
     Attributes:
         key: which factor.
-        label: its name for people.
+        label: its name for people, in the turn's language.
         weight: its documented weight (see WEIGHTS).
         share: its weight after renormalising over the counted factors (0.0 when not counted).
         score: 0.0-1.0, or None when not counted: data missing, or a timing factor with nothing
             to weigh (no signal, or a renewal outside the window).
         rating: GREEN/YELLOW/RED from the score, UNKNOWN when not counted.
-        value: what was measured ("72 of 85 users active (85 %), Low risk") or why it is missing.
+        value: what was measured ("72 of 85 users active (85 %), Low risk") or why it is missing
+            ("missing: no renewal date").
         advice: what to do about it, "" when nothing.
         missing: True when the data is missing (not merely not counted).
+        measured: the value without the "missing: " in front.
     """
 
     key: FactorKey
@@ -124,6 +126,7 @@ class Factor:
     value: str
     advice: str = ""
     missing: bool = False
+    measured: str = ""
 
     @property
     def counted(self) -> bool:
@@ -198,12 +201,13 @@ def assess_health(
 
 
 def _factor(key: FactorKey, draft: Draft, scored: float | None, share: float) -> Factor:
-    value = draft.value
-    if scored is None and key in TIMING and not draft.missing and " not counted" not in value:
-        value += " (not counted: no health signal to weigh it against)"
+    measured = draft.value
+    if scored is None and key in TIMING and not draft.missing and _("not counted") not in measured:
+        measured += _(" (not counted: no health signal to weigh it against)")
+    value = _("missing: {what}").format(what=measured) if draft.missing else measured
     return Factor(
         key=key,
-        label=LABELS[key],
+        label=_(LABELS[key]),
         weight=WEIGHTS[key],
         share=share,
         score=scored,
@@ -211,6 +215,7 @@ def _factor(key: FactorKey, draft: Draft, scored: float | None, share: float) ->
         value=value,
         advice=draft.advice,
         missing=draft.missing,
+        measured=measured,
     )
 
 
@@ -244,12 +249,18 @@ _BAND_WORDS = {
 }
 
 
+def band_word(band: Band) -> str:
+    """`yellow` / `gelb`."""
+    return _(_BAND_WORDS[band])
+
+
 def _factor_line(factor: Factor) -> str:
     if factor.score is None:
-        weight = f"weight {factor.weight}, {'missing' if factor.missing else 'not counted'}"
+        state = _("missing") if factor.missing else _("not counted")
+        weight = _("weight {weight}, {state}").format(weight=factor.weight, state=state)
     else:
-        weight = (
-            f"{round(factor.score * 100)} points, weight {factor.weight} ({percent(factor.share)})"
+        weight = _("{points} points, weight {weight} ({share})").format(
+            points=round(factor.score * 100), weight=factor.weight, share=percent(factor.share)
         )
     line = f"{factor.label} [{weight}]: {factor.value}"
-    return line + (f". Next: {factor.advice}" if factor.advice else "")
+    return line + (_(". Next: {advice}").format(advice=factor.advice) if factor.advice else "")

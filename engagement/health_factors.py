@@ -40,7 +40,10 @@ from engagement.models import (
     Review,
     Satisfaction,
 )
-from engagement.success_plan import latest_plan, plan_score, plan_summary, with_status
+from engagement.outcomes import NpsCategory, nps_category_name
+from engagement.success_plan import factor_words, latest_plan, plan_score, plan_summary
+from engagement.wording import day_text, days_text, decimal_text, phase_word
+from i18n import _
 
 
 class Band(StrEnum):
@@ -85,7 +88,7 @@ def rating_for(score: float) -> Band:
 
 def _interpolate(x: float, points: Sequence[tuple[float, float]]) -> float:
     """Piecewise-linear y for x over points sorted by x; flat beyond the ends."""
-    xs = [px for px, _ in points]
+    xs = [px for px, _unused in points]
     if x <= xs[0]:
         return points[0][1]
     if x >= xs[-1]:
@@ -154,10 +157,6 @@ def last_touch_at(customer: Customer) -> datetime | None:
     return max((touch.at for touch in customer.touches), default=None)
 
 
-def _count(n: int, unit: str = "day") -> str:
-    return f"{n:,} {unit}" + ("" if abs(n) == 1 else "s")
-
-
 # ---------------------------------------------------------------- the factors
 
 
@@ -171,8 +170,8 @@ class Draft(NamedTuple):
 
 
 def lack(what: str, advice: str = "") -> Draft:
-    """A factor whose data is missing."""
-    return Draft(None, f"missing: {what}", advice, missing=True)
+    """A factor whose data is missing (`engagement.health` shows it as `missing: <what>`)."""
+    return Draft(None, what, advice, missing=True)
 
 
 def licenses_factor(customer: Customer) -> Draft:
@@ -180,14 +179,14 @@ def licenses_factor(customer: Customer) -> Draft:
     shown."""
     lines = license_lines_in_use(customer)
     if not lines:
-        return lack("no license lines recorded", "record licensed and active users")
+        return lack(_("no license lines recorded"), _("record licensed and active users"))
     worst = utilisation(lines[0].licensed, lines[0].active) or 0.0
     value = "; ".join(license_line_text(line) for line in lines)
     advice = ""
     if any(license_risk(line.licensed, line.active) == LicenseRisk.HIGH for line in lines):
-        advice = "plan adoption work for the unused products before the renewal"
+        advice = _("plan adoption work for the unused products before the renewal")
     elif any(line.active > line.licensed for line in lines):
-        advice = "more users than licenses: an upsell conversation"
+        advice = _("more users than licenses: an upsell conversation")
     return Draft(license_score(worst), value, advice)
 
 
@@ -195,17 +194,25 @@ def satisfaction_factor(customer: Customer) -> Draft:
     """CSAT and NPS of the latest review that has them."""
     review = latest_satisfaction(customer)
     if review is None or review.satisfaction is None:
-        return lack("no review with CSAT/NPS yet", "ask for CSAT and NPS in ensure")
+        return lack(_("no review with CSAT/NPS yet"), _("ask for CSAT and NPS in ensure"))
     sat = review.satisfaction
     score = satisfaction_score(sat)
-    value = (
-        f"CSAT {csat_of(sat):.1f} of 5 (overall {sat.overall}, value {sat.value}, "
-        f"team {sat.team}), NPS {sat.nps} ({nps_group(sat.nps)}), {review.at:%d %b %Y}"
+    value = _(
+        "CSAT {csat} of 5 (overall {overall}, value {value}, team {team}), NPS {nps} ({group}), "
+        "{day}"
+    ).format(
+        csat=decimal_text(csat_of(sat)),
+        overall=sat.overall,
+        value=sat.value,
+        team=sat.team,
+        nps=sat.nps,
+        group=nps_category_name(NpsCategory(nps_group(sat.nps))),
+        day=day_text(review.at),
     )
     advice = ""
     if rating_for(score) != Band.GREEN:
         # Seed 003: act on the feedback and show the customer you are listening.
-        advice = "follow up on the feedback with the customer and agree what changes"
+        advice = _("follow up on the feedback with the customer and agree what changes")
         if sat.comment:
             advice += f': "{sat.comment}"'
     return Draft(score, value, advice)
@@ -215,18 +222,26 @@ def goals_factor(customer: Customer) -> Draft:
     """Goal outcomes of the last closed iteration."""
     iteration = last_closed_iteration(customer)
     if iteration is None or iteration.review is None:
-        return lack("no closed iteration yet")
+        return lack(_("no closed iteration yet"))
     outcomes = iteration.review.outcomes
     if not outcomes:
-        return lack(f"iteration {iteration.number} closed without goal outcomes")
+        return lack(
+            _("iteration {number} closed without goal outcomes").format(number=iteration.number)
+        )
     score = sum(_GOAL_CREDIT[o.status] for o in outcomes) / len(outcomes)
     counts = {status: sum(o.status == status for o in outcomes) for status in GoalStatus}
-    value = (
-        f"iteration {iteration.number}: {counts[GoalStatus.ACHIEVED]} of {len(outcomes)} achieved, "
-        f"{counts[GoalStatus.PARTIALLY]} partially, {counts[GoalStatus.NOT_ACHIEVED]} not "
-        f"({percent(score)})"
+    value = _(
+        "iteration {number}: {achieved} of {total} achieved, {partially} partially, {not_} not "
+        "({percent})"
+    ).format(
+        number=iteration.number,
+        achieved=counts[GoalStatus.ACHIEVED],
+        total=len(outcomes),
+        partially=counts[GoalStatus.PARTIALLY],
+        not_=counts[GoalStatus.NOT_ACHIEVED],
+        percent=percent(score),
     )
-    advice = "carry the open goals into the next iteration" if score < 1 else ""
+    advice = _("carry the open goals into the next iteration") if score < 1 else ""
     return Draft(score, value, advice)
 
 
@@ -234,11 +249,13 @@ def touch_factor(customer: Customer, now: datetime, policy: HealthPolicy) -> Dra
     """Days since the last touch against the check-in policy."""
     last = last_touch_at(customer)
     if last is None:
-        return lack("no touch recorded", "log calls and meetings so check-ins count")
+        return lack(_("no touch recorded"), _("log calls and meetings so check-ins count"))
     days = max((now - last).days, 0)
     score = overdue_score(days, policy.check_in_days)
-    value = f"last touch {_count(days)} ago (policy: every {_count(policy.check_in_days)})"
-    advice = "check in with the customer" if days > policy.check_in_days else ""
+    value = _("last touch {days} ago (policy: every {policy})").format(
+        days=days_text(days), policy=days_text(policy.check_in_days)
+    )
+    advice = _("check in with the customer") if days > policy.check_in_days else ""
     return Draft(score, value, advice)
 
 
@@ -246,11 +263,14 @@ def phase_factor(customer: Customer, now: datetime, policy: HealthPolicy) -> Dra
     """Days the open iteration has been in its phase."""
     iteration = customer.current
     days = max((now - iteration.phase_changed_at).days, 0)
-    phase = iteration.phase.value
-    value = f"{phase} for {_count(days)} (stalled after {_count(policy.stall_days)})"
+    phase = phase_word(iteration.phase)
+    value = _("{phase} for {days} (stalled after {stall})").format(
+        phase=phase, days=days_text(days), stall=days_text(policy.stall_days)
+    )
     if iteration.phase == Phase.CLOSED:  # not reachable through the lifecycle; kept neutral
         return Draft(1.0, value, "")
-    advice = f"move {phase} forward or agree a date" if days > policy.stall_days else ""
+    stalled = days > policy.stall_days
+    advice = _("move {phase} forward or agree a date").format(phase=phase) if stalled else ""
     return Draft(overdue_score(days, policy.stall_days), value, advice)
 
 
@@ -259,24 +279,29 @@ def renewal_factor(
 ) -> Draft:
     """The renewal within the window, weighed against the other signals (`others`)."""
     if customer.renewal_date is None:
-        return lack("no renewal date", "record the renewal date")
+        return lack(_("no renewal date"), _("record the renewal date"))
     days = (customer.renewal_date - now.date()).days
+    day = day_text(customer.renewal_date)
     when = (
-        f"renewal in {_count(days)} ({customer.renewal_date:%d %b %Y})"
+        _("renewal in {days} ({day})").format(days=days_text(days), day=day)
         if days >= 0
-        else f"renewal date passed {_count(-days)} ago ({customer.renewal_date:%d %b %Y})"
+        else _("renewal date passed {days} ago ({day})").format(days=days_text(-days), day=day)
     )
     if days > policy.renewal_window_days:
-        window = f"outside the {policy.renewal_window_days}-day window, not counted"
-        return Draft(None, f"{when}, {window}")
+        window = _("outside the {days}-day window, not counted")
+        return Draft(None, f"{when}, {window.format(days=policy.renewal_window_days)}")
+    others_score = round(others * 100) if others is not None else 0
     if others is None:
-        return Draft(None, f"{when}; no health signal known", "check in before the renewal")
+        known = _("{when}; no health signal known").format(when=when)
+        return Draft(None, known, _("check in before the renewal"))
     if others >= GREEN_AT:
-        return Draft(1.0, f"{when}; the other signals are strong ({round(others * 100)})")
+        strong = _("{when}; the other signals are strong ({score})")
+        return Draft(1.0, strong.format(when=when, score=others_score))
+    weak = _("{when} while the other signals are weak ({score} < 70): at risk")
     return Draft(
         0.0,
-        f"{when} while the other signals are weak ({round(others * 100)} < 70): at risk",
-        "start the renewal conversation and fix the weak factors first",
+        weak.format(when=when, score=others_score),
+        _("start the renewal conversation and fix the weak factors first"),
     )
 
 
@@ -284,15 +309,17 @@ def success_plan_factor(customer: Customer) -> Draft:
     """The four success factors of the latest statement of work (seed 004: SSAT)."""
     plan = latest_plan(customer)
     if plan is None:
-        return lack("no statement of work with a success plan yet")
+        return lack(_("no statement of work with a success plan yet"))
     factors = plan.factors
     score = plan_score(factors)
-    value = f"iteration {plan.iteration.number}: {plan_summary(factors)}"
-    missing = with_status(factors, FactorStatus.MISSING)
-    open_ = with_status(factors, FactorStatus.IN_PROGRESS)
+    value = _("iteration {number}: {plan}").format(
+        number=plan.iteration.number, plan=plan_summary(factors)
+    )
+    missing = factor_words(factors, FactorStatus.MISSING)
+    open_ = factor_words(factors, FactorStatus.IN_PROGRESS)
     advice = ""
     if missing:
-        advice = f"agree an owner for {', '.join(missing).lower()} with the customer"
+        advice = _("agree an owner for {factors} with the customer").format(factors=missing)
     elif open_:
-        advice = f"close the gaps in {', '.join(open_).lower()}"
+        advice = _("close the gaps in {factors}").format(factors=open_)
     return Draft(score, value, advice)

@@ -27,6 +27,8 @@ from typing import Protocol
 from engagement.health_factors import NPS_PASSIVE, NPS_PROMOTER
 from engagement.models import Customer, LifecycleStage, MaturityLevel, Phase
 from engagement.summary import RenewalFact, ReviewScore, summarize
+from i18n import _
+from i18n.formats import format_date
 
 MICROSOFT_FISCAL_START = 7
 PIPELINE_DAYS = (90, 180)
@@ -44,10 +46,18 @@ class FiscalYear:
         return isinstance(day, date) and self.start <= day < self.end
 
     @property
+    def short_label(self) -> str:
+        """ "FY2026" / "GJ2026"."""
+        return _("FY{year}").format(year=self.name)
+
+    @property
     def label(self) -> str:
-        """ "FY2026 (Jul 2025 - Jun 2026)"."""
+        """ "FY2026 (Jul 2025 - Jun 2026)" / "GJ2026 (Juli 2025 - Juni 2026)"."""
         last = date.fromordinal(self.end.toordinal() - 1)
-        return f"FY{self.name} ({self.start:%b %Y} - {last:%b %Y})"
+        # TRANSLATORS: a Babel (CLDR) date pattern: MMM month abbreviated, yyyy year.
+        month = _("MMM yyyy")
+        start, end = format_date(self.start, month), format_date(last, month)
+        return f"{self.short_label} ({start} - {end})"
 
 
 def fiscal_year(day: date, start_month: int = MICROSOFT_FISCAL_START) -> FiscalYear:

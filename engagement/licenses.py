@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from engagement.models import Customer, LicenseLine
+from i18n import N_, _
+from i18n.formats import format_number
 
 LICENSE_MEDIUM_AT = 0.25  # utilisation below this is High risk
 LICENSE_LOW_AT = 0.6  # utilisation at or above this is Low risk
@@ -25,6 +27,13 @@ class LicenseRisk(StrEnum):
     LOW = "Low"
     MEDIUM = "Medium"
     HIGH = "High"
+
+
+_RISK_TEXTS = {  # shown as _(...)
+    LicenseRisk.LOW: N_("Low risk"),
+    LicenseRisk.MEDIUM: N_("Medium risk"),
+    LicenseRisk.HIGH: N_("High risk"),
+}
 
 
 def utilisation(licensed: int, active: int) -> float | None:
@@ -68,13 +77,20 @@ def license_lines_in_use(customer: Customer) -> list[LicenseLine]:
 def license_line_text(line: LicenseLine) -> str:
     """One line as a person reads it, with the seed's risk: `Azure: 320 of 500 licensed users
     active (64 %), Low risk`; `Microsoft 365: 9 active, none licensed, Low risk (an upsell)`."""
-    risk = license_risk(line.licensed, line.active)
+    found = license_risk(line.licensed, line.active)
+    risk = _(_RISK_TEXTS[found]) if found else ""
+    active = format_number(line.active, 0)
     if line.licensed == 0:
-        return f"{line.product}: {line.active:,} active, none licensed, {risk} risk (an upsell)"
+        return _("{product}: {active} active, none licensed, {risk} (an upsell)").format(
+            product=line.product, active=active, risk=risk
+        )
     used = utilisation(line.licensed, line.active) or 0.0
-    return (
-        f"{line.product}: {line.active:,} of {line.licensed:,} licensed users active "
-        f"({percent(used)}), {risk} risk"
+    return _("{product}: {active} of {licensed} licensed users active ({percent}), {risk}").format(
+        product=line.product,
+        active=active,
+        licensed=format_number(line.licensed, 0),
+        percent=percent(used),
+        risk=risk,
     )
 
 

@@ -24,13 +24,15 @@ from engagement.models import (
     Touch,
     TouchKind,
 )
+from i18n import N_, _
 
 MAX_TOUCHES = 500  # oldest touches beyond this are dropped; reminders need only the latest
 DELIVERY_TOUCH = "workshop delivered"
 REVIEW_TOUCH = "ensure review"
 QUICK_CHECK_TOUCH = "quick check"
 AUTOMATIC_TOUCHES = frozenset({DELIVERY_TOUCH, REVIEW_TOUCH, QUICK_CHECK_TOUCH})
-SOW_CONTACT_ROLE = "customer contact (statement of work)"
+# Stored as the role of a contact the statement of work named; worded when shown.
+SOW_CONTACT_ROLE = N_("customer contact (statement of work)")
 MAX_SET_ASIDE = 10  # assessments kept beside the one in use, per iteration
 
 # What must happen before a phase can be entered, worded as a fact for PhaseError.needed.
@@ -40,6 +42,11 @@ _NEEDED_BEFORE = {
     Phase.ENSURE: "record at least one delivery",
     Phase.CLOSED: "complete the ensure review",
 }
+
+
+def contact_role_text(role: str) -> str:
+    """A contact's role as shown: the one the bot stores in the turn's language, else as typed."""
+    return _(SOW_CONTACT_ROLE) if role == SOW_CONTACT_ROLE else role
 
 
 def new_customer(

@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 from engagement.health_factors import latest_satisfaction
 from engagement.licenses import latest_licenses
 from engagement.models import AgreementSide, Customer, LifecycleStage, PartnerRole
-from engagement.outcomes import nps_category
+from engagement.outcomes import nps_category, nps_category_name
 from engagement.renewals import EXECUTION_DAYS
+from engagement.wording import count_text, day_text, days_text, percent_text
+from i18n import _, ngettext
 
 ONBOARD_TARGET_DAYS = 30  # seed 002: onboarding and engagement in under 30 days
 ACTIVE_USAGE_TARGET = 0.6  # seed 002: the incentive's 60 % active usage, 3 months in a row
@@ -26,8 +28,8 @@ STAGE_WORDS = {stage.value: stage for stage in LifecycleStage}
 
 @dataclass(frozen=True)
 class StageKpi:
-    """One KPI of a stage: its name, the measured value and whether it meets the seed's target
-    (None when there is no target or no data)."""
+    """One KPI of a stage: its name, the measured value (both in the turn's language) and whether
+    it meets the seed's target (None when there is no target or no data)."""
 
     label: str
     value: str
@@ -67,7 +69,11 @@ def stage_kpis(customer: Customer, stage: LifecycleStage, now: datetime) -> list
     """The seed's KPIs of `stage` for this customer, as far as its record holds them."""
     agent = customer.partner_role is PartnerRole.SALES_AGENT
     if agent and stage in (LifecycleStage.ADOPT, LifecycleStage.EXPAND):
-        return [StageKpi("Partner as sales agent", "the vendor drives this stage: no partner KPIs")]
+        return [
+            StageKpi(
+                _("Partner as sales agent"), _("the vendor drives this stage: no partner KPIs")
+            )
+        ]
     return _KPIS[stage](customer, now)
 
 
@@ -75,33 +81,35 @@ def _land(customer: Customer, now: datetime) -> list[StageKpi]:
     renewal = customer.renewal_date
     lines = latest_licenses(customer.licenses)
     licensed = sum(line.licensed for line in lines)
+    multi_year = bool(renewal and renewal > now.date() + timedelta(days=365))
     return [
         StageKpi(
-            "Under contract",
-            f"renews {renewal:%d %b %Y}" if renewal else "no contract date",
+            _("Under contract"),
+            _("renews {day}").format(day=day_text(renewal)) if renewal else _("no contract date"),
             renewal is not None,
         ),
+        StageKpi(_("Multi-year agreement"), _("yes") if multi_year else _("no"), multi_year),
         StageKpi(
-            "Multi-year agreement",
-            "yes" if renewal and renewal > now.date() + timedelta(days=365) else "no",
-            bool(renewal and renewal > now.date() + timedelta(days=365)),
+            _("Users under contract"),
+            count_text(licensed) if lines else _("no licenses recorded"),
         ),
-        StageKpi("Users under contract", f"{licensed:,}" if lines else "no licenses recorded"),
     ]
 
 
 def _onboard(customer: Customer, now: datetime) -> list[StageKpi]:
     first = min((d.on for i in customer.iterations for d in i.deliveries), default=None)
     if first is None:
-        speed = StageKpi("Onboarding speed", "nothing delivered yet")
+        speed = StageKpi(_("Onboarding speed"), _("nothing delivered yet"))
     else:
         days = (first - customer.created_at.date()).days
         speed = StageKpi(
-            "Onboarding speed",
-            f"first delivery {days} days after the start (target under {ONBOARD_TARGET_DAYS})",
+            _("Onboarding speed"),
+            _("first delivery {days} after the start (target under {target})").format(
+                days=days_text(days), target=ONBOARD_TARGET_DAYS
+            ),
             days < ONBOARD_TARGET_DAYS,
         )
-    return [speed, StageKpi("Trial conversion", "not recorded")]
+    return [speed, StageKpi(_("Trial conversion"), _("not recorded"))]
 
 
 def _adopt(customer: Customer, now: datetime) -> list[StageKpi]:
@@ -110,13 +118,16 @@ def _adopt(customer: Customer, now: datetime) -> list[StageKpi]:
     active = sum(line.active for line in lines)
     usage = (
         StageKpi(
-            "Active usage",
-            f"{active / licensed:.0%} of {licensed:,} users (target "
-            f"{ACTIVE_USAGE_TARGET:.0%}, three months in a row)",
+            _("Active usage"),
+            _("{share} of {users} users (target {target}, three months in a row)").format(
+                share=percent_text(active / licensed),
+                users=count_text(licensed),
+                target=percent_text(ACTIVE_USAGE_TARGET),
+            ),
             active / licensed >= ACTIVE_USAGE_TARGET,
         )
         if licensed
-        else StageKpi("Active usage", "no licensed users recorded")
+        else StageKpi(_("Active usage"), _("no licensed users recorded"))
     )
     agreed = [
         a.at
@@ -128,21 +139,28 @@ def _adopt(customer: Customer, now: datetime) -> list[StageKpi]:
     if agreed:
         days = (min(agreed) - customer.created_at).days
         plan = StageKpi(
-            "Success plan",
-            f"agreed {days} days after the start (target within {SUCCESS_PLAN_DAYS})",
+            _("Success plan"),
+            _("agreed {days} after the start (target within {target})").format(
+                days=days_text(days), target=SUCCESS_PLAN_DAYS
+            ),
             days <= SUCCESS_PLAN_DAYS,
         )
     else:
-        plan = StageKpi("Success plan", "no statement of work agreed yet", False)
+        plan = StageKpi(_("Success plan"), _("no statement of work agreed yet"), False)
     return [usage, plan]
 
 
 def _expand(customer: Customer, now: datetime) -> list[StageKpi]:
     products = sorted({line.product for line in latest_licenses(customer.licenses)})
     workshops = sum(len(i.deliveries) for i in customer.iterations)
+    delivered = ngettext(
+        "{number} ({n} workshop delivered)", "{number} ({n} workshops delivered)", workshops
+    )
     return [
-        StageKpi("Iterations", f"{customer.current.number} ({workshops} workshops delivered)"),
-        StageKpi("Services under license", ", ".join(products) if products else "none recorded"),
+        StageKpi(_("Iterations"), delivered.format(number=customer.current.number, n=workshops)),
+        StageKpi(
+            _("Services under license"), ", ".join(products) if products else _("none recorded")
+        ),
     ]
 
 
@@ -151,8 +169,10 @@ def _renew(customer: Customer, now: datetime) -> list[StageKpi]:
     renewed = sum(o.renewed for o in done)
     kpis = [
         StageKpi(
-            "Renewals",
-            f"{renewed} of {len(done)} renewed" if done else "none recorded yet",
+            _("Renewals"),
+            _("{renewed} of {total} renewed").format(renewed=renewed, total=len(done))
+            if done
+            else _("none recorded yet"),
             renewed == len(done) if done else None,
         )
     ]
@@ -160,15 +180,17 @@ def _renew(customer: Customer, now: datetime) -> list[StageKpi]:
     satisfaction = review.satisfaction if review else None
     kpis.append(
         StageKpi(
-            "CSAT / NPS at renewal",
-            f"NPS {satisfaction.nps} ({nps_category(satisfaction.nps).value})"
+            _("CSAT / NPS at renewal"),
+            _("NPS {nps} ({category})").format(
+                nps=satisfaction.nps, category=nps_category_name(nps_category(satisfaction.nps))
+            )
             if satisfaction
-            else "no satisfaction recorded",
+            else _("no satisfaction recorded"),
         )
     )
     lost = [o.reason for o in done if not o.renewed]
     if lost:
-        kpis.append(StageKpi("Reasons for non-renewal", "; ".join(lost), False))
+        kpis.append(StageKpi(_("Reasons for non-renewal"), "; ".join(lost), False))
     return kpis
 
 

@@ -29,6 +29,12 @@ FACTOR_TITLES = {  # shown through factor_title
     "awareness": N_("Awareness"),
     "training": N_("Training"),
 }
+FACTOR_WORDS = {  # the names inside a sentence, shown through factor_words
+    "stakeholders": N_("stakeholders"),
+    "scenarios": N_("scenarios"),
+    "awareness": N_("awareness"),
+    "training": N_("training"),
+}
 STATUS_TITLES = {
     FactorStatus.MISSING: N_("Missing"),
     FactorStatus.IN_PROGRESS: N_("In progress"),
@@ -81,6 +87,13 @@ def plan_score(plan: SuccessFactors) -> float:
 def with_status(plan: SuccessFactors, status: FactorStatus) -> list[str]:
     """The titles of the factors with this status, in SSAT order."""
     return [factor_title(name) for name, factor in factors_of(plan) if factor.status is status]
+
+
+def factor_words(plan: SuccessFactors, status: FactorStatus) -> str:
+    """The factors with this status named inside a sentence: `scenarios, training` / `Szenarien,
+    Schulung`; "" when none."""
+    names = [name for name, factor in factors_of(plan) if factor.status is status]
+    return ", ".join(_(FACTOR_WORDS[name]) for name in names)
 
 
 def factor_text(factor: SuccessFactor) -> str:

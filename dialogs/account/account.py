@@ -20,6 +20,8 @@ from engagement.customers import change
 from engagement.errors import DomainError
 from engagement.lifecycle import log_touch, undo_latest_delivery
 from engagement.models import Customer, Touch, TouchKind
+from engagement.wording import day_text, touch_kind_word, touch_note_text
+from i18n import _, ngettext
 
 SHOWN_TOUCHES = 20
 _KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
@@ -61,7 +63,7 @@ class Account:
     async def status(self, context: TurnContext, argument: str) -> None:
         """The account 360 card."""
         customer = await customer_named(
-            context, self._services.customers, argument, "status <customer>"
+            context, self._services.customers, argument, _("status <customer>")
         )
         if customer:
             view = status_view(customer, self._services.clock.now())
@@ -70,7 +72,7 @@ class Account:
     async def history(self, context: TurnContext, argument: str) -> None:
         """Every iteration as a timeline with the level chart."""
         customer = await customer_named(
-            context, self._services.customers, argument, "history <customer>"
+            context, self._services.customers, argument, _("history <customer>")
         )
         if customer:
             await context.send_activity(card_message(summary_card(history_view(customer))))
@@ -78,15 +80,17 @@ class Account:
     async def report(self, context: TurnContext, argument: str) -> None:
         """The proof of execution of the last closed iteration, as Markdown."""
         customer = await customer_named(
-            context, self._services.customers, argument, "report <customer>"
+            context, self._services.customers, argument, _("report <customer>")
         )
         if customer is None:
             return
         markdown = report_markdown(self._services.catalog, customer)
         if markdown is None:
             await context.send_activity(
-                f"{escape_markdown(customer.name)} has no closed iteration yet; the report comes "
-                f"with `ensure {code_span(customer.name)}`."
+                _(
+                    "{name} has no closed iteration yet; the report comes with "
+                    "`ensure {command_name}`."
+                ).format(name=escape_markdown(customer.name), command_name=code_span(customer.name))
             )
             return
         await context.send_activity(markdown_message(markdown))
@@ -94,50 +98,55 @@ class Account:
     async def touches(self, context: TurnContext, argument: str) -> None:
         """`touches <customer>`: the logged touches, newest first."""
         customer = await customer_named(
-            context, self._services.customers, argument, "touches <customer>"
+            context, self._services.customers, argument, _("touches <customer>")
         )
         if customer is None:
             return
         if not customer.touches:
             await context.send_activity(
-                f"No touches with {escape_markdown(customer.name)} yet. Log one: "
-                f"`touch {code_span(customer.name)} call: …`."
+                _("No touches with {name} yet. Log one: `touch {command_name} call: …`.").format(
+                    name=escape_markdown(customer.name), command_name=code_span(customer.name)
+                )
             )
             return
         latest = _newest_first(customer.touches)[:SHOWN_TOUCHES]
         lines = [
-            f"- {t.at:%d %b %Y}, {t.kind.value}, {t.by.name or t.by.id}"
-            + (f": {escape_markdown(t.note)}" if t.note else "")
+            f"- {day_text(t.at)}, {touch_kind_word(t.kind)}, {t.by.name or t.by.id}"
+            + (f": {escape_markdown(touch_note_text(t.note))}" if t.note else "")
             for t in latest
         ]
         more = len(customer.touches) - len(latest)
+        heading = _("Touches with {name}, newest first ({count}):").format(
+            name=escape_markdown(customer.name), count=len(customer.touches)
+        )
         await context.send_activity(
-            f"Touches with {escape_markdown(customer.name)}, newest first "
-            f"({len(customer.touches)}):\n\n"
+            heading
+            + "\n\n"
             + "\n".join(lines)
-            + (f"\n\n…and {more} older." if more > 0 else "")
+            + ("\n\n" + _("…and {n} older.").format(n=more) if more > 0 else "")
         )
 
     async def undo(self, context: TurnContext, argument: str) -> None:
         """`undo delivery|touch <customer>`: remove the latest recorded delivery or touch."""
-        typed, _, name = argument.partition(" ")
+        typed, _sep, name = argument.partition(" ")
         what = _UNDO_WORDS.get(typed.casefold(), "")
         if not what or not name.strip():
             await context.send_activity(
-                "Type `undo delivery <customer>` or `undo touch <customer>`: it removes the "
-                "latest one, which you can then record again corrected."
+                _(
+                    "Type `undo delivery <customer>` or `undo touch <customer>`: it removes the "
+                    "latest one, which you can then record again corrected."
+                )
             )
             return
-        customer = await customer_named(
-            context, self._services.customers, name, f"undo {what} <customer>"
-        )
+        usage = _("undo delivery <customer>") if what == "delivery" else _("undo touch <customer>")
+        customer = await customer_named(context, self._services.customers, name, usage)
         if customer is None:
             return
         now = self._services.clock.now()
         if what == "touch":
             if not customer.touches:
                 await context.send_activity(
-                    f"No touches with {escape_markdown(customer.name)} to undo."
+                    _("No touches with {name} to undo.").format(name=escape_markdown(customer.name))
                 )
                 return
 
@@ -147,18 +156,25 @@ class Account:
                 record.updated_at = now
                 return latest
 
-            _, touch = await change(
+            _saved, touch = await change(
                 self._services.customers, tenant_of(context), customer.id, drop_touch
             )
+            note = ": " + escape_markdown(touch_note_text(touch.note)) if touch.note else ""
             await context.send_activity(
-                f"Removed the latest touch with {escape_markdown(customer.name)} "
-                f"({touch.at:%d %b %Y}, {touch.kind.value}"
-                f"{': ' + escape_markdown(touch.note) if touch.note else ''}). Log it again "
-                f"corrected with `touch {code_span(customer.name)} …`."
+                _(
+                    "Removed the latest touch with {name} ({day}, {kind}{note}). Log it again "
+                    "corrected with `touch {command_name} …`."
+                ).format(
+                    name=escape_markdown(customer.name),
+                    day=day_text(touch.at),
+                    kind=touch_kind_word(touch.kind),
+                    note=note,
+                    command_name=code_span(customer.name),
+                )
             )
             return
         try:
-            _, delivery = await change(
+            _saved, delivery = await change(
                 self._services.customers,
                 tenant_of(context),
                 customer.id,
@@ -169,9 +185,15 @@ class Account:
             return
         names = {w.id: w.name for w in self._services.catalog.workshops}
         await context.send_activity(
-            f"Removed the latest delivery of {escape_markdown(customer.name)}: "
-            f"{names.get(delivery.workshop_id, delivery.workshop_id)} on {delivery.on:%d %b %Y}. "
-            f"Record it again corrected with `deliver {code_span(customer.name)}`."
+            _(
+                "Removed the latest delivery of {name}: {workshop} on {day}. Record it again "
+                "corrected with `deliver {command_name}`."
+            ).format(
+                name=escape_markdown(customer.name),
+                workshop=names.get(delivery.workshop_id, delivery.workshop_id),
+                day=day_text(delivery.on),
+                command_name=code_span(customer.name),
+            )
         )
 
     async def touch(self, context: TurnContext, argument: str) -> None:
@@ -184,17 +206,22 @@ class Account:
         if found is None:
             close = await names_near_start(context, self._services.customers, argument)
             await context.send_activity(
-                "Type `touch <customer> <note>`, e.g. `touch Contoso call: renewal is on track`, "
-                f"for a customer you already have (see `customers`).{did_you_mean(close)}"
+                _(
+                    "Type `touch <customer> <note>`, e.g. `touch Contoso call: renewal is on "
+                    "track`, for a customer you already have (see `customers`)."
+                )
+                + did_you_mean(close)
             )
             return
         customer, rest = found
-        first, _, remainder = rest.partition(" ")
+        first, _sep, remainder = rest.partition(" ")
         kind = _KIND_WORDS.get(first.casefold().rstrip(":"))
         note = (remainder if kind else rest).strip()
         if len(note) > 2000:
             await context.send_activity(
-                f"That note is too long ({len(note)} characters; at most 2000)."
+                _("That note is too long ({count} characters; at most {limit}).").format(
+                    count=len(note), limit=2000
+                )
             )
             return
         touch = Touch(
@@ -207,16 +234,28 @@ class Account:
         def add(record: Customer) -> None:
             log_touch(record, touch)
 
-        saved, _ = await change(self._services.customers, tenant_of(context), customer.id, add)
-        what = f"{touch.kind.value} " if kind else ""
+        saved, _unused = await change(
+            self._services.customers, tenant_of(context), customer.id, add
+        )
+        name = escape_markdown(saved.name)
+        logged = (
+            _("Logged a {kind} touch with {name}").format(
+                kind=touch_kind_word(touch.kind), name=name
+            )
+            if kind
+            else _("Logged a touch with {name}").format(name=name)
+        )
+        count = len(saved.touches)
+        on_record = ngettext("{n} touch on record.", "{n} touches on record.", count)
         await context.send_activity(
-            f"Logged a {what}touch with {escape_markdown(saved.name)}"
+            logged
             + (f": {escape_markdown(note)}" if note else "")
-            + f". {len(saved.touches)} touch(es) on record."
+            + ". "
+            + on_record.format(n=count)
         )
 
 
 def _newest_first(touches: list[Touch]) -> list[Touch]:
     """By time, newest first; of touches at the same moment the one logged last comes first."""
     order = sorted(enumerate(touches), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
-    return [touch for _, touch in order]
+    return [touch for _index, touch in order]

@@ -17,9 +17,11 @@ from dialogs.common.turn import card_message, tenant_of
 from dialogs.portfolio.portfolio_commands import find_customer
 from dialogs.reminders.reminder_texts import reminder_title
 from engagement.brief import Brief, build_brief, goal_line
-from engagement.health import assess_health
+from engagement.health import assess_health, band_word
 from engagement.health_factors import Band
 from engagement.reminders import ReminderPolicy, upcoming
+from engagement.wording import day_text, days_text, phase_word, touch_kind_word, touch_note_text
+from i18n import _
 
 FOLLOW_UP_DAYS = 7  # reminders due within this many days count as follow-ups
 _BAND_COLORS = {Band.RED: "attention", Band.YELLOW: "warning", Band.GREEN: "good"}
@@ -40,7 +42,9 @@ class Briefs:
     async def command(self, context: TurnContext, argument: str) -> None:
         """Send the brief card of the customer named in `argument`."""
         if not argument.strip():
-            await context.send_activity("Which customer? Type `brief <customer>`.")
+            await context.send_activity(
+                _("Which customer? Type `{usage}`.").format(usage=_("brief <customer>"))
+            )
             return
         services = self._services
         found = await find_customer(
@@ -59,68 +63,81 @@ class Briefs:
 def brief_view(brief: Brief, names: dict[str, str], now: datetime) -> SummaryView:
     """The brief as a summary card: talking points first, then the facts behind them."""
     today = now.date()
-    level = brief.levels[-1] if brief.levels else "not assessed"
+    level = brief.levels[-1] if brief.levels else _("not assessed")
     if len(brief.levels) > 1:
-        level += f" {_TRENDS[brief.trend]} (was {brief.levels[-2]})"
+        level += " " + _("{arrow} (was {level})").format(
+            arrow=_TRENDS[brief.trend], level=brief.levels[-2]
+        )
     facts = [
-        Fact("Maturity", level, "good" if brief.trend == "up" else "default"),
+        Fact(_("Maturity"), level, "good" if brief.trend == "up" else "default"),
         Fact(
-            "Phase",
-            f"iteration {brief.iteration}, {brief.phase.value} for {brief.phase_days} day(s)",
+            _("Phase"),
+            _("iteration {number}, {phase} for {days}").format(
+                number=brief.iteration,
+                phase=phase_word(brief.phase),
+                days=days_text(brief.phase_days),
+            ),
         ),
     ]
     health = brief.health
-    health_text = f"{health.band.value}" + (
+    health_text = band_word(health.band) + (
         f" ({health.score})" if health.score is not None else ""
     )
     if brief.weakest is not None:
         weakest = brief.weakest
-        health_text += (
-            f"; weakest: {weakest.label} ({'missing' if weakest.missing else weakest.value})"
+        health_text += _("; weakest: {factor} ({value})").format(
+            factor=weakest.label, value=_("missing") if weakest.missing else weakest.value
         )
-    facts.append(Fact("Health", health_text, _BAND_COLORS.get(health.band, "default")))
+    facts.append(Fact(_("Health"), health_text, _BAND_COLORS.get(health.band, "default")))
     if brief.renewal is not None and brief.checkpoint is not None:
         days = brief.renewal_days or 0
+        renewal = day_text(brief.renewal)
         facts.append(
             Fact(
-                "Renewal",
-                f"{brief.renewal:%d %b %Y} (in {days} days); {brief.checkpoint.text}"
+                _("Renewal"),
+                _("{day} (in {days}); {checkpoint}").format(
+                    day=renewal, days=days_text(days), checkpoint=brief.checkpoint.text
+                )
                 if days >= 0
-                else f"{brief.renewal:%d %b %Y}; {brief.checkpoint.text}",
+                else f"{renewal}; {brief.checkpoint.text}",
                 "attention" if days <= 90 else "warning" if days <= 183 else "default",
             )
         )
     else:
-        facts.append(Fact("Renewal", "no date set: `renewal <customer> <date>`", "warning"))
+        facts.append(Fact(_("Renewal"), _("no date set: `renewal <customer> <date>`"), "warning"))
     work = [goal_line(goal, today) for goal in brief.open_goals]
     if brief.delivered:
-        work.append("Delivered: " + ", ".join(names.get(w, w) for w in brief.delivered))
+        delivered = ", ".join(names.get(w, w) for w in brief.delivered)
+        work.append(_("Delivered: {workshops}").format(workshops=delivered))
     if brief.left:
-        work.append("Left to deliver: " + ", ".join(names.get(w, w) for w in brief.left))
+        left = ", ".join(names.get(w, w) for w in brief.left)
+        work.append(_("Left to deliver: {workshops}").format(workshops=left))
     touches = [
-        f"{touch.at:%d %b %Y} · {touch.kind.value} · {touch.by.name or touch.by.id}"
-        + (f": {touch.note}" if touch.note else "")
+        f"{day_text(touch.at)} · {touch_kind_word(touch.kind)} · {touch.by.name or touch.by.id}"
+        + (f": {touch_note_text(touch.note)}" if touch.note else "")
         for touch in brief.touches
-    ] or ["No touches logged yet."]
-    open_items = [f"Next step: {step}" for step in brief.next_steps]
+    ] or [_("No touches logged yet.")]
+    open_items = [_("Next step: {step}").format(step=step) for step in brief.next_steps]
     open_items += [
-        f"{reminder_title(r, today)} ({'due' if r.due_on <= today else 'from'} {r.due_on:%d %b %Y})"
+        (_("{title} (due {day})") if r.due_on <= today else _("{title} (from {day})")).format(
+            title=reminder_title(r, today), day=day_text(r.due_on)
+        )
         for r in brief.follow_ups
     ]
     sections = [
-        Section("Talking points", lines=list(brief.talking_points)),
-        Section("At a glance", facts=facts),
-        Section("Goals and delivery", lines=work or ["No statement of work yet."]),
-        Section("Last touches", lines=touches),
+        Section(_("Talking points"), lines=list(brief.talking_points)),
+        Section(_("At a glance"), facts=facts),
+        Section(_("Goals and delivery"), lines=work or [_("No statement of work yet.")]),
+        Section(_("Last touches"), lines=touches),
     ]
     if open_items:
-        sections.append(Section("Open next steps and follow-ups", lines=open_items))
+        sections.append(Section(_("Open next steps and follow-ups"), lines=open_items))
     return SummaryView(
-        title=f"Call brief · {brief.customer_name}",
-        subtitle=f"As of {now:%d %b %Y}",
+        title=_("Call brief · {name}").format(name=brief.customer_name),
+        subtitle=_("As of {day}").format(day=day_text(now)),
         sections=sections,
         buttons=[
-            Button("Status", _command("status", brief.customer_name), validate=False),
-            Button("Health", _command("health", brief.customer_name), validate=False),
+            Button(_("Status"), _command("status", brief.customer_name), validate=False),
+            Button(_("Health"), _command("health", brief.customer_name), validate=False),
         ],
     )

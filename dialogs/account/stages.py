@@ -18,18 +18,20 @@ from dialogs.common.services import DialogServices
 from engagement.customers import change
 from engagement.models import Customer, PartnerRole
 from engagement.stages import STAGE_WORDS, stage_kpis, stage_of
+from i18n import N_, _
 
 _ROLE_WORDS = {
     "agent": PartnerRole.SALES_AGENT,
     "sales": PartnerRole.SALES_AGENT,
     "csm": PartnerRole.SUCCESS_MANAGER,
     "manager": PartnerRole.SUCCESS_MANAGER,
+    "vertrieb": PartnerRole.SALES_AGENT,
 }
-_ROLE_NAMES = {
-    PartnerRole.SALES_AGENT: "partner as sales agent",
-    PartnerRole.SUCCESS_MANAGER: "partner as customer success manager",
+_ROLE_NAMES = {  # shown as _(...)
+    PartnerRole.SALES_AGENT: N_("partner as sales agent"),
+    PartnerRole.SUCCESS_MANAGER: N_("partner as customer success manager"),
 }
-_USAGE = (
+_USAGE = N_(
     "Type `stage <customer>` to see the lifecycle stage, `stage <customer> "
     "land|onboard|adopt|expand|renew|auto` to set it, and `agent` or `csm` for your role."
 )
@@ -38,10 +40,12 @@ _USAGE = (
 def stage_section(customer: Customer, now: datetime) -> Section:
     """The stage and its KPIs as a summary-card section (for `status` and `stage`)."""
     stage, derived = stage_of(customer, now)
-    how = "derived from the record" if derived else "set by the CSM"
+    how = _("derived from the record") if derived else _("set by the CSM")
     colors = {True: "good", False: "attention", None: "default"}
     return Section(
-        f"Lifecycle stage: {stage.value} ({how}; {_ROLE_NAMES[customer.partner_role]})",
+        _("Lifecycle stage: {stage} ({how}; {role})").format(
+            stage=stage.value, how=how, role=_(_ROLE_NAMES[customer.partner_role])
+        ),
         facts=[Fact(k.label, k.value, colors[k.met]) for k in stage_kpis(customer, stage, now)],
     )
 
@@ -56,7 +60,10 @@ class Stages:
         """Show or set the customer's stage and the partner's role."""
         found = await customer_and_rest(context, self._services.customers, argument)
         if found is None:
-            await context.send_activity(_USAGE if not argument else f"No customer found. {_USAGE}")
+            usage = _(_USAGE)
+            await context.send_activity(
+                usage if not argument else _("No customer found. {usage}").format(usage=usage)
+            )
             return
         customer, rest = found
         words = [w.casefold() for w in rest.split()]
@@ -65,7 +72,9 @@ class Stages:
         ]
         if unknown:
             await context.send_activity(
-                f'I don\'t understand "{escape_markdown(unknown[0][:40])}". {_USAGE}'
+                _('I don\'t understand "{word}". {usage}').format(
+                    word=escape_markdown(unknown[0][:40]), usage=_(_USAGE)
+                )
             )
             return
         now = self._services.clock.now()
@@ -81,12 +90,12 @@ class Stages:
                         stored.partner_role = _ROLE_WORDS[word]
                 stored.updated_at = now
 
-            customer, _ = await change(
+            customer, _unused = await change(
                 self._services.customers, customer.tenant_id, customer.id, apply
             )
         section = stage_section(customer, now)
         lines = [section.heading, *(f"- {f.label}: {f.value}" for f in section.facts)]
-        prefix = "Saved. " if words else ""
+        prefix = _("Saved. ") if words else ""
         await context.send_activity(
             f"{prefix}**{escape_markdown(customer.name)}**\n\n" + "\n".join(lines)
         )

@@ -218,10 +218,10 @@ async def test_touch_is_logged_and_shown(personal: Conversation) -> None:
     replies = await personal.say("touch contoso call: renewal is on track")
     assert (  # the quick check was the first touch
         replies[0].text
-        == "Logged a call touch with Contoso: renewal is on track. 2 touch(es) on record."
+        == "Logged a call touch with Contoso: renewal is on track. 2 touches on record."
     )
     replies = await personal.say("status Contoso")
-    assert "0 day(s) ago" in texts(replies[0].cards[0])
+    assert "0 days ago" in texts(replies[0].cards[0])
 
 
 def _level_trend(card: dict[str, Any]) -> list[list[object]]:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.numbers import format_decimal
-
 from engagement.models import Phase, TouchKind
-from i18n import GERMAN, N_, _, current_language, ngettext
-from i18n.formats import format_date, format_number, format_percent
+from i18n import N_, _, ngettext
+from i18n.formats import format_date, format_fixed, format_number, format_percent
 
 _PHASES = {  # the phases by the names of their commands (German: bewerten, vereinbaren, ...)
     Phase.ASSESS: N_("assess"),
@@ -55,9 +53,7 @@ def count_text(count: int) -> str:
 
 def decimal_text(value: float, decimals: int = 1) -> str:
     """A number with exactly `decimals` decimals: `4.7`, `5.0` / `4,7`, `5,0`."""
-    pattern = "0." + "0" * decimals if decimals > 0 else "0"
-    locale = "de_DE" if current_language() == GERMAN else "en_US"
-    return str(format_decimal(value, pattern, locale=locale))
+    return format_fixed(value, decimals)
 
 
 def percent_text(ratio: float) -> str:

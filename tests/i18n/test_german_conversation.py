@@ -106,11 +106,7 @@ AROUND = (("status", " Contoso"), ("portfolio", ""), ("reminders", ""), ("custom
 AROUND += (("help", ""), ("brief", " Contoso"), ("health", " Contoso"), ("kpis", ""))
 
 
-# built in dialogs/account/brief.py and engagement/lifecycle.py (the contact's stored role)
-STILL_ENGLISH = {
-    "statement of work",
-    "no renewal date",  # a health factor's value (engagement/health_factors.py, de-account)
-}
+STILL_ENGLISH: set[str] = set()
 
 GERMAN_NAMES = {
     "quick check": "schnellcheck",

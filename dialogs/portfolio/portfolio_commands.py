@@ -222,7 +222,7 @@ def health_view(customer: Customer, health: Health) -> HealthView:
                 rating=factor.rating.value,
                 score_text=score_text,
                 weight_text=weight,
-                value=factor.value.removeprefix("missing: "),
+                value=factor.measured,  # without "missing: " (the score text says it)
                 advice=factor.advice,
             )
         )

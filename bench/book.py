@@ -17,8 +17,10 @@ rounds: the bot process's RSS (VmRSS; the process also hosts the tiny bare and e
 Import and export run in this process through the commands' own functions (`import_command` with
 the store's bulk writer, `export_command`) on a fresh store, once per size.
 
-Not measured here: reminders after a first start (bench/reminders.py, bench/reminder_soak.py),
-the assess turn (bench/turns.py), and anything on another disk or more cores than this machine's.
+Also measured (bench/book_work.py): the reminder index's first build and finding due reminders
+after it and after the import. Not measured here: the assess turn against the stock EchoBot
+(bench/turns.py; `python -m bench` judges both in one summary), and anything on another disk or
+more cores than this machine's.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class SuccessPlans:
     async def command(self, context: TurnContext, argument: str) -> None:
         """Show the customer's success plan as a form to update."""
         customer = await customer_named(
-            context, self._services.customers, argument, "plan <customer>"
+            context, self._services.customers, argument, _("plan <customer>")
         )
         if customer is None:
             return

@@ -118,7 +118,10 @@ async def test_bad_input_in_german_gets_german_answers(personal: Conversation) -
         "rückgängig": "Tippen Sie `rückgängig lieferung <Kunde>` oder",
         "status": "Welcher Kunde? Tippen Sie `status <Kunde>`.",
         "briefing": "Welcher Kunde? Tippen Sie `briefing <Kunde>`.",
+        "erfolgsplan": "Welcher Kunde? Tippen Sie `erfolgsplan <Kunde>`.",
         "bericht Contoso": "Contoso hat noch keine abgeschlossene Iteration;",
+        "rückgängig lieferung Contoso": "contoso ist in der Phase „vereinbaren“, daher kann ich "
+        "noch nicht eine Lieferung zurücknehmen: zuerst in der Phase „liefern“ sein.",
     }
     for said, answer in answers.items():
         assert (await user.say(said))[0].text.startswith(answer), said

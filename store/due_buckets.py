@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
-from tinydb import Query
+from tinydb import Query, TinyDB
 from tinydb.queries import QueryInstance
 from tinydb.table import Table
 
@@ -32,7 +33,13 @@ from engagement.reminder_index import index_time
 from engagement.reminder_records import IndexEntry
 from engagement.reminders import ReminderPolicy
 from engagement.slices import sliced
-from store.atomic_storage import read_json_file, remove_durably
+from store.atomic_storage import (
+    ensure_directory,
+    fsync_directory,
+    read_json_file,
+    remove_durably,
+    stage_many,
+)
 from store.shards import SHARD_SUFFIX, ShardCache, shard_names
 
 logger = logging.getLogger(__name__)
@@ -82,6 +89,13 @@ def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any
     return replace
 
 
+async def stage_in_thread(
+    directory: Path, contents: list[tuple[Path, bytes]]
+) -> list[tuple[Path, Path]]:
+    """`stage_many` in a worker thread: the files written and synced, not yet renamed."""
+    return await asyncio.to_thread(stage_many, directory, contents)
+
+
 def parse_time(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -104,6 +118,7 @@ class DueBuckets:
         self._dir = directory
         self._cache = cache
         self._buckets: list[str] | None = None  # sorted names of the bucket files on disk
+        self._reserved: set[str] = set()  # chunk files being written by a bulk add
 
     def names(self) -> list[str]:
         if self._buckets is None:
@@ -157,6 +172,15 @@ class DueBuckets:
     def add_entries(self, name: str, entries: dict[tuple[str, str], datetime]) -> dict[Key, str]:
         """Put many entries into the slot `name`: its bucket file while it has room (at most one
         update and one insert), the rest in new chunk files. Returns each key's file name."""
+        placed = dict.fromkeys(entries, name)
+        placed.update(self.add_chunks(name, self._fill_bucket(name, entries)))
+        return placed
+
+    def _fill_bucket(
+        self, name: str, entries: dict[tuple[str, str], datetime]
+    ) -> list[dict[str, str]]:
+        """Move the entries the slot's bucket file holds, add new ones while it has room; the
+        new entries that did not fit, as documents for chunk files."""
         table = self.table(name)
         present = {(d.get("tenant_id"), d.get("customer_id")): d for d in table.all()}
         moved = {
@@ -178,9 +202,7 @@ class DueBuckets:
         room = max(0, CHUNK - len(present))
         if new[:room]:
             table.insert_multiple(new[:room])
-        placed = dict.fromkeys(entries, name)
-        placed.update(self.add_chunks(name, new[room:]))
-        return placed
+        return new[room:]
 
     def times_in_slot(self, slot: str) -> dict[Key, str]:
         """The due time (ISO text) of every entry in the slot's bucket and chunk files."""
@@ -210,36 +232,81 @@ class DueBuckets:
         return missing
 
     async def add_in_slices(self, entries: Iterable[IndexEntry]) -> int:
-        """Add the entries one bucket file (CHUNK entries) at a time, yielding to other turns
-        in between (no pointers); returns how many entries were written."""
+        """Add the entries slot by slot, yielding to other turns in between (no pointers): what
+        the slots' bucket files hold no room for goes to new chunk files, all written at once
+        (`_add_chunks_in_bulk`). Returns how many entries were written."""
         by_slot: dict[str, dict[Key, datetime]] = defaultdict(dict)
         async for entry in sliced(entries):
             by_slot[bucket_of(entry.due)][(entry.tenant_id, entry.customer_id)] = entry.due
+        overflow: dict[str, list[dict[str, str]]] = defaultdict(list)
         for name, slot_entries in sorted(by_slot.items()):
             keys = list(slot_entries)
             for start in range(0, len(keys), CHUNK):
                 self._cache.check_open()
-                self.add_entries(
-                    name, {key: slot_entries[key] for key in keys[start : start + CHUNK]}
-                )
+                chunk = {key: slot_entries[key] for key in keys[start : start + CHUNK]}
+                overflow[name] += self._fill_bucket(name, chunk)
                 await asyncio.sleep(0)
+        await self._add_chunks_in_bulk(overflow)
         return sum(len(slot_entries) for slot_entries in by_slot.values())
+
+    async def _add_chunks_in_bulk(self, overflow: dict[str, list[dict[str, str]]]) -> None:
+        """New chunk files for each slot's documents, staged and synced at once in a worker
+        thread (a first start at 100,000 customers writes hundreds), then renamed into place.
+
+        Their names are reserved meanwhile, so a concurrent `add_chunks` picks others; the
+        sweep sees a chunk only once it is renamed into place and listed.
+        """
+        contents: dict[Path, dict[str, Any]] = {}
+        for slot, documents in overflow.items():
+            names = self._new_chunk_names(slot, -(-len(documents) // CHUNK))
+            for number, name in enumerate(names):
+                part = documents[number * CHUNK : (number + 1) * CHUNK]
+                table = {str(doc_id): document for doc_id, document in enumerate(part, start=1)}
+                contents[self._dir / (name + SHARD_SUFFIX)] = {TinyDB.default_table_name: table}
+        if not contents:
+            return
+        staged: list[tuple[Path, Path]] = []
+        try:
+            ensure_directory(self._dir)
+            encoded = [(path, orjson.dumps(content)) for path, content in contents.items()]
+            staged = await stage_in_thread(self._dir, encoded)
+            self._cache.check_open()
+            while staged:
+                temp, path = staged.pop()
+                os.replace(temp, path)
+                self._cache.prime(path, contents[path])
+                bisect.insort(self.names(), path.name.removesuffix(SHARD_SUFFIX))
+        finally:
+            for temp, _path in staged:  # not renamed: the store closed meanwhile
+                temp.unlink(missing_ok=True)
+            self._reserved.difference_update(p.name.removesuffix(SHARD_SUFFIX) for p in contents)
+        await asyncio.to_thread(fsync_directory, self._dir)
+
+    def _new_chunk_names(self, slot: str, count: int) -> list[str]:
+        """`count` chunk file names of `slot` that no file has and nobody reserved; reserved."""
+        names = self.names()
+        first = bisect.bisect_left(names, slot)
+        taken = set(names[first : bisect.bisect_right(names, slot + _AFTER_CHUNKS)])
+        taken |= self._reserved
+        picked: list[str] = []
+        number = 0
+        while len(picked) < count:
+            name = f"{slot}-{number:04d}"
+            if name not in taken:
+                picked.append(name)
+            number += 1
+        self._reserved.update(picked)
+        return picked
 
     def add_chunks(self, slot: str, documents: list[dict[str, str]]) -> dict[Key, str]:
         """Write `documents` (entries of `slot`) into new chunk files of CHUNK entries each."""
         placed: dict[Key, str] = {}
         if not documents:
             return placed
-        names = self.names()
-        first = bisect.bisect_left(names, slot)
-        taken = set(names[first : bisect.bisect_right(names, slot + _AFTER_CHUNKS)])
-        number = 0
-        for start in range(0, len(documents), CHUNK):
-            while f"{slot}-{number:04d}" in taken:
-                number += 1
-            name = f"{slot}-{number:04d}"
-            taken.add(name)
-            part = documents[start : start + CHUNK]
+        names = self._new_chunk_names(slot, -(-len(documents) // CHUNK))
+        for number, name in enumerate(names):
+            part = documents[number * CHUNK : (number + 1) * CHUNK]
+            self._reserved.discard(name)  # written right now, with no await in between
             self.table(name).insert_multiple(part)
             placed.update({(d["tenant_id"], d["customer_id"]): name for d in part})
         return placed

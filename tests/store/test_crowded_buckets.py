@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +103,29 @@ async def test_indexing_an_import_twice_adds_no_second_entry(tmp_path: Path) -> 
     await reminders.schedule_many_no_later(overdue())
     await reminders.schedule_many_no_later(overdue())  # before and after the write (replicas)
     assert sum(entries_per_file(reminders).values()) == OVERDUE
+
+
+async def test_a_crowded_reschedule_while_a_bulk_add_writes_its_chunks_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reminders = open_reminder_store(tmp_path / "reminders")
+    reminders.bulk_load(overdue())
+    looked = await reminders.due(NOW, 10 * OVERDUE)
+    staging = store.due_buckets.stage_in_thread
+    imported = [IndexEntry(TENANT, f"new{n:04d}", NOW - timedelta(days=3)) for n in range(50)]
+
+    async def with_a_sweep_meanwhile(directory: Path, contents: list[tuple[Path, bytes]]) -> Any:
+        # The bulk add awaits its chunk files: a sweep reschedules into the same crowded slot.
+        await reminders.reschedule(
+            [Rescheduled(TENANT, e.customer_id, e.due, (e,)) for e in looked], NOW
+        )
+        return await staging(directory, contents)
+
+    monkeypatch.setattr(store.due_buckets, "stage_in_thread", with_a_sweep_meanwhile)
+    await reminders.schedule_many_no_later(imported)
+
+    files = entries_per_file(reminders)
+    assert max(files.values()) <= CHUNK
+    due = await open_reminder_store(tmp_path / "reminders").due(NOW, 10 * OVERDUE)
+    assert {e.customer_id for e in due} == {e.customer_id for e in [*looked, *imported]}
+    assert len(due) == OVERDUE + len(imported)

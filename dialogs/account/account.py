@@ -32,6 +32,7 @@ _KIND_WORDS = {kind.value: kind for kind in TouchKind} | {
     "termin": TouchKind.MEETING,
     "besprechung": TouchKind.MEETING,
     "treffen": TouchKind.MEETING,
+    "sonstiges": TouchKind.OTHER,
 }
 _UNDO_WORDS = {
     "delivery": "delivery",

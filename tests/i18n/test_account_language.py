@@ -125,6 +125,9 @@ async def test_bad_input_in_german_gets_german_answers(personal: Conversation) -
     }
     for said, answer in answers.items():
         assert (await user.say(said))[0].text.startswith(answer), said
+    logged = (await user.say("kontakt Contoso sonstiges: Messe"))[0].text
+    assert logged == "Kontakt (Sonstiges) mit Contoso erfasst: Messe. 2 Kontakte erfasst."
+    await user.say("rückgängig kontakt Contoso")
     await user.say("rückgängig kontakt Contoso")  # the quick check's touch
     assert (await user.say("rückgängig kontakt Contoso"))[0].text == (
         "Keine Kontakte mit Contoso, die sich zurücknehmen ließen."

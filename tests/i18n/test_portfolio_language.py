@@ -3,11 +3,21 @@ cards and German errors for a German user; English exactly as before for an Engl
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dialogs.portfolio.portfolio_commands import health_command, kpis_command, portfolio_command
 from i18n import use_language
 from tests.dialogs.portfolio.test_portfolio_commands import both, repository, texts
+from tests.i18n.test_german_conversation import (
+    GERMAN_NAMES,
+    User,
+    _iteration,
+    _quick_check,
+    english_lines,
+)
+from tests.support.conversation import Conversation
 from tests.support.portfolio import NOW, TENANT
 
 
@@ -76,3 +86,36 @@ async def test_german_health_card_and_messages() -> None:
     assert which == "Welcher Kunde? Tippen Sie `gesundheit <Kunde>`, z. B. `gesundheit Contoso`."
     assert str(unknown).startswith("Einen Kunden „Tailspin“ kenne ich")
     assert str(several).startswith("Mehrere Kunden passen zu „o“: ")
+
+
+async def test_a_german_user_reads_no_english_in_portfolio_kpis_health_or_exchange(
+    personal: Conversation,
+) -> None:
+    """Every reply of the portfolio area, good and bad input, over the bot: no English line."""
+    user = User(replace(personal, locale="de-DE"), "de")
+    await _quick_check(user, GERMAN_NAMES["quick check"])
+    await _iteration(user, GERMAN_NAMES)
+    await user.say("verlängerung Contoso 31.03.2027")
+    start = len(user.seen)
+    for text in (
+        "portfolio",
+        "portfolio meine verlängerungen 200 tage",
+        "portfolio reifegrad 9",
+        "portfolio seitwärts",
+        "portfolio seite 7",
+        "portfolio lebenszyklus x",
+        "kennzahlen meine",
+        "kennzahlen quer",
+        "gesundheit Contoso",
+        "gesundheit",
+        "gesundheit Fabrikam",
+        "gesundheit !!!",
+        "exportieren",
+        "importieren",
+        "importieren [1]",
+        'importieren {"format": "csf-export", "version": 2}',
+    ):
+        await user.say(text)
+    seen = user.seen[start:]
+    assert len(seen) >= 16
+    assert english_lines(seen) == []

@@ -11,6 +11,7 @@ rounds, the sizes take turns (the order rotates each round) at:
     touch     `touch <random customer> call: ...` (customer and summary written)
     portfolio `portfolio` (page 1 with the KPIs and charts), while a second conversation sends
               `status` turns back to back: their latency is the concurrent turn's
+    then      one `portfolio mine`, `portfolio renewals 90`, `kpis` and `customers` turn each
 
 Figures are medians over the rounds with the spread `[min-max]` of the per-round values. After the
 rounds: the bot process's RSS (VmRSS; the process also hosts the tiny bare and echo servers).
@@ -57,6 +58,13 @@ TENANT = "tenant-bench"  # the tenant of bench.turns.activity
 NOW = datetime.now(UTC)
 SEED = 20
 STATUS_TURNS, TOUCH_TURNS, ASSESS_TURNS = 20, 10, 10
+BOOK_TURNS = [  # (key, text): the other views of the whole book, one turn each per round
+    # (sent by OWNER, who owns every customer: `mine` selects the whole book)
+    ("mine", "portfolio mine"),
+    ("renewals", "portfolio renewals 90"),
+    ("kpis", "kpis"),
+    ("customers", "customers"),
+]
 OWNER = Person(id="aad-bench-user-0", name="Bench User")
 
 Report = Callable[[str], None]
@@ -191,6 +199,8 @@ async def one_round(
     size.add("portfolio", portfolio)
     size.add("concurrent_p99", _p99_ms(concurrent) / 1000)
     size.add("concurrent_max", max(concurrent))
+    for number, (key, text) in enumerate(BOOK_TURNS):  # one each, alone, by OWNER ("a:0")
+        size.add(key, await _turn(session, size, body("0", text, 100 + number)))
 
 
 async def run_async(report: Report, quick: bool, big: bool, rounds: int) -> dict[str, Any]:

@@ -16,6 +16,10 @@ TURNS = [
     ("portfolio turn (page 1)", "portfolio"),
     ("concurrent status p99", "concurrent_p99"),
     ("concurrent status max", "concurrent_max"),
+    ("portfolio mine turn", "mine"),
+    ("portfolio renewals 90 turn", "renewals"),
+    ("kpis turn", "kpis"),
+    ("customers turn", "customers"),
 ]
 WORK = [  # (label, result group, key, format)
     ("summary build, s", "", "build_{c}_s", ".2f"),

@@ -243,7 +243,10 @@ class BookIndex:
         try:
             owned = await BookIndex.load(self._owned_parts(owner_id))
             for customer_id, summary in self._queued[owner_id]:  # no await from here on
-                owned.put(summary) if summary is not None else owned.remove(customer_id)
+                if summary is None:
+                    owned.remove(customer_id)
+                else:
+                    owned.put(summary)
             self._owners[owner_id] = owned
             return owned
         finally:

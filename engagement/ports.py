@@ -203,10 +203,11 @@ class CustomerSummaries(Protocol):
     `portfolio`, `kpis`, `customers` and finding a customer by part of its name read only this,
     never every customer. A backend stores what `engagement.summary.summarize` computes (the
     domain's own rules) and answers as `engagement.book.answer_portfolio` / `list_by_name`
-    would over all of the tenant's summaries: the TinyDB store streams its summary files through
-    `PortfolioTally` in slices; a SQL backend can filter, order (`portfolio.risk_order`) and
-    count with indexes. Summaries whose health is from an earlier day are recomputed by the
-    backend (`CustomerSummary.stale_on`); the answer may use them meanwhile.
+    would over all of the tenant's summaries: the TinyDB store keeps each tenant's summaries in
+    memory, ordered and counted (`engagement.book_index`); a SQL backend can filter, order
+    (`portfolio.risk_order`) and count with indexes. Summaries whose health is from an earlier
+    day are recomputed by the backend (`CustomerSummary.stale_on`); the answer may use them
+    meanwhile.
     """
 
     async def portfolio(self, tenant_id: str, request: PortfolioRequest) -> PortfolioAnswer:

@@ -25,7 +25,7 @@ the few files it needs:
   remove temporary files a crash left behind (`store/leftovers.py`). Listing a tenant's
   customers (or active references) scans that tenant's directory only, in a worker thread, as
   its cost grows with the tenant. `portfolio`, `kpis` and `customers` read the tenant's
-  summaries instead, in slices that yield (store/summaries.py).
+  summaries instead, loaded into memory once and kept current (store/summaries.py).
 - Optimistic concurrency: a customer carries `version`, bot state carries `e_tag`; a stale write
   raises (ConcurrencyConflict, KeyError) instead of overwriting. TinyDB calls are synchronous and
   take a few ms, so they run on the event loop with no await between read and write; the store is

@@ -4,7 +4,9 @@ the bucket files that hold them (see store/summaries.py)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import sys
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -23,8 +25,11 @@ _PHASES = {phase.value: phase for phase in Phase}
 _LEVELS = {level.value: level for level in MaturityLevel}
 _BANDS = {band.value: band for band in Band}
 _STAGES = {stage.value: stage for stage in LifecycleStage}
-_date = date.fromisoformat
 _datetime = datetime.fromisoformat
+# Shared objects for values many summaries repeat (a loaded book keeps every summary: 100,000
+# equal `as_of` moments, renewal dates and owners need not be 100,000 objects each).
+_date = functools.lru_cache(maxsize=8192)(date.fromisoformat)
+_moment = functools.lru_cache(maxsize=1024)(datetime.fromisoformat)
 
 Row = list[Any]
 
@@ -68,8 +73,8 @@ def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
         customer_id,
         version,
         name,
-        owner_id,
-        owner_name,
+        sys.intern(owner_id),
+        sys.intern(owner_name),
         iteration,
         _PHASES[phase],
         _LEVELS[level] if level else None,
@@ -79,7 +84,7 @@ def decode(tenant_id: str, customer_id: str, row: Row) -> CustomerSummary:
         _datetime(touched) if touched else None,
         used,
         tuple(ReviewScore(_datetime(c), s, n) for c, s, n in reviews) if reviews else (),
-        _datetime(as_of),
+        _moment(as_of),
         tuple(RenewalFact(_datetime(at), renewed, reason) for at, renewed, reason in outcomes)
         if outcomes
         else (),

@@ -26,6 +26,7 @@ from dialogs.account.brief import Briefs
 from dialogs.assess.quick_check import QuickCheck
 from dialogs.assess.views import catalog_views
 from dialogs.commit.agreement import Agreements
+from dialogs.common.messages import phase_name
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, tenant_of, user_of
 from dialogs.deliver.delivery import DeliveryAndReview
@@ -111,7 +112,7 @@ class Handlers:
             ).format(
                 name=escape_markdown(s.name),
                 iteration=s.iteration,
-                phase=s.phase.value,
+                phase=phase_name(s.phase),
                 level=s.level.label if s.level else "",
             )
             for s in listing.summaries

@@ -32,6 +32,7 @@ from cards.views import (
     WorkshopView,
 )
 from i18n import N_, _, ngettext
+from i18n.formats import format_fixed
 
 ELLIPSIS = "…"
 
@@ -162,7 +163,7 @@ def _score(dimension: DimensionView, lim: _Limits) -> dict[str, Any]:
     return {
         "name": lim.short(dimension.name),
         "score": round(dimension.score, 2),
-        "score_text": f"{dimension.score:.1f}",
+        "score_text": format_fixed(dimension.score, 1),
         "level_label": lim.short(dimension.level_label),
     }
 

@@ -135,8 +135,12 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
         *(
             Field("text", f"{prefix}{name}", label, str(goal.get(name, "")), example)
             for name, label, example in (
-                ("baseline", "KPI baseline, today (optional)", "e.g. 40 % of resources tagged"),
-                ("target", "KPI target (optional)", "e.g. 95 %"),
+                (
+                    "baseline",
+                    _("KPI baseline, today (optional)"),
+                    _("e.g. 40 % of resources tagged"),
+                ),
+                ("target", _("KPI target (optional)"), _("e.g. 95 %")),
             )
         ),
     ]

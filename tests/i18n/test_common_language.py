@@ -1,0 +1,37 @@
+"""Smaller texts a German user met in English (issue 18): the customer list's phase, the result
+card's dimension scores (`2,0`), the statement of work form's KPI fields; English as before."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.i18n.test_german_conversation import User, _quick_check
+from tests.support.cards import texts
+from tests.support.conversation import Conversation
+from tests.support.correctness import all_text, last_card, quick_check
+
+
+async def test_a_german_user_reads_the_list_scores_and_kpi_fields_in_german(
+    personal: Conversation,
+) -> None:
+    german = replace(personal, locale="de-DE")
+    user = User(german, "de")
+    await _quick_check(user, "schnellcheck")
+    result = user.seen[-1]
+    assert "Azure-Erfahrung\n2,0\n" in result
+    assert "2.0" not in result
+    listing = all_text(await german.say("kunden"))
+    assert "- **Contoso**: Iteration 1, Phase „vereinbaren“, Cloud is an option" in listing
+    form = texts(last_card(await german.say("vereinbaren Contoso formular")))
+    assert "Ausgangswert der KPI, heute (optional)" in form
+    assert "Zielwert der KPI (optional)" in form
+    assert "KPI baseline" not in form
+
+
+async def test_an_english_user_sees_them_as_before(personal: Conversation) -> None:
+    result = texts(last_card(await quick_check(personal, "Contoso", 1)))
+    assert "Azure experience\n2.0\n" in result
+    listing = all_text(await personal.say("customers"))
+    assert "- **Contoso**: iteration 1, commit phase, Cloud is an option" in listing
+    form = texts(last_card(await personal.say("commit Contoso form")))
+    assert "KPI baseline, today (optional)" in form

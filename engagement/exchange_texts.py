@@ -44,6 +44,7 @@ _VALIDATION = {
     "model_attributes_type": N_(
         "Input should be a valid dictionary or object to extract fields from"
     ),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
     "enum": N_("Input should be {expected}"),
     "literal_error": N_("Input should be {expected}"),
     "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
@@ -55,6 +56,17 @@ _VALIDATION = {
     ),
     "too_long": N_(
         "List should have at most {max_length} items after validation, not {actual_length}"
+    ),
+}
+# ... the same when the limit is 1 (pydantic says "1 character", "1 item")
+_SINGULAR = {
+    "string_too_short": N_("String should have at least {min_length} character"),
+    "string_too_long": N_("String should have at most {max_length} character"),
+    "too_short": N_(
+        "List should have at least {min_length} item after validation, not {actual_length}"
+    ),
+    "too_long": N_(
+        "List should have at most {max_length} item after validation, not {actual_length}"
     ),
 }
 # The `json` module's messages (JSONDecodeError.msg)
@@ -84,18 +96,22 @@ _JSON_TYPES = {
 def validation_message(detail: Mapping[str, Any]) -> str:
     """Pydantic's message for one error (`ValidationError.errors()`), in the turn's language."""
     message = str(detail["msg"])
-    template = _VALIDATION.get(str(detail["type"]))
-    if template is None:
-        return message
     context = {key: str(value) for key, value in (detail.get("ctx") or {}).items()}
+    kind = str(detail["type"])
+    for template in (_VALIDATION.get(kind), _SINGULAR.get(kind)):
+        if template is None or _filled(template, context) != message:
+            continue  # pydantic worded it otherwise (a singular, another version)
+        if "expected" in context:  # "'assess', 'commit' or 'closed'"
+            context["expected"] = context["expected"].replace(" or ", _(" or "))
+        return _(template).format(**context)
+    return message
+
+
+def _filled(template: str, context: Mapping[str, str]) -> str | None:
     try:
-        if template.format(**context) != message:
-            return message  # pydantic worded it otherwise (a singular, another version)
+        return template.format(**context)
     except (KeyError, IndexError):
-        return message
-    if "expected" in context:  # "'assess', 'commit' or 'closed'"
-        context["expected"] = context["expected"].replace(" or ", _(" or "))
-    return _(template).format(**context)
+        return None
 
 
 def json_message(message: str) -> str:

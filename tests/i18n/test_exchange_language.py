@@ -73,6 +73,10 @@ async def test_importieren_ersetzen_replaces() -> None:
         (_document(name=None), "customers[0] ('contoso'): Feld name: muss ein Text sein"),
         (_document(renewal_date="bald"), "Feld renewal_date: muss ein gültiges Datum sein ("),
         (_document(extra=1), "customers[0] ('contoso'): Feld extra: ist kein bekanntes Feld"),
+        (
+            _document(iterations=[]),
+            "Feld iterations: Die Liste braucht mindestens 1 Eintrag, nicht 0",
+        ),
     ],
 )
 def test_import_problems_in_german(data: object, german: str) -> None:

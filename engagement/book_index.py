@@ -12,11 +12,12 @@ come and go:
 - counters for the KPIs and health bands of the whole book (phases, levels, stages, bands,
   renewal dates sorted, reviews and renewal outcomes per day, the days health was computed):
   the figures of an unfiltered page are counted from them, not from the summaries;
-- for `mine`, an index of the user's own customers, built on the user's first `mine` and kept
-  current from then on like the tenant's.
+- subsets: for `mine`, `level` and `stage`, an index of the customers with that owner, level
+  or stage, built from this one on its first use and kept current from then on, so those
+  filters are answered as above from the subset (`mine` first, then `level`, then `stage`).
 
-A `level` or `stage` filter and a `customers` search go through a snapshot of the summaries
-with `engagement.book`'s tallies, in slices that yield.
+A second `level` or `stage` filter within a subset and a `customers` search go through a
+snapshot of the summaries with `engagement.book`'s tallies, in slices that yield.
 Either way the answer is what `answer_portfolio` / `list_by_name` give over the same
 summaries (the contract tests compare them).
 
@@ -39,11 +40,13 @@ from engagement.book import NameTally, PortfolioAnswer, PortfolioRequest, Portfo
 from engagement.health_factors import Band
 from engagement.kpis import PIPELINE_DAYS, Kpis, KpiTally, fiscal_year, net_promoter_score
 from engagement.models import LifecycleStage, MaturityLevel, Phase
-from engagement.portfolio import BAND_ORDER, Page, risk_order, risk_rank, row_of
+from engagement.portfolio import BAND_ORDER, Page, PortfolioQuery, risk_order, risk_rank, row_of
 from engagement.slices import sliced
 from engagement.summary import CustomerSummary, NameListing
 
 CHUNK = 500  # summaries tallied between two checks of the slice's time
+
+Subset = tuple[str, object]  # ("owner", id), ("level", level or None), ("stage", stage or None)
 
 K = TypeVar("K")
 _by_name = CustomerSummary.name_order
@@ -74,9 +77,9 @@ class BookIndex:
         self._reviews: Counter[tuple[int, float, int]] = Counter()  # (UTC day, csat, nps)
         self._outcomes: Counter[tuple[int, bool, str]] = Counter()  # (UTC day, renewed, why)
         self._as_of: Counter[int] = Counter()  # UTC day health was computed on
-        self._owners: dict[str, BookIndex] = {}  # per owner, built on their first `mine`
-        self._owner_loads: dict[str, asyncio.Task[BookIndex]] = {}
-        self._queued: dict[str, list[tuple[str, CustomerSummary | None]]] = {}
+        self._subsets: dict[Subset, BookIndex] = {}  # built on first use, see `subset`
+        self._subset_loads: dict[Subset, asyncio.Task[BookIndex]] = {}
+        self._queued: dict[Subset, list[tuple[str, CustomerSummary | None]]] = {}
 
     @classmethod
     async def load(cls, groups: AsyncIterable[Sequence[CustomerSummary]]) -> BookIndex:
@@ -111,29 +114,33 @@ class BookIndex:
             if old.version > summary.version:
                 return
             self._drop(old)
-            self._to_owner(old.owner_id, old.customer_id, None)
+            self._to_subsets(old, None)
         self._by_id[summary.customer_id] = summary
         self._count(summary, 1)
         bisect.insort(self._risk, summary, key=risk_order)
         bisect.insort(self._names, summary, key=_by_name)
-        self._to_owner(summary.owner_id, summary.customer_id, summary)
+        self._to_subsets(summary, summary)
 
     def remove(self, customer_id: str) -> None:
         """Forget the customer's summary (no customer file any more)."""
         old = self._by_id.pop(customer_id, None)
         if old is not None:
             self._drop(old)
-            self._to_owner(old.owner_id, customer_id, None)
+            self._to_subsets(old, None)
 
-    def _to_owner(self, owner_id: str, customer_id: str, summary: CustomerSummary | None) -> None:
-        """Pass a change on to the owner's index (queued while it is built)."""
-        owned, queued = self._owners.get(owner_id), self._queued.get(owner_id)
-        if queued is not None:
-            queued.append((customer_id, summary))
-        elif owned is not None and summary is None:
-            owned.remove(customer_id)
-        elif owned is not None and summary is not None:
-            owned.put(summary)
+    def _to_subsets(self, member: CustomerSummary, summary: CustomerSummary | None) -> None:
+        """Pass a change on to the subsets `member` is in: `summary` put, or None: removed
+        (queued while a subset is built)."""
+        if not self._subsets and not self._queued:
+            return
+        for key in _subsets_of(member):
+            subset, queued = self._subsets.get(key), self._queued.get(key)
+            if queued is not None:
+                queued.append((member.customer_id, summary))
+            elif subset is not None and summary is None:
+                subset.remove(member.customer_id)
+            elif subset is not None and summary is not None:
+                subset.put(summary)
 
     def _drop(self, old: CustomerSummary) -> None:
         self._count(old, -1)
@@ -166,13 +173,14 @@ class BookIndex:
         if request.page_size < 1:
             raise ValueError(f"page size must be at least 1, got {request.page_size}")
         query = request.query
-        book = await self.owned_index(request.user_id) if query.mine else self
-        if query.level is not None or query.stage is not None:
+        key, rest = _narrowest(query, request.user_id)
+        book = await self.subset(key) if key else self
+        if rest.level is not None or rest.stage is not None:
             tally = PortfolioTally(request)
             await _tally(list(book._risk), tally.add_all)
             answer = tally.answer()
-        elif query.renewals_within is not None:
-            answer = await book._renewing(request, query.renewals_within)
+        elif rest.renewals_within is not None:
+            answer = await book._renewing(request, rest.renewals_within)
         else:
             answer = book._whole(request)
         today = request.now.date().toordinal()
@@ -218,40 +226,41 @@ class BookIndex:
             bands=dict(zip(BAND_ORDER, map(len, runs), strict=True)) if request.figures else None,
         )
 
-    async def owned_index(self, owner_id: str) -> BookIndex:
-        """The index of the customers `owner_id` owns, built from this one on first use."""
-        owned = self._owners.get(owner_id)
-        if owned is not None:
-            return owned
-        task = self._owner_loads.get(owner_id)
+    async def subset(self, key: Subset) -> BookIndex:
+        """The index of the summaries whose field `key[0]` is `key[1]` (`owner`, `level`,
+        `stage`), built from this one on first use and kept current from then on."""
+        subset = self._subsets.get(key)
+        if subset is not None:
+            return subset
+        task = self._subset_loads.get(key)
         if task is None:
-            task = asyncio.get_running_loop().create_task(self._load_owned(owner_id))
-            self._owner_loads[owner_id] = task
+            task = asyncio.get_running_loop().create_task(self._load_subset(key))
+            self._subset_loads[key] = task
         return await asyncio.shield(task)
 
-    async def _owned_parts(self, owner_id: str) -> AsyncIterator[list[CustomerSummary]]:
+    async def _members(self, key: Subset) -> AsyncIterator[list[CustomerSummary]]:
         async for part in _chunks(list(self._by_id.values())):
-            yield [summary for summary in part if summary.owner_id == owner_id]
+            yield [summary for summary in part if key in _subsets_of(summary)]
+
+    async def _load_subset(self, key: Subset) -> BookIndex:
+        self._queued[key] = []
+        try:
+            subset = await BookIndex.load(self._members(key))
+            for customer_id, summary in self._queued[key]:  # no await from here on
+                if summary is None:
+                    subset.remove(customer_id)
+                else:
+                    subset.put(summary)
+            self._subsets[key] = subset
+            return subset
+        finally:
+            self._queued.pop(key, None)
+            self._subset_loads.pop(key, None)
 
     def close(self) -> None:
-        """Stop building owners' indexes."""
-        for task in self._owner_loads.values():
+        """Stop building subsets."""
+        for task in self._subset_loads.values():
             task.cancel()
-
-    async def _load_owned(self, owner_id: str) -> BookIndex:
-        self._queued[owner_id] = []
-        try:
-            owned = await BookIndex.load(self._owned_parts(owner_id))
-            for customer_id, summary in self._queued[owner_id]:  # no await from here on
-                if summary is None:
-                    owned.remove(customer_id)
-                else:
-                    owned.put(summary)
-            self._owners[owner_id] = owned
-            return owned
-        finally:
-            self._queued.pop(owner_id, None)
-            self._owner_loads.pop(owner_id, None)
 
     def _kpis(self, request: PortfolioRequest) -> Kpis:
         """`KpiTally`'s result over every summary, from the counters."""
@@ -300,7 +309,7 @@ class BookIndex:
 
     async def owned_by(self, owner_id: str) -> list[str]:
         """The ids of the customers `owner_id` owns, sorted."""
-        ids = list((await self.owned_index(owner_id))._by_id)
+        ids = list((await self.subset(("owner", owner_id)))._by_id)
         runs = [sorted(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
         return [customer_id async for customer_id in sliced(heapq.merge(*runs))]
 
@@ -340,3 +349,19 @@ def _remove_sorted(
         del ordered[at]
     else:  # not where its key says: changed since it was put (summaries are values)
         ordered.remove(summary)
+
+
+def _subsets_of(summary: CustomerSummary) -> tuple[Subset, Subset, Subset]:
+    return (("owner", summary.owner_id), ("level", summary.level), ("stage", summary.stage))
+
+
+def _narrowest(query: PortfolioQuery, user_id: str) -> tuple[Subset | None, PortfolioQuery]:
+    """The subset to answer `query` from (owner, else level, else stage), and the filters
+    left to apply within it."""
+    if query.mine:
+        return ("owner", user_id), replace(query, mine=False)
+    if query.level is not None:
+        return ("level", query.level), replace(query, level=None)
+    if query.stage is not None:
+        return ("stage", query.stage), replace(query, stage=None)
+    return None, query

@@ -76,6 +76,9 @@ QUERIES = [
     PortfolioQuery(mine=True, level=MaturityLevel.CLOUD_AFFINE),
     PortfolioQuery(renewals_within=180, page=4),
     PortfolioQuery(renewals_within=3660, stage=LifecycleStage.ADOPT),
+    PortfolioQuery(level=MaturityLevel.CLOUD_AFFINE, renewals_within=90, page=2),
+    PortfolioQuery(level=MaturityLevel.CLOUD_IS_IN_USE, stage=LifecycleStage.LAND),
+    PortfolioQuery(stage=LifecycleStage.ADOPT, page=3),
 ]
 
 
@@ -156,14 +159,18 @@ async def test_an_older_version_never_replaces_a_newer_one() -> None:
     await agrees(index, [same_version])
 
 
-async def test_changes_while_an_owners_index_is_built_are_kept(
+async def test_changes_while_a_subset_is_built_are_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(slices, "SLICE_SECONDS", -1.0)  # yield after every part
     chance = random.Random(11)
     book = {s.customer_id: s for s in (summary(n, chance) for n in range(2_000))}
     index = await BookIndex.load(groups_of(list(book.values()), 400))
-    building = asyncio.create_task(index.owned_index("aad-ada"))
+    building = asyncio.gather(
+        index.subset(("owner", "aad-ada")),
+        index.subset(("level", MaturityLevel.CLOUD_AFFINE)),
+        index.subset(("stage", LifecycleStage.ADOPT)),
+    )
     await asyncio.sleep(0)
     await asyncio.sleep(0)
     for number in range(0, 2_100, 40):  # owners change both ways, some customers are new

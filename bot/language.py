@@ -16,7 +16,15 @@ from botbuilder.schema import ActivityEventNames, ActivityTypes
 
 from dialogs.common.turn import tenant_of, user_of
 from engagement.ports import ReminderStore
-from i18n import ENGLISH, GERMAN, _, current_language, language_of, use_language
+from i18n import (
+    ENGLISH,
+    GERMAN,
+    _,
+    current_language,
+    language_of,
+    switch_language,
+    use_language,
+)
 
 # (turn) -> the user's stored language, or None when they chose none
 StoredLanguage = Callable[[TurnContext], Awaitable[str | None]]
@@ -97,14 +105,14 @@ class Languages:
         await self._store.put_preferences(preferences)
         language = choice or language_of(context.activity.locale)
         context.turn_state[_TURN_KEY] = language
-        with use_language(language):
-            if choice is None:
-                await context.send_activity(_("From now on I follow your Teams language."))
-            else:
-                await context.send_activity(
-                    # TRANSLATORS: "English" is the language of this catalog (German in de).
-                    _(
-                        "From now on I answer you in English. Type `language de` for German, "
-                        "or `language auto` to follow your Teams language."
-                    )
+        switch_language(language)  # the rest of the turn too (a waiting flow's prompt)
+        if choice is None:
+            await context.send_activity(_("From now on I follow your Teams language."))
+        else:
+            await context.send_activity(
+                # TRANSLATORS: "English" is the language of this catalog (German in de).
+                _(
+                    "From now on I answer you in English. Type `language de` for German, "
+                    "or `language auto` to follow your Teams language."
                 )
+            )

@@ -51,6 +51,13 @@ def use_language(language: str) -> Iterator[None]:
         _language.reset(token)
 
 
+def switch_language(language: str) -> None:
+    """Texts in `language` from here to the end of the enclosing `use_language` block, which
+    then restores the language before it (the `language` command: the rest of its turn, a
+    flow's next prompt included, speaks the language just chosen)."""
+    _language.set(language_of(language))
+
+
 def _(message: str) -> str:
     """`message` in the current language (itself in English or when it has no translation)."""
     return translation(_language.get()).gettext(message)
@@ -75,5 +82,6 @@ __all__ = [
     "current_language",
     "language_of",
     "ngettext",
+    "switch_language",
     "use_language",
 ]

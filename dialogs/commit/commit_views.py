@@ -89,9 +89,11 @@ def goal_form(key: str, customer: str, number: int, goal: Mapping[str, Any]) -> 
             customer=customer, number=number, count=MAX_GOALS
         ),
         intro=[
-            "A goal needs a measurable success criterion; its baseline and target make it a "
-            "success metric, measured at ensure. You can also type it on one line: "
-            "title | KPI | customer or partner | target date (| baseline | target)"
+            _(
+                "A goal needs a measurable success criterion; its baseline and target make it a "
+                "success metric, measured at ensure. You can also type it on one line: "
+                "title | KPI | customer or partner | target date (| baseline | target)"
+            )
         ],
         fields=_goal_fields("", goal, required=True),
         buttons=[Button(_("Save goal"), form_data(key), positive=True), _cancel()],

@@ -35,3 +35,23 @@ async def test_an_english_user_sees_them_as_before(personal: Conversation) -> No
     assert "- **Contoso**: iteration 1, commit phase, Cloud is an option" in listing
     form = texts(last_card(await personal.say("commit Contoso form")))
     assert "KPI baseline, today (optional)" in form
+
+
+async def test_a_flow_waiting_when_the_language_changes_asks_again_in_the_new_one(
+    personal: Conversation,
+) -> None:
+    card = texts(last_card(await personal.say("assess Newco")))
+    assert "New customer: Newco" in card
+    replies = await personal.say("sprache de")
+    assert replies[0].text.startswith("Ab jetzt antworte ich Ihnen auf Deutsch.")
+    assert "Neuer Kunde: Newco" in texts(last_card(replies))
+    assert "New customer" not in texts(last_card(replies))
+
+
+async def test_the_goal_form_explains_the_one_line_goal_in_german(personal: Conversation) -> None:
+    german = replace(personal, locale="de-DE")
+    await _quick_check(User(german, "de"), "schnellcheck")
+    await german.say("vereinbaren Contoso")
+    form = texts(last_card(await german.say("1")))
+    assert "Ein Ziel braucht ein messbares Erfolgskriterium" in form
+    assert "Titel | KPI | Kunde oder Partner | Zieldatum (| Ausgangswert | Zielwert)" in form

@@ -9,7 +9,7 @@ import pytest
 
 from cards.renderer import environment
 from cards.text import _environment as text_environment
-from i18n import N_, _, current_language, language_of, ngettext, use_language
+from i18n import N_, _, current_language, language_of, ngettext, switch_language, use_language
 from i18n.formats import format_date, format_fixed, format_number, format_percent
 
 STALE = "This card is out of date"
@@ -44,6 +44,14 @@ def test_messages_follow_the_language_of_the_block() -> None:
         assert _(N_(STALE)) == "Diese Karte ist veraltet"
         with use_language("en"):
             assert _(STALE) == STALE
+        assert _(STALE) == "Diese Karte ist veraltet"
+    assert current_language() == "en"
+
+
+def test_a_switch_lasts_to_the_end_of_the_enclosing_block() -> None:
+    with use_language("en"):
+        switch_language("de-DE")
+        assert current_language() == "de"
         assert _(STALE) == "Diese Karte ist veraltet"
     assert current_language() == "en"
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
 import os
 import random
@@ -47,6 +46,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bench.soak_figures import duplicates_by_crash, main_phase_end, sending_rate
+from bot.settings import Settings
 from engagement.clock import FixedClock
 from engagement.lifecycle import new_customer
 from engagement.models import Person
@@ -199,7 +200,7 @@ async def records(data_dir: Path, count: int) -> tuple[Counter[str], Counter[str
 class Bot:
     """`python app.py` over the soak's data directory; started, killed and restarted."""
 
-    def __init__(self, data_dir: Path, rate: float, log: Path) -> None:
+    def __init__(self, data_dir: Path, rate: float, log: Path, uncertain: int) -> None:
         self.env = {
             **os.environ,
             "DATA_DIR": str(data_dir),
@@ -212,6 +213,7 @@ class Bot:
             "REMINDER_WORKDAY_END": "23:59",
             "REMINDER_WEEKENDS": "true",
             "REMINDER_TENANT_SENDS_PER_SECOND": f"{rate:g}",
+            "OUTBOUND_UNCERTAIN_SENDS": str(uncertain),
         }
         self.log = log
         self.process: asyncio.subprocess.Process | None = None
@@ -239,48 +241,6 @@ class Bot:
         return ended
 
 
-def _main_phase_end(requests: list[float], up: list[tuple[float, float]], end: float) -> float:
-    """The first pause of more than 5 s between two requests of one process (after it only
-    reminders waiting for their `retry_at`, a minute or more, are left), else `end`."""
-    for start, stop in up:
-        mine = sorted(t for t in requests if start <= t <= stop)
-        pause = next((a for a, b in itertools.pairwise(mine) if b - a > 5), None)
-        if pause is not None:
-            return pause
-    return end
-
-
-def _sending_rate(
-    requests: list[float], up: list[tuple[float, float]], until: float
-) -> tuple[float, float]:
-    """Requests per second until `until`, each process counted from its first request to the
-    end of its interval in `up` (restarting is not sending time): (rate, sending seconds)."""
-    active = 0.0
-    count = 0
-    for start, stop in up:
-        inside = sorted(t for t in requests if start <= t <= min(stop, until))
-        if inside:
-            active += min(stop, until) - inside[0]
-            count += len(inside)
-    return (count / active if active else 0.0), active
-
-
-def _duplicates_by_crash(
-    accepted: list[tuple[float, str]], crashes: list[tuple[float, str]]
-) -> dict[str, int]:
-    """Each repeated acceptance, by the crash that came between it and the one before it."""
-    found: Counter[str] = Counter()
-    last: dict[str, float] = {}
-    for at, reminder in sorted(accepted):
-        if reminder in last:
-            between = [
-                f"{n + 1}. {name}" for n, (t, name) in enumerate(crashes) if last[reminder] < t < at
-            ]
-            found[between[0] if between else "no crash in between"] += 1
-        last[reminder] = at
-    return dict(found)
-
-
 async def soak(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="reminder-soak-"))
@@ -298,10 +258,11 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     print(f"seeding {args.reminders} customers in {data_dir} ...", file=sys.stderr)
     conversations = await seed(data_dir, args.reminders, connector.url)
     connector.gone = set(rng.sample(conversations, args.gone))
-    bot = Bot(data_dir, args.rate, work / "bot.log")
+    bot = Bot(data_dir, args.rate, work / "bot.log", args.uncertain)
     # Killed when 15 %, 40 % and 65 % of the reminders are settled: always while many are due.
     kills = [(0.15, signal.SIGKILL), (0.40, signal.SIGKILL), (0.65, signal.SIGTERM)]
     crashes: list[tuple[float, str]] = []
+    marked: list[int] = []  # records marked in flight but not recorded, at each crash
     began = time.monotonic()
     await bot.start()
     deadline = began + args.minutes * 60
@@ -319,6 +280,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
                 # A crash is dated when the process has gone: what was accepted before came
                 # from the old process (a dying process may still have sends in flight).
                 crashes.append((await bot.stop(how), how.name))
+                marked.append((await records(data_dir, args.reminders))[0]["sending"])
                 await bot.start()
             if not kills and settled >= args.reminders:
                 done_at = time.monotonic()
@@ -328,17 +290,19 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
             await bot.stop(signal.SIGTERM)
         await runner.cleanup()
     states, reasons = await records(data_dir, args.reminders)
+    repeated = duplicates_by_crash(connector.accepted, crashes)
+    log_text = (work / "bot.log").read_text(errors="replace")
     accepted = Counter(reminder for _, reminder in connector.accepted)
     end = done_at or time.monotonic()
-    main_end = _main_phase_end(connector.requests, bot.up, end)
-    rate, active = _sending_rate(connector.requests, bot.up, main_end)
+    main_end = main_phase_end(connector.requests, bot.up, end)
+    rate, active = sending_rate(connector.requests, bot.up, main_end)
     # Until 95 % were settled: the rest wait for their retry_at (backoff), not for the sender.
     settled_at = sorted([*connector.first_accepts().values(), *connector.refused.values()])
     t95 = settled_at[max(0, int(0.95 * args.reminders) - 1)] if settled_at else end
-    rate95, active95 = _sending_rate(connector.requests, bot.up, t95)
+    rate95, active95 = sending_rate(connector.requests, bot.up, t95)
     # The same with each shutdown counted as sending time (a SIGTERMed bot starts no new
     # delivery but waits up to 10 s for sends in flight, e.g. a hanging one).
-    with_shutdowns, _ = _sending_rate(connector.requests, bot.lived, main_end)
+    with_shutdowns, _ = sending_rate(connector.requests, bot.lived, main_end)
     return {
         "reminders": args.reminders,
         "configured_tenant_rate_per_s": args.rate,
@@ -359,10 +323,17 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         "connector_outcomes": dict(connector.outcomes),
         "delivered_unique": len(accepted),
         "duplicates": sum(n - 1 for n in accepted.values() if n > 1),
-        "duplicates_by_crash": _duplicates_by_crash(connector.accepted, crashes),
+        "duplicates_by_crash": repeated,
+        "uncertain_sends": args.uncertain,
+        "per_crash_possible_vs_actual_duplicates": {
+            f"{n + 1}. {name}": {"possible": count, "actual": repeated.get(f"{n + 1}. {name}", 0)}
+            for n, ((_, name), count) in enumerate(zip(crashes, marked, strict=True))
+        },
+        "possible_duplicates_logged": log_text.count("possible duplicate"),
         "record_states": dict(states),
         "undeliverable_reasons": dict(reasons),
-        "note": "a crash can repeat the sends Teams accepted but the bot had not recorded",
+        "note": "a crash can repeat the sends Teams accepted but the bot had not recorded: "
+        "`possible` counts the records marked in flight when it died (at most uncertain_sends)",
         "bot_log": str(work / "bot.log"),
     }
 
@@ -374,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=20.0, help="sends/s per tenant")
     parser.add_argument("--minutes", type=float, default=6.0, help="give up after this long")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--uncertain",
+        type=int,
+        default=Settings.model_fields["outbound_uncertain_sends"].default,
+        help="OUTBOUND_UNCERTAIN_SENDS: sends in flight but not recorded, at most",
+    )
     args = parser.parse_args(argv)
     report = asyncio.run(soak(args))
     print(json.dumps(report, indent=2))

@@ -111,6 +111,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             sender=sender,
             policy=policy,
             batch=settings.reminder_claim_batch,
+            uncertain_sends=settings.outbound_uncertain_sends,
             wait=False,  # sweeps plan and queue; deliveries run on (see bot/reminder_sweep.py)
         )
 

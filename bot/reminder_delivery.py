@@ -1,14 +1,19 @@
 """Delivering one recipient's due reminders: route, group into cards, send, record durably.
 
 Each send is bracketed by two durable writes (see bot/reminder_sweep.py for why that makes
-delivery at-least-once and never lost): record `sending` (attempts + 1), send, record `sent`,
-`pending` (with `retry_at`) or `undeliverable` (with the reason). A conversation Teams says is
-gone (401/403/404) is marked stale once; the recipient's other cards for it in this delivery are
-marked undeliverable with the same reason without being sent. Imports no botbuilder.
+delivery at-least-once and never lost): record `sending` (the in-flight mark), send, record `sent`,
+`pending` (with `retry_at`) or `undeliverable` (with the reason). At most `uncertain_sends` cards
+per process are between the two (marked, outcome not yet recorded): what one crash can repeat. The
+mark is written after pacing, right before the request; an attempt that certainly failed and is
+retried after a wait (429, 5xx) is recorded `pending` before the wait, so a waiting send holds no
+slot. A conversation Teams says is gone (401/403/404) is marked stale once; the recipient's other
+cards for it in this delivery are marked undeliverable with the same reason without being sent.
+Imports no botbuilder.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +50,7 @@ class SweepReport:
     cards: int = 0  # messages sent (a digest card carries several reminders)
     failed: int = 0  # left pending after failing now
     undeliverable: int = 0
+    possible_duplicates: int = 0  # marked in flight by a process that ended: sent again
     errors: list[str] = field(default_factory=list)
 
 
@@ -71,8 +77,9 @@ class Delivery:
         retry_base: Delay before a later sweep retries a failed reminder (doubles per attempt).
         retry_max: Longest such delay (also the wait of a reminder with nowhere to go).
         burst: More reminders than this due at once for one conversation come as digest cards.
-        trace: Called after each durable step with ("intent" | "sent" | "pending" |
+        trace: Called after each durable step with ("intent" | "retry" | "sent" | "pending" |
             "undeliverable", reminder ids); for tests and crash drills.
+        uncertain_sends: Cards marked in flight whose outcome is not recorded yet, at most.
     """
 
     def __init__(
@@ -85,7 +92,10 @@ class Delivery:
         retry_max: timedelta,
         burst: int,
         trace: Trace | None,
+        uncertain_sends: int = 1,
     ) -> None:
+        if uncertain_sends < 1:
+            raise ValueError("uncertain_sends must be at least 1")
         self._store = reminders
         self._references = references
         self._sender = sender
@@ -93,6 +103,7 @@ class Delivery:
         self._retry_max = retry_max
         self._burst = burst
         self._trace = trace
+        self._uncertain = asyncio.Semaphore(uncertain_sends)
 
     async def deliver(self, recipient: Recipient, now: datetime, report: SweepReport) -> None:
         """Send the recipient's queued reminders, grouped by the conversation they go to, in
@@ -163,29 +174,28 @@ class Delivery:
         now: datetime,
         report: SweepReport,
     ) -> SendResult:
-        """Record the intent, send one card, record the outcome."""
+        """Mark the records in flight, send one card, record the outcome (see `_Marks`)."""
         views = [reminder_view(reminder, now, recipient.zone) for reminder, _ in chunk]
         card = reminder_digest_card(views) if combined else reminder_card(views[0])
         records = [record for _, record in chunk]
-        for record in records:
-            record.state = DeliveryState.SENDING
-            record.attempts += 1
-            record.conversation_id = conversation_id
-            record.updated_at = now
-        await self._store.put_records(records)
-        self._note("intent", records)
-        result = await self._sender.send(recipient.tenant_id, conversation_id, reference, card)
-        if result.status == SendStatus.SENT:
-            report.cards += 1
-        elif result.status == SendStatus.GONE:
-            await self._references.mark_stale(recipient.tenant_id, conversation_id)
-            logger.warning(
-                "conversation %s of tenant %s is gone (%s): reference marked stale",
-                conversation_id,
-                recipient.tenant_id,
-                result.error,
+        marks = _Marks(self._uncertain, self._store, self._note, records, conversation_id, now)
+        try:
+            result = await self._sender.send(
+                recipient.tenant_id, conversation_id, reference, card, in_flight=marks
             )
-        await self._settle(records, now, report, recipient, result)
+            if result.status == SendStatus.SENT:
+                report.cards += 1
+            elif result.status == SendStatus.GONE:
+                await self._references.mark_stale(recipient.tenant_id, conversation_id)
+                logger.warning(
+                    "conversation %s of tenant %s is gone (%s): reference marked stale",
+                    conversation_id,
+                    recipient.tenant_id,
+                    result.error,
+                )
+            await self._settle(records, now, report, recipient, result)
+        finally:  # recorded (or the job ended: its records say `sending`, a possible duplicate)
+            marks.release()
         return result
 
     async def _settle(
@@ -234,3 +244,57 @@ class Delivery:
     def _note(self, step: str, records: list[DeliveryRecord]) -> None:
         if self._trace is not None:
             self._trace(step, [record.id for record in records])
+
+
+class _Marks:
+    """The in-flight marks of one card's records, and its slot among the uncertain sends
+    (`bot.outbound.retry.InFlight`): taken in `begin`, given back by `retry_later` or, once the
+    outcome is recorded, by `release`."""
+
+    def __init__(
+        self,
+        slots: asyncio.Semaphore,
+        store: ReminderStore,
+        note: Callable[[str, list[DeliveryRecord]], None],
+        records: list[DeliveryRecord],
+        conversation_id: str,
+        now: datetime,
+    ) -> None:
+        self._slots = slots
+        self._store = store
+        self._note = note
+        self._records = records
+        self._conversation_id = conversation_id
+        self._now = now
+        self._first = True
+        self._holding = False
+
+    async def begin(self) -> None:
+        """Wait for a slot, then mark the records `sending` durably (attempts + 1 per sweep)."""
+        await self._slots.acquire()
+        self._holding = True
+        for record in self._records:
+            record.state = DeliveryState.SENDING
+            record.attempts += 1 if self._first else 0
+            record.conversation_id = self._conversation_id
+            record.updated_at = self._now
+        self._first = False
+        await self._store.put_records(self._records)
+        self._note("intent", self._records)
+
+    async def retry_later(self, result: SendResult, delay: float) -> None:
+        """The attempt certainly failed: record `pending` until the retry, give the slot back."""
+        for record in self._records:
+            record.state = DeliveryState.PENDING
+            record.last_error = result.error[:500]
+            record.retry_at = self._now + timedelta(seconds=delay)
+            record.updated_at = self._now
+        await self._store.put_records(self._records)
+        self._note("retry", self._records)
+        self.release()
+
+    def release(self) -> None:
+        """Give the slot back (once)."""
+        if self._holding:
+            self._holding = False
+            self._slots.release()

@@ -27,12 +27,13 @@ made exactly-once. Each send is bracketed by two durable writes:
   while the event loop is busy). A timeout is the same case: the connector may have accepted
   before the client gave up, so a timed-out reminder stays pending and may arrive twice. We
   prefer a rare duplicate to a lost renewal reminder.
-- So a crash can repeat each send that was in that window when it happened: at most one per
-  recipient being served (`concurrency`), not one per crash. A restart finds them as `sending`
-  records, but cannot tell which of them Teams accepted: the connector takes no idempotency key
-  and a bot cannot read a chat's messages back, so each must be sent again (or risk being lost).
-  One per crash would need at most one send in flight at a time, i.e. no concurrency, and then
-  one hanging call would hold every other recipient again.
+- So a crash can repeat each send that was between 1 and 3 when it happened, and at most
+  `uncertain_sends` cards are (OUTBOUND_UNCERTAIN_SENDS, per process): a send waits for a slot
+  after pacing, writes 1, and gives the slot back after 3 (or after recording `pending` for a
+  retry after a wait). A restart cannot tell which `sending` records Teams accepted (no
+  idempotency key, no read-back of a chat), so it sends each again and counts and logs it as a
+  possible duplicate (`SweepReport.possible_duplicates`). The trade-off: a hanging call holds its
+  slot until the timeout, so a small bound slows the sends while calls hang.
 - After 3 the reminder is settled; the index is moved only after all sends of the sweep, so a
   crash anywhere leaves the customer due again, and the records decide.
 
@@ -67,7 +68,12 @@ from bot.outbound.retry import CardSender
 from bot.reminder_delivery import Delivery, Recipient, SweepReport, Trace
 from engagement.models import Customer
 from engagement.ports import ConversationReferences, CustomerRepository, ReminderStore
-from engagement.reminder_records import IndexEntry, Rescheduled, UserPreferences
+from engagement.reminder_records import (
+    DeliveryState,
+    IndexEntry,
+    Rescheduled,
+    UserPreferences,
+)
 from engagement.reminders import ReminderPolicy, due_reminders, next_due
 from engagement.working_hours import local_date
 
@@ -103,6 +109,8 @@ class ReminderSweeper:
             "undeliverable", reminder ids); for tests and crash drills.
         concurrency: Recipients whose reminders are being sent at once, at most.
         wait: Whether `sweep` returns only when its sends have ended (False: once queued).
+        uncertain_sends: Cards sent but not yet recorded at once, at most: the most one crash
+            can repeat.
     """
 
     def __init__(
@@ -120,6 +128,7 @@ class ReminderSweeper:
         trace: Trace | None = None,
         concurrency: int = 32,
         wait: bool = True,
+        uncertain_sends: int = 1,
     ) -> None:
         self._customers = customers
         self._store = reminders
@@ -135,6 +144,7 @@ class ReminderSweeper:
             retry_max=retry_max,
             burst=burst,
             trace=trace,
+            uncertain_sends=uncertain_sends,
         )
         self._lock = asyncio.Lock()
         self._slots = asyncio.Semaphore(concurrency)
@@ -329,6 +339,15 @@ class ReminderSweeper:
                 report.deferred += 1
                 times.append(max(wait, gate))
             else:
+                if record is not None and record.state == DeliveryState.SENDING:
+                    report.possible_duplicates += 1  # marked by a process that ended
+                    logger.warning(
+                        "possible duplicate: reminder %s of customer %s was in flight when a "
+                        "process ended (attempt %d); sending it again",
+                        reminder.id,
+                        customer.id,
+                        record.attempts,
+                    )
                 recipient.items.append((reminder, record))
         return times
 

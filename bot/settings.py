@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     reminder_lease_seconds: Annotated[float, Field(ge=2, le=3600)] = Field(
         300.0, validation_alias="REMINDER_LEASE_SECONDS"
     )
+    # Sends accepted or in flight but not yet recorded, per process: the most one crash repeats.
+    outbound_uncertain_sends: Annotated[int, Field(ge=1, le=64)] = Field(
+        1, validation_alias="OUTBOUND_UNCERTAIN_SENDS"
+    )
 
     @field_validator("database_url")
     @classmethod

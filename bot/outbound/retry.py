@@ -42,12 +42,31 @@ class SendResult:
     activity_id: str = ""
 
 
+class InFlight(Protocol):
+    """The caller's bookkeeping around each attempt of one send (bot/reminder_delivery.py).
+
+    `begin` runs before each request leaves (after pacing); after it, the send's fate is
+    uncertain until the caller has recorded the outcome. `retry_later` runs when an attempt
+    certainly failed and another follows after `delay` seconds.
+    """
+
+    async def begin(self) -> None: ...
+
+    async def retry_later(self, result: SendResult, delay: float) -> None: ...
+
+
 class CardSender(Protocol):
     """Sends one card to a conversation (paced, retried) and says how it went; never raises for
     connector problems (`bot.outbound.sending.ReminderSender`)."""
 
     async def send(
-        self, tenant_id: str, conversation_id: str, reference: dict[str, Any], card: dict[str, Any]
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        reference: dict[str, Any],
+        card: dict[str, Any],
+        *,
+        in_flight: InFlight | None = None,
     ) -> SendResult: ...
 
 
@@ -139,6 +158,7 @@ async def retrying(
     what: str,
     sleep: Sleep = asyncio.sleep,
     transient: Callable[[BaseException], bool] = is_transient,
+    before_retry: Callable[[BaseException, float], Awaitable[None]] | None = None,
 ) -> T:
     """`await attempt()`, again after transient failures as `policy` says; raise the last error.
 
@@ -148,6 +168,7 @@ async def retrying(
         what: What is being sent, for the log ("reply to conversation x").
         sleep: How to wait (injectable for tests).
         transient: Which errors are worth another attempt.
+        before_retry: Awaited with the error and the delay before each wait for a retry.
     """
     number = 1
     while True:
@@ -160,5 +181,7 @@ async def retrying(
             logger.info(
                 "%s failed (%s); attempt %d in %.1f s", what, describe(error), number + 1, delay
             )
+            if before_retry is not None:
+                await before_retry(error, delay)
         await sleep(delay)
         number += 1

@@ -13,6 +13,7 @@ from botbuilder.schema import ConversationReference
 from bot.outbound.pacing import RateLimiter, Sleep
 from bot.outbound.retry import (
     SINGLE_ATTEMPT_KEY,
+    InFlight,
     RetryPolicy,
     SendResult,
     SendStatus,
@@ -103,7 +104,7 @@ async def _new_message(
 
 
 def _retry_now(error: BaseException) -> bool:
-    return is_transient(error) and not isinstance(error, SendTimeout)
+    return is_transient(error) and not isinstance(error, SendTimeout | _NotSent)
 
 
 class ReminderSender:
@@ -142,17 +143,37 @@ class ReminderSender:
         self._sleep = sleep
 
     async def send(
-        self, tenant_id: str, conversation_id: str, reference: dict[str, Any], card: dict[str, Any]
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        reference: dict[str, Any],
+        card: dict[str, Any],
+        *,
+        in_flight: InFlight | None = None,
     ) -> SendResult:
-        """Send `card`; retry transient failures; never raises for connector problems."""
+        """Send `card`; retry transient failures; never raises for connector problems.
+
+        With `in_flight`, each attempt calls `begin` after pacing and before its request (what
+        `begin` raises is raised here, unsent), and `retry_later` before a retry's wait.
+        """
 
         async def attempt() -> str:
             await self._limiter.acquire(tenant_id, conversation_id)
+            if in_flight is not None:
+                try:
+                    await in_flight.begin()
+                except Exception as error:
+                    raise _NotSent(error) from error
             try:
                 async with asyncio.timeout(self._timeout):
                     return await self._transport.send(reference, card)
             except TimeoutError:
                 raise SendTimeout(self._timeout) from None
+
+        async def before_retry(error: BaseException, delay: float) -> None:
+            if in_flight is not None:
+                result = SendResult(SendStatus.FAILED, describe(error), retry_after_of(error))
+                await in_flight.retry_later(result, delay)
 
         try:
             activity_id = await retrying(
@@ -161,7 +182,10 @@ class ReminderSender:
                 what=f"send to conversation {conversation_id}",
                 sleep=self._sleep,
                 transient=_retry_now,
+                before_retry=before_retry,
             )
+        except _NotSent as error:  # the caller's own bookkeeping failed: its problem, not Teams'
+            raise error.cause from None
         except Exception as error:  # each recipient on its own: log, classify, go on
             status = classify(error)
             if status_of(error) is None and not isinstance(error, SendTimeout):
@@ -169,3 +193,11 @@ class ReminderSender:
             retry_after = retry_after_of(error) if status == SendStatus.FAILED else None
             return SendResult(status, describe(error), retry_after)
         return SendResult(SendStatus.SENT, activity_id=activity_id)
+
+
+class _NotSent(Exception):
+    """`InFlight.begin` failed: nothing was sent; not a connector problem, never retried."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause

@@ -27,7 +27,15 @@ async def test_a_hanging_call_does_not_hold_other_conversations(
     tmp_path: Path, connector: FakeConnector
 ) -> None:
     steps: list[str] = []
-    rig = build_rig(tmp_path / "data", connector, timeout=0.3, trace=lambda s, _: steps.append(s))
+    # Two uncertain sends allowed: the hanging one holds its slot until the timeout (with one,
+    # the other conversation would wait for it: the bound's trade-off).
+    rig = build_rig(
+        tmp_path / "data",
+        connector,
+        timeout=0.3,
+        trace=lambda s, _: steps.append(s),
+        uncertain_sends=2,
+    )
     try:
         await two_owners_due(rig)
         connector.delays = [1.0]  # whichever send arrives first hangs past the timeout

@@ -202,6 +202,7 @@ def build_rig(
     trace: Callable[[str, Sequence[str]], None] | None = None,
     sleep: Callable[[float], Awaitable[None]] | None = None,
     wait: bool = True,
+    uncertain_sends: int = 1,
 ) -> Rig:
     """A fresh rig over `data_dir` (a second rig over the same directory = a restart)."""
     store = open_store(data_dir)
@@ -242,6 +243,7 @@ def build_rig(
         policy=policy,
         trace=record_step,
         wait=wait,
+        uncertain_sends=uncertain_sends,
     )
     return Rig(
         data_dir,

@@ -1,6 +1,6 @@
 """Reminder soak: 1,000 due reminders, a misbehaving Teams, and a bot killed three times.
 
-`python -m bench.reminder_soak [--reminders 1000] [--gone 50] [--rate 20] [--seed 7]`
+`python -m bench.reminder_soak [--reminders 1000] [--gone 50] [--rate 20] [--uncertain N]`
 
 Not a test (nothing asserts): it prints what happened. On 127.0.0.1 only:
 
@@ -23,7 +23,9 @@ long each shutdown took (a SIGTERMed bot starts no new delivery and waits up to 
 sends in flight, a hanging one included);
 delivered / undeliverable (with reasons) / left, from the store's records; duplicates (a reminder
 accepted twice) and the crash each one came from: expected only where a process died between
-Teams accepting a send and its record, at most the sends in flight at that moment.
+Teams accepting a send and its record; per crash, the possible duplicates (records marked in flight
+without an outcome when the process had ended, at most `--uncertain`, OUTBOUND_UNCERTAIN_SENDS)
+against the actual ones, and the "possible duplicate" warnings the restarted bots logged.
 """
 
 from __future__ import annotations

@@ -111,7 +111,8 @@ class ReminderSender:
     """Sends one card with timeout, retries and rate limiting; classifies the outcome.
 
     A 429 or 5xx is retried here (honouring Retry-After up to `max_wait`), holding only this
-    send. A timeout is not retried now: Teams may have accepted the card after all, so it is
+    send. The caller's `InFlight` bookkeeping (bot/reminder_delivery.py) brackets each attempt:
+    `begin` after pacing, right before the request, `retry_later` before a retry's wait. A timeout is not retried now: Teams may have accepted the card after all, so it is
     left to a later sweep (`retry_at`), and the caller's other sends go on meanwhile.
 
     Args:

@@ -29,6 +29,7 @@ POLICY = ReminderPolicy(
     working_hours_start=time(0), working_hours_end=time(23, 59, 59), weekend_sending=True
 )
 BATCH = 4  # a few customers per sweep, so kills also land between sweeps
+UNCERTAIN = 1  # OUTBOUND_UNCERTAIN_SENDS: "at most one duplicate per crash"
 
 
 def announce(step: str, ids: Sequence[str]) -> None:
@@ -49,6 +50,7 @@ async def sweep_until_done(data_dir: Path, now: datetime) -> None:
         policy=POLICY,
         batch=BATCH,
         trace=announce,
+        uncertain_sends=UNCERTAIN,
     )
     try:
         while await reminders.due(now, 1):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from engagement.reminder_records import DeliveryState
 from engagement.reminders import due_reminders
+from tests.bot.sweep_child import UNCERTAIN
 from tests.support.connector import FakeConnector, Sent
 from tests.support.reminders import ANY_TIME, NOW, TENANT, Person, build_rig, customer, reminder_ids
 
@@ -30,11 +31,11 @@ SEED = 20261102
 KILLS = 3
 OWNERS = 4
 CUSTOMERS = 16
-# Recipients are served concurrently, one send at a time each: a crash can repeat at most the
-# sends in flight when it died (accepted by Teams, not yet recorded), one per recipient. Not one
-# per crash: a restart cannot tell which `sending` records Teams accepted (no idempotency key, no
-# read-back), so it resends them all; see bot/reminder_sweep.py, "Delivery guarantee".
-IN_FLIGHT = OWNERS
+# Recipients are served concurrently, but at most UNCERTAIN sends are between their in-flight mark
+# and their recorded outcome (OUTBOUND_UNCERTAIN_SENDS): a crash can repeat at most those. A
+# restart cannot tell which of them Teams accepted (no idempotency key, no read-back), so it sends
+# them all again; see bot/reminder_sweep.py, "Delivery guarantee".
+IN_FLIGHT = UNCERTAIN
 
 
 async def _seed(data_dir: Path, connector: FakeConnector) -> dict[str, str]:

@@ -111,9 +111,10 @@ class ReminderSender:
     """Sends one card with timeout, retries and rate limiting; classifies the outcome.
 
     A 429 or 5xx is retried here (honouring Retry-After up to `max_wait`), holding only this
-    send. The caller's `InFlight` bookkeeping (bot/reminder_delivery.py) brackets each attempt:
-    `begin` after pacing, right before the request, `retry_later` before a retry's wait. A timeout is not retried now: Teams may have accepted the card after all, so it is
-    left to a later sweep (`retry_at`), and the caller's other sends go on meanwhile.
+    send. A timeout is not retried now: Teams may have accepted the card after all, so it is
+    left to a later sweep (`retry_at`), and the caller's other sends go on meanwhile. The
+    caller's `InFlight` bookkeeping (bot/reminder_delivery.py) brackets each attempt: `begin`
+    after pacing, right before the request, `retry_later` before a retry's wait.
 
     Args:
         transport: What actually sends (AdapterTransport in the app).
@@ -154,8 +155,8 @@ class ReminderSender:
     ) -> SendResult:
         """Send `card`; retry transient failures; never raises for connector problems.
 
-        With `in_flight`, each attempt calls `begin` after pacing and before its request (what
-        `begin` raises is raised here, unsent), and `retry_later` before a retry's wait.
+        With `in_flight`, each attempt calls `begin` after pacing and before its request, and
+        `retry_later` before a retry's wait; what they raise is raised here.
         """
 
         async def attempt() -> str:
@@ -174,7 +175,10 @@ class ReminderSender:
         async def before_retry(error: BaseException, delay: float) -> None:
             if in_flight is not None:
                 result = SendResult(SendStatus.FAILED, describe(error), retry_after_of(error))
-                await in_flight.retry_later(result, delay)
+                try:
+                    await in_flight.retry_later(result, delay)
+                except Exception as failure:
+                    raise _NotSent(failure) from failure
 
         try:
             activity_id = await retrying(
@@ -197,7 +201,7 @@ class ReminderSender:
 
 
 class _NotSent(Exception):
-    """`InFlight.begin` failed: nothing was sent; not a connector problem, never retried."""
+    """The caller's `InFlight` bookkeeping failed: not a connector problem, never retried."""
 
     def __init__(self, cause: Exception) -> None:
         super().__init__(str(cause))

@@ -149,6 +149,7 @@ class Marks:
     def __init__(self) -> None:
         self.open: set[str] = set()
         self.recorded: set[str] = set()
+        self.sent: set[str] = set()
         self.most = 0
 
     def __call__(self, step: str, ids: Sequence[str]) -> None:
@@ -157,6 +158,8 @@ class Marks:
         else:  # retry, sent, pending, undeliverable
             self.open.difference_update(ids)
             self.recorded.update(ids)
+        if step == "sent":
+            self.sent.update(ids)
         self.most = max(self.most, len(self.open))
 
 
@@ -218,8 +221,9 @@ async def test_a_send_waiting_to_retry_holds_no_slot(
         await resume.wait()
 
     connector.failures, connector.retry_after = [429], "1"
-    sweep = asyncio.create_task(process.sweeper(1, sleep=sleep).sweep(NOW))
-    await until(lambda: paused.is_set() and len(accepted(connector)) == OWNERS - 1)
+    marks = Marks()
+    sweep = asyncio.create_task(process.sweeper(1, marks, sleep).sweep(NOW))
+    await until(lambda: paused.is_set() and len(marks.sent) == OWNERS - 1)
     (waiting,) = [r for r in (await process.records()).values() if r.state != DeliveryState.SENT]
     assert (waiting.state, waiting.retry_at) == (DeliveryState.PENDING, NOW + timedelta(seconds=1))
     resume.set()

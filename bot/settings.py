@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     )
     # Sends accepted or in flight but not yet recorded, per process: the most one crash repeats.
     outbound_uncertain_sends: Annotated[int, Field(ge=1, le=64)] = Field(
-        1, validation_alias="OUTBOUND_UNCERTAIN_SENDS"
+        4, validation_alias="OUTBOUND_UNCERTAIN_SENDS"
     )
 
     @field_validator("database_url")

@@ -43,6 +43,10 @@ def test_bot_framework_names_are_read_from_the_environment(
         ("MicrosoftAppType", "Anything"),
         ("CATALOG_DIR", "/does/not/exist"),
         ("MAX_BODY_BYTES", "10"),
+        ("OUTBOUND_UNCERTAIN_SENDS", "0"),
+        ("OUTBOUND_UNCERTAIN_SENDS", "65"),
+        ("OUTBOUND_UNCERTAIN_SENDS", "2.5"),
+        ("OUTBOUND_UNCERTAIN_SENDS", "many"),
     ],
 )
 def test_an_invalid_value_names_the_variable(
@@ -75,3 +79,11 @@ def test_every_setting_is_in_env_example_and_readme() -> None:
         name = str(field.validation_alias)
         assert re.search(rf"^{name}=", documented, re.MULTILINE), f"{name} not in .env.example"
         assert f"`{name}`" in readme, f"{name} not in README"
+
+
+def test_the_bound_on_uncertain_sends_defaults_to_4_and_accepts_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings(_env_file=None).outbound_uncertain_sends == 4  # type: ignore[call-arg]
+    monkeypatch.setenv("OUTBOUND_UNCERTAIN_SENDS", "1")
+    assert Settings(_env_file=None).outbound_uncertain_sends == 1  # type: ignore[call-arg]

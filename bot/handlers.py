@@ -32,23 +32,23 @@ from dialogs.common.turn import card_message, tenant_of, user_of
 from dialogs.deliver.delivery import DeliveryAndReview
 from dialogs.portfolio import portfolio_commands
 from dialogs.readiness.readiness import Readiness
-from engagement.models import MaturityLevel
+from engagement.models import MaturityLevel, Phase
 from i18n import N_, _
 from i18n.formats import format_number
 
-# The phase names are the framework's own terms, the same in both languages.
+# Each phase is named like its command (`assess` / `bewerten`), as everywhere else.
 _PHASES = (
-    ("assess", N_("Determine the customer's cloud maturity")),
-    ("commit", N_("Agree the goals of the engagement: a statement of work")),
-    ("deliver", N_("Deliver the workshop or engagement")),
-    ("ensure", N_("Check the goals were reached and define next steps")),
+    (Phase.ASSESS, N_("Determine the customer's cloud maturity")),
+    (Phase.COMMIT, N_("Agree the goals of the engagement: a statement of work")),
+    (Phase.DELIVER, N_("Deliver the workshop or engagement")),
+    (Phase.ENSURE, N_("Check the goals were reached and define next steps")),
 )
 CUSTOMERS_SHOWN = 50  # `customers` lists the first 50 by name
 
 
 def phase_help() -> list[PhaseHelp]:
     """The four phases with what happens in each, in the turn's language."""
-    return [PhaseHelp(name, _(description)) for name, description in _PHASES]
+    return [PhaseHelp(phase_name(phase), _(description)) for phase, description in _PHASES]
 
 
 def command_help() -> list[CommandHelp]:

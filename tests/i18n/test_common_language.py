@@ -55,3 +55,16 @@ async def test_the_goal_form_explains_the_one_line_goal_in_german(personal: Conv
     form = texts(last_card(await german.say("1")))
     assert "Ein Ziel braucht ein messbares Erfolgskriterium" in form
     assert "Titel | KPI | Kunde oder Partner | Zieldatum (| Ausgangswert | Zielwert)" in form
+
+
+async def test_the_help_card_names_the_phases_like_their_commands(personal: Conversation) -> None:
+    german = texts(last_card(await replace(personal, locale="de-DE").say("hilfe")))
+    phases = german.split("Phasen\n", 1)[1].split("Befehle\n", 1)[0]
+    assert [line for line in phases.split("\n")[::3] if line] == [
+        "bewerten",
+        "vereinbaren",
+        "liefern",
+        "sicherstellen",
+    ]
+    english = texts(last_card(await personal.say("help")))
+    assert "Phases\nassess\n · \n" in english

@@ -1,6 +1,6 @@
 """The reminder index's buckets: `due/<YYYYMMDDTHHMM>.json`, the customers to look at in those
-10 UTC minutes (see store/reminders.py for why buckets), and building the index from the stored
-customers. Synchronous, like the rest of `store`.
+10 UTC minutes (see store/reminders.py for why buckets; store/index_build.py builds the entries
+from the stored customers). Synchronous, like the rest of `store`, but for bulk adds.
 
 A bucket holds at most CHUNK entries. When many customers fall due in the same 10 minutes (the
 first start of a big book, or an import, where most customers are overdue and all get "now"),
@@ -23,24 +23,19 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 from tinydb import Query, TinyDB
 from tinydb.queries import QueryInstance
 from tinydb.table import Table
 
-from engagement.models import Customer
-from engagement.reminder_index import index_time
 from engagement.reminder_records import IndexEntry
-from engagement.reminders import ReminderPolicy
 from engagement.slices import sliced
 from store.atomic_storage import (
     ensure_directory,
     fsync_directory,
-    read_json_file,
     remove_durably,
     stage_many,
 )
-from store.shards import SHARD_SUFFIX, ShardCache, shard_names
+from store.shards import SHARD_SUFFIX, ShardCache
 
 logger = logging.getLogger(__name__)
 
@@ -268,10 +263,12 @@ class DueBuckets:
         staged: list[tuple[Path, Path]] = []
         try:
             ensure_directory(self._dir)
-            encoded = [(path, orjson.dumps(content)) for path, content in contents.items()]
+            encoded = [
+                (path, orjson.dumps(content)) async for path, content in sliced(contents.items())
+            ]
             staged = await stage_in_thread(self._dir, encoded)
-            self._cache.check_open()
-            while staged:
+            async for _ in sliced(range(len(staged))):  # each rename with its listing, no await
+                self._cache.check_open()
                 temp, path = staged.pop()
                 os.replace(temp, path)
                 self._cache.prime(path, contents[path])
@@ -352,48 +349,3 @@ class DueBuckets:
                 break
         found.sort(key=lambda entry: (entry.due, entry.tenant_id, entry.customer_id))
         return found[:limit]
-
-
-def _customer_files(customers_dir: Path) -> list[Path] | None:
-    """Every customer file under `customers_dir`; None when there is no such directory."""
-    if not customers_dir.is_dir():
-        return None
-    tenant_dirs = sorted(p for p in customers_dir.iterdir() if p.is_dir())
-    return [tenant / name for tenant in tenant_dirs for name in shard_names(tenant)]
-
-
-async def index_entries(
-    customers_dir: Path, policy: ReminderPolicy, now: datetime
-) -> list[IndexEntry] | None:
-    """Index entries of every stored customer; None when there is no customer directory.
-
-    The files are listed in a worker thread, then read and decoded one at a time in slices on
-    the event loop, each customer dropped once its entry is known: 10,000 customers decoded at
-    once in a thread stalled other turns for the collector's passes over them.
-    """
-    files = await asyncio.to_thread(_customer_files, customers_dir)
-    if files is None:
-        return None
-    entries: list[IndexEntry] = []
-    async for path in sliced(files):
-        for document in _documents(path):
-            try:
-                customer = Customer.model_validate(document)
-            except ValidationError:
-                logger.warning("skipping an unreadable customer file while indexing reminders")
-                continue
-            when = index_time(customer, {}, now, policy)
-            if when is not None:
-                entries.append(IndexEntry(customer.tenant_id, customer.id, when))
-    return entries
-
-
-def _documents(path: Path) -> list[dict[str, Any]]:
-    try:
-        content = read_json_file(path)
-    except ValueError:
-        logger.warning("skipping an unreadable customer file while indexing reminders")
-        return []
-    table = content.get("_default") if isinstance(content, dict) else None
-    values = table.values() if isinstance(table, dict) else ()
-    return [document for document in values if isinstance(document, dict)]

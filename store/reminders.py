@@ -66,10 +66,10 @@ from store.due_buckets import (
     DueBuckets,
     bucket_of,
     entry_matches,
-    index_entries,
     parse_time,
     put_document,
 )
+from store.index_build import index_entries
 from store.recent import Recent
 from store.shards import ShardCache, ShardSet
 

@@ -49,8 +49,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# `make bench BENCH_FLAGS=--big` also measures the book at 100,000 customers (bench/README.md).
 bench: $(VENV)/.installed-dev $(MO_FILES)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_FLAGS)
 
 package: $(VENV)/.installed-dev
 	$(BIN)/python -m manifest.build

@@ -162,13 +162,19 @@ class TinyCustomerSummaries:
         self._indexes.changed(tenant_id, rows, gone)
 
     async def _merge_many(
-        self, tenant_id: str, changes: dict[str, tuple[dict[str, Row], Iterable[str]]]
+        self,
+        tenant_id: str,
+        changes: dict[str, tuple[dict[str, Row], Iterable[str]]],
+        *,
+        replace_index: bool = True,
     ) -> None:
         """`_merge` for many buckets with one sync instead of two fsyncs per bucket.
 
         The merged files are staged and synced in a worker thread, then renamed into place on
         the event loop; a bucket that a save changed meanwhile (`record`) is merged again,
-        synchronously, so that save is never lost.
+        synchronously, so that save is never lost. The tenant's index is then replaced (read
+        again on the next query) unless `replace_index` is False (a build does it once, at its
+        end).
         """
         if not changes:
             return
@@ -186,11 +192,12 @@ class TinyCustomerSummaries:
             if self._writes[path] == seen[path]:
                 os.replace(temp, path)
                 self._writes[path] += 1
-                self._indexes.changed(tenant_id, *changes[path.stem])
             else:  # saved meanwhile: merge into what that save wrote
                 os.unlink(temp)
                 rows, gone = changes[path.stem]
                 self._merge(tenant_id, path.stem, rows, gone)
+        if replace_index:  # many summaries at once: read them again when asked
+            self._indexes.replaced(tenant_id)
         await asyncio.to_thread(fsync_directory, directory)
 
     # ---------------------------------------------------------------- answering
@@ -237,13 +244,17 @@ class TinyCustomerSummaries:
         key = digest(tenant_id)
         task = self._builds.get(key)
         if task is None or task.done():
-            task = asyncio.get_running_loop().create_task(self.build(tenant_id))
+            task = asyncio.get_running_loop().create_task(self._build(tenant_id))
             self._builds[key] = task
         return task
 
     async def build(self, tenant_id: str) -> int:
         """(Re)compute the summary of every customer of the tenant from its file, bucket by
-        bucket in slices that yield; returns how many customers were summarised."""
+        bucket in slices that yield; returns how many customers were summarised. One build
+        per tenant at a time: a build already under way is awaited instead."""
+        return await asyncio.shield(self._build_later(tenant_id))
+
+    async def _build(self, tenant_id: str) -> int:
         key = digest(tenant_id)
         customers_dir = self._customers_root / key
         names = await asyncio.to_thread(json_file_names, customers_dir)
@@ -269,9 +280,10 @@ class TinyCustomerSummaries:
             ]
             batch[bucket] = (rows, gone)
             if len(batch) >= _BUCKETS_PER_SYNC:
-                await self._merge_many(tenant_id, batch)
+                await self._merge_many(tenant_id, batch, replace_index=False)
                 batch = {}
-        await self._merge_many(tenant_id, batch)
+        await self._merge_many(tenant_id, batch, replace_index=False)
+        self._indexes.replaced(tenant_id)  # the index answered from the old ones meanwhile
         self.mark_built(tenant_id, count)
         logger.info("built the summaries of %d customers of tenant %s", count, tenant_id)
         return count

@@ -4,10 +4,14 @@ store/summaries.py.
 - **Loaded once per tenant**, on its first query: the tenant's bucket files are read and
   decoded one at a time, yielding to other turns between slices; concurrent first queries share
   one load.
-- **Kept current by every write.** `changed` is called with every summary row written to a
-  bucket file (a save, an import, a build) and every one removed. While a tenant is loading,
-  the changes are queued and applied, in order and by version, once the files are read: a
-  change is never lost, whether its file was read before or after it.
+- **Kept current by every write.** `changed` is called with every summary a save writes to a
+  bucket file: the index is changed in place (about 80 microseconds at 100,000 customers).
+  While a tenant is loading, the changes are queued and applied, in order and by version, once
+  the files are read: a change is never lost, whether its file was read before or after it.
+- **Replaced after a bulk write.** An import or a build rewrites many summaries at once
+  (a build: every one, daily, as health moves with time); changing the index in place row by
+  row would cost seconds at 100,000 customers. `replaced` drops the tenant's index instead (a
+  load under way starts over), and the next query loads it from the files again.
 - **Per process**, like the store itself (one process per data directory): nothing to
   invalidate across processes; `close` forgets everything.
 
@@ -52,6 +56,7 @@ class SummaryIndexes:
         self._indexes: dict[str, BookIndex] = {}
         self._loads: dict[str, asyncio.Task[BookIndex]] = {}
         self._queued: dict[str, list[Change]] = {}
+        self._reload: set[str] = set()  # loads under way that must start over
 
     async def of(self, tenant_id: str) -> BookIndex:
         """The tenant's index, loaded from its bucket files on first use (call only once the
@@ -69,9 +74,11 @@ class SummaryIndexes:
 
     async def _load(self, tenant_id: str, key: str) -> BookIndex:
         try:
-            with _full_passes_held():
-                index = await BookIndex.load(self._groups(tenant_id, key))
-            gc.freeze()
+            index = await self._read(tenant_id, key)
+            while key in self._reload:  # replaced while it was read
+                self._reload.discard(key)
+                self._queued[key] = []
+                index = await self._read(tenant_id, key)
             for customer_id, summary in self._queued[key]:  # no await from here on
                 if summary is None:
                     index.remove(customer_id)
@@ -82,11 +89,20 @@ class SummaryIndexes:
         finally:
             self._queued.pop(key, None)
             self._loads.pop(key, None)
+            self._reload.discard(key)
+
+    async def _read(self, tenant_id: str, key: str) -> BookIndex:
+        with _full_passes_held():
+            index = await BookIndex.load(self._groups(tenant_id, key))
+        gc.freeze()
+        return index
 
     async def _groups(self, tenant_id: str, key: str) -> AsyncIterator[list[CustomerSummary]]:
         directory = self._root / key
         started = time.perf_counter()
         for name in bucket_names(directory):
+            if key in self._reload:
+                return  # replaced meanwhile: read again from the start
             rows = read_bucket(directory / name)
             yield [decode(tenant_id, customer_id, row) for customer_id, row in rows.items()]
             if time.perf_counter() - started > SLICE_SECONDS:
@@ -110,6 +126,15 @@ class SummaryIndexes:
                 index.remove(customer_id)
             elif queued is not None:
                 queued.append((customer_id, None))
+
+    def replaced(self, tenant_id: str) -> None:
+        """Many of the tenant's summaries were just rewritten: load them again when asked."""
+        key = digest(tenant_id)
+        dropped = self._indexes.pop(key, None)
+        if dropped is not None:
+            dropped.close()
+        if key in self._loads:
+            self._reload.add(key)
 
     def close(self) -> None:
         """Forget every index and stop loading."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from store_support import NOW, make_customer
 
+import engagement.slices as slices
 import store.summary_indexes as summary_indexes
 from engagement.book import PortfolioRequest
 from engagement.clock import FixedClock
@@ -168,3 +169,55 @@ async def test_saves_made_while_the_index_loads_are_not_lost(
         assert [row.customer_id for row in answer.page.rows] == changed[:10]
         assert answer.page.total == len(changed)
         assert (await store.summaries.by_name(TENANT, contains="added")).total == 1
+
+
+async def test_a_bulk_write_while_the_index_loads_makes_it_start_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        first = [make_customer(TENANT, f"c{n:03}") for n in range(300)]
+        await store.customer_import.import_customers(TENANT, first, [])
+        read: list[str] = []
+        original = summary_indexes.read_bucket
+
+        def reading(path: Path) -> dict[str, Row]:
+            read.append(path.name)
+            if len(read) == 100:  # what an import or a build does when it has written
+                store.summaries._indexes.replaced(TENANT)
+            return original(path)
+
+        monkeypatch.setattr(summary_indexes, "read_bucket", reading)
+        answer = await store.summaries.portfolio(TENANT, request())
+        assert answer.stored == 300
+        buckets = len(set(read))
+        assert len(read) == buckets + 100  # read again from the start after the 100th
+
+
+async def test_a_save_during_a_daily_rebuild_shows_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FixedClock(NOW)
+    with open_store(tmp_path, clock=clock) as store:
+        imported = [touched(make_customer(TENANT, f"c{n:03}")) for n in range(200)]
+        await store.customer_import.import_customers(TENANT, imported, [])
+        assert (await store.summaries.portfolio(TENANT, request())).stale == 0  # loaded
+        clock.set(NOW + timedelta(days=60))
+        monkeypatch.setattr(slices, "SLICE_SECONDS", -1.0)  # the build yields after each one
+        rebuilding = asyncio.create_task(store.summaries.build(TENANT))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        saved = await store.customers.get(TENANT, "c150")
+        assert saved is not None
+        saved.renewal_date = NOW.date() + timedelta(days=61)  # renews tomorrow, as of then
+        await store.customers.save(saved)
+        soon = request(PortfolioQuery(renewals_within=1), clock)
+        assert not rebuilding.done()
+        assert [
+            row.customer_id for row in (await store.summaries.portfolio(TENANT, soon)).page.rows
+        ] == ["c150"]
+        await rebuilding
+        answer = await store.summaries.portfolio(TENANT, request(clock=clock))
+        assert answer.stale == 0
+        assert answer.bands is not None
+        assert answer.bands[Band.RED] == 200  # every one, c150 too: its renewal is near
+        assert answer.page.rows[0].customer_id == "c150"  # red, and renewing first

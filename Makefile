@@ -60,9 +60,11 @@ e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Both passes by default (English, then a German user); `make e2e E2E_LANGUAGES=de` runs one.
+E2E_LANGUAGES ?= en de
 e2e: $(VENV)/.installed $(MO_FILES) e2e/node_modules/.installed
 	sh e2e/install-system.sh
-	$(BIN)/python e2e/run.py
+	$(BIN)/python e2e/run.py $(E2E_LANGUAGES)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache e2e/node_modules $(MO_FILES)

@@ -1,32 +1,81 @@
-// One whole iteration in the Agents Playground's web page, by clicking where a button exists.
-// Usage: node iteration.mjs <playground url> <screenshot dir>  (run by e2e/run.py inside a
-// loopback-only network namespace).
+// One whole iteration in the Agents Playground's web page, by clicking where a button exists, in
+// English or, after `sprache de`, in German (every button found by its German title).
+// Usage: node iteration.mjs <playground url> <screenshot dir> <en|de> [english.json]
+// (run by e2e/run.py inside a loopback-only network namespace). In German, every answer after
+// `sprache de` is checked for English (english.mjs, with the vocabulary english.json): what it
+// finds is listed in <screenshot dir>/findings.txt and fails the run at its end, unless
+// known-english.txt lists it.
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
+import { englishCheck } from './english.mjs';
 import { Chat, DESKTOP } from './page.mjs';
+import { translator } from './texts.mjs';
 
-const [url, outDir] = process.argv.slice(2);
-const CUSTOMER = 'Fabrikam';
+const [url, outDir, language = 'en', englishFile] = process.argv.slice(2);
+const GERMAN = language === 'de';
+const t = translator(language);
+const CUSTOMER = GERMAN ? 'Contoso' : 'Fabrikam';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// What the user types into the cards (a German user writes German).
+const DATA = GERMAN
+  ? {
+      goal: 'Landing Zone produktiv',
+      kpi: '3 Abonnements unter Richtlinien',
+      owner: 'Jonas Weber',
+      sponsor: 'Carla Diaz, CIO (Sponsorin)',
+      contact: 'Carla Diaz, CIO',
+      notes: 'Richtlinien und Verwaltungsgruppen vereinbart',
+      materials: 'https://contoso.example/unterlagen',
+      evidence: 'https://contoso.example/richtlinienbericht',
+      nextSteps: 'Kosten optimieren\nPilot mit AKS',
+      nextStep: 'Kosten optimieren',
+    }
+  : {
+      goal: 'Landing zone live',
+      kpi: '3 subscriptions under policy',
+      owner: 'Alex Wilber',
+      sponsor: 'Carla Diaz, CIO (sponsor)',
+      contact: 'Carla Diaz, CIO',
+      notes: 'Policies and management groups agreed',
+      materials: 'https://fabrikam.example/deck',
+      evidence: 'https://fabrikam.example/policy-report',
+      nextSteps: 'Optimise cost\nPilot AKS',
+      nextStep: 'Optimise cost',
+    };
 
 async function quickCheck(chat) {
-  await chat.step('help', () => chat.click('Help'), ['How I can help', 'Phases']);
-  await chat.step('quick-check', () => chat.click('Quick check'), ['Show level']);
-  const card = await chat.cardWith('Show level');
+  if (GERMAN) {
+    await chat.step('language', () => chat.say('sprache de'), ['Ab jetzt antworte ich Ihnen auf Deutsch']);
+    chat.addCheck(englishCheck(englishFile, new URL('./known-english.txt', import.meta.url)));
+    await chat.step('help', () => chat.say('hilfe'), [t('How I can help'), t('Phases'), 'schnellcheck']);
+    const create = `${CUSTOMER} anlegen`;
+    await chat.step('quick-check-customer', () => chat.say(`schnellcheck ${CUSTOMER}`), [create]);
+    await chat.step('quick-check', () => chat.click(create), [t('Show level')]);
+  } else {
+    await chat.step('help', () => chat.click(t('Help')), [t('How I can help'), t('Phases')]);
+    await chat.step('quick-check', () => chat.click(t('Quick check')), [t('Show level')]);
+  }
+  const card = await chat.cardWith(t('Show level'));
   const dropdowns = chat.dropdowns(card);
   const count = await dropdowns.count();
   if (count < 4) throw new Error(`the quick check shows ${count} dropdowns`);
   for (let i = 0; i < count; i += 1) await chat.choose(dropdowns.nth(i), 1);
-  await chat.step('quick-check-level', () => chat.click('Show level'), [/Cloud is/]);
+  await chat.step('quick-check-level', () => chat.click(t('Show level')), [/Cloud is/]);
 }
 
 async function assess(chat) {
-  await chat.step('assess', () => chat.say(`assess ${CUSTOMER}`), ['Yes']);
-  await chat.step('assess-yes', () => chat.click('Yes'), ['Question 1 of 10']);
+  const first = t('Question {n} of 10', { n: 1 });
+  if (GERMAN) {
+    // The quick check created the customer: the assessment starts at once.
+    await chat.step('assess', () => chat.say(`${t('assess')} ${CUSTOMER}`), [first]);
+  } else {
+    await chat.step('assess', () => chat.say(`${t('assess')} ${CUSTOMER}`), [t('Yes')]);
+    await chat.step('assess-yes', () => chat.click(t('Yes')), [first]);
+  }
   for (let n = 1; n <= 10; n += 1) {
-    const card = chat.botMessages().filter({ hasText: `Question ${n} of 10` }).last();
+    const card = chat.botMessages().filter({ hasText: t('Question {n} of 10', { n }) }).last();
     const answer = card.locator('.ac-actionSet').nth(1 + (n % 2)).getByRole('button');
-    const expected = n < 10 ? `Question ${n + 1} of 10` : 'Recommended workshops';
+    const expected = n < 10 ? t('Question {n} of 10', { n: n + 1 }) : t('Recommended workshops');
     await chat.step(`assess-q${n}`, () => answer.click(), [expected]);
   }
 }
@@ -37,98 +86,103 @@ function isoDate(days) {
 }
 
 async function commit(chat) {
-  await chat.step('commit', () => chat.click('Start commit phase'), ['workshops']);
-  let card = await chat.cardWith('Next');
+  await chat.step('commit', () => chat.click(t('Start commit phase')), [t('workshops')]);
+  let card = await chat.cardWith(t('Next'));
   for (const name of [/Microsoft Cloud Workshops \(/, /Architecture Design Session/, /Pilot/]) {
     await card.getByText(name).click();
   }
-  await chat.step('commit-workshops', () => chat.click('Next'), ['goal 1 of up to']);
-  card = await chat.cardWith('Save goal');
-  await chat.fill(card, 'Goal', 'Landing zone live');
-  await chat.fill(card, 'Success criterion (KPI)', '3 subscriptions under policy');
-  await chat.fill(card, "Owner's name (optional)", 'Alex Wilber');
-  await chat.fill(card, 'Target date', isoDate(45));
-  await chat.step('commit-goal', () => chat.click('Save goal'), ['1 goal(s) so far']);
-  await chat.step('commit-no-more-goals', () => chat.click('No'), ['success factors']);
-  card = await chat.cardWith('Skip');
+  await chat.step('commit-workshops', () => chat.click(t('Next')), [t('goal 1 of up to')]);
+  card = await chat.cardWith(t('Save goal'));
+  await chat.fill(card, t('Goal'), DATA.goal);
+  await chat.fill(card, t('Success criterion (KPI)'), DATA.kpi);
+  await chat.fill(card, t("Owner's name (optional)"), DATA.owner);
+  await chat.fill(card, t('Target date'), isoDate(45));
+  await chat.step('commit-goal', () => chat.click(t('Save goal')), [t('1 goal(s) so far')]);
+  await chat.step('commit-no-more-goals', () => chat.click(t('No')), [t('success factors')]);
+  card = await chat.cardWith(t('Skip'));
   // The success plan: each factor's status (a dropdown), then its owner and gap (the first
   // "Owner" and "Gap" inputs belong to the stakeholders).
-  await chat.choose(await chat.input(card, 'Stakeholders (names, roles, executive sponsor)'), 'In place');
-  await chat.fill(card, 'Owner (optional)', 'Carla Diaz, CIO (sponsor)');
-  await chat.choose(await chat.input(card, 'Scenarios'), 'In progress');
-  await chat.choose(await chat.input(card, 'Training plan'), 'In progress');
-  await chat.step('commit-success-factors', () => chat.click('Save'), ['dates and contact']);
-  card = await chat.cardWith('Next');
-  await chat.fill(card, 'Start of the engagement', isoDate(0));
-  await chat.fill(card, 'End of the engagement', isoDate(60));
-  await chat.fill(card, 'Customer contact who agrees', 'Carla Diaz, CIO');
-  await chat.step('commit-dates', () => chat.click('Next'), [
-    'Statement of work',
-    'Landing zone live',
-    'Carla Diaz, CIO (sponsor)',
+  const stakeholders = t('Stakeholders (names, roles, executive sponsor)');
+  await chat.choose(await chat.input(card, stakeholders), t('In place'));
+  await chat.fill(card, t('Owner (optional)'), DATA.sponsor);
+  await chat.choose(await chat.input(card, t('Scenarios')), t('In progress'));
+  await chat.choose(await chat.input(card, t('Training plan')), t('In progress'));
+  await chat.step('commit-success-factors', () => chat.click(t('Save')), [t('dates and contact')]);
+  card = await chat.cardWith(t('Next'));
+  await chat.fill(card, t('Start of the engagement'), isoDate(0));
+  await chat.fill(card, t('End of the engagement'), isoDate(60));
+  await chat.fill(card, t('Customer contact who agrees'), DATA.contact);
+  await chat.step('commit-dates', () => chat.click(t('Next')), [
+    t('Statement of work'),
+    DATA.goal,
+    DATA.sponsor,
   ]);
-  await chat.step('commit-confirm', () => chat.click('Confirm'), ['Record customer agreement']);
-  await chat.step('commit-customer-agrees', () => chat.click('Record customer agreement'), [
-    'Both sides agreed',
+  await chat.step('commit-confirm', () => chat.click(t('Confirm')), [t('Record customer agreement')]);
+  await chat.step('commit-customer-agrees', () => chat.click(t('Record customer agreement')), [
+    t('Both sides agreed'),
   ]);
 }
 
 async function deliver(chat) {
-  await chat.step('deliver', () => chat.say(`deliver ${CUSTOMER}`), ['Record delivery']);
-  const card = await chat.cardWith('Record delivery');
-  await chat.fill(card, 'Number of attendees', '12');
-  await chat.fill(card, 'Notes (optional)', 'Policies and management groups agreed');
-  await chat.fill(card, 'Link to the materials (optional)', 'https://fabrikam.example/deck');
-  await chat.step('deliver-record', () => chat.click('Record delivery'), [
-    '1 of 1 committed workshops delivered',
-    'Start ensure',
+  await chat.step('deliver', () => chat.say(`${t('deliver')} ${CUSTOMER}`), [t('Record delivery')]);
+  const card = await chat.cardWith(t('Record delivery'));
+  await chat.fill(card, t('Number of attendees'), '12');
+  await chat.fill(card, t('Notes (optional)'), DATA.notes);
+  await chat.fill(card, t('Link to the materials (optional)'), DATA.materials);
+  await chat.step('deliver-record', () => chat.click(t('Record delivery')), [
+    t('1 of 1 committed workshops delivered'),
+    t('Start ensure'),
   ]);
 }
 
 async function ensure(chat) {
-  const evidence = 'https://fabrikam.example/policy-report';
-  await chat.step('ensure', () => chat.click('Start ensure'), ['Close the iteration']);
-  let card = await chat.cardWith('Close the iteration');
-  await chat.choose(await chat.input(card, 'Outcome'), 'Achieved');
-  await chat.fill(card, 'Evidence (text or link)', evidence);
-  await chat.choose(await chat.input(card, 'Overall satisfaction'), '5');
-  await chat.fill(card, 'One per line (1-5)', 'Optimise cost\nPilot AKS');
+  const close = t('Close the iteration');
+  await chat.step('ensure', () => chat.click(t('Start ensure')), [close]);
+  let card = await chat.cardWith(close);
+  await chat.choose(await chat.input(card, t('Outcome')), t('Achieved'));
+  await chat.fill(card, t('Evidence (text or link)'), DATA.evidence);
+  await chat.choose(await chat.input(card, t('Overall satisfaction')), '5');
+  await chat.fill(card, t('One per line (1-5)'), DATA.nextSteps);
   // Only one of the satisfaction answers: the card comes back as filled in, the problem marked.
-  await chat.step('ensure-incomplete', () => chat.click('Close the iteration'), [
-    'all three satisfaction questions',
+  await chat.step('ensure-incomplete', () => chat.click(close), [
+    t('all three satisfaction questions'),
   ]);
-  card = await chat.cardWith('Close the iteration');
+  card = await chat.cardWith(close);
   for (const [label, wanted] of [
-    ['Evidence (text or link)', evidence],
-    ['One per line (1-5)', 'Optimise cost\nPilot AKS'],
+    [t('Evidence (text or link)'), DATA.evidence],
+    [t('One per line (1-5)'), DATA.nextSteps],
   ]) {
     const shown = await (await chat.input(card, label)).inputValue();
     if (shown !== wanted) throw new Error(`the ensure card came back with ${label} = ${shown}`);
   }
-  await chat.choose(await chat.input(card, 'Value for the effort'), '4');
-  await chat.choose(await chat.input(card, "The partner team's performance"), '5');
-  await chat.choose(await chat.input(card, 'How likely to recommend us (0-10)'), '9');
-  await chat.step('ensure-close', () => chat.click('Close the iteration'), [
-    'Proof of execution',
-    `Iteration 1 of ${CUSTOMER} is closed`,
+  await chat.choose(await chat.input(card, t('Value for the effort')), '4');
+  await chat.choose(await chat.input(card, t("The partner team's performance")), '5');
+  await chat.choose(await chat.input(card, t('How likely to recommend us (0-10)')), '9');
+  await chat.step('ensure-close', () => chat.click(close), [
+    t('Proof of execution'),
+    t('Iteration 1 of {customer} is closed', { customer: CUSTOMER }),
   ]);
 }
 
 async function overview(chat) {
+  const status = `${t('status')} ${CUSTOMER}`;
   await chat.step('mistyped-command', () => chat.say(`stauts ${CUSTOMER}`), [
-    `Did you mean status ${CUSTOMER}?`,
+    t('Did you mean status {customer}?', { customer: CUSTOMER }),
   ]);
-  await chat.step('status', () => chat.click(`status ${CUSTOMER}`), ['2, assess phase', 'Optimise cost']);
-  await chat.step('history', () => chat.click('History'), [
-    'Maturity level per iteration',
+  await chat.step('status', () => chat.click(status), [CUSTOMER, DATA.nextStep]);
+  // German: the status card's buttons are typed as commands (`verlauf`, `bericht`), which the
+  // card's own buttons would send; the English check still reads the card's button titles.
+  const open = (button, command) =>
+    GERMAN ? () => chat.say(`${command} ${CUSTOMER}`) : () => chat.click(button);
+  await chat.step('history', open('History', 'verlauf'), [
     /Iteration 1\s+Cloud is an option\s+■■□□/,
   ]);
-  await chat.step('report', () => chat.click('Report'), [
-    `Proof of execution: ${CUSTOMER}, iteration 1`,
-    'Goal achievement: 100%',
+  await chat.step('report', open('Report', 'bericht'), [
+    t('Proof of execution: {customer}, iteration 1', { customer: CUSTOMER }),
+    t('Goal achievement: 100%'),
   ], { forbidden: ['|---', '```'] });
-  await chat.step('portfolio', () => chat.say('portfolio'), ['Portfolio', CUSTOMER]);
-  await chat.step('reminders', () => chat.say('reminders'), [/./]);
+  await chat.step('portfolio', () => chat.say(t('portfolio')), [t('Portfolio'), CUSTOMER]);
+  await chat.step('reminders', () => chat.say(t('reminders')), [t('Reminders for your customers')]);
 }
 
 async function main() {
@@ -156,6 +210,7 @@ async function main() {
       await overview(chat);
     } catch (error) {
       await page.screenshot({ path: `${outDir}/failure.png` }).catch(() => {});
+      chat.saveFindings();
       throw error;
     }
     chat.finish();

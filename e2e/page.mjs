@@ -23,6 +23,8 @@ export class Chat {
     this.stepNumber = 0;
     this.errors = [];
     this.blocked = new Set();
+    this.checks = []; // run on every later answer (addCheck)
+    this.findings = []; // what they found: { step, text, known }
     page.on('pageerror', (error) => this.errors.push(`page error: ${error.message}`));
   }
 
@@ -34,6 +36,15 @@ export class Chat {
       this.blocked.add(new URL(url).host);
       return route.abort();
     });
+  }
+
+  /**
+   * From now on, check every answer with `check(text, step name)`, which returns what it finds wrong as
+   * { text, known } (a German user's English sentences): each finding is recorded with its
+   * step, the run goes on, and `finish` fails on any that is not known.
+   */
+  addCheck(check) {
+    this.checks.push(check);
   }
 
   botMessages() {
@@ -84,6 +95,10 @@ export class Chat {
     const firstNew = after.findIndex((t, i) => i >= before.length || t !== before[i]);
     for (const bad of [/something went wrong/i, /out of date/i, ...forbidden]) {
       if (matches(text, bad)) throw new Error(`step ${name}: the bot answered ${bad}:\n${text}`);
+    }
+    const stepName = `${String(this.stepNumber + 1).padStart(2, '0')}-${name}`;
+    for (const check of this.checks) {
+      this.findings.push(...check(text, name).map((found) => ({ step: stepName, ...found })));
     }
     await this.screenshots(name, firstNew);
     const seconds = (ms) => (ms / 1000).toFixed(1);
@@ -180,12 +195,25 @@ export class Chat {
     await (await this.input(card, label)).fill(value);
   }
 
+  /** Write what the run found: the hosts the page tried, the forbidden texts it showed. */
+  saveFindings() {
+    const lines = (items) => items.map((item) => `${item}\n`).join('');
+    fs.writeFileSync(path.join(this.outDir, 'blocked-hosts.txt'), lines([...this.blocked].sort()));
+    if (this.checks.length) {
+      const described = this.findings.map((f) => `${f.step}: ${f.text}${f.known ? ' (known)' : ''}`);
+      fs.writeFileSync(path.join(this.outDir, 'findings.txt'), lines(described));
+    }
+  }
+
+  /** Save the findings; fail on a page error or a forbidden text shown. */
   finish() {
-    fs.writeFileSync(
-      path.join(this.outDir, 'blocked-hosts.txt'),
-      [...this.blocked].sort().join('\n') + '\n',
-    );
-    if (this.errors.length) throw new Error(this.errors.join('\n'));
+    this.saveFindings();
+    const problems = [...this.errors];
+    const known = this.findings.filter((f) => f.known).length;
+    if (known) console.log(`${known} known findings (see findings.txt), not failing the run`);
+    const found = this.findings.filter((f) => !f.known).map((f) => `${f.step}: ${f.text}`);
+    if (found.length) problems.push(`the answers show:\n${found.join('\n')}`);
+    if (problems.length) throw new Error(problems.join('\n'));
   }
 }
 

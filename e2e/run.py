@@ -1,15 +1,18 @@
-"""`make e2e`: the bot, the Agents Playground and headless Chromium, one whole iteration.
+"""`make e2e`: the bot, the Agents Playground and headless Chromium, one whole iteration in
+English, then one in German (`run.py [en] [de]` runs the passes named).
 
 Runs itself again inside a new network namespace that has only a loopback interface (`unshare
 -n`; `unshare -rn` when not root), so nothing it starts can reach another host: the Playground's
-telemetry and the page's font and script CDNs fail there. Inside, it starts the bot on a temporary
-data directory and the Playground pointed at it, each on a port the OS chose, and runs
-`iteration.mjs`, which drives the page. Logs and screenshots go to build/e2e/. Every process it
-started is stopped when it ends.
+telemetry and the page's font and script CDNs fail there. Inside, for each language it starts
+the bot on a temporary data directory and the Playground pointed at it, each on a port the OS
+chose, and runs `iteration.mjs`, which drives the page (the German pass with the vocabulary of
+`english.py`, to find English). Logs and screenshots go to build/e2e/<language>/. Every process
+it started is stopped when it ends.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -24,31 +27,48 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from english import vocabulary  # e2e/english.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "e2e"
 OUT = ROOT / "build" / "e2e"
 PLAYGROUND = E2E / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 INSIDE = "CSF_E2E_NAMESPACE"
 START_TIMEOUT_S = 60.0
+LANGUAGES = ("en", "de")  # a German pass: the user types `sprache de` first
 
 
 def main() -> int:
-    """Re-run inside a loopback-only network namespace, then run the scenario there."""
+    """Re-run inside a loopback-only network namespace, then run each language's pass there."""
+    languages = sys.argv[1:] or list(LANGUAGES)
+    if unknown := set(languages) - set(LANGUAGES):
+        raise SystemExit(f"unknown language {' '.join(sorted(unknown))}; known: {LANGUAGES}")
     if os.environ.get(INSIDE) != "1":
         unshare = ["unshare", "-n"] if os.geteuid() == 0 else ["unshare", "-rn"]
         env = {**os.environ, INSIDE: "1"}
-        return subprocess.call([*unshare, sys.executable, __file__, *sys.argv[1:]], env=env)
+        return subprocess.call([*unshare, sys.executable, __file__, *languages], env=env)
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
     signal.signal(signal.SIGTERM, _stop)
+    codes = [_run_pass(language, OUT / language) for language in languages]
+    return max(codes)
+
+
+def _run_pass(language: str, out: Path) -> int:
+    """One user's whole scenario in `language`, on a bot and a Playground of its own."""
+    out.mkdir(parents=True)
+    scenario = ["node", str(E2E / "iteration.mjs"), "PLAYGROUND", str(out), language]
+    if language == "de":
+        english = out / "english.json"
+        english.write_text(json.dumps(vocabulary(), ensure_ascii=False))
+        scenario.append(str(english))
     with ExitStack() as stack:
         data_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="csf-e2e-"))
         bot_port, playground_port = _free_port(), _free_port()
         bot = f"http://127.0.0.1:{bot_port}"
         stack.enter_context(
             _process(
-                "bot",
+                out / "bot.log",
                 [sys.executable, str(ROOT / "app.py")],
                 {
                     "HOST": "127.0.0.1",
@@ -63,7 +83,7 @@ def main() -> int:
         playground = f"http://127.0.0.1:{playground_port}/"
         stack.enter_context(
             _process(
-                "playground",
+                out / "playground.log",
                 [
                     "node",
                     str(PLAYGROUND),
@@ -76,14 +96,15 @@ def main() -> int:
                     "--disable-telemetry",
                 ],
                 {"TEAMSAPPTESTER_BROWSER": "none"},
-                cwd=OUT,  # it writes devTools/ into its working directory
+                cwd=out,  # it writes devTools/ into its working directory
             )
         )
         _wait_for(playground)
         started = time.monotonic()
-        code = subprocess.call(["node", str(E2E / "iteration.mjs"), playground, str(OUT)], cwd=E2E)
-        verdict = "passed" if code == 0 else f"FAILED (exit {code}); logs in {OUT}"
-        sys.stdout.write(f"e2e {verdict} in {time.monotonic() - started:.0f} s\n")
+        scenario[2] = playground
+        code = subprocess.call(scenario, cwd=E2E)
+        verdict = "passed" if code == 0 else f"FAILED (exit {code}); logs in {out}"
+        sys.stdout.write(f"e2e {language} {verdict} in {time.monotonic() - started:.0f} s\n")
         return code
 
 
@@ -100,10 +121,10 @@ def _free_port() -> int:
 
 @contextmanager
 def _process(
-    name: str, command: list[str], env: dict[str, str], cwd: Path = ROOT
+    log_file: Path, command: list[str], env: dict[str, str], cwd: Path = ROOT
 ) -> Iterator[None]:
-    """Run a server with its output in build/e2e/<name>.log; stop it when the block ends."""
-    with (OUT / f"{name}.log").open("wb") as log:
+    """Run a server with its output in `log_file`; stop it when the block ends."""
+    with log_file.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
         )

@@ -107,7 +107,7 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
             f"{prefix}title",
             _("Goal"),
             str(goal.get("title", "")),
-            "e.g. Landing zone live",
+            _("e.g. Landing zone live"),
             required,
         ),
         Field(
@@ -115,7 +115,7 @@ def _goal_fields(prefix: str, goal: Mapping[str, Any], *, required: bool) -> lis
             f"{prefix}kpi",
             _("Success criterion (KPI)"),
             str(goal.get("kpi", "")),
-            "e.g. 3 subscriptions under policy",
+            _("e.g. 3 subscriptions under policy"),
             required,
         ),
         Field(

@@ -145,6 +145,7 @@ def goal_value(raw: Mapping[str, Any], number: int, today: date) -> Goal:
     problems: list[Problem] = []
     prefix = _("Goal {number}").format(number=number)
     values: dict[str, Any] = {}
+    target_date = _("the target date")
 
     def short(name: str, label: str, *, required: bool) -> Callable[[], object]:
         return lambda: text_value(
@@ -157,10 +158,10 @@ def goal_value(raw: Mapping[str, Any], number: int, today: date) -> Goal:
         "owner_side": lambda: _owner(raw.get("owner_side"), prefix),
         "owner_name": short("owner_name", N_("the owner's name"), required=False),
         "due": lambda: date_value(
-            raw.get("due"), "due", f"{prefix}: the target date", today, not_before=today
+            raw.get("due"), "due", f"{prefix}: {target_date}", today, not_before=today
         ),
-        "baseline": short("baseline", "the KPI's baseline", required=False),
-        "target": short("target", "the KPI's target", required=False),
+        "baseline": short("baseline", N_("the KPI's baseline"), required=False),
+        "target": short("target", N_("the KPI's target"), required=False),
     }
     for name, check in checks.items():
         try:
@@ -216,10 +217,12 @@ def goal_fields_from_text(text: str) -> dict[str, str]:
             [
                 Problem(
                     "goal",
-                    "Type the goal as: title | KPI | customer or partner | target date, "
-                    "optionally | baseline | target of the KPI, e.g. "
-                    "`Landing zone live | 3 subscriptions governed | partner | 2027-03-31` or "
-                    "`Tagged resources | share tagged | partner | 2027-03-31 | 40 % | 95 %`.",
+                    _(
+                        "Type the goal as: title | KPI | customer or partner | target date, "
+                        "optionally | baseline | target of the KPI, e.g. "
+                        "`Landing zone live | 3 subscriptions governed | partner | 2027-03-31` or "
+                        "`Tagged resources | share tagged | partner | 2027-03-31 | 40 % | 95 %`."
+                    ),
                 )
             ]
         )

@@ -15,7 +15,7 @@ const GERMAN = {
   'Show level': 'Reifegrad anzeigen',
   Yes: 'Ja',
   No: 'Nein',
-  'Start commit phase': 'Commit-Phase starten',
+  'Start commit phase': 'Vereinbaren beginnen',
   Next: 'Weiter',
   'Save goal': 'Ziel speichern',
   Save: 'Speichern',

@@ -56,7 +56,7 @@ from engagement.exchange_texts import (
     validation_problems,
     version_problem,
 )
-from engagement.json_outline import Span, entry, outline
+from engagement.json_outline import Span, TooManyEntries, entry, outline
 from engagement.models import Customer, Iteration, Phase
 from engagement.slices import finish
 from i18n import _, ngettext
@@ -271,7 +271,11 @@ def _outline(text: str) -> Generator[None, None, tuple[Any, list[Span] | None]]:
     # Rare: only with an escaped surrogate somewhere is every value checked for a lone one.
     check = _valid_unicode if _SURROGATE_ESCAPE.search(text) else _unchecked
     try:
-        return (yield from outline(text, "customers", check))
+        return (yield from outline(text, "customers", check, MAX_CUSTOMERS))
+    except TooManyEntries as error:
+        limit = f"{MAX_CUSTOMERS:,}"
+        reason = f"holds more than {limit} customers; import at most {limit} at once"
+        raise _refuse(reason, "customers") from error
     except json.JSONDecodeError as error:
         raise _refuse(
             _("the file is not JSON: {reason} at line {line}, column {column}").format(

@@ -20,8 +20,12 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")  # what the json module skips
 _DECODER = json.JSONDecoder()
 
 
+class TooManyEntries(ValueError):
+    """The array has more entries than the caller takes (the rest was not read)."""
+
+
 def outline(
-    text: str, array: str, check: Callable[[Any], None]
+    text: str, array: str, check: Callable[[Any], None], limit: int
 ) -> Generator[None, None, tuple[Any, list[Span] | None]]:
     """Steps that parse `text`; their result is (the top-level value, the entries' spans).
 
@@ -52,7 +56,7 @@ def outline(
             raise json.JSONDecodeError("Expecting ':' delimiter", text, position)
         position = _skip(text, position + 1)
         if key == array and text.startswith("[", position):
-            spans, position = yield from _entries(text, position, check)
+            spans, position = yield from _entries(text, position, check, limit)
             fields[key] = spans
         else:
             value, position = _DECODER.raw_decode(text, position)
@@ -78,7 +82,7 @@ def entry(text: str, span: Span) -> Any:
 
 
 def _entries(
-    text: str, position: int, check: Callable[[Any], None]
+    text: str, position: int, check: Callable[[Any], None], limit: int
 ) -> Generator[None, None, tuple[list[Span], int]]:
     """The spans of the array's entries at `position` (its `[`), and the position after it."""
     spans: list[Span] = []
@@ -86,6 +90,8 @@ def _entries(
     if text.startswith("]", position):
         return spans, position + 1
     while True:
+        if len(spans) == limit:
+            raise TooManyEntries(f"more than {limit} entries")
         value, end = _DECODER.raw_decode(text, position)
         check(value)
         spans.append((position, end))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from engagement.clock import FixedClock
-from engagement.exchange import MAX_DOCUMENT_BYTES, ImportRefused, plan_import
+from engagement.exchange import MAX_CUSTOMERS, MAX_DOCUMENT_BYTES, ImportRefused, plan_import
 from engagement.export import (
     CSV_COLUMNS,
     assessments_and_goals_csv,
@@ -319,3 +319,12 @@ def test_csv_from_hostile_text_never_starts_a_cell_with_a_formula() -> None:
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert "'=cmd|' /C calc'!A0" in cells
     assert {"'+1+1", "'@SUM(1)", "'-1 cost", "'=evil()"} <= set(cells)
+
+
+def test_a_file_with_more_customers_than_the_limit_is_refused_before_it_is_read_whole() -> None:
+    entries = ", ".join(["0"] * (MAX_CUSTOMERS + 1))
+    text = '{"format": "csf-export", "version": 1, "customers": [' + entries + "], broken"
+    assert (
+        refused(text)
+        == "field customers: holds more than 10,000 customers; import at most 10,000 at once"
+    )

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from engagement.json_outline import entry, outline
+from engagement.json_outline import TooManyEntries, entry, outline
 from engagement.slices import finish
 
 
 def outlined(text: str, seen: list[Any] | None = None) -> tuple[Any, Any]:
-    return finish(outline(text, "customers", (seen if seen is not None else []).append))
+    return finish(outline(text, "customers", (seen if seen is not None else []).append, 10))
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,9 @@ def test_broken_json_fails_as_json_loads_does(text: str) -> None:
     with pytest.raises(json.JSONDecodeError) as found:
         outlined(text)
     assert (found.value.msg, found.value.pos) == (expected.value.msg, expected.value.pos)
+
+
+def test_an_array_longer_than_the_limit_is_not_read_to_its_end() -> None:
+    assert outlined('{"customers": [' + ", ".join(["{}"] * 10) + "]}")[1] is not None
+    with pytest.raises(TooManyEntries):
+        outlined('{"customers": [' + ", ".join(["{}"] * 11) + ", this is not JSON")

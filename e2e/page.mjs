@@ -113,6 +113,7 @@ export class Chat {
   async screenshots(name, firstNew = -1) {
     this.stepNumber += 1;
     const base = path.join(this.outDir, `${String(this.stepNumber).padStart(2, '0')}-${name}`);
+    await this.closeLogPanel();
     await this.showAnswer(firstNew);
     await this.page.screenshot({ path: `${base}-desktop.png` });
     await this.page.setViewportSize(MOBILE);
@@ -132,9 +133,13 @@ export class Chat {
     await this.page.waitForTimeout(150);
   }
 
-  /** Close the Playground's log panel, which covers the chat at a phone's width. */
+  /**
+   * Close the Playground's log panel, which covers the chat at a phone's width (it opens
+   * again when the page comes back to the desktop width).
+   */
   async closeLogPanel() {
-    await this.page.getByText('Log Panel').locator('..').getByRole('button').last().click();
+    const title = this.page.getByText('Log Panel', { exact: true }).first();
+    if (await title.isVisible()) await title.locator('..').getByRole('button').last().click();
   }
 
   /** Type a message into the compose box and send it (only where no button exists). */

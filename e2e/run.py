@@ -48,7 +48,6 @@ def main() -> int:
         env = {**os.environ, INSIDE: "1"}
         return subprocess.call([*unshare, sys.executable, __file__, *languages], env=env)
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-    shutil.rmtree(OUT, ignore_errors=True)
     signal.signal(signal.SIGTERM, _stop)
     codes = [_run_pass(language, OUT / language) for language in languages]
     return max(codes)
@@ -56,6 +55,7 @@ def main() -> int:
 
 def _run_pass(language: str, out: Path) -> int:
     """One user's whole scenario in `language`, on a bot and a Playground of its own."""
+    shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     scenario = ["node", str(E2E / "iteration.mjs"), "PLAYGROUND", str(out), language]
     if language == "de":

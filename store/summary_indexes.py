@@ -130,9 +130,7 @@ class SummaryIndexes:
     def replaced(self, tenant_id: str) -> None:
         """Many of the tenant's summaries were just rewritten: load them again when asked."""
         key = digest(tenant_id)
-        dropped = self._indexes.pop(key, None)
-        if dropped is not None:
-            dropped.close()
+        self._indexes.pop(key, None)  # a query still using it (a subset being built) finishes
         if key in self._loads:
             self._reload.add(key)
 

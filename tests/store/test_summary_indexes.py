@@ -221,3 +221,20 @@ async def test_a_save_during_a_daily_rebuild_shows_at_once(
         assert answer.bands is not None
         assert answer.bands[Band.RED] == 200  # every one, c150 too: its renewal is near
         assert answer.page.rows[0].customer_id == "c150"  # red, and renewing first
+
+
+async def test_a_query_building_a_subset_survives_the_index_being_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        imported = [make_customer(TENANT, f"c{n:04}") for n in range(1_200)]
+        await store.customer_import.import_customers(TENANT, imported, [])
+        assert (await store.summaries.portfolio(TENANT, request())).stored == 1_200  # loaded
+        monkeypatch.setattr(slices, "SLICE_SECONDS", -1.0)  # the subset is built in parts
+        mine = PortfolioRequest(PortfolioQuery(mine=True), "aad-owner-1", NOW)
+        building = asyncio.create_task(store.summaries.portfolio(TENANT, mine))
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert not building.done()
+        store.summaries._indexes.replaced(TENANT)  # what an import or a build does at its end
+        assert (await building).page.total == 1_200

@@ -12,10 +12,10 @@ Layout, per tenant, next to the customer files:
   customer's file is written, without awaiting in between: one bucket file of at most 1/256 of
   the tenant (about 40 summaries at 10,000 customers) is read, changed and written atomically.
 - **Answers from memory.** A tenant's summaries are loaded once, on its first query, into a
-  `engagement.book_index.BookIndex` (store/summary_indexes.py) that every write above keeps
-  current: `portfolio`, `kpis`, `customers` and `owned_by` read no file and decode no row; an
-  unfiltered page and its figures come from the index's order and counters, a filtered one
-  goes through the summaries in slices that yield.
+  `engagement.book_index.BookIndex` (store/summary_indexes.py) that every save keeps current
+  (an import or a build replaces it: it is read again on the next query): `portfolio`,
+  `kpis`, `customers` and `owned_by` read no file and decode no row; a page and its figures
+  come from the index's orders, counters and subsets.
 - **Repaired when missing or stale.** A tenant without `built.json` (summaries never built, or
   a crash) is rebuilt from its customer files before it answers: bucket by bucket, a few
   customers per slice, merged by `version`, so saves made meanwhile are never overwritten by an

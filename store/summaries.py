@@ -283,8 +283,8 @@ class TinyCustomerSummaries:
                 await self._merge_many(tenant_id, batch, replace_index=False)
                 batch = {}
         await self._merge_many(tenant_id, batch, replace_index=False)
-        self._indexes.replaced(tenant_id)  # the index answered from the old ones meanwhile
         self.mark_built(tenant_id, count)
+        await self._indexes.refresh(tenant_id)  # the index answered from the old ones meanwhile
         logger.info("built the summaries of %d customers of tenant %s", count, tenant_id)
         return count
 

@@ -10,8 +10,10 @@ store/summaries.py.
   the files are read: a change is never lost, whether its file was read before or after it.
 - **Replaced after a bulk write.** An import or a build rewrites many summaries at once
   (a build: every one, daily, as health moves with time); changing the index in place row by
-  row would cost seconds at 100,000 customers. `replaced` drops the tenant's index instead (a
-  load under way starts over), and the next query loads it from the files again.
+  row would cost seconds at 100,000 customers. After an import, `replaced` drops the tenant's
+  index (a load under way starts over) and the next query loads it from the files again (the
+  imported customers show in it); after a build, `refresh` loads it again at once while the
+  old one keeps answering, so no query waits for the daily rebuild's reload.
 - **Per process**, like the store itself (one process per data directory): nothing to
   invalidate across processes; `close` forgets everything.
 
@@ -65,12 +67,13 @@ class SummaryIndexes:
         index = self._indexes.get(key)
         if index is not None:
             return index
-        task = self._loads.get(key)
-        if task is None:
-            self._queued[key] = []
-            task = asyncio.get_running_loop().create_task(self._load(tenant_id, key))
-            self._loads[key] = task
-        return await asyncio.shield(task)
+        return await asyncio.shield(self._loads.get(key) or self._start(tenant_id, key))
+
+    def _start(self, tenant_id: str, key: str) -> asyncio.Task[BookIndex]:
+        self._queued[key] = []
+        task = asyncio.get_running_loop().create_task(self._load(tenant_id, key))
+        self._loads[key] = task
+        return task
 
     async def _load(self, tenant_id: str, key: str) -> BookIndex:
         try:
@@ -115,24 +118,39 @@ class SummaryIndexes:
         index, queued = self._indexes.get(key), self._queued.get(key)
         if index is None and queued is None:
             return  # not loaded: the files are read when it is
-        for customer_id, row in rows.items():
+        for customer_id, row in rows.items():  # to the index answering, and the one loading
             summary = decode(tenant_id, customer_id, row)
             if index is not None:
                 index.put(summary)
-            elif queued is not None:
+            if queued is not None:
                 queued.append((customer_id, summary))
         for customer_id in gone:
             if index is not None:
                 index.remove(customer_id)
-            elif queued is not None:
+            if queued is not None:
                 queued.append((customer_id, None))
 
     def replaced(self, tenant_id: str) -> None:
-        """Many of the tenant's summaries were just rewritten: load them again when asked."""
+        """Many of the tenant's summaries were just rewritten (an import): load them again
+        when asked."""
         key = digest(tenant_id)
         self._indexes.pop(key, None)  # a query still using it (a subset being built) finishes
         if key in self._loads:
             self._reload.add(key)
+
+    async def refresh(self, tenant_id: str) -> None:
+        """Many of the tenant's summaries were just recomputed (a build): load them again now,
+        while the index loaded before keeps answering (and taking saves); nothing to do when
+        none is loaded."""
+        key = digest(tenant_id)
+        task = self._loads.get(key)
+        if task is not None:
+            self._reload.add(key)
+        elif key in self._indexes:
+            task = self._start(tenant_id, key)
+        else:
+            return
+        await asyncio.shield(task)
 
     def close(self) -> None:
         """Forget every index and stop loading."""

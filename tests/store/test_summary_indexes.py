@@ -19,7 +19,7 @@ from engagement.health_factors import Band
 from engagement.models import Customer, Touch, TouchKind
 from engagement.portfolio import PortfolioQuery
 from store import Store, open_store
-from store.summary_codec import Row
+from store.summary_codec import Row, bucket_of
 
 TENANT = "tenant-index"
 OTHER = "tenant-other"
@@ -238,3 +238,34 @@ async def test_a_query_building_a_subset_survives_the_index_being_replaced(
         assert not building.done()
         store.summaries._indexes.replaced(TENANT)  # what an import or a build does at its end
         assert (await building).page.total == 1_200
+
+
+async def test_after_a_build_the_old_index_answers_until_the_new_one_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[Path]
+) -> None:
+    clock = FixedClock(NOW)
+    with open_store(tmp_path, clock=clock) as store:
+        imported = [touched(make_customer(TENANT, f"c{n:03}")) for n in range(200)]
+        await store.customer_import.import_customers(TENANT, imported, [])
+        assert (await store.summaries.portfolio(TENANT, request())).stale == 0  # loaded
+        loaded = len(reads)
+        clock.set(NOW + timedelta(days=60))
+        monkeypatch.setattr(summary_indexes, "SLICE_SECONDS", -1.0)  # yield after every bucket
+        rebuilding = asyncio.create_task(store.summaries.build(TENANT))
+        for _ in range(200_000):  # until the rebuilt summaries are being read
+            if len(reads) > loaded:
+                break
+            await asyncio.sleep(0)
+        meanwhile = await store.summaries.portfolio(TENANT, request(clock=clock))
+        assert not rebuilding.done()  # answered without waiting for the new index
+        assert meanwhile.stale == 200  # from the index loaded before the build
+        first_read = min(imported, key=lambda c: bucket_of(c.id))  # its bucket is read already
+        saved = await store.customers.get(TENANT, first_read.id)
+        assert saved is not None
+        saved.renewal_date = NOW.date() + timedelta(days=61)  # renews tomorrow, as of then
+        await store.customers.save(saved)
+        await rebuilding
+        after = await store.summaries.portfolio(TENANT, request(clock=clock))
+        assert after.stale == 0
+        assert len(reads) == loaded * 2
+        assert after.page.rows[0].customer_id == saved.id  # the save made during the reload

@@ -101,7 +101,11 @@ def _element(item: Field, lim: _Limits) -> dict[str, Any]:
         if item.value:  # a pre-filled value is only cut when the card would not fit otherwise
             element["value"] = lim.clip(item.value, min(item.max_length, MAX_INPUT_CHARS))
     elif item.kind == "date":
-        element["type"] = "Input.Date"
+        # The card's own placeholder: a client's default ("Select a date...") may not follow
+        # the language the user chose.
+        element.update(
+            type="Input.Date", placeholder=lim.short(item.placeholder or _("Select a date"))
+        )
         if item.value:
             element["value"] = item.value
     elif item.kind in ("choice", "multichoice"):

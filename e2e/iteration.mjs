@@ -183,6 +183,10 @@ async function overview(chat) {
   ], { forbidden: ['|---', '```'] });
   await chat.step('portfolio', () => chat.say(t('portfolio')), [t('Portfolio'), CUSTOMER]);
   await chat.step('reminders', () => chat.say(t('reminders')), [t('Reminders for your customers')]);
+  // Bad input gets an answer in the user's language.
+  await chat.step('bad-date', () => chat.say(`${t('renewal')} ${CUSTOMER} ${t('someday')}`), [
+    t("I can't read 'someday' as a date"),
+  ]);
 }
 
 async function main() {
@@ -192,7 +196,9 @@ async function main() {
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
   });
   try {
-    const page = await browser.newPage({ viewport: DESKTOP });
+    // A German user's browser speaks German (the date inputs' texts); the Playground still sends
+    // en-US as the activities' locale, whatever the browser says.
+    const page = await browser.newPage({ viewport: DESKTOP, locale: GERMAN ? 'de-DE' : 'en-US' });
     page.setDefaultTimeout(20000);
     page.setDefaultNavigationTimeout(60000);
     const chat = new Chat(page, outDir);

@@ -9,6 +9,8 @@ const GERMAN = {
   status: 'status',
   portfolio: 'portfolio',
   reminders: 'erinnerungen',
+  renewal: 'verlängerung',
+  someday: 'irgendwann',
   // buttons
   Help: 'Hilfe',
   'Quick check': 'Schnellcheck',
@@ -73,6 +75,7 @@ const GERMAN = {
   'Goal achievement: 100%': /Zielerreichung: 100\s%/, // a no-break space before %
   Portfolio: 'Portfolio',
   'Reminders for your customers': 'Erinnerungen für Ihre Kunden',
+  "I can't read 'someday' as a date": "Ich kann 'irgendwann' nicht als Datum lesen",
 };
 
 /**

@@ -100,3 +100,18 @@ def test_a_required_field_without_its_own_error_says_so_in_the_turns_language(
         card = form_card(FormView(title="T", fields=[field], buttons=[]))
     (element,) = [node for node in walk(card) if node.get("id") == "attendees"]
     assert element["errorMessage"] == message
+
+
+@pytest.mark.parametrize(
+    ("language", "placeholder"), [("en", "Select a date"), ("de", "Datum auswählen")]
+)
+def test_a_date_input_says_select_a_date_in_the_turns_language(
+    language: str, placeholder: str
+) -> None:
+    """The card's own placeholder: the Agents Playground showed its English default to a German
+    user (make e2e's German pass)."""
+    field = Field("date", "due", "Due")
+    with use_language(language):
+        card = form_card(FormView(title="T", fields=[field], buttons=[]))
+    (element,) = [node for node in walk(card) if node.get("id") == "due"]
+    assert element["placeholder"] == placeholder

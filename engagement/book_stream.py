@@ -43,11 +43,6 @@ class CustomerTexts(Sequence[Customer]):
     def __init__(self, texts: Sequence[str | bytes] = ()) -> None:
         self._texts = tuple(texts)
 
-    @classmethod
-    def of(cls, customers: Sequence[Customer]) -> CustomerTexts:
-        """Customers kept as text from now on."""
-        return cls([customer.model_dump_json() for customer in customers])
-
     def __len__(self) -> int:
         return len(self._texts)
 

@@ -39,11 +39,6 @@ async def sorted_in_slices(items: list[T], run: int = 2_000) -> Iterator[T]:
     return heapq.merge(*runs)  # type: ignore[type-var]
 
 
-async def joined(parts: Iterable[str]) -> str:
-    """The parts joined, produced in slices (e.g. `engagement.export.export_parts`)."""
-    return "".join([part async for part in sliced(parts)])
-
-
 def finish(steps: Generator[None, None, T]) -> T:
     """Run work written as steps (a generator that yields between pieces) to its result."""
     while True:

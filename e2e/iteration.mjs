@@ -1,21 +1,22 @@
 // One whole iteration in the Agents Playground's web page, by clicking where a button exists, in
 // English or, after `sprache de`, in German (every button found by its German title).
-// Usage: node iteration.mjs <playground url> <screenshot dir> <en|de> [english.json]
-// (run by e2e/run.py inside a loopback-only network namespace). In German, every answer after
-// `sprache de` is checked for English (english.mjs, with the vocabulary english.json): what it
-// finds is listed in <screenshot dir>/findings.txt and fails the run at its end, unless
-// known-english.txt lists it.
+// Usage: node iteration.mjs <playground url> <screenshot dir> <en|de> <vocabulary.json>
+// (run by e2e/run.py inside a loopback-only network namespace). Every answer is checked for the
+// other language (languages.mjs; a German user's only after `sprache de`): what it finds is
+// listed in <screenshot dir>/findings.txt and fails the run at its end, unless
+// known-english.txt lists it (for the German pass).
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
-import { englishCheck } from './english.mjs';
+import { wrongLanguageCheck } from './languages.mjs';
 import { Chat, DESKTOP } from './page.mjs';
 import { translator } from './texts.mjs';
 
-const [url, outDir, language = 'en', englishFile] = process.argv.slice(2);
+const [url, outDir, language, vocabularyFile] = process.argv.slice(2);
 const GERMAN = language === 'de';
 const t = translator(language);
 const CUSTOMER = GERMAN ? 'Contoso' : 'Fabrikam';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const beside = (name) => new URL(`./${name}`, import.meta.url);
 // What the user types into the cards (a German user writes German).
 const DATA = GERMAN
   ? {
@@ -46,7 +47,7 @@ const DATA = GERMAN
 async function quickCheck(chat) {
   if (GERMAN) {
     await chat.step('language', () => chat.say('sprache de'), ['Ab jetzt antworte ich Ihnen auf Deutsch']);
-    chat.addCheck(englishCheck(englishFile, new URL('./known-english.txt', import.meta.url)));
+    chat.addCheck(wrongLanguageCheck(vocabularyFile, 'de', beside('known-english.txt')));
     await chat.step('help', () => chat.say('hilfe'), [t('How I can help'), t('Phases'), 'schnellcheck']);
     const create = `${CUSTOMER} anlegen`;
     await chat.step('quick-check-customer', () => chat.say(`schnellcheck ${CUSTOMER}`), [create]);
@@ -203,6 +204,7 @@ async function main() {
     page.setDefaultNavigationTimeout(60000);
     const chat = new Chat(page, outDir);
     await chat.blockOutside();
+    if (!GERMAN) chat.addCheck(wrongLanguageCheck(vocabularyFile, 'en', beside('known-german.txt')));
     await page.goto(url);
     await chat.reply([], ["Customer Success assistant"]);
     await chat.closeLogPanel();

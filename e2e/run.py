@@ -5,9 +5,9 @@ Runs itself again inside a new network namespace that has only a loopback interf
 -n`; `unshare -rn` when not root), so nothing it starts can reach another host: the Playground's
 telemetry and the page's font and script CDNs fail there. Inside, for each language it starts
 the bot on a temporary data directory and the Playground pointed at it, each on a port the OS
-chose, and runs `iteration.mjs`, which drives the page (the German pass with the vocabulary of
-`english.py`, to find English). Logs and screenshots go to build/e2e/<language>/. Every process
-it started is stopped when it ends.
+chose, and runs `iteration.mjs`, which drives the page (with the vocabulary of `languages.py`,
+to find the other language on the screen). Logs and screenshots go to build/e2e/<language>/.
+Every process it started is stopped when it ends.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from english import vocabulary  # e2e/english.py, beside this file
+from languages import vocabulary  # e2e/languages.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "e2e"
@@ -57,11 +57,9 @@ def _run_pass(language: str, out: Path) -> int:
     """One user's whole scenario in `language`, on a bot and a Playground of its own."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    scenario = ["node", str(E2E / "iteration.mjs"), "PLAYGROUND", str(out), language]
-    if language == "de":
-        english = out / "english.json"
-        english.write_text(json.dumps(vocabulary(), ensure_ascii=False))
-        scenario.append(str(english))
+    words = out / "vocabulary.json"
+    words.write_text(json.dumps(vocabulary(), ensure_ascii=False))
+    scenario = ["node", str(E2E / "iteration.mjs"), "PLAYGROUND", str(out), language, str(words)]
     with ExitStack() as stack:
         data_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="csf-e2e-"))
         bot_port, playground_port = _free_port(), _free_port()

@@ -123,7 +123,11 @@ class QuickCheck:
                 _("{name} is not in your customer list yet.").format(name=name)
                 + did_you_mean(close, markdown=False)
                 + " "
-                + _("Pick the customer, or create {name} as a new one.").format(name=name)
+                + (
+                    _("Pick the customer, or create {name} as a new one.")
+                    if close  # with no close name, there is no customer to pick
+                    else _("Create {name} as a new customer?")
+                ).format(name=name)
             ],
             fields=[],
             buttons=buttons,

@@ -56,6 +56,9 @@ async def test_german_quick_check_messages(german: Conversation) -> None:
     replies = await german.say("quick check Fabrikam")
     card = replies[0].cards[0]
     assert "Neuer Kunde: Fabrikam?" in texts(card)
+    assert "Fabrikam ist noch nicht in Ihrer Kundenliste. Fabrikam als neuen Kunden anlegen?" in (
+        texts(card)
+    )
     assert "Fabrikam anlegen" in _buttons(card)
     replies = await german.submit(_buttons(card)["Fabrikam anlegen"])
     card = replies[0].cards[0]

@@ -26,6 +26,10 @@ async def test_a_typo_in_quick_check_asks_and_offers_the_close_name(
 async def test_a_new_customer_is_created_only_when_confirmed(personal: Conversation) -> None:
     ask = last_card(await personal.say("quick check Litware"))
     assert "Did you mean" not in texts(ask)
+    # no other customer to pick (it said "Pick the customer, ..." before)
+    assert "Litware is not in your customer list yet. Create Litware as a new customer?" in texts(
+        ask
+    )
     card = last_card(await press(personal, ask, "Create Litware"))
     assert "Litware" not in all_text(await personal.say("customers"))  # not before the submit
     value = dict(submit_data(card, "Show level"))

@@ -184,6 +184,12 @@ async function overview(chat) {
   ], { forbidden: ['|---', '```'] });
   await chat.step('portfolio', () => chat.say(t('portfolio')), [t('Portfolio'), CUSTOMER]);
   await chat.step('reminders', () => chat.say(t('reminders')), [t('Reminders for your customers')]);
+  // A renewal 20 days ahead: its 30-days-ahead reminder is due, and the sweep sends its card.
+  const renewal = GERMAN ? isoDate(20).split('-').reverse().join('.') : isoDate(20);
+  const renews = GERMAN ? `${CUSTOMER} verlängert in \\d+ Tag` : `${CUSTOMER} renews in \\d+ day`;
+  await chat.step('reminder-card', () => chat.say(`${t('renewal')} ${CUSTOMER} ${renewal}`), [
+    new RegExp(renews),
+  ]);
   // Bad input gets an answer in the user's language.
   await chat.step('bad-date', () => chat.say(`${t('renewal')} ${CUSTOMER} ${t('someday')}`), [
     t("I can't read 'someday' as a date"),

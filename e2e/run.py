@@ -72,7 +72,12 @@ def _run_pass(language: str, out: Path) -> int:
                     "HOST": "127.0.0.1",
                     "PORT": str(bot_port),
                     "DATA_DIR": data_dir,
-                    "REMINDERS_ENABLED": "false",
+                    # Reminders sent as soon as due, any day and hour (the renewal step's card)
+                    "REMINDERS_ENABLED": "true",
+                    "REMINDER_SWEEP_SECONDS": "1",
+                    "REMINDER_WEEKENDS": "true",
+                    "REMINDER_WORKDAY_START": "00:00",
+                    "REMINDER_WORKDAY_END": "23:59",
                     "MicrosoftAppId": "",
                 },
             )

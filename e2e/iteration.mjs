@@ -212,7 +212,7 @@ async function main() {
     await chat.blockOutside();
     if (!GERMAN) chat.addCheck(wrongLanguageCheck(vocabularyFile, 'en', beside('known-german.txt')));
     await page.goto(url);
-    await chat.reply([], ["Customer Success assistant"]);
+    chat.check('welcome', await chat.reply([], ["Customer Success assistant"]));
     await chat.closeLogPanel();
     await chat.screenshots('welcome');
     try {

@@ -39,9 +39,9 @@ export class Chat {
   }
 
   /**
-   * From now on, check every answer with `check(text, step name)`, which returns what it finds wrong as
-   * { text, known } (a German user's English sentences): each finding is recorded with its
-   * step, the run goes on, and `finish` fails on any that is not known.
+   * From now on, check every answer with `check(text, step name)`, which returns what it finds
+   * wrong as { text, known } (sentences in the other language): each finding is recorded with
+   * its step, the run goes on, and `finish` fails on any that is not known.
    */
   addCheck(check) {
     this.checks.push(check);
@@ -96,10 +96,7 @@ export class Chat {
     for (const bad of [/something went wrong/i, /out of date/i, ...forbidden]) {
       if (matches(text, bad)) throw new Error(`step ${name}: the bot answered ${bad}:\n${text}`);
     }
-    const stepName = `${String(this.stepNumber + 1).padStart(2, '0')}-${name}`;
-    for (const check of this.checks) {
-      this.findings.push(...check(text, name).map((found) => ({ step: stepName, ...found })));
-    }
+    this.check(name, text);
     await this.screenshots(name, firstNew);
     const seconds = (ms) => (ms / 1000).toFixed(1);
     console.log(
@@ -107,6 +104,14 @@ export class Chat {
     );
     fs.writeFileSync(path.join(this.outDir, `${String(this.stepNumber).padStart(2, '0')}-${name}.txt`), text);
     return text;
+  }
+
+  /** Run the checks (addCheck) on the answer of the step about to be numbered next. */
+  check(name, text) {
+    const stepName = `${String(this.stepNumber + 1).padStart(2, '0')}-${name}`;
+    for (const check of this.checks) {
+      this.findings.push(...check(text, name).map((found) => ({ step: stepName, ...found })));
+    }
   }
 
   /** Screenshots at the desktop width and at a phone's width, the step's answer at the top. */

@@ -16,7 +16,8 @@ from engagement.working_hours import local_date
 from i18n import N_, _, ngettext
 from i18n.formats import format_fixed
 
-# The phase a stalled reminder names, as a title ("stuck in the Assess phase").
+# The phase a stalled reminder names: a title in English ("stuck in the Assess phase"), the
+# lowercase command word in German as everywhere else (Phase „bewerten“, like status).
 _PHASE_TITLES = {
     Phase.ASSESS: N_("Assess"),
     Phase.COMMIT: N_("Commit"),

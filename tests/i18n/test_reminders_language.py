@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from cards.reminders import UpcomingView, reminder_digest_card, reminder_list_card
+from dialogs.common.messages import phase_name
 from dialogs.reminders.reminder_actions import handle_reminder_action
 from dialogs.reminders.reminder_commands import ReminderServices
 from dialogs.reminders.reminder_texts import follow_up_line, reminder_view
 from engagement.clock import FixedClock
+from engagement.models import Phase
 from engagement.reminder_index import SchedulingCustomerRepository
 from engagement.reminder_records import DeliveryRecord, DeliveryState
 from engagement.reminders import Reminder, ReminderKind, due_reminders
@@ -91,7 +93,7 @@ def test_every_kind_of_reminder_reads_german() -> None:
         "Contoso verlängert heute",
         "Ziel überfällig: Pilot live",
         "Ziel fällig: Pilot live",
-        "Contoso steckt in der Phase „Bewerten“ fest",
+        "Contoso steckt in der Phase „bewerten“ fest",
         "Bei Contoso zur Lieferung nachfassen",
         "Contoso anrufen: ein unzufriedener Kunde (NPS 4, CSAT 2,0)",
         "Verlängerungsumsetzung: Contoso (verlängert am Do., 1. Apr. 2027)",
@@ -100,7 +102,7 @@ def test_every_kind_of_reminder_reads_german() -> None:
     assert whys[0].startswith("14 Tage seit dem letzten Kontakt (Mo., 19. Okt. 2026); Partner")
     assert whys[1].startswith("1 Tag seit der Anlage des Kunden (So., 1. Nov. 2026)")
     assert whys[4].startswith("Das Ziel war am Fr., 30. Okt. 2026 fällig (vor 3 Tagen):")
-    assert whys[6].startswith("Seit 30 Tagen in der Phase „Bewerten“ (seit Sa., 3. Okt. 2026)")
+    assert whys[6].startswith("Seit 30 Tagen in der Phase „bewerten“ (seit Sa., 3. Okt. 2026)")
     assert [due for _title, _why, due in views][4:6] == [
         "Fr., 30. Okt. 2026 (vor 3 Tagen)",
         "heute (Mo., 2. Nov. 2026)",
@@ -108,6 +110,15 @@ def test_every_kind_of_reminder_reads_german() -> None:
     seen = [text for view in views for text in view]
     assert english_lines(seen) == []
     assert leaks(seen, foreign_messages("de")) == set()
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+def test_a_stalled_reminder_names_the_phase_as_status_does_in_german(phase: Phase) -> None:
+    stalled = _reminder(ReminderKind.PHASE_STALLED, TODAY, about=phase.value, since=TODAY)
+    with use_language("de"):
+        view = reminder_view(stalled, NOW, ANY_TIME.zone(None))
+        assert f"Phase „{phase_name(phase)}“" in view.title
+        assert f"Phase „{phase_name(phase)}“" in view.why
 
 
 def test_every_kind_of_reminder_reads_english_as_before() -> None:

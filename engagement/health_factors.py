@@ -252,9 +252,11 @@ def touch_factor(customer: Customer, now: datetime, policy: HealthPolicy) -> Dra
         return lack(_("no touch recorded"), _("log calls and meetings so check-ins count"))
     days = max((now - last).days, 0)
     score = overdue_score(days, policy.check_in_days)
-    value = _("last touch {days} ago (policy: every {policy})").format(
-        days=days_text(days), policy=days_text(policy.check_in_days)
-    )
+    value = (
+        _("last touch today (policy: every {policy})")
+        if days == 0
+        else _("last touch {days} ago (policy: every {policy})")
+    ).format(days=days_text(days), policy=days_text(policy.check_in_days))
     advice = _("check in with the customer") if days > policy.check_in_days else ""
     return Draft(score, value, advice)
 

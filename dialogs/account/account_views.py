@@ -46,6 +46,16 @@ def _nps(nps: int | None, category: NpsCategory) -> str:
     return _("{nps} ({category})").format(nps=nps, category=nps_category_name(category))
 
 
+def _days_ago(when: datetime, now: datetime) -> str:
+    """`today (04 Dec 2026)` / `3 days ago (01 Dec 2026)`."""
+    days = max((now - when).days, 0)
+    if days == 0:
+        return _("today ({day})").format(day=_day(when))
+    return ngettext("{n} day ago ({day})", "{n} days ago ({day})", days).format(
+        n=days, day=_day(when)
+    )
+
+
 def status_view(customer: Customer, now: datetime) -> SummaryView:
     """Where the customer stands: phase, level trend, goals, success plan, touches, renewal,
     licenses, NPS."""
@@ -53,13 +63,7 @@ def status_view(customer: Customer, now: datetime) -> SummaryView:
     levels = [i.assessment.level.label for i in customer.iterations if i.assessment]
     trend = " → ".join(levels) if levels else _("not assessed")
     last_touch = max((t.at for t in customer.touches), default=None)
-    touch_text = (
-        ngettext("{n} day ago ({day})", "{n} days ago ({day})", (now - last_touch).days).format(
-            n=(now - last_touch).days, day=_day(last_touch)
-        )
-        if last_touch
-        else _("never")
-    )
+    touch_text = _days_ago(last_touch, now) if last_touch else _("never")
     facts = [
         Fact(
             _("Iteration"),

@@ -70,6 +70,8 @@ async def test_a_german_user_reads_the_account_in_german(personal: Conversation)
     status = replies["status"]
     assert "1, Phase „liefern“ seit 02. Nov. 2026" in status
     assert "31. März 2027 (in 149 Tagen)" in status
+    assert "heute (02. Nov. 2026)" in status
+    assert "vor 0 Tagen" not in status
     assert "Carla Diaz, CIO (Ansprechpartner laut Leistungsbeschreibung)" in status
     assert "Lebenszyklusphase: renew (aus dem Datensatz abgeleitet;" in status
     assert (
@@ -81,7 +83,7 @@ async def test_a_german_user_reads_the_account_in_german(personal: Conversation)
     assert "Verlängerung am 31. März 2027 (in 149 Tagen): Bestätigen Sie den Plan" in brief
     assert "Iteration 1, „liefern“ seit 0 Tagen" in brief
     assert "02. Nov. 2026 · Termin · Ada Lovelace: Workshop durchgeführt" in brief
-    assert "letzter Kontakt vor 0 Tagen (Regel: spätestens nach 14 Tagen)" in replies["health"]
+    assert "letzter Kontakt heute (Regel: spätestens nach 14 Tagen)" in replies["health"]
     assert "- Verlängerungen: noch keine erfasst" in replies["stage"]
     assert "Kontakte mit Contoso, neueste zuerst (3):" in replies["touches"]
     assert "1 Iteration seit 02. Nov. 2026" in replies["history"]
@@ -96,10 +98,12 @@ async def test_an_english_user_reads_the_account_as_before(personal: Conversatio
     assert replies["touch"] == "Logged a call touch with Contoso: ok. 3 touches on record."
     assert "1, deliver phase since 02 Nov 2026" in replies["status"]
     assert "31 Mar 2027 (in 149 days)" in replies["status"]
+    assert "today (02 Nov 2026)" in replies["status"]
+    assert "0 days ago" not in replies["status"]
     assert "Carla Diaz, CIO (customer contact (statement of work))" in replies["status"]
     assert "Call brief · Contoso\nAs of 02 Nov 2026\nTalking points" in replies["brief"]
     assert "02 Nov 2026 · meeting · Ada Lovelace: workshop delivered" in replies["brief"]
-    assert "last touch 0 days ago (policy: every 14 days)" in replies["health"]
+    assert "last touch today (policy: every 14 days)" in replies["health"]
     assert "Touches with Contoso, newest first (3):" in replies["touches"]
     assert "1 iteration since 02 Nov 2026" in replies["history"]
     assert replies["undo"].startswith("Removed the latest touch with Contoso (02 Nov 2026, call")

@@ -59,7 +59,7 @@ def test_the_report_in_german_and_english() -> None:
     with use_language("de"):
         german = render_text("report", **REPORT)
     assert german.startswith("**Leistungsnachweis: Contoso, Iteration 2**\n\n- Reifegrad: ")
-    assert "- Einsatz: s bis e, abgeschlossen am c\n" in german
+    assert "- Engagement: s bis e, abgeschlossen am c\n" in german
     assert "; Nachweis: " in german
     assert "**Nächste Schritte**" in german
     english = render_text("report", **REPORT)

@@ -52,12 +52,15 @@ class FiscalYear:
 
     @property
     def label(self) -> str:
-        """ "FY2026 (Jul 2025 - Jun 2026)" / "GJ2026 (Juli 2025 - Juni 2026)"."""
+        """The fiscal year with its months: "FY2026 (Jul 2025 - Jun 2026)"; German uses "GJ"."""
         last = date.fromordinal(self.end.toordinal() - 1)
         # TRANSLATORS: a Babel (CLDR) date pattern: MMM month abbreviated, yyyy year.
         month = _("MMM yyyy")
-        start, end = format_date(self.start, month), format_date(last, month)
-        return f"{self.short_label} ({start} - {end})"
+        return _("{name} ({first} - {last})").format(
+            name=self.short_label,
+            first=format_date(self.start, month),
+            last=format_date(last, month),
+        )
 
 
 def fiscal_year(day: date, start_month: int = MICROSOFT_FISCAL_START) -> FiscalYear:

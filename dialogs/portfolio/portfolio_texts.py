@@ -14,11 +14,11 @@ from datetime import date
 from cards.portfolio import BAND_LABELS, ChartSlice, KpiView, PortfolioRowView
 from dialogs.common.messages import day_text, phase_name, score_text
 from engagement.health_factors import Band
-from engagement.kpis import FiscalYear, Kpis
+from engagement.kpis import Kpis
 from engagement.models import MaturityLevel
 from engagement.portfolio import BAND_ORDER, Page, PortfolioQuery, PortfolioRow
 from i18n import _, ngettext
-from i18n.formats import format_date, format_number, format_percent
+from i18n.formats import format_number, format_percent
 
 RUN_COMMAND = "run_command"
 
@@ -134,22 +134,6 @@ def band_slices(counts: Mapping[Band, int]) -> list[ChartSlice]:
     ]
 
 
-def fiscal_year_name(year: FiscalYear) -> str:
-    """ "FY2027" / "GJ2027"."""
-    return _("FY{year}").format(year=year.name)
-
-
-def fiscal_year_label(year: FiscalYear) -> str:
-    """ "FY2027 (Jul 2026 - Jun 2027)" / "GJ2027 (Juli 2026 - Juni 2027)"."""
-    last = date.fromordinal(year.end.toordinal() - 1)
-    month = _("MMM yyyy")  # TRANSLATORS: a Babel (CLDR) pattern: month abbreviated, year
-    return _("{name} ({first} - {last})").format(
-        name=fiscal_year_name(year),
-        first=format_date(year.start, month),
-        last=format_date(last, month),
-    )
-
-
 def _csat_text(kpis: Kpis) -> str:
     if kpis.csat_average is None:
         return _("no closed iteration with CSAT yet")
@@ -162,7 +146,7 @@ def _csat_text(kpis: Kpis) -> str:
 
 def kpi_view(kpis: Kpis) -> KpiView:
     """The KPIs as label/value facts."""
-    year = fiscal_year_name(kpis.fiscal_year)
+    year = kpis.fiscal_year.short_label
     nps = f"{kpis.nps:+d}" if kpis.nps is not None else _("no scores yet")
     facts = [
         (_("Customers"), count_text(kpis.customers)),
@@ -199,5 +183,5 @@ def kpi_view(kpis: Kpis) -> KpiView:
     facts.append((_("Stages"), stages))
     levels = " · ".join(f"{level_name(level)} {n}" for level, n in kpis.by_level.items())
     facts.append((_("Levels"), levels))
-    title = _("Key figures · {year}").format(year=fiscal_year_label(kpis.fiscal_year))
+    title = _("Key figures · {year}").format(year=kpis.fiscal_year.label)
     return KpiView(title=title, facts=facts)

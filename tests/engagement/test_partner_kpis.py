@@ -9,6 +9,7 @@ import pytest
 from engagement.clock import FixedClock
 from engagement.kpis import fiscal_year, net_promoter_score, partner_kpis
 from engagement.models import Customer, MaturityLevel, Phase, Satisfaction
+from i18n import use_language
 from tests.support.portfolio import NOW, TODAY, customer, healthy, run_iteration, satisfied
 
 
@@ -36,6 +37,8 @@ def test_fiscal_year_boundaries(day: date, start_month: int, start: date, name: 
 
 def test_fiscal_year_label_and_bad_start_month() -> None:
     assert fiscal_year(date(2026, 6, 30)).label == "FY2026 (Jul 2025 - Jun 2026)"
+    with use_language("de"):
+        assert fiscal_year(date(2026, 6, 30)).label == "GJ2026 (Juli 2025 \u2013 Juni 2026)"
     with pytest.raises(ValueError, match=r"1\.\.12"):
         fiscal_year(date(2026, 1, 1), 13)
 

@@ -212,9 +212,11 @@ def satisfaction_factor(customer: Customer) -> Draft:
     advice = ""
     if rating_for(score) != Band.GREEN:
         # Seed 003: act on the feedback and show the customer you are listening.
-        advice = _("follow up on the feedback with the customer and agree what changes")
-        if sat.comment:
-            advice += f': "{sat.comment}"'
+        advice = (
+            _('follow up on the feedback with the customer and agree what changes: "{comment}"')
+            if sat.comment
+            else _("follow up on the feedback with the customer and agree what changes")
+        ).format(comment=sat.comment)
     return Draft(score, value, advice)
 
 

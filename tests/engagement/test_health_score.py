@@ -18,6 +18,7 @@ from engagement.health_factors import (
 )
 from engagement.licenses import LicenseRisk, license_risk, utilisation
 from engagement.models import Customer, GoalStatus, Satisfaction
+from i18n import use_language
 from tests.support.portfolio import (
     NOW,
     TODAY,
@@ -234,7 +235,10 @@ def test_weak_feedback_asks_to_act_on_it_and_quotes_the_comment() -> None:
     factor = assess_health(target, NOW).factor(FactorKey.SATISFACTION)
     assert factor.rating == Band.RED
     assert "follow up on the feedback" in factor.advice
-    assert '"Too slow to respond"' in factor.advice
+    assert factor.advice.endswith(': "Too slow to respond"')
+    with use_language("de"):
+        german = assess_health(target, NOW).factor(FactorKey.SATISFACTION)
+    assert german.advice.endswith(": „Too slow to respond“")
 
 
 # ---------------------------------------------------------------- missing data and the score

@@ -218,6 +218,9 @@ def help_card(phases: Sequence[PhaseHelp], commands: Sequence[CommandHelp]) -> d
 def question_card(view: QuestionView) -> dict[str, Any]:
     """One question of the full assessment: one button per option, plus Back and Cancel.
 
+    Each numbered option line answers when tapped too (its text wraps on a phone, where a long
+    button's title is cut), unless repeating the payloads would make the card too big.
+
     Raises:
         ValueError: `submit_data` does not have one payload per option.
     """
@@ -226,13 +229,14 @@ def question_card(view: QuestionView) -> dict[str, Any]:
     total = max(view.total, 1)
     number = min(max(view.number, 1), total)
 
-    def build(lim: _Limits) -> dict[str, Any]:
+    def build(lim: _Limits, tappable: bool = True) -> dict[str, Any]:
         options = [
             {"label": lim.line(option.label), "data": data}
             for option, data in zip(view.options, view.submit_data, strict=True)
         ]
         return render_card(
             "question",
+            tappable=tappable,
             customer_name=lim.short(view.customer_name),
             progress=_("Question {number} of {total}").format(number=number, total=total),
             dimension=lim.short(view.dimension),
@@ -245,7 +249,10 @@ def question_card(view: QuestionView) -> dict[str, Any]:
             cancel_data=view.cancel_data,
         )
 
-    return _fitted("question", build)
+    try:
+        return _fitted("question", build)
+    except CardRenderError:  # the tappable lines repeat each payload: without them it may fit
+        return _fitted("question", lambda lim: build(lim, tappable=False))
 
 
 def quick_check_card(view: QuickCheckView) -> dict[str, Any]:

@@ -419,6 +419,21 @@ def test_question_prints_numbered_options_and_progress() -> None:
     assert [c["width"] for c in bar["columns"]] == [3, 7]
 
 
+def test_each_numbered_option_line_answers_when_tapped_with_the_full_text() -> None:
+    view = question_view(HOSTILE, 4)
+    card = question_card(view)
+    lines = [e for e in walk(card) if e.get("type") == "Container" and "selectAction" in e]
+    assert [line["selectAction"]["data"] for line in lines] == view.submit_data
+    assert [runs(line)[1] for line in lines] == [o.label for o in view.options]
+    assert [line["selectAction"]["title"] for line in lines] == [o.label for o in view.options]
+
+
+def test_a_question_too_big_for_tappable_lines_keeps_its_buttons_and_fits() -> None:
+    card = question_card(question_view(BIG, 50))
+    assert not [e for e in walk(card) if "selectAction" in e]
+    assert len(of_type(card, "ActionSet")) == 50
+
+
 def test_first_question_has_no_back_button() -> None:
     card = question_card(dataclasses.replace(question_view("x", 2), back_data=None))
     assert [a["title"] for a in card["actions"]] == ["Cancel"]

@@ -221,7 +221,7 @@ async def test_touch_is_logged_and_shown(personal: Conversation) -> None:
         == "Logged a call touch with Contoso: renewal is on track. 2 touches on record."
     )
     replies = await personal.say("status Contoso")
-    assert "0 days ago" in texts(replies[0].cards[0])
+    assert "Last touch\ntoday (" in texts(replies[0].cards[0])
 
 
 def _level_trend(card: dict[str, Any]) -> list[list[object]]:

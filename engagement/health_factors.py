@@ -268,9 +268,11 @@ def phase_factor(customer: Customer, now: datetime, policy: HealthPolicy) -> Dra
     iteration = customer.current
     days = max((now - iteration.phase_changed_at).days, 0)
     phase = phase_word(iteration.phase)
-    value = _("{phase} for {days} (stalled after {stall})").format(
-        phase=phase, days=days_text(days), stall=days_text(policy.stall_days)
-    )
+    value = (
+        _("{phase} since today (stalled after {stall})")
+        if days == 0
+        else _("{phase} for {days} (stalled after {stall})")
+    ).format(phase=phase, days=days_text(days), stall=days_text(policy.stall_days))
     if iteration.phase == Phase.CLOSED:  # not reachable through the lifecycle; kept neutral
         return Draft(1.0, value, "")
     stalled = days > policy.stall_days

@@ -72,7 +72,11 @@ def brief_view(brief: Brief, names: dict[str, str], now: datetime) -> SummaryVie
         Fact(_("Maturity"), level, "good" if brief.trend == "up" else "default"),
         Fact(
             _("Phase"),
-            _("iteration {number}, {phase} for {days}").format(
+            (
+                _("iteration {number}, {phase} since today")
+                if brief.phase_days == 0
+                else _("iteration {number}, {phase} for {days}")
+            ).format(
                 number=brief.iteration,
                 phase=phase_word(brief.phase),
                 days=days_text(brief.phase_days),

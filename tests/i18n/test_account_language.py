@@ -81,7 +81,7 @@ async def test_a_german_user_reads_the_account_in_german(personal: Conversation)
     brief = replies["brief"]
     assert "Gesprächsvorbereitung · Contoso\nStand 02. Nov. 2026\nGesprächspunkte" in brief
     assert "Verlängerung am 31. März 2027 (in 149 Tagen): Bestätigen Sie den Plan" in brief
-    assert "Iteration 1, „liefern“ seit 0 Tagen" in brief
+    assert "Iteration 1, „liefern“ seit heute" in brief
     assert "02. Nov. 2026 · Termin · Ada Lovelace: Workshop durchgeführt" in brief
     assert "letzter Kontakt heute (Regel: spätestens nach 14 Tagen)" in replies["health"]
     assert "- Verlängerungen: noch keine erfasst" in replies["stage"]
@@ -151,7 +151,10 @@ def test_health_factors_license_lines_and_checkpoints_in_german() -> None:
         "Lizenznutzung [Gewicht 25, fehlt]: fehlt: keine Lizenzzeilen erfasst. Als Nächstes: "
         in ("\n".join(lines))
     )
-    assert "„bewerten“ seit 0 Tagen (gilt nach 30 Tagen als festgefahren)" in "\n".join(lines)
+    assert "„bewerten“ seit heute (gilt nach 30 Tagen als festgefahren)" in "\n".join(lines)
     assert license_text == "Azure: 1.087 von 3.000 lizenzierten Nutzern aktiv (36 %), Risiko mittel"
     assert checkpoint == "Checkpoint Planung beginnt in 44 Tagen"
     assert customer.contacts[0].role == "customer contact (statement of work)"  # stored as code
+    english = "\n".join(assess_health(customer, NOW).explanation)
+    assert "assess since today (stalled after 30 days)" in english
+    assert "assess for 0 days" not in english

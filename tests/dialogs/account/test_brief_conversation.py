@@ -21,7 +21,7 @@ async def test_brief_of_a_customer_in_delivery(personal: Conversation) -> None:
     assert "Call brief · Contoso" in shown
     assert "Talking points" in shown
     assert "Cloud is an option" in shown
-    assert "iteration 1, deliver for 0 days" in shown
+    assert "iteration 1, deliver since today" in shown
     assert "31 Mar 2027 (in 149 days); execution checkpoint" in shown
     assert "Renewal on 31 Mar 2027 (in 149 days)" in shown
     assert "weekly sync" in shown

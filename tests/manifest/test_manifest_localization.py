@@ -70,6 +70,8 @@ def test_names_and_descriptions_are_german(german: dict, manifest: dict) -> None
     assert "Kunde" in german["description.full"]
     for phrase in re.findall(r"„([^“]+)“", german["description.full"]):
         assert parse_command(phrase) is not None, phrase
+    texts = [value for value in german.values() if isinstance(value, str)]
+    assert not [text for text in texts if "Einsatz" in text]  # "Engagement", as in the bot
 
 
 def test_the_german_full_name_follows_the_settings() -> None:

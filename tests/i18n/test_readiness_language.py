@@ -8,6 +8,7 @@ from typing import Any
 
 from engagement.clock import FixedClock
 from tests.dialogs.readiness.test_readiness_conversation import _answers
+from tests.i18n.test_german_conversation import english_lines
 from tests.support.cards import texts
 from tests.support.connector import Sent
 from tests.support.conversation import Conversation
@@ -46,6 +47,7 @@ async def test_a_german_user_takes_the_readiness_check_in_german(
     assert "Erneut durchführen" in card
     assert "Die letzten Bewertungen Ihrer Organisation sind eingetragen." in "\n".join(again)
     assert leaks(seen + again, foreign_messages("de")) == set()
+    assert english_lines(seen + again) == []
 
 
 async def test_bad_and_stale_readiness_cards_are_answered_in_german(

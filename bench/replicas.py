@@ -94,18 +94,19 @@ class FakeTeams:
     _release: asyncio.Event = field(default_factory=asyncio.Event)
 
     def owner(self, port: int) -> int:
-        """The replica process that holds local port `port` (0 when unknown)."""
-        if port not in self._owners:
-            for pid in self.pids:
-                for found in local_ports(pid):
-                    self._owners[found] = pid
+        """The replica process that holds local port `port` (0 when unknown). A cached owner is
+        checked again: a closed connection's port may be reused by another replica."""
+        cached = self._owners.get(port)
+        if cached is not None and port in local_ports(cached):
+            return cached
+        self._owners = {found: pid for pid in self.pids for found in local_ports(pid)}
         return self._owners.get(port, 0)
 
     async def send(self, request: web.Request) -> web.Response:
         body = await request.json()
         peer = request.transport.get_extra_info("peername") if request.transport else None
         pid = self.owner(int(peer[1])) if peer else 0
-        if self.held_pid is not None and pid == self.held_pid:
+        if self.held_pid is not None and pid in (self.held_pid, 0):  # unknown: maybe doomed
             self.held += 1
             self.holding.set()
             await self._release.wait()  # never accepted: the process dies meanwhile

@@ -58,7 +58,7 @@ class SuccessPlans:
         customer = await self._services.customers.get(tenant_of(context), value.customer)
         plan = latest_plan(customer) if customer else None
         if customer is None or plan is None or plan.iteration.number != value.iteration:
-            await context.send_activity(SavePlanSubmit.stale)
+            await context.send_activity(_(SavePlanSubmit.stale))
             return
         entered = value.model_dump()
         try:
@@ -83,7 +83,7 @@ class SuccessPlans:
                 self._services.customers, tenant_of(context), customer.id, update
             )
         except _Outdated:
-            await context.send_activity(SavePlanSubmit.stale)
+            await context.send_activity(_(SavePlanSubmit.stale))
             return
         section = plan_section(saved)
         assert section is not None

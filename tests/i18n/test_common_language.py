@@ -68,3 +68,9 @@ async def test_the_help_card_names_the_phases_like_their_commands(personal: Conv
     ]
     english = texts(last_card(await personal.say("help")))
     assert "Phases\nassess\n · \n" in english
+
+
+async def test_a_stale_success_plan_card_is_answered_in_german(personal: Conversation) -> None:
+    german = replace(personal, locale="de-DE")
+    replies = await german.submit({"action": "save_plan", "customer": "nobody", "iteration": 1})
+    assert all_text(replies).startswith("Diese Erfolgsplan-Karte ist veraltet")

@@ -31,7 +31,7 @@ import bisect
 import heapq
 import math
 from collections import Counter
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -127,6 +127,14 @@ class BookIndex:
         if old is not None:
             self._drop(old)
             self._to_subsets(old, None)
+
+    def apply(self, changes: Iterable[tuple[str, CustomerSummary | None]]) -> None:
+        """Apply changes queued while this index was loaded: a summary put, or None: removed."""
+        for customer_id, summary in changes:
+            if summary is None:
+                self.remove(customer_id)
+            else:
+                self.put(summary)
 
     def _to_subsets(self, member: CustomerSummary, summary: CustomerSummary | None) -> None:
         """Pass a change on to the subsets `member` is in: `summary` put, or None: removed
@@ -246,11 +254,7 @@ class BookIndex:
         self._queued[key] = []
         try:
             subset = await BookIndex.load(self._members(key))
-            for customer_id, summary in self._queued[key]:  # no await from here on
-                if summary is None:
-                    subset.remove(customer_id)
-                else:
-                    subset.put(summary)
+            subset.apply(self._queued[key])  # no await from here on
             self._subsets[key] = subset
             return subset
         finally:

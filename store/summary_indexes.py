@@ -82,11 +82,7 @@ class SummaryIndexes:
                 self._reload.discard(key)
                 self._queued[key] = []
                 index = await self._read(tenant_id, key)
-            for customer_id, summary in self._queued[key]:  # no await from here on
-                if summary is None:
-                    index.remove(customer_id)
-                else:
-                    index.put(summary)
+            index.apply(self._queued[key])  # no await from here on
             self._indexes[key] = index
             return index
         finally:

@@ -44,9 +44,15 @@ def _tojson(value: Any, indent: int | None = None) -> str:
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The one template environment, built on first use."""
+    """The one template environment, built on first use.
+
+    Templates are part of the installed code, so each is compiled once and never checked again:
+    jinja2's default `auto_reload` stats the template file twice on every render (about a tenth
+    of an assess turn's time on the event loop when the disk is busy with state writes).
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("cards", "templates"),
+        auto_reload=False,
         extensions=["jinja2.ext.i18n"],  # {{ _("Text")|tojson }} in the turn's language
         autoescape=False,  # HTML escaping would corrupt JSON; `tojson` does the escaping
         undefined=jinja2.StrictUndefined,

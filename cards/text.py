@@ -48,6 +48,7 @@ def evidence_markdown(value: object) -> str:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("cards", "text"),
+        auto_reload=False,  # installed code: compiled once, no file checks per render
         extensions=["jinja2.ext.i18n"],  # {% trans %}, {{ _("Text") }} in the turn's language
         autoescape=False,  # Markdown, not HTML: the `md` filter escapes what matters
         undefined=jinja2.StrictUndefined,

@@ -60,6 +60,7 @@ def test_environment_is_built_once_with_the_safe_settings() -> None:
     assert env.undefined is jinja2.StrictUndefined
     assert env.trim_blocks
     assert env.lstrip_blocks
+    assert not env.auto_reload  # no file checks per render
 
 
 def test_missing_variable_in_tojson_names_it() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jinja2 import UndefinedError
 
-from cards.text import escape_markdown, evidence_markdown, render_text
+from cards.text import _environment, escape_markdown, evidence_markdown, render_text
 
 
 def test_escape_markdown_neutralises_inline_syntax() -> None:
@@ -55,3 +55,7 @@ def test_only_a_plain_web_address_becomes_a_link(evidence: str, expected: str) -
 def test_missing_values_raise() -> None:
     with pytest.raises(UndefinedError):
         render_text("sow", customer="x")
+
+
+def test_text_templates_are_compiled_once_without_file_checks_per_render() -> None:
+    assert not _environment().auto_reload

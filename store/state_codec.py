@@ -13,6 +13,7 @@ tests/store/test_state_codec.py checks the two paths against each other on gener
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jsonpickle
@@ -20,7 +21,7 @@ from jsonpickle import handlers, tags, util
 from jsonpickle.backend import json as jsonpickle_json
 from jsonpickle.unpickler import loadclass
 
-_PLAIN = (str, int, float, bool, type(None))  # jsonpickle's PRIMITIVES, by exact type
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # jsonpickle's PRIMITIVES, by exact type
 _OBJECT_TAG = tags.OBJECT
 
 
@@ -130,15 +131,14 @@ def _flatten(value: Any, seen: set[int]) -> Any:
         raise _Unsupported("reference")
     seen.add(id(value))
     if kind is list:
-        return [_flatten(item, seen) for item in value]
+        return [item if type(item) in _PLAIN else _flatten(item, seen) for item in value]
     if kind is dict:
         return _flatten_items(value, {}, seen)
     data = {_OBJECT_TAG: _classes.name_of(value)}
     attributes = value.__dict__
-    if any(
-        type(key) is not str or key.startswith("__") or key in _INSTANCE_HOOKS for key in attributes
-    ):
-        raise _Unsupported("instance hooks")  # e.g. an instance's own __reduce__
+    for key in attributes:
+        if type(key) is not str or key.startswith("__") or key in _INSTANCE_HOOKS:
+            raise _Unsupported("instance hooks")  # e.g. an instance's own __reduce__
     return _flatten_items(attributes, data, seen)
 
 
@@ -165,20 +165,15 @@ def encode_state(value: Any) -> str:
     return str(jsonpickle_json.encode(flat))
 
 
-def _restore(value: Any) -> Any:
-    kind = type(value)
-    if kind is list:
-        return [_restore(item) for item in value]
-    if kind is not dict:
-        return value
+def _restored(value: dict[str, Any]) -> Any:
+    """One JSON object as jsonpickle restores it, its members restored already: json calls
+    this for every object, innermost first (`object_hook`), so lists and scalars cost nothing."""
     name = value.get(_OBJECT_TAG)
     if name is None:
-        restored = {}
-        for key, item in value.items():
+        for key in value:
             if key.startswith("py/"):
                 raise _Unsupported("tag")
-            restored[key] = _restore(item)
-        return restored
+        return value
     if type(name) is not str:
         raise _Unsupported("class name")
     instance = _blank(_classes.by_name(name))
@@ -188,7 +183,7 @@ def _restore(value: Any) -> Any:
         if key.startswith(("py/", "__")) or key == "default_factory":
             raise _Unsupported("key")
         try:
-            setattr(instance, key, _restore(item))
+            setattr(instance, key, item)
         except Exception as error:  # frozen dataclasses, read-only properties: jsonpickle's way
             raise _Unsupported("attribute") from error
     return instance
@@ -196,8 +191,9 @@ def _restore(value: Any) -> Any:
 
 def decode_state(text: str) -> Any:
     """`jsonpickle.decode(text)`: the same objects, built directly when the text allows it."""
-    data = jsonpickle_json.decode(text)  # not orjson: it reads integers beyond 64 bits as floats
     try:
-        return _restore(data)
+        # jsonpickle's own backend is json too (not orjson: it reads integers beyond 64 bits
+        # as floats); objects are restored as they are parsed.
+        return json.loads(text, object_hook=_restored)
     except _Unsupported:
         return jsonpickle.decode(text)

@@ -13,7 +13,7 @@ from typing import Any
 
 from tinydb import Query
 from tinydb.queries import QueryInstance
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from store.shards import ShardSet
 from store.state_codec import decode_state, encode_state
@@ -26,6 +26,14 @@ _WILDCARD = "*"
 def _matches(key: str) -> QueryInstance:
     condition: QueryInstance = Query().key == key
     return condition
+
+
+def _find(documents: list[Document], key: str) -> Document | None:
+    """The document of `key` among a shard's documents (usually the only one)."""
+    for document in documents:
+        if document.get("key") == key:
+            return document
+    return None
 
 
 def _e_tag_of(item: Any) -> Any:
@@ -97,7 +105,7 @@ class TinyStateStorage:
         """The stored items of those `keys` that exist; missing keys are left out."""
         items: dict[str, Any] = {}
         for key in keys or []:
-            document = self._table(key).get(_matches(key))
+            document = _find(self._table(key).all(), key)
             if document is not None:
                 item = decode_state(document["state"])
                 _set_e_tag(item, document["e_tag"])
@@ -117,13 +125,15 @@ class TinyStateStorage:
         if not changes:
             return
         tables: dict[str, Table] = {}
+        listed: dict[str, list[Document]] = {}  # each shard's documents, read once
         stored_documents: dict[str, Any] = {}
         for key, item in changes.items():
             incoming = _e_tag_of(item)
             if incoming == "":
                 raise Exception("TinyStateStorage.write(): etag missing")
             table = self._table(key)
-            stored = table.get(_matches(key))
+            listed[key] = table.all()
+            stored = _find(listed[key], key)
             current = stored.get("e_tag") if stored is not None else None
             if (
                 current is not None
@@ -135,7 +145,7 @@ class TinyStateStorage:
             tables[key] = table
             stored_documents[key] = stored
         e_tags: dict[str, str] = {}
-        for key, item in changes.items():
+        for position, (key, item) in enumerate(changes.items()):
             text = encode_state(_without_e_tag(item))
             stored = stored_documents[key]
             if stored is not None and stored.get("state") == text:
@@ -143,8 +153,10 @@ class TinyStateStorage:
                 continue
             e_tags[key] = uuid.uuid4().hex
             document = {"key": key, "e_tag": e_tags[key], "state": text}
-            # Keep any other key that shares this file (a hash collision); fsync off the loop.
-            others = [dict(d) for d in tables[key].all() if d.get("key") != key]
+            # Keep any other key that shares this file (a hash collision). Until the first write
+            # the shard is as listed above; after it, it may be one that this write changed.
+            documents = listed[key] if position == 0 else tables[key].all()
+            others = [dict(d) for d in documents if d.get("key") != key]
             await self._shards.replace_documents(key, [*others, document])
         for key, item in changes.items():
             _set_e_tag(item, e_tags[key])

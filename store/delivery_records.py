@@ -24,12 +24,15 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from engagement.reminder_records import SETTLED_STATES
 from store.due_buckets import entry_matches
 from store.shards import ShardSet
 
 Records = dict[str, Any]  # reminder id -> a DeliveryRecord as JSON
+RECORD_RETENTION = timedelta(days=400)  # settled records older than this are dropped on write
 
 
 class RecordFiles:
@@ -70,3 +73,24 @@ class RecordFiles:
             records = change(self.stored(tenant_id, customer_id))
             document = {"tenant_id": tenant_id, "customer_id": customer_id, "records": records}
             await self._shards.replace_documents(customer_id, [document], scope=tenant_id)
+
+
+def merged_records(fresh: Records, now: datetime, stored: Records) -> Records:
+    """`stored` updated with `fresh`, pruned (`_pruned`)."""
+    return _pruned({**stored, **fresh}, now)
+
+
+def _pruned(records: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Records without settled ones whose due date is older than RECORD_RETENTION."""
+    horizon = (now - RECORD_RETENTION).date()
+    settled = {state.value for state in SETTLED_STATES}
+    kept: dict[str, Any] = {}
+    for reminder_id, data in records.items():
+        try:
+            due_on = date.fromisoformat(str(data.get("due_on")))
+        except ValueError:
+            due_on = None
+        if data.get("state") in settled and due_on is not None and due_on < horizon:
+            continue
+        kept[reminder_id] = data
+    return kept

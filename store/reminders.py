@@ -11,6 +11,8 @@ Layout under `<root>` (every file written by `AtomicJSONStorage`: atomic and dur
                                                by reminder id (store/delivery_records.py)
     users/<sha(tenant)>/<sha(user)>.json       one document per user: digest, pause, time zone,
                                                personal and last conversation, last digest day
+    bulk/<sha(tenant)>/<2 hex>.json            the times of entries written in bulk, per
+                                               customer (store/bulk_times.py)
     index-built                                marker: the index was built from existing customers
 
 Why buckets. A sweep must not load every customer on every tick, and a single index file would be
@@ -25,8 +27,9 @@ The index is a hint, never the truth: the sweep reloads the customer and its rec
 again. So the store errs on the early side. An entry is written to its new bucket before it is
 removed from the old one, and the customer document remembers its bucket (the "pointer"); a crash
 in between leaves a stray early entry, which costs the sweep one look, never a missed reminder.
-Entries written in bulk (the first build, benchmarks) have no pointer; a later reschedule then
-leaves the bulk entry as a stray, which is harmless in the same way.
+Entries written in bulk (the first build, an import) have no pointer but their times are
+recorded per customer (store/bulk_times.py), so a save can tell that its entry is early enough
+and write nothing; a later reschedule leaves the bulk entry as a stray, harmless in the same way.
 
 The buckets and building the index from stored customers are in store/due_buckets.py.
 
@@ -42,7 +45,7 @@ import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +55,6 @@ from tinydb.queries import QueryInstance
 from tinydb.table import Table
 
 from engagement.reminder_records import (
-    SETTLED_STATES,
     DeliveryRecord,
     IndexEntry,
     Rescheduled,
@@ -61,7 +63,8 @@ from engagement.reminder_records import (
 from engagement.reminders import ReminderPolicy
 from engagement.working_hours import zone_or_none
 from store.atomic_storage import write_text_atomic
-from store.delivery_records import RecordFiles
+from store.bulk_times import BulkTimes
+from store.delivery_records import RecordFiles, merged_records
 from store.due_buckets import (
     DueBuckets,
     bucket_of,
@@ -75,7 +78,6 @@ from store.shards import ShardCache, ShardSet
 
 logger = logging.getLogger(__name__)
 
-RECORD_RETENTION = timedelta(days=400)  # settled records older than this are dropped on write
 _MARKER = "index-built"
 REMEMBERED_USERS = 10_000
 
@@ -100,6 +102,7 @@ class TinyReminderStore:
         self._root = root
         self._cache = cache
         self._index = DueBuckets(root / "due", cache)
+        self._bulk = BulkTimes(root / "bulk")
         self._customers = ShardSet(root / "customers", cache)
         self._users = ShardSet(root / "users", cache)
         self._records = RecordFiles(ShardSet(root / "records", cache), self._legacy_records)
@@ -141,8 +144,11 @@ class TinyReminderStore:
         return self._index.due(now, limit)
 
     async def scheduled(self, tenant_id: str, customer_id: str) -> datetime | None:
-        """The customer's index time (from its pointer), or None."""
-        return parse_time(self._customer_document(tenant_id, customer_id).get("due"))
+        """The customer's index time (from its pointer, else its bulk entry's), or None."""
+        document = self._customer_document(tenant_id, customer_id)
+        if "due" in document:
+            return parse_time(document["due"])
+        return self._bulk.due(tenant_id, customer_id)
 
     async def schedule(
         self,
@@ -245,7 +251,7 @@ class TinyReminderStore:
             by_customer[(record.tenant_id, record.customer_id)].append(record)
         for (tenant_id, customer_id), group in by_customer.items():
             fresh = {record.id: record.model_dump(mode="json") for record in group}
-            change = functools.partial(_merged, fresh, max(r.updated_at for r in group))
+            change = functools.partial(merged_records, fresh, max(r.updated_at for r in group))
             await self._records.update(tenant_id, customer_id, change)
 
     async def customer_conversation(self, tenant_id: str, customer_id: str) -> str | None:
@@ -330,11 +336,14 @@ class TinyReminderStore:
         without a pointer (see the module docstring), a few bucket files per slice; an entry
         already in its slot at the same time or earlier is not added again."""
         self._cache.check_open()
-        await self._index.add_in_slices(await self._index.not_yet_in(entries))
+        await self.load_in_slices(await self._index.not_yet_in(entries))
 
-    async def load_in_slices(self, entries: Iterable[IndexEntry]) -> int:
-        """`bulk_load`, one bucket file at a time, yielding to other turns in between."""
-        return await self._index.add_in_slices(entries)
+    async def load_in_slices(self, entries: Sequence[IndexEntry]) -> int:
+        """`bulk_load`, one bucket file at a time, yielding to other turns in between; then
+        the entries' times are recorded (store/bulk_times.py)."""
+        added = await self._index.add_in_slices(entries)
+        await self._bulk.record(entries)
+        return added
 
     def bulk_load(self, entries: Iterable[IndexEntry]) -> int:
         """Add many index entries with one write per bucket file (no pointers; see the module
@@ -367,26 +376,6 @@ class TinyReminderStore:
         self.mark_index_built()
         logger.info("reminder index built: %d customers indexed", added)
         return added
-
-
-def _merged(fresh: dict[str, Any], now: datetime, stored: dict[str, Any]) -> dict[str, Any]:
-    return _pruned({**stored, **fresh}, now)
-
-
-def _pruned(records: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Records without settled ones whose due date is older than RECORD_RETENTION."""
-    horizon = (now - RECORD_RETENTION).date()
-    settled = {state.value for state in SETTLED_STATES}
-    kept: dict[str, Any] = {}
-    for reminder_id, data in records.items():
-        try:
-            due_on = date.fromisoformat(str(data.get("due_on")))
-        except ValueError:
-            due_on = None
-        if data.get("state") in settled and due_on is not None and due_on < horizon:
-            continue
-        kept[reminder_id] = data
-    return kept
 
 
 def open_reminder_store(root: Path, cache: ShardCache | None = None) -> TinyReminderStore:

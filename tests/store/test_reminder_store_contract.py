@@ -86,6 +86,14 @@ async def test_an_import_is_indexed_in_one_batch_never_later(reminders: Reminder
     assert min(e.due for e in due if e.customer_id == "c00") == NOW - timedelta(days=9)
 
 
+async def test_an_imported_customer_is_scheduled_at_its_time(reminders: ReminderStore) -> None:
+    """So a save after the import moves its entry only earlier (no write for a later time)."""
+    await reminders.schedule_many_no_later([IndexEntry(TENANT, "a", NOW + timedelta(days=1))])
+    assert await reminders.scheduled(TENANT, "a") == NOW + timedelta(days=1)
+    await reminders.schedule_no_later(TENANT, "a", NOW + timedelta(days=14))
+    assert await reminders.scheduled(TENANT, "a") == NOW + timedelta(days=1)
+
+
 async def test_tenants_do_not_share_entries_or_records(reminders: ReminderStore) -> None:
     await reminders.schedule("t1", "same", NOW)
     await reminders.schedule("t2", "same", NOW + timedelta(days=1))

@@ -4,7 +4,8 @@ botbuilder's `ShowTypingMiddleware` stops its timer only when the bot's logic re
 raises (say the connector answered 403 because the user blocked the bot) leaves it sending every
 2 s for ever, and even a turn that ends well leaves its timer task pending. This one runs as one
 task owned by the turn, cancelled and awaited in a `finally`, and stops by itself at the first
-send that fails.
+send that fails. The task is only created once the turn has taken `delay` seconds (a timer until
+then), so the many quick turns create, cancel and await no task at all.
 """
 
 from __future__ import annotations
@@ -33,16 +34,23 @@ class TypingIndicator(Middleware):
     async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]) -> Any:
         if context.activity.type != ActivityTypes.message:
             return await logic()
-        task = asyncio.create_task(self._keep_typing(context), name="typing-indicator")
+        started: list[asyncio.Task[None]] = []
+
+        def start() -> None:
+            task = asyncio.create_task(self._keep_typing(context), name="typing-indicator")
+            started.append(task)
+
+        timer = asyncio.get_running_loop().call_later(self._delay, start)
         try:
             return await logic()
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            timer.cancel()
+            for task in started:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def _keep_typing(self, context: TurnContext) -> None:
-        await asyncio.sleep(self._delay)
         reference = TurnContext.get_conversation_reference(context.activity)
         while True:
             typing = TurnContext.apply_conversation_reference(

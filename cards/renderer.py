@@ -30,13 +30,39 @@ class CardRenderError(Exception):
         self.reason = reason
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _orjson_writes_as_json_does(value: Any) -> bool:
+    """True for text, whole numbers, booleans, None, and lists and string-keyed dicts of them:
+    values orjson writes as `json.dumps` does (a number beyond 64 bits makes orjson raise)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is list:
+        return all(_orjson_writes_as_json_does(item) for item in value)
+    if kind is dict:
+        return all(
+            type(key) is str and _orjson_writes_as_json_does(item) for key, item in value.items()
+        )
+    return False  # floats (NaN), dates, enums, subclasses...: json.dumps decides, as before
+
+
 def _tojson(value: Any, indent: int | None = None) -> str:
     """The value as a JSON literal, like jinja2's `tojson`, minus its HTML escaping.
 
     jinja2 also escapes `<`, `>`, `&` and `'` (as `\\u003c`...) for HTML pages; the output here
     is parsed as JSON, where both forms are the same string, and the escaping cost a third of a
     card's rendering. A missing value names itself instead of raising a vague TypeError.
+    Plain values go through orjson, a few times faster (UTF-8 instead of `\\u` escapes: the same
+    value once parsed); anything else, or what orjson refuses (a lone surrogate), through
+    json.dumps.
     """
+    if indent is None and _orjson_writes_as_json_does(value):
+        try:
+            return orjson.dumps(value).decode()
+        except orjson.JSONEncodeError:
+            pass
     if isinstance(value, jinja2.Undefined):
         str(value)  # StrictUndefined raises UndefinedError("'x' is undefined") here
     return json.dumps(value, indent=indent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jinja2
@@ -116,6 +117,24 @@ def test_tojson_keeps_hostile_text_valid_json() -> None:
     card = render_card("notice", title=hostile, text=hostile)
     assert card["body"][0]["inlines"][0]["text"] == hostile
     assert card["body"][1]["inlines"][0]["text"] == hostile
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'O\'Neil "x" \\ é 🎉 \u0000 \u2028',
+        "\ud800 alone",
+        2**70,
+        1.5,
+        None,
+        True,
+        {"a": ["é", 1, False, None], "b": {"c": "\n"}},
+        {1: "a number as a key"},
+        ["x", 2**70, 0.25],
+    ],
+)
+def test_tojson_reads_back_as_the_value_json_dumps_gives(value: object) -> None:
+    assert json.loads(renderer._tojson(value)) == json.loads(json.dumps(value))
 
 
 def test_card_size_is_compact_utf8_bytes() -> None:

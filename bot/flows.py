@@ -15,6 +15,7 @@ from botbuilder.dialogs.prompts import TextPrompt
 
 from bot.adapter import DIALOG_STATE
 from bot.private import NOT_PRIVATELY, STARTED_PRIVATELY, PrivateChats
+from bot.sdk_internals import DialogMemory
 from dialogs.assess.assess_dialog import AssessDialog
 from dialogs.commit.commit_dialog import CommitDialog
 from dialogs.common.card_actions import CancelSubmit
@@ -43,10 +44,14 @@ class Flows:
         self._dialogs.add(CommitDialog(services))
         self._owner = conversation_state.create_property("FlowOwner")
         self._state = conversation_state
+        self._memory = DialogMemory()  # built once, not in every turn (bot/sdk_internals.py)
 
     async def context(self, turn_context: TurnContext) -> DialogContext:
         """The conversation's dialog stack for this turn (one state object however often asked)."""
-        return await self._dialogs.create_context(turn_context)
+        self._memory.lend(turn_context)
+        dialog_context = await self._dialogs.create_context(turn_context)
+        self._memory.keep(turn_context)
+        return dialog_context
 
     async def assess(self, context: TurnContext, argument: str) -> None:
         """`assess <customer>`: the full assessment."""

@@ -18,6 +18,11 @@ Why each is needed:
 - `BotState._storage`, `._context_service_key` and `botbuilder.core.bot_state.CachedBotState`:
   `LeanConversationState` (bot/state.py) loads the state without the SDK's three jsonpickle
   change checks per turn, so it must fill the SDK's per-turn cache the way `BotState.load` does.
+- The turn-state key `DialogStateManagerConfiguration` (its class name): every `DialogContext`
+  builds a `DialogStateManager`, and the first one of each turn builds its configuration (nine
+  memory scopes and five path resolvers, stateless objects) and caches it there for the turn.
+  `DialogMemory` (bot/flows.py) hands every later turn the one built on the first turn; the bot
+  reads and writes no dialog memory paths (`dc.state`), so nothing in it carries over.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 
 from botbuilder.core import BotAdapter, BotState, TurnContext
 from botbuilder.core.bot_state import CachedBotState
+from botbuilder.dialogs.memory import DialogStateManagerConfiguration
 
 INVOKE_RESPONSE_KEY: str = BotAdapter._INVOKE_RESPONSE_KEY
 
@@ -80,3 +86,25 @@ async def load_storage_checked(state: BotState, context: TurnContext, key: str) 
     """Read `key` from the state's storage into the turn's cache, with no change hashing."""
     items = await state._storage.read([key])
     context.turn_state[state._context_service_key] = _StorageCheckedState(items.get(key))
+
+
+# --- DialogStateManager's per-turn configuration (bot/flows.py) ----------------------------------
+
+_DIALOG_MEMORY_KEY = DialogStateManagerConfiguration.__name__
+
+
+class DialogMemory:
+    """The dialog memory configuration of the first turn, lent to every later turn."""
+
+    def __init__(self) -> None:
+        self._built: DialogStateManagerConfiguration | None = None
+
+    def lend(self, context: TurnContext) -> None:
+        """Give the turn the configuration built before (call before creating a DialogContext)."""
+        if self._built is not None:
+            context.turn_state.setdefault(_DIALOG_MEMORY_KEY, self._built)
+
+    def keep(self, context: TurnContext) -> None:
+        """Keep the configuration the SDK built in this turn (call after creating one)."""
+        if self._built is None:
+            self._built = context.turn_state.get(_DIALOG_MEMORY_KEY)

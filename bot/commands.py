@@ -379,8 +379,11 @@ COMMANDS: tuple[Command, ...] = (
 
 
 _BY_NAME = {name: command for command in COMMANDS for name in command.names()}
-# Longest names first so "quick check" wins over a hypothetical "quick".
-_NAMES = sorted(_BY_NAME, key=len, reverse=True)
+# The names by their first word (a line can only start with a name that starts with its first
+# word), longest first so "quick check" wins over a hypothetical "quick".
+_BY_FIRST_WORD: dict[str, list[str]] = {}
+for _name in sorted(_BY_NAME, key=len, reverse=True):
+    _BY_FIRST_WORD.setdefault(_name.split(" ", 1)[0], []).append(_name)
 
 
 def parse_command(text: str) -> ParsedCommand | None:
@@ -388,7 +391,7 @@ def parse_command(text: str) -> ParsedCommand | None:
     case-insensitively; a leading slash is ignored ("/help")."""
     line = " ".join(text.split()).removeprefix("/")
     lowered = line.lower()
-    for name in _NAMES:
+    for name in _BY_FIRST_WORD.get(lowered.split(" ", 1)[0], ()):
         if lowered == name or lowered.startswith(name + " "):
             return ParsedCommand(_BY_NAME[name], line[len(name) :].strip())
     return None

@@ -80,6 +80,19 @@ async def test_uninstall_drops_the_reference_and_reinstall_restores_it(
     assert await references.get("tenant-a", personal.conversation_id) is not None
 
 
+def test_every_name_and_alias_starts_its_own_command_with_or_without_an_argument() -> None:
+    for command in COMMANDS:
+        for name in command.names():
+            alone = parse_command(f"/{name.upper()}")
+            assert alone is not None
+            assert (alone.command, alone.argument) == (command, "")
+            argued = parse_command(f"  {name}   Contoso  Ltd ")
+            assert argued is not None
+            assert (argued.command, argued.argument) == (command, "Contoso Ltd")
+    assert parse_command("statusx") is None  # a name glued to more text is not that name
+    assert parse_command("1") is None
+
+
 def test_every_command_in_the_readme_table_is_understood() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]

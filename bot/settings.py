@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias="HOST")
     port: Annotated[int, Field(ge=1, le=65535)] = Field(3978, validation_alias="PORT")
     data_dir: Path = Field(Path("data"), validation_alias="DATA_DIR")
+    store_sync_worker: bool = Field(True, validation_alias="STORE_SYNC_WORKER")
     database_url: str = Field("", validation_alias="DATABASE_URL", repr=False)
     database_pool_size: Annotated[int, Field(ge=2, le=100)] = Field(
         10, validation_alias="DATABASE_POOL_SIZE"

@@ -100,7 +100,7 @@ def open_app_store(settings: Settings, clock: Clock) -> AppStore:
             pg.readiness,
             pg,
         )
-    tiny = open_store(settings.data_dir, clock=clock)
+    tiny = open_store(settings.data_dir, clock=clock, sync_worker=settings.store_sync_worker)
     return AppStore(
         tiny.customers,
         tiny.references,

@@ -18,7 +18,10 @@ the few files it needs:
   user text reaches a path and any id (`19:abc@thread.tacv2;messageid=1`) is safe.
 - Every file is written by `AtomicJSONStorage`: temp file in the same directory, fsync, atomic
   `os.replace`, fsync of the directory. A crash leaves the old or the new file, never a broken
-  one, and a write that returned is on disk. Content is cached after the first read.
+  one, and a write that returned is on disk. Content is cached after the first read. In the app
+  (`open_store(sync_worker=True)`) bot state and delivery records take the same steps, but the
+  fsyncs and the rename run in a sync worker process while the event loop serves other turns
+  (store/sync_worker_client.py).
 - Recently used shards stay open in one bounded LRU (`ShardCache`, 1,024 by default); opening a
   shard is one small file read, so the cost of a turn does not depend on how many customers exist.
 - Opening the store reads no record until one is asked for; it only lists the directories to
@@ -54,6 +57,7 @@ from store.reminders import TinyReminderStore
 from store.shards import DEFAULT_CACHE_SIZE, ShardCache, ShardSet, StoreClosed
 from store.state_storage import TinyStateStorage
 from store.summaries import TinyCustomerSummaries
+from store.sync_worker_client import SyncWorker
 
 __all__ = [
     "Store",
@@ -80,6 +84,9 @@ class Store:
     Args:
         data_dir: The directory that holds every shard (created if missing).
         cache_size: How many shard files stay open and cached at most.
+        clock: The time customer summaries compute health for (the system clock if None).
+        sync_worker: Start a sync worker process for the durable writes of bot state and
+            delivery records (store/sync_worker_client.py), stopped by `close()`.
 
     Attributes:
         customers: The tenant-scoped customer repository.
@@ -92,7 +99,11 @@ class Store:
     """
 
     def __init__(
-        self, data_dir: Path, cache_size: int = DEFAULT_CACHE_SIZE, clock: Clock | None = None
+        self,
+        data_dir: Path,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        clock: Clock | None = None,
+        sync_worker: bool = False,
     ) -> None:
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -111,6 +122,13 @@ class Store:
         self.state_storage = TinyStateStorage(ShardSet(data_dir / "state", self._cache))
         self.reminders = TinyReminderStore(data_dir / "reminders", self._cache)
         self.readiness = TinyReadinessStore(ShardSet(data_dir / "readiness", self._cache))
+        if sync_worker:  # after remove_leftovers, which would take its temporary files
+            self._cache.sync_worker = SyncWorker()
+
+    @property
+    def sync_worker(self) -> SyncWorker | None:
+        """The sync worker of this store, if it started one."""
+        return self._cache.sync_worker
 
     def healthy(self) -> bool:
         """True when the store is open, its directory exists and a durable write succeeds.
@@ -146,7 +164,11 @@ class Store:
 
 
 def open_store(
-    data_dir: Path, *, cache_size: int = DEFAULT_CACHE_SIZE, clock: Clock | None = None
+    data_dir: Path,
+    *,
+    cache_size: int = DEFAULT_CACHE_SIZE,
+    clock: Clock | None = None,
+    sync_worker: bool = False,
 ) -> Store:
     """Open (or create) the store in `data_dir`; reads nothing until a record is needed.
 
@@ -154,8 +176,10 @@ def open_store(
         data_dir: The data directory; created with its parents if missing.
         cache_size: How many shard files stay open and cached at most.
         clock: The time customer summaries compute health for (the system clock if None).
+        sync_worker: Make bot state durable in a sync worker process (the app does; tests and
+            tools need not).
 
     Returns:
         The open store.
     """
-    return Store(Path(data_dir), cache_size, clock)
+    return Store(Path(data_dir), cache_size, clock, sync_worker)

@@ -85,6 +85,53 @@ def write_text_atomic(path: Path, text: str | bytes) -> None:
     fsync_directory(directory)
 
 
+def write_temporary(path: Path, data: bytes) -> Path:
+    """Write `data` to a new hidden temporary file beside `path`, not synced; returns its path.
+
+    `commit_temporary` (or the sync worker, store/sync_worker.py) makes it durable and renames
+    it over `path`.
+    """
+    directory = path.parent
+    ensure_directory(directory)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    os.close(fd)
+    return Path(temp_name)
+
+
+def commit_temporary(temp: Path, path: Path) -> None:
+    """Finish what `write_temporary` began: fsync `temp`, rename it over `path`, fsync the
+    directory. When `temp` is gone the sync worker renamed it already and was stopped before it
+    answered: `path` (holding that content or a later one) and its directory are fsynced."""
+    try:
+        fd = os.open(temp, os.O_RDONLY)
+    except FileNotFoundError:
+        fd = os.open(path, os.O_RDONLY)
+        renamed = True
+    else:
+        renamed = False
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if not renamed:
+        try:
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    fsync_directory(path.parent)
+
+
 def _syncfs() -> Any:
     """Linux `syncfs(2)` through the C library, or None where there is none."""
     if not sys.platform.startswith("linux"):

@@ -7,8 +7,9 @@ Why. Each reminder's send is bracketed by two durable record writes (bot/reminde
 "Delivery guarantee"). Written inline on the event loop, they were about half of its busy time in
 a reminder soak, and on a loaded machine (fsyncs of ~6 ms) every turn and every send waited behind
 them, which also widened the window in which a SIGKILL finds a send accepted but not recorded.
-Here a write goes through `ShardSet.replace_documents`: inline while writes are fast, in a worker
-thread while they are slow (store/write_placement.py).
+Here a write goes through `ShardSet.replace_documents`: through the app's sync worker process
+(store/sync_worker_client.py), else inline while writes are fast and in a worker thread while
+they are slow (store/write_placement.py).
 
 So a write may suspend between reading a customer's records and replacing them. One asyncio.Lock
 per customer keeps each read-modify-write whole, and these files have no other writer (the

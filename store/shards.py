@@ -28,6 +28,7 @@ from store.atomic_storage import (
     write_text_atomic,
 )
 from store.recent import Recent
+from store.sync_worker_client import SyncWorker
 from store.write_placement import WritePlacement
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class ShardCache:
         self._capacity = capacity
         self._open: Recent[Path, TinyDB] = Recent(capacity, on_evict=TinyDB.close)
         self.placement = WritePlacement()  # one disk: one judgement of how fast writes are
+        self.sync_worker: SyncWorker | None = None  # set by the store that starts one
         self._closed = False
 
     def __len__(self) -> int:
@@ -110,8 +112,20 @@ class ShardCache:
         if db is not None:
             db.close()
 
+    async def write_durably(self, path: Path, data: bytes) -> None:
+        """Replace the file at `path` with `data`; on return it is on disk. Through the sync
+        worker if there is one (store/sync_worker_client.py), else inline or in a thread
+        (store/write_placement.py)."""
+        if self.sync_worker is not None and self.sync_worker.serving:
+            await self.sync_worker.write(path, data)
+        else:
+            await self.placement.run(functools.partial(write_text_atomic, path, data))
+
     def close(self) -> None:
-        """Close every instance; later use raises StoreClosed. Idempotent."""
+        """Close every instance and stop the sync worker (its writes in flight complete first);
+        later use raises StoreClosed. Idempotent."""
+        if self.sync_worker is not None:
+            self.sync_worker.close()
         for db in self._open.pop_all():
             db.close()
         self._closed = True
@@ -157,8 +171,7 @@ class ShardSet:
     async def replace_documents(
         self, key: str, documents: list[dict[str, Any]], scope: str | None = None
     ) -> None:
-        """Rewrite the shard of `key` with `documents`, durably: inline while the disk is fast,
-        in a worker thread while it is slow, so other turns go on (store/write_placement.py).
+        """Rewrite the shard of `key` with `documents`, durably (`ShardCache.write_durably`).
 
         The shard's cached instance is dropped first; once the file is written, the cache is
         primed with what it now holds (after a failed write the file is read again on next
@@ -174,7 +187,7 @@ class ShardSet:
         except (TypeError, orjson.JSONEncodeError):  # e.g. a non-string key: the slower encoder
             data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         self._cache.forget(path)
-        await self._cache.placement.run(functools.partial(write_text_atomic, path, data))
+        await self._cache.write_durably(path, data if isinstance(data, bytes) else data.encode())
         self._cache.prime(path, orjson.loads(data) if isinstance(data, bytes) else json.loads(data))
 
     def remove(self, key: str, scope: str | None = None) -> bool:

@@ -1,4 +1,11 @@
-"""Where a durable file write runs: inline on the event loop, or in a worker thread.
+"""Where a durable file write runs without a sync worker: inline on the event loop, or in a
+worker thread.
+
+The app's store hands its bot-state and delivery-record writes to a sync worker process
+(store/sync_worker_client.py): the loop writes the temporary file, the process fsyncs and
+renames, so neither a fast nor a slow disk holds the loop. This module places those writes when
+there is no worker (`open_store(sync_worker=False)`, the default for tools and tests, or after
+the worker failed).
 
 A state write (temporary file, fsync, rename, directory fsync) took about 0.5 ms on the
 development machine. Handing it to a worker thread then cost more than it saved: the thread

@@ -27,6 +27,7 @@ SETTING_NAMES = (
     "HOST",
     "PORT",
     "DATA_DIR",
+    "STORE_SYNC_WORKER",
     "CATALOG_DIR",
     "LOG_LEVEL",
     "MAX_BODY_BYTES",

@@ -7,6 +7,9 @@ only after the write it names has returned:
     save <n> <version>   customer "hot" was saved with contact "<n>" as <version>
     state <key> <n>      bot state <key> was written with {"n": <n>}
 
+With CRASH_WRITER_SYNC_WORKER=1 in the environment the store runs a sync worker process
+(store/sync_worker_client.py) and the first line is `worker <pid>`.
+
 Lines starting with `~` trace the steps inside a write (`~ fsync`, `~ replace`), printed just
 before the step runs. The parent kills the process with SIGKILL right after some line, so the
 kill lands at varied points: before a write, while the temporary file is synced, during the
@@ -53,7 +56,10 @@ def trace_io_steps() -> None:
 
 async def write_forever(data_dir: Path, first: int) -> None:
     """Write customers, the hot customer and bot state in turn, acknowledging each write."""
-    store = open_store(data_dir)
+    with_worker = os.environ.get("CRASH_WRITER_SYNC_WORKER") == "1"
+    store = open_store(data_dir, sync_worker=with_worker)
+    if store.sync_worker is not None:
+        _acknowledge(f"worker {store.sync_worker.pid}")
     hot = await store.customers.get(TENANT, HOT)
     if hot is None:
         hot = make_customer(TENANT, HOT)

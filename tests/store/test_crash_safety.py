@@ -7,11 +7,13 @@ import asyncio
 import json
 import os
 import random
+import select
 import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from crash_writer import HOT, TENANT
 
 from store import open_store
@@ -29,11 +31,15 @@ class Acknowledged:
     added: list[int] = field(default_factory=list)
     saves: list[tuple[int, int]] = field(default_factory=list)  # (contact number, version)
     states: dict[str, int] = field(default_factory=dict)  # key -> last acknowledged n
+    workers: list[int] = field(default_factory=list)  # sync worker process ids
     last_number: int = -1
 
     def record(self, line: str) -> None:
         """Remember one acknowledgement line of crash_writer.py (trace lines are skipped)."""
         kind, *rest = line.split()
+        if kind == "worker":
+            self.workers.append(int(rest[0]))
+            return
         if kind == "~":
             return
         if kind == "add":
@@ -48,7 +54,9 @@ class Acknowledged:
         self.last_number = max(self.last_number, number)
 
 
-async def _run_and_kill(data_dir: Path, first: int, kill_after: int, seen: Acknowledged) -> int:
+async def _run_and_kill(
+    data_dir: Path, first: int, kill_after: int, seen: Acknowledged, sync_worker: bool = False
+) -> int:
     """Start the writer, SIGKILL it right after its `kill_after`-th line; record every ack."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -57,7 +65,11 @@ async def _run_and_kill(data_dir: Path, first: int, kill_after: int, seen: Ackno
         str(first),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)]),
+            "CRASH_WRITER_SYNC_WORKER": "1" if sync_worker else "0",
+        },
     )
     assert child.stdout is not None
     assert child.stderr is not None
@@ -114,14 +126,31 @@ async def _assert_everything_acknowledged_is_stored(data_dir: Path, seen: Acknow
             assert stored[key]["n"] >= number
 
 
-async def test_acknowledged_writes_survive_sigkill(data_dir: Path) -> None:
+def _wait_until_gone(pid: int) -> None:
+    """Return once process `pid` (not a child of ours) has exited; fail after 10 s."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        readable, _, _ = select.select([handle], [], [], 10)
+        assert readable, f"process {pid} is still running"
+    finally:
+        os.close(handle)
+
+
+@pytest.mark.parametrize("sync_worker", [False, True], ids=["inline", "sync-worker"])
+async def test_acknowledged_writes_survive_sigkill(data_dir: Path, sync_worker: bool) -> None:
     rng = random.Random(SEED)
     seen = Acknowledged()
     for _ in range(ROUNDS):
         kill_after = rng.randint(40, 400)  # acknowledgement and trace lines
         # Numbers the killed child may have been writing are skipped, so adds never collide.
-        await _run_and_kill(data_dir, seen.last_number + 100, kill_after, seen)
+        await _run_and_kill(data_dir, seen.last_number + 100, kill_after, seen, sync_worker)
+        for pid in seen.workers:  # the killed writer's sync worker read end of input and left
+            _wait_until_gone(pid)
         await _assert_everything_acknowledged_is_stored(data_dir, seen)
     assert len(seen.added) >= ROUNDS
     assert seen.saves
     assert seen.states
+    assert len(seen.workers) == (ROUNDS if sync_worker else 0)

@@ -21,9 +21,10 @@ from tests.support.postgres import started_pg_store
 KEY = "msteams/conversations/19:abc-DEF_1@thread.tacv2;messageid=1712345678901/"
 
 
-@pytest.fixture(params=["memory", "tinydb", "postgres"])
+@pytest.fixture(params=["memory", "tinydb", "tinydb-sync-worker", "postgres"])
 async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
-    """The SDK's MemoryStorage, our TinyStateStorage and PgStateStorage: one contract for all."""
+    """The SDK's MemoryStorage, our TinyStateStorage (writing inline, and through a sync worker
+    process as the app does) and PgStateStorage: one contract for all."""
     if request.param == "memory":
         yield MemoryStorage()
         return
@@ -31,7 +32,7 @@ async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         async with started_pg_store(request.getfixturevalue("postgres_url")) as pg_store:
             yield SdkStorage(pg_store.state_storage)
         return
-    opened = open_store(tmp_path / "data")
+    opened = open_store(tmp_path / "data", sync_worker=request.param == "tinydb-sync-worker")
     try:
         yield SdkStorage(opened.state_storage)
     finally:

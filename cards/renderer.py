@@ -91,6 +91,16 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def _template(name: str) -> jinja2.Template:
+    """The compiled template, its globals a plain dict: jinja2 keeps them as a ChainMap over the
+    environment's, which each render copies key by key in Python (a KeyError per global). The
+    environment's globals are all set when it is built, so the copy stays equal to them."""
+    template = environment().get_template(name)
+    if type(template.globals) is not dict:
+        template.globals = dict(template.globals)
+    return template
+
+
 def render_card(name: str, **context: Any) -> dict[str, Any]:
     """Render `templates/<name>.json.j2` with `context` and parse the result.
 
@@ -100,7 +110,7 @@ def render_card(name: str, **context: Any) -> dict[str, Any]:
     """
     template_name = f"{name}.json.j2"
     try:
-        text = environment().get_template(template_name).render(**context)
+        text = _template(template_name).render(**context)
     except jinja2.TemplateNotFound as exc:
         raise CardRenderError(template_name, "no such template") from exc
     except (jinja2.TemplateError, TypeError) as exc:

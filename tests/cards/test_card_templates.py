@@ -64,6 +64,13 @@ def test_environment_is_built_once_with_the_safe_settings() -> None:
     assert not env.auto_reload  # no file checks per render
 
 
+def test_templates_render_from_a_plain_copy_of_the_environments_globals() -> None:
+    template = renderer._template("question.json.j2")
+    assert type(template.globals) is dict  # not jinja2's ChainMap, copied key by key per render
+    assert template.globals["_"] is renderer.environment().globals["_"]
+    assert renderer._template("question.json.j2") is template
+
+
 def test_missing_variable_in_tojson_names_it() -> None:
     with pytest.raises(CardRenderError, match=r"notice\.json\.j2.*'title' is undefined"):
         render_card("notice", text="hello")

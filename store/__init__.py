@@ -123,7 +123,10 @@ class Store:
         self.reminders = TinyReminderStore(data_dir / "reminders", self._cache)
         self.readiness = TinyReadinessStore(ShardSet(data_dir / "readiness", self._cache))
         if sync_worker:  # after remove_leftovers, which would take its temporary files
-            self._cache.sync_worker = SyncWorker()
+            try:
+                self._cache.sync_worker = SyncWorker()
+            except OSError:
+                logger.warning("the sync worker did not start; writes run inline", exc_info=True)
 
     @property
     def sync_worker(self) -> SyncWorker | None:

@@ -11,7 +11,9 @@ Each round takes everything queued at once (group commit): it fsyncs every tempo
 renames them in the order received (two writes of one target land in order), fsyncs each
 directory once, then answers every pair. On any error it prints it to stderr and exits without
 answering the round: the bot then completes every unanswered pair itself, in order. It exits
-when its stdin closes (the bot closed the store or died: no orphan), after answering what it has.
+when its stdin closes (the bot closed the store or died: no orphan), after answering what it has;
+if the bot died it renames nothing more (a restarted bot may be writing those files already).
+SIGINT and SIGTERM are ignored (they stop the bot, which then closes the store).
 """
 
 from __future__ import annotations
@@ -33,10 +35,20 @@ def fsync_path(path: bytes) -> None:
         os.close(fd)
 
 
-def commit(pairs: list[tuple[bytes, bytes]]) -> None:
-    """Make each (temporary, target) pair durable: fsync temps, rename in order, fsync dirs."""
+class BotGone(Exception):
+    """The bot that started this process died: a new one may already use the files."""
+
+
+def commit(pairs: list[tuple[bytes, bytes]], bot: int) -> None:
+    """Make each (temporary, target) pair durable: fsync temps, rename in order, fsync dirs.
+
+    Renames nothing once the bot (process id `bot`) has died: a restarted bot may be writing
+    these targets already, and no write of the dead one was acknowledged.
+    """
     for temp, _ in pairs:
         fsync_path(temp)
+    if os.getppid() != bot:  # reparented: the bot is gone
+        raise BotGone
     directories: dict[bytes, None] = {}
     for temp, target in pairs:
         os.replace(temp, target)
@@ -54,6 +66,7 @@ def answer(count: int) -> None:
 
 def serve() -> None:
     """Commit what arrives on stdin until it closes."""
+    bot = os.getppid()
     pending = b""
     while True:
         chunk = os.read(0, READ_SIZE)
@@ -64,15 +77,20 @@ def serve() -> None:
         if len(paths) % 2:  # a target still on its way: keep its temporary file for next round
             pending = paths.pop() + b"\0" + pending
         if paths:
-            commit(list(zip(paths[::2], paths[1::2], strict=True)))
+            commit(list(zip(paths[::2], paths[1::2], strict=True)), bot)
             answer(len(paths) // 2)
 
 
 def main() -> int:
     """Serve; 0 on a clean end of input, 1 after an error (reported on stderr)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the bot, which closes stdin
+    # Ctrl-C in a terminal, or a service manager stopping the whole process group, reaches the
+    # bot too: it finishes its turns and closes the store, whose writes still need this process.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_IGN)
     try:
         serve()
+    except BotGone:
+        return 0
     except (OSError, ValueError) as error:
         with contextlib.suppress(OSError):  # the bot may be gone, and its stderr with it
             sys.stderr.write(f"store sync worker: {error!r}; the bot completes its writes\n")

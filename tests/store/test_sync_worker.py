@@ -120,6 +120,28 @@ async def test_a_cancelled_write_still_lands_and_later_writes_follow_it(
     assert worker.serving
 
 
+async def test_the_worker_outlasts_a_stop_signal_meant_for_the_bot(
+    tmp_path: Path, worker: SyncWorker
+) -> None:
+    pid = _worker_pid(worker)
+    await worker.write(tmp_path / "k.json", b"first")  # answered: its signal handling is set up
+    os.kill(pid, signal.SIGTERM)  # e.g. a service manager stopping the whole process group
+    os.kill(pid, signal.SIGINT)
+    await worker.write(tmp_path / "k.json", b"kept")
+    assert worker.serving  # the bot closes the store, and so the worker, when it stops
+    assert (tmp_path / "k.json").read_text() == "kept"
+
+
+async def test_a_store_whose_worker_cannot_start_writes_inline(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(data_dir / "no-such-python"))
+    with open_store(data_dir, sync_worker=True) as store:
+        assert store.sync_worker is None
+        await store.state_storage.write({"k": {"n": 1}})
+        assert (await store.state_storage.read(["k"]))["k"]["n"] == 1
+
+
 def test_a_temporary_file_the_worker_renamed_before_dying_is_completed(tmp_path: Path) -> None:
     target = tmp_path / "k.json"
     temp = write_temporary(target, b"new")

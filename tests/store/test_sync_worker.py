@@ -213,3 +213,18 @@ def test_a_killed_bot_leaves_no_worker_behind(data_dir: Path) -> None:
     finally:
         os.close(handle)
     assert exited, f"the worker {worker_pid} outlived the bot"
+
+
+async def test_an_event_loop_that_cannot_watch_pipes_gets_inline_writes(
+    tmp_path: Path, worker: SyncWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = _worker_pid(worker)
+
+    def unsupported(*_: object) -> None:
+        raise NotImplementedError
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "add_reader", unsupported)
+    await worker.write(tmp_path / "k.json", b"kept")
+    assert (tmp_path / "k.json").read_text() == "kept"
+    assert not worker.serving
+    assert _gone(pid)

@@ -274,8 +274,14 @@ class TinyReminderStore:
         return self._users.table(user_id, scope=tenant_id)
 
     async def preferences(self, tenant_id: str, user_id: str) -> UserPreferences:
-        """The user's preferences; defaults when none were stored."""
-        document = self._user_table(tenant_id, user_id).get(_user_matches(tenant_id, user_id))
+        """The user's preferences; defaults when none were stored (read every turn, for the
+        language: one pass over the shard's documents, where a TinyDB query and `get` built the
+        query and read and copied the shard twice)."""
+        document = None
+        for stored in self._user_table(tenant_id, user_id).all():
+            if stored.get("tenant_id") == tenant_id and stored.get("user_id") == user_id:
+                document = stored
+                break
         if document is not None:
             try:
                 return UserPreferences.model_validate(dict(document))

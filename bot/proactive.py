@@ -6,13 +6,32 @@ sweep is in bot/reminder_sweep.py; sending, pacing and retrying in bot/outbound/
 
 from __future__ import annotations
 
-from botbuilder.core import TurnContext
+from typing import Any
 
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ConversationReference
+
+from bot.wire import to_wire
 from dialogs.common.turn import tenant_of, user_of
 from engagement.ports import ReminderStore
 from i18n import language_of
 
 # --- feeding the store from turns ----------------------------------------------------------
+
+
+def stored_reference(activity: Activity) -> dict[str, Any]:
+    """The conversation reference kept for proactive messages, as JSON: what
+    `TurnContext.get_conversation_reference(activity)` holds, without the activity id (a
+    proactive message starts a new thread) and without copying the accounts (only read here)."""
+    reference = ConversationReference(
+        user=activity.from_property,
+        bot=activity.recipient,
+        conversation=activity.conversation,
+        channel_id=activity.channel_id,
+        locale=activity.locale,
+        service_url=activity.service_url,
+    )
+    return to_wire(reference)
 
 
 def time_zone_of(context: TurnContext) -> str | None:

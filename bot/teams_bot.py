@@ -30,10 +30,9 @@ from bot.flows import Flows, expects_free_text, flow_name
 from bot.handlers import Handlers, command_help, phase_help
 from bot.language import Languages
 from bot.private import PrivateChats, answer_privately
-from bot.proactive import remember_turn
+from bot.proactive import remember_turn, stored_reference
 from bot.reminder_turns import ReminderTurns
 from bot.suggest import closest_commands, unknown_text_card, unknown_text_line
-from bot.wire import to_wire
 from cards import library
 from dialogs.account.account import Account
 from dialogs.account.brief import Briefs
@@ -289,9 +288,7 @@ class TeamsBot(TeamsActivityHandler):
             "remove-upgrade",
         }:
             return
-        reference = TurnContext.get_conversation_reference(activity)
-        reference.activity_id = None  # proactive messages start new threads; keeps it unchanged
         await self._references.put(
-            tenant_of(turn_context), activity.conversation.id, to_wire(reference)
+            tenant_of(turn_context), activity.conversation.id, stored_reference(activity)
         )
         await remember_turn(self._reminder_store, turn_context)

@@ -14,7 +14,6 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
@@ -30,6 +29,7 @@ from dialogs.common.messages import explain, name_problem, phase_name
 from dialogs.common.prompts import YES_NO_ALIASES, CardChoicePrompt, choice_validations, choose_data
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, tenant_of, user_of
+from dialogs.common.waterfall import Waterfall
 from engagement.assessing import save_assessment
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.models import AssessmentKind, Phase
@@ -70,7 +70,7 @@ class AssessDialog(ComponentDialog):
         self.add_dialog(CardChoicePrompt(_CONFIRM_PROMPT, _confirm_new_customer))
         self.add_dialog(QuestionsDialog(services))
         self.add_dialog(
-            WaterfallDialog(
+            Waterfall(
                 _STEPS,
                 [self.name_step, self.confirm_step, self.questions_step, self.result_step],
             )

@@ -12,7 +12,6 @@ from typing import Any
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions
@@ -24,6 +23,7 @@ from dialogs.assess.views import question_view
 from dialogs.common.prompts import BACK, CardChoicePrompt, choice_validations
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message
+from dialogs.common.waterfall import Waterfall
 from i18n import _
 
 _STEPS = "question_steps"
@@ -48,7 +48,7 @@ class QuestionsDialog(ComponentDialog):
         self._questions = services.catalog.questionnaire.questions
         self._services = services
         self.add_dialog(CardChoicePrompt(_ANSWER_PROMPT, self._question_message))
-        self.add_dialog(WaterfallDialog(_STEPS, [self.ask_step, self.answer_step]))
+        self.add_dialog(Waterfall(_STEPS, [self.ask_step, self.answer_step]))
         self.initial_dialog_id = _STEPS
 
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:

@@ -18,7 +18,6 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
@@ -40,6 +39,7 @@ from dialogs.common.messages import explain
 from dialogs.common.prompts import CardFormPrompt
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message, tenant_of, user_of
+from dialogs.common.waterfall import Waterfall
 from engagement.customers import change
 from engagement.errors import DomainError, InvalidCustomerName
 from engagement.lifecycle import agree, record_commitment
@@ -87,7 +87,7 @@ class CommitDialog(ComponentDialog):
         self.add_dialog(CardFormPrompt(_REVIEW, self._check(answers.review), self._render_review))
         self.add_dialog(GoalsDialog(services))
         self.add_dialog(
-            WaterfallDialog(
+            Waterfall(
                 _STEPS,
                 [
                     self.customer_step,

@@ -12,7 +12,6 @@ from typing import Any
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogTurnResult,
-    WaterfallDialog,
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
@@ -40,6 +39,7 @@ from dialogs.common.prompts import (
 )
 from dialogs.common.services import DialogServices
 from dialogs.common.turn import card_message
+from dialogs.common.waterfall import Waterfall
 from i18n import _
 
 _STEPS = "goal_steps"
@@ -67,7 +67,7 @@ class GoalsDialog(ComponentDialog):
         self._services = services
         self.add_dialog(CardFormPrompt(_GOAL, self._is_valid_goal, self._goal_message))
         self.add_dialog(CardChoicePrompt(_MORE, self._more_message))
-        self.add_dialog(WaterfallDialog(_STEPS, [self.goal_step, self.more_step, self.loop_step]))
+        self.add_dialog(Waterfall(_STEPS, [self.goal_step, self.more_step, self.loop_step]))
         self.initial_dialog_id = _STEPS
 
     async def goal_step(self, step: WaterfallStepContext) -> DialogTurnResult:

@@ -15,14 +15,15 @@ SOURCES = ["bot", "dialogs"]
 
 
 def _waterfall_steps(tree: ast.Module) -> list[list[str]]:
-    """The step names of each `WaterfallDialog(id, [self.step, ...])` built in a module."""
+    """The step names of each `Waterfall(id, [self.step, ...])` (or the SDK's
+    `WaterfallDialog`) built in a module."""
     waterfalls = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         called = node.func
         name = called.id if isinstance(called, ast.Name) else getattr(called, "attr", "")
-        if name != "WaterfallDialog" or len(node.args) < 2:
+        if name not in ("Waterfall", "WaterfallDialog") or len(node.args) < 2:
             continue
         steps = node.args[1]
         assert isinstance(steps, ast.List), "waterfall steps are listed literally"

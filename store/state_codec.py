@@ -18,7 +18,6 @@ from typing import Any
 
 import jsonpickle
 from jsonpickle import handlers, tags, util
-from jsonpickle.backend import json as jsonpickle_json
 from jsonpickle.unpickler import loadclass
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # jsonpickle's PRIMITIVES, by exact type
@@ -162,7 +161,7 @@ def encode_state(value: Any) -> str:
         flat = _flatten(value, set())
     except _Unsupported:
         return str(jsonpickle.encode(value))
-    return str(jsonpickle_json.encode(flat))
+    return _ENCODER.encode(flat)
 
 
 def _restored(value: dict[str, Any]) -> Any:
@@ -189,11 +188,17 @@ def _restored(value: dict[str, Any]) -> Any:
     return instance
 
 
+# jsonpickle's json backend writes `json.dumps(value, sort_keys=False)` and reads `json.loads`;
+# one encoder and one decoder (with the hook) serve every call instead of one built per call.
+_ENCODER = json.JSONEncoder(sort_keys=False)
+_DECODER = json.JSONDecoder(object_hook=_restored)
+
+
 def decode_state(text: str) -> Any:
     """`jsonpickle.decode(text)`: the same objects, built directly when the text allows it."""
     try:
         # jsonpickle's own backend is json too (not orjson: it reads integers beyond 64 bits
         # as floats); objects are restored as they are parsed.
-        return json.loads(text, object_hook=_restored)
+        return _DECODER.decode(text)
     except _Unsupported:
         return jsonpickle.decode(text)

@@ -14,6 +14,7 @@ msrest's own. tests/bot/test_wire.py checks both paths against each other on gen
 from __future__ import annotations
 
 import datetime
+import re
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -189,6 +190,24 @@ def to_wire(model: Model) -> dict[str, Any]:
 
 # --- from the wire --------------------------------------------------------------------------------
 
+# A UTC time as Teams writes it (`2026-11-02T09:30:00.123Z`), at most microseconds: msrest reads it
+# with isodate (a regular expression, then a parser: ~8 us). The standard library's parser gives
+# the same moment, on msrest's own UTC zone object (isodate's), so the result is identical.
+_UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z", re.ASCII)
+_UTC = Deserializer.deserialize_iso("2000-01-01T00:00:00Z").tzinfo  # type: ignore[no-untyped-call]
+
+
+def _iso_time(value: str) -> Any:
+    """`Deserializer.deserialize_iso(value)`, directly for the common UTC form."""
+    if _UTC_TIME.fullmatch(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value[:-1]).replace(tzinfo=_UTC)
+        except ValueError:  # year 0, hour 24, second 60...: msrest's own verdict
+            pass
+        else:
+            return moment
+    return Deserializer.deserialize_iso(value)  # type: ignore[no-untyped-call]
+
 
 def _from_wire_value(value: Any, field: _Field) -> Any:
     kind = field.kind
@@ -213,7 +232,7 @@ def _from_wire_value(value: Any, field: _Field) -> Any:
         }
     if type(value) is str:  # "iso"
         try:
-            return Deserializer.deserialize_iso(value)  # type: ignore[no-untyped-call]
+            return _iso_time(value)
         except Exception as error:  # msrest raises DeserializationError; let it say so itself
             raise _Unsupported("date") from error
     raise _Unsupported("date")

@@ -26,7 +26,8 @@ from botbuilder.schema.teams import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from msrest.serialization import Model
+from msrest.exceptions import DeserializationError
+from msrest.serialization import Deserializer, Model
 
 from bot import wire
 from bot.transport import _wire_json
@@ -224,3 +225,33 @@ def test_a_subclass_from_another_package_is_read_by_msrest() -> None:
     data = {"type": "message", "from": {"id": "u"}, "conversation": {"id": "c"}}
     expected = _outcome(lambda: CardActivity.deserialize(data))
     assert _outcome(lambda: from_wire(CardActivity, data)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-02T09:30:00Z",
+        "2026-11-02T09:30:00.1Z",
+        "2026-11-02T09:30:00.123Z",
+        "2026-11-02T09:30:00.123456Z",
+        "2026-11-02T09:30:00.1234567Z",
+        "2026-11-02t09:30:00.000z",
+        "2026-11-02T10:30:00.000+01:00",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999Z",
+        "0000-01-01T00:00:00Z",
+        "2026-11-02T24:00:00Z",
+        "2026-02-30T10:00:00Z",
+        "٢٠٢٦-11-02T09:30:00Z",
+    ],
+)
+def test_times_are_read_as_msrest_reads_them(text: str) -> None:
+    try:
+        expected = Deserializer.deserialize_iso(text)
+    except DeserializationError:
+        with pytest.raises(DeserializationError):
+            wire._iso_time(text)
+        return
+    read = wire._iso_time(text)
+    assert read == expected
+    assert repr(read) == repr(expected)  # the same zone object too (isodate's UTC)

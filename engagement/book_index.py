@@ -45,6 +45,7 @@ from engagement.slices import sliced
 from engagement.summary import CustomerSummary, NameListing
 
 CHUNK = 500  # summaries tallied between two checks of the slice's time
+_LOAD_RUN = 1_000  # summaries sorted at once while loading (about 2 ms: within a slice)
 
 Subset = tuple[str, object]  # ("owner", id), ("level", level or None), ("stage", stage or None)
 
@@ -84,19 +85,30 @@ class BookIndex:
     @classmethod
     async def load(cls, groups: AsyncIterable[Sequence[CustomerSummary]]) -> BookIndex:
         """An index of the summaries in `groups` (each customer in one group at most): each
-        group is counted and sorted as it comes, then the groups are merged in slices."""
+        group is counted as it comes, and sorted in runs of about _LOAD_RUN summaries (thousands
+        of groups of a few summaries each, merged with a key, cost more than the load itself),
+        then the runs are merged in slices."""
         index = cls()
         by_risk: list[list[CustomerSummary]] = []
         by_name: list[list[CustomerSummary]] = []
         renewals: list[list[int]] = []
+        run: list[CustomerSummary] = []
+
+        def sort_run() -> None:
+            by_risk.append(sorted(run, key=risk_order))
+            by_name.append(sorted(run, key=_by_name))
+            renewals.append(sorted(index._renewals))
+            index._renewals = []
+            run.clear()
+
         async for group in groups:
             for summary in group:
                 index._by_id[summary.customer_id] = summary
                 index._count(summary, 1, loading=True)
-            by_risk.append(sorted(group, key=risk_order))
-            by_name.append(sorted(group, key=_by_name))
-            renewals.append(sorted(index._renewals))
-            index._renewals = []
+            run.extend(group)
+            if len(run) >= _LOAD_RUN:
+                sort_run()
+        sort_run()
         index._renewals = [day async for day in sliced(heapq.merge(*renewals))]
         index._risk = [s async for s in sliced(heapq.merge(*by_risk, key=risk_order))]
         index._names = [s async for s in sliced(heapq.merge(*by_name, key=_by_name))]

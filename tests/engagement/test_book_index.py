@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+import engagement.book_index as book_index
 import engagement.slices as slices
 from engagement.book import PortfolioAnswer, PortfolioRequest, answer_portfolio, list_by_name
 from engagement.book_index import BookIndex
@@ -124,6 +125,15 @@ async def test_a_loaded_index_answers_as_the_tallies() -> None:
     book[1].renewal_outcomes = tuple(RenewalFact(at, False, "price") for at in edges)
     await agrees(await BookIndex.load(groups_of(book, 37)), book)
     await agrees(await BookIndex.load(groups_of([], 10)), [])
+
+
+async def test_a_load_in_many_sorted_runs_answers_as_the_tallies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Groups are sorted in runs of about _LOAD_RUN summaries, then merged."""
+    monkeypatch.setattr(book_index, "_LOAD_RUN", 40)
+    book = [summary(n, random.Random(n)) for n in range(300)]
+    await agrees(await BookIndex.load(groups_of(book, 7)), book)
 
 
 async def test_puts_and_removes_keep_every_answer_right() -> None:

@@ -2,15 +2,18 @@
 
 Layout, per tenant, next to the customer files:
 
-    <data_dir>/summaries/<sha256(tenant)>/<2 hex>.json   the summaries of the customers whose
-                                                          file name starts with those 2 hex
+    <data_dir>/summaries/<sha256(tenant)>/<3 hex>.json   the summaries of the customers whose
+                                                          file name starts with those 2 hex, and
+                                                          the third rounded down to 0/4/8/c
     <data_dir>/summaries/<sha256(tenant)>/built.json     written once the tenant's summaries
                                                           were built from its customer files
+                                                          (with the layout's number of BUCKETS)
     <data_dir>/summaries/.open                            present while a process has the store
 
 - **Kept current on every save.** `TinyCustomerRepository` calls `record` right after the
-  customer's file is written, without awaiting in between: one bucket file of at most 1/256 of
-  the tenant (about 40 summaries at 10,000 customers) is read, changed and written atomically.
+  customer's file is written, without awaiting in between: one bucket file of about 1/1,024 of
+  the tenant (about 100 summaries at 100,000 customers) is read, changed and written atomically.
+  With 256 buckets a save at 100,000 read, rewrote and synced 72 KB: 0.7 ms more than at 100.
 - **Answers from memory.** A tenant's summaries are loaded once, on its first query, into a
   `engagement.book_index.BookIndex` (store/summary_indexes.py) that every save keeps current
   (an import or a build replaces it: it is read again on the next query): `portfolio`,
@@ -22,7 +25,9 @@ Layout, per tenant, next to the customer files:
   older summary. A process that dies between a customer write and its summary write leaves
   `.open` behind; the next start removes every `built.json`, so each tenant is rebuilt on its
   first query. Summaries whose health was computed on an earlier day are recomputed in the
-  background the same way (the answer uses them meanwhile and counts them as `stale`).
+  background the same way (the answer uses them meanwhile and counts them as `stale`). A
+  tenant built with another number of BUCKETS counts as not built: its build writes the current
+  layout, then removes the earlier layout's files (ignored by every reader meanwhile).
 """
 
 from __future__ import annotations
@@ -54,15 +59,17 @@ from store.atomic_storage import (
 )
 from store.shards import SHARD_SUFFIX, digest
 from store.summary_codec import (
-    BUCKET_CHARS,
+    BUCKETS,
     BUILT,
     Row,
     bucket_names,
     bucket_of,
+    bucket_of_file,
     decode,
     encode,
     json_file_names,
     merged,
+    other_layout_names,
     read_bucket,
 )
 from store.summary_indexes import SummaryIndexes
@@ -72,7 +79,7 @@ __all__ = ["TinyCustomerSummaries", "decode", "encode"]
 logger = logging.getLogger(__name__)
 
 OPEN_MARK = ".open"
-_BUCKETS_PER_SYNC = 64  # a build writes this many buckets with one sync
+_BUCKETS_PER_SYNC = 512  # a build writes this many buckets with one sync
 
 
 class TinyCustomerSummaries:
@@ -171,10 +178,10 @@ class TinyCustomerSummaries:
         """`_merge` for many buckets with one sync instead of two fsyncs per bucket.
 
         The merged files are staged and synced in a worker thread, then renamed into place on
-        the event loop; a bucket that a save changed meanwhile (`record`) is merged again,
-        synchronously, so that save is never lost. The tenant's index is then replaced (read
-        again on the next query) unless `replace_index` is False (a build does it once, at its
-        end).
+        the event loop in slices (4,096 renames at once held it for 60 ms); a bucket that a
+        save changed meanwhile (`record`, also between slices) is merged again, synchronously,
+        so that save is never lost. The tenant's index is then replaced (read again on the next
+        query) unless `replace_index` is False (a build does it once, at its end).
         """
         if not changes:
             return
@@ -188,7 +195,7 @@ class TinyCustomerSummaries:
             seen[path] = self._writes[path]
             contents.append((path, orjson.dumps(merged(read_bucket(path), rows, gone))))
         staged = await asyncio.to_thread(stage_many, directory, contents)
-        for temp, path in staged:
+        async for temp, path in sliced(staged):  # each rename with its check, no await between
             if self._writes[path] == seen[path]:
                 os.replace(temp, path)
                 self._writes[path] += 1
@@ -226,14 +233,15 @@ class TinyCustomerSummaries:
     def built(self, tenant_id: str) -> bool:
         """True when the tenant's summaries are complete (built, and no crash since)."""
         key = digest(tenant_id)
-        if key not in self._built and (self._root / key / BUILT).exists():
+        if key not in self._built and _current_layout(self._root / key / BUILT):
             self._built.add(key)
         return key in self._built
 
     def mark_built(self, tenant_id: str, count: int) -> None:
         """Record that the tenant's summaries are complete (`count` customers)."""
         key = digest(tenant_id)
-        write_text_atomic(self._root / key / BUILT, orjson.dumps({"customers": count}))
+        built = {"customers": count, "buckets": BUCKETS}
+        write_text_atomic(self._root / key / BUILT, orjson.dumps(built))
         self._built.add(key)
 
     async def _ready(self, tenant_id: str) -> None:
@@ -260,7 +268,7 @@ class TinyCustomerSummaries:
         names = await asyncio.to_thread(json_file_names, customers_dir)
         groups: dict[str, list[str]] = defaultdict(list)
         for name in names:
-            groups[name[:BUCKET_CHARS]].append(name)
+            groups[bucket_of_file(name)].append(name)
         for name in bucket_names(self._root / key):
             groups.setdefault(name.removesuffix(".json"), [])
         now = self._clock.now()
@@ -283,10 +291,28 @@ class TinyCustomerSummaries:
                 await self._merge_many(tenant_id, batch, replace_index=False)
                 batch = {}
         await self._merge_many(tenant_id, batch, replace_index=False)
+        earlier = await asyncio.to_thread(other_layout_names, self._root / key)
+        if earlier:  # an earlier layout's buckets: every summary is in the current one now
+            await asyncio.to_thread(_remove_all, self._root / key, earlier)
         self.mark_built(tenant_id, count)
         await self._indexes.refresh(tenant_id)  # the index answered from the old ones meanwhile
         logger.info("built the summaries of %d customers of tenant %s", count, tenant_id)
         return count
+
+
+def _current_layout(built: Path) -> bool:
+    """True when `built` (a tenant's built.json) exists and names the current BUCKETS."""
+    try:
+        content = orjson.loads(built.read_bytes())
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return False
+    return isinstance(content, dict) and content.get("buckets") == BUCKETS
+
+
+def _remove_all(directory: Path, names: list[str]) -> None:
+    for name in names:
+        (directory / name).unlink(missing_ok=True)
+    fsync_directory(directory)
 
 
 def _customers_in(directory: Path, names: list[str], tenant_id: str) -> Iterator[Customer]:

@@ -19,7 +19,12 @@ from engagement.models import LifecycleStage, MaturityLevel, Phase
 from engagement.summary import CustomerSummary, RenewalFact, ReviewScore
 from store.shards import SHARD_SUFFIX, digest
 
-BUCKET_CHARS = 2
+# Bucket files per tenant at most: ~100 summaries each at 100,000 customers (256 until 2026-12:
+# ~390, a 72 KB file read, rewritten and synced on every save; 4,096 made a bulk write create
+# 4,096 files, about 2 s on the development machine's disk). Named in built.json: a tenant
+# built with another count is rebuilt (store/summaries.py).
+BUCKETS = 1024
+_QUARTERS = {char: "048c"[int(char, 16) // 4] for char in "0123456789abcdef"}
 BUILT = "built.json"  # see store/summaries.py
 _PHASES = {phase.value: phase for phase in Phase}
 _LEVELS = {level.value: level for level in MaturityLevel}
@@ -35,8 +40,14 @@ Row = list[Any]
 
 
 def bucket_of(customer_id: str) -> str:
-    """The bucket of a customer: the first characters of its file name."""
-    return digest(customer_id)[:BUCKET_CHARS]
+    """The bucket of a customer (see `bucket_of_file`)."""
+    return bucket_of_file(digest(customer_id))
+
+
+def bucket_of_file(name: str) -> str:
+    """The bucket of a customer file's name (its id's hex digest): the first two characters and
+    the third rounded down to 0, 4, 8 or c, as in `ab8`: BUCKETS of them."""
+    return name[:2] + _QUARTERS.get(name[2:3], "0")
 
 
 def encode(summary: CustomerSummary) -> Row:
@@ -124,5 +135,15 @@ def json_file_names(directory: Path) -> list[str]:
 
 
 def bucket_names(directory: Path) -> list[str]:
-    """The bucket files of a tenant's summaries directory, sorted."""
-    return [name for name in json_file_names(directory) if name != BUILT]
+    """The bucket files of a tenant's summaries directory, sorted (only those of the current
+    layout: an earlier one's are ignored until a build removes them)."""
+    return [name for name in json_file_names(directory) if _is_bucket(name)]
+
+
+def other_layout_names(directory: Path) -> list[str]:
+    """The bucket files of an earlier layout in a tenant's summaries directory."""
+    return [name for name in json_file_names(directory) if name != BUILT and not _is_bucket(name)]
+
+
+def _is_bucket(name: str) -> bool:
+    return len(name) == 3 + len(SHARD_SUFFIX) and name[2] in "048c" and name != BUILT

@@ -13,8 +13,11 @@ from dataclasses import fields
 from datetime import date, timedelta
 from pathlib import Path
 
+import orjson
+import pytest
 from store_support import NOW, make_customer
 
+import engagement.slices as slices
 from engagement.book import PortfolioRequest
 from engagement.clock import FixedClock
 from engagement.health_factors import Band
@@ -22,7 +25,9 @@ from engagement.models import LifecycleStage, MaturityLevel, Phase
 from engagement.portfolio import PortfolioQuery
 from engagement.summary import CustomerSummary, RenewalFact, ReviewScore
 from store import open_store
+from store.shards import digest
 from store.summaries import decode, encode
+from store.summary_codec import Row, bucket_of
 
 TENANT = "tenant-summaries"
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +70,36 @@ async def test_missing_summaries_are_rebuilt_from_the_customer_files(tmp_path: P
         assert store.summaries.built(TENANT)
 
 
+async def test_summaries_in_an_earlier_layout_are_rebuilt_in_the_current_one(
+    tmp_path: Path,
+) -> None:
+    """A store whose summaries were written with 2-character buckets (256 per tenant)."""
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        for number in range(30):
+            await store.customers.add(make_customer(TENANT, f"c{number:02}"))
+        await store.summaries.by_name(TENANT)  # built
+    tenant_dir = tmp_path / "summaries" / digest(TENANT)
+    earlier: dict[str, dict[str, Row]] = {}
+    for path in tenant_dir.glob("*.json"):
+        if path.name != "built.json":
+            for customer_id, row in orjson.loads(path.read_bytes()).items():
+                row[1] = "Old " + row[1]  # what only the earlier layout's files say
+                earlier.setdefault(path.name[:2], {})[customer_id] = row
+            path.unlink()
+    for bucket, rows in earlier.items():
+        (tenant_dir / f"{bucket}.json").write_bytes(orjson.dumps(rows))
+    (tenant_dir / "built.json").write_bytes(orjson.dumps({"customers": 30}))
+
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        assert not store.summaries.built(TENANT)
+        listing = await store.summaries.by_name(TENANT, limit=100)
+        assert [s.name for s in listing.summaries] == [f"C{n:02}" for n in range(30)]
+        assert store.summaries.built(TENANT)
+    names = sorted(path.name for path in tenant_dir.iterdir())
+    assert all(name[2] in "048c" for name in names if name != "built.json")
+    assert len(names) == 1 + len({bucket_of(f"c{n:02}") for n in range(30)})
+
+
 async def test_summaries_from_an_earlier_day_are_recomputed_in_the_background(
     tmp_path: Path,
 ) -> None:
@@ -80,6 +115,29 @@ async def test_summaries_from_an_earlier_day_are_recomputed_in_the_background(
         second = await store.summaries.portfolio(TENANT, later)
         assert second.stale == 0
         assert second.page.rows[0].customer_id == added.id
+
+
+async def test_saves_between_the_renames_of_a_bulk_write_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk write renames its buckets in slices: saves run in between, never undone."""
+    monkeypatch.setattr(slices, "SLICE_SECONDS", -1.0)  # yield after every item
+    with open_store(tmp_path, clock=FixedClock(NOW)) as store:
+        stale = [await store.customers.add(make_customer(TENANT, f"c{n:03}")) for n in range(60)]
+        await store.summaries.by_name(TENANT)  # built
+        bulk = asyncio.create_task(store.summaries.record_many(TENANT, stale))
+        saves = 0
+        while not bulk.done():
+            customer = await store.customers.get(TENANT, f"c{saves % 60:03}")
+            assert customer is not None
+            await store.customers.save(customer)
+            saves += 1
+            await asyncio.sleep(0)
+        await bulk
+        stored = {c.id: c.version for c in await store.customers.list(TENANT)}
+        listing = await store.summaries.by_name(TENANT, limit=100)
+    assert saves > 60  # saves ran while the buckets were merged, synced and renamed
+    assert {s.customer_id: s.version for s in listing.summaries} == stored
 
 
 async def test_an_import_records_every_summary_once(tmp_path: Path) -> None:

@@ -40,11 +40,17 @@ def _orjson_writes_as_json_does(value: Any) -> bool:
     if kind in _SCALARS:
         return True
     if kind is list:
-        return all(_orjson_writes_as_json_does(item) for item in value)
+        for item in value:
+            if type(item) not in _SCALARS and not _orjson_writes_as_json_does(item):
+                return False
+        return True
     if kind is dict:
-        return all(
-            type(key) is str and _orjson_writes_as_json_does(item) for key, item in value.items()
-        )
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            if type(item) not in _SCALARS and not _orjson_writes_as_json_does(item):
+                return False
+        return True
     return False  # floats (NaN), dates, enums, subclasses...: json.dumps decides, as before
 
 

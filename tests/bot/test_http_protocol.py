@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
+from bot.app import YOUNG_COLLECTION_THRESHOLD
 from bot.settings import Settings
 from bot.web import is_loopback_url
 from tests.support.connector import FakeConnector
@@ -20,6 +22,11 @@ async def test_healthz_reports_usable_store(client: TestClient) -> None:
     response = await client.get("/healthz")
     assert response.status == 200
     assert (await response.json())["store"] is True
+
+
+async def test_a_started_bot_collects_young_garbage_less_often(client: TestClient) -> None:
+    assert await client.get("/healthz")
+    assert gc.get_threshold()[0] == YOUNG_COLLECTION_THRESHOLD > 700
 
 
 async def test_malformed_json_is_400_and_touches_nothing(

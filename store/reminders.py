@@ -73,6 +73,7 @@ from store.due_buckets import (
     put_document,
 )
 from store.index_build import index_entries
+from store.pointers import PointerWrites, write_pointers
 from store.recent import Recent
 from store.shards import ShardCache, ShardSet
 
@@ -103,6 +104,7 @@ class TinyReminderStore:
         self._cache = cache
         self._index = DueBuckets(root / "due", cache)
         self._bulk = BulkTimes(root / "bulk")
+        self._pointer_writes = PointerWrites()
         self._customers = ShardSet(root / "customers", cache)
         self._users = ShardSet(root / "users", cache)
         self._records = RecordFiles(ShardSet(root / "records", cache), self._legacy_records)
@@ -134,6 +136,7 @@ class TinyReminderStore:
         tenant_id, customer_id = document["tenant_id"], document["customer_id"]
         table = self._customer_table(tenant_id, customer_id)
         put_document(table, entry_matches(tenant_id, customer_id), document)
+        self._pointer_writes.written((tenant_id, customer_id))
 
     async def due(self, now: datetime, limit: int = 1000) -> list[IndexEntry]:
         """Index entries due by `now`, earliest first, at most `limit`.
@@ -180,47 +183,52 @@ class TinyReminderStore:
     async def reschedule(self, swept: Sequence[Rescheduled], started: datetime) -> None:
         """`schedule` for a sweep's customers, with one or two writes per bucket, not per customer.
 
-        The same order as `schedule`: new entries (grouped by bucket), pointers (one file per
-        customer), then removals of old entries (grouped by bucket). A sweep's batch often comes
-        from one bucket (customers imported together fall due together); rewriting that bucket
-        once per customer made a sweep of 10,000 such customers block the event loop for most of
-        a minute. Like every method here it does not await in between, so no `schedule` of a turn
-        can interleave and have its entry removed.
-
+        The same order as `schedule`: new entries (grouped by bucket: rewriting a bucket once
+        per customer blocked the event loop for most of a minute at 10,000), pointers (all at
+        once, store/pointers.py: the only await), then removals of old entries (grouped by
+        bucket). A turn that writes one of these pointers meanwhile keeps its pointer and entries.
         An index time after `started` was set during the sweep (the sweep only looks at
         customers due by then) and is kept when it is earlier than the sweep's.
         """
         self._cache.check_open()
-        plans: list[tuple[dict[str, Any], datetime | None, str | None, set[str]]] = []
-        additions: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)
-        for item in swept:
-            key = (item.tenant_id, item.customer_id)
-            document = self._customer_document(*key)
-            due = item.due
-            current = parse_time(document.get("due"))
-            if current is not None and current > started and (due is None or current < due):
-                due = current
-            new_bucket = bucket_of(due) if due is not None else None
-            if due is not None and new_bucket is not None:
-                additions[new_bucket][key] = due
-            old = {document.get("bucket"), *(entry.location for entry in item.looked)}
-            stale = {str(name) for name in old - {new_bucket, None, ""}}
-            plans.append((document, due, new_bucket, stale))
-        placed: dict[tuple[str, str], str] = {}
-        for name, entries in sorted(additions.items()):
-            placed.update(self._index.add_entries(name, entries))
-        removals: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for document, due, new_bucket, stale in plans:
-            document["due"] = due.isoformat() if due is not None else None
-            key = (document["tenant_id"], document["customer_id"])
-            new_bucket = placed.get(key, new_bucket)  # a chunk file when the slot is crowded
-            stale.discard(new_bucket or "")
-            document["bucket"] = new_bucket
-            self._write_customer_document(document)
-            for name in stale:
-                removals[name].add((document["tenant_id"], document["customer_id"]))
-        for name, keys in sorted(removals.items()):
-            self._index.remove_entries(name, keys)
+        with self._pointer_writes.watch() as meanwhile:
+            plans: list[tuple[dict[str, Any], datetime | None, str | None, set[str]]] = []
+            additions: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)
+            for item in swept:
+                key = (item.tenant_id, item.customer_id)
+                document = self._customer_document(*key)
+                due = item.due
+                current = parse_time(document.get("due"))
+                if current is not None and current > started and (due is None or current < due):
+                    due = current
+                new_bucket = bucket_of(due) if due is not None else None
+                if due is not None and new_bucket is not None:
+                    additions[new_bucket][key] = due
+                old = {document.get("bucket"), *(entry.location for entry in item.looked)}
+                stale = {str(name) for name in old - {new_bucket, None, ""}}
+                plans.append((document, due, new_bucket, stale))
+            placed: dict[tuple[str, str], str] = {}
+            for name, entries in sorted(additions.items()):
+                placed.update(self._index.add_entries(name, entries))
+            changed: list[dict[str, Any]] = []
+            for document, due, new_bucket, stale in plans:
+                before = dict(document)
+                key = (document["tenant_id"], document["customer_id"])
+                document["due"] = due.isoformat() if due is not None else None
+                document["bucket"] = placed.get(key, new_bucket)  # a chunk file when crowded
+                stale.discard(document["bucket"] or "")
+                if document != before:
+                    changed.append(document)
+            await write_pointers(
+                self._customers, self._cache, changed, self._pointer_writes, meanwhile
+            )
+            removals: dict[str, set[tuple[str, str]]] = defaultdict(set)
+            for document, _due, _bucket, stale in plans:
+                key = (document["tenant_id"], document["customer_id"])
+                for name in stale if key not in meanwhile else ():
+                    removals[name].add(key)
+            for name, keys in sorted(removals.items()):
+                self._index.remove_entries(name, keys)
 
     async def schedule_no_later(self, tenant_id: str, customer_id: str, due: datetime) -> None:
         """Move the customer's index time to `due` unless it already is at or before it."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import store.atomic_storage
+import store.pointers
 import store.shards
 from engagement.clock import FixedClock
 from engagement.errors import ConcurrencyConflict
@@ -226,8 +228,15 @@ async def test_the_index_is_written_before_the_customer(tmp_path: Path) -> None:
 
 
 async def test_rescheduling_a_sweep_rewrites_each_bucket_once_not_per_customer(
-    reminders: TinyReminderStore, writes: list[Path]
+    reminders: TinyReminderStore, writes: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    staged: list[int] = []  # files per staged batch of pointers
+
+    def stage(directory: Path, contents: list[tuple[Path, bytes]]) -> list[tuple[Path, Path]]:
+        staged.append(len(contents))
+        return store.atomic_storage.stage_many(directory, contents)
+
+    monkeypatch.setattr(store.pointers, "stage_many", stage)
     due = NOW - timedelta(days=1)
     ids = [f"c{n:03d}" for n in range(50)]  # imported together: one bucket
     reminders.bulk_load(IndexEntry(TENANT, customer_id, due) for customer_id in ids)
@@ -243,7 +252,48 @@ async def test_rescheduling_a_sweep_rewrites_each_bucket_once_not_per_customer(
     assert all([await reminders.scheduled(TENANT, i) for i in ids])
     bucket_writes = [path for path in writes if path.parent.name == "due"]
     assert len(bucket_writes) <= 2  # the new bucket once; the old one deleted, not rewritten
-    assert len(writes) - len(bucket_writes) == len(ids)  # one pointer per customer
+    assert len(writes) == len(bucket_writes)  # no pointer written one by one (was 50)
+    assert staged == [len(ids)]  # all 50 pointers staged and synced at once
+
+
+async def test_a_turn_writing_a_pointer_while_a_sweep_stages_its_pointers_keeps_it(
+    reminders: TinyReminderStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep's pointers are written in a worker thread; a turn runs meanwhile."""
+    for customer_id in ("a", "x"):
+        await reminders.schedule(TENANT, customer_id, NOW - timedelta(minutes=30))
+    looked = {e.customer_id: e for e in await reminders.due(NOW, 10)}
+    loop = asyncio.get_running_loop()
+    staging, turn_done = asyncio.Event(), threading.Event()
+
+    def stage(directory: Path, contents: list[tuple[Path, bytes]]) -> list[tuple[Path, Path]]:
+        loop.call_soon_threadsafe(staging.set)
+        turn_done.wait(timeout=10)
+        return store.atomic_storage.stage_many(directory, contents)
+
+    monkeypatch.setattr(store.pointers, "stage_many", stage)
+    swept_to, wanted = NOW + timedelta(days=14), NOW - timedelta(minutes=25)  # looked slot
+
+    async def turn() -> None:
+        await staging.wait()
+        await reminders.schedule(TENANT, "x", wanted)  # e.g. a snooze
+        await reminders.remember_customer_conversation(TENANT, "a", "19:chat")
+        turn_done.set()
+
+    await asyncio.gather(
+        reminders.reschedule(
+            [Rescheduled(TENANT, c, swept_to, (looked[c],)) for c in ("a", "x")], NOW
+        ),
+        turn(),
+    )
+
+    assert await reminders.scheduled(TENANT, "x") == wanted  # not the sweep's
+    assert "x" in {e.customer_id for e in await reminders.due(wanted, 10)}
+    assert await reminders.customer_conversation(TENANT, "a") == "19:chat"
+    reopened = open_reminder_store(reminders.root)  # what the files say
+    assert await reopened.scheduled(TENANT, "x") == wanted
+    assert await reopened.customer_conversation(TENANT, "a") == "19:chat"
+    assert "a" in {e.customer_id for e in await reopened.due(swept_to, 10)}
 
 
 async def test_rescheduling_keeps_an_earlier_time_set_while_the_sweep_ran(

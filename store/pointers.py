@@ -11,7 +11,9 @@ pointer earlier than every entry of its customer).
 While the worker thread runs, a turn may write one of these pointers itself (`schedule`,
 `remember_customer_conversation`): `PointerWrites.watch` notes every pointer written meanwhile,
 and the batch leaves those alone (the turn's pointer and entry stay; the sweep's new entry for
-that customer stays as a stray, and its old entries are not removed: harmless extra looks).
+that customer stays as a stray, and its old entries are not removed: harmless extra looks). A
+turn's save that only moves the time earlier compares with the time the batch is setting
+(`PointerWrites.pending`), not with the old pointer, so it writes when the batch's time is later.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import os
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,27 +36,44 @@ from store.shards import ShardCache, ShardSet
 Key = tuple[str, str]  # (tenant id, customer id)
 
 
-class PointerWrites:
-    """The pointers written while batches are in flight, one set per batch."""
+class Batch:
+    """One batch in flight: the times it is setting, and the pointers others wrote meanwhile."""
 
     def __init__(self) -> None:
-        self._watching: list[set[Key]] = []
+        self.pending: dict[Key, datetime | None] = {}
+        self.meanwhile: set[Key] = set()
 
-    def written(self, key: Key, *, by: set[Key] | None = None) -> None:
-        """Note that `key`'s pointer was just written (by the batch watching `by`, if any)."""
-        for keys in self._watching:
-            if keys is not by:
-                keys.add(key)
+
+class PointerWrites:
+    """The batches of pointers in flight, and what turns write while they are."""
+
+    def __init__(self) -> None:
+        self._batches: list[Batch] = []
+
+    def written(self, key: Key, *, by: Batch | None = None) -> None:
+        """Note that `key`'s pointer was just written (by the batch `by`, if any)."""
+        for batch in self._batches:
+            if batch is not by:
+                batch.meanwhile.add(key)
+
+    def pending(self, key: Key) -> tuple[bool, datetime | None]:
+        """(True, the time) when a batch in flight is setting `key`'s index time (its entry is
+        written already, the pointer not yet): what a turn must compare its time with, or the
+        batch would overwrite the pointer with a later time than the turn's save asked for."""
+        for batch in reversed(self._batches):
+            if key in batch.pending and key not in batch.meanwhile:
+                return True, batch.pending[key]
+        return False, None
 
     @contextlib.contextmanager
-    def watch(self) -> Iterator[set[Key]]:
-        """The keys whose pointers others write while inside."""
-        keys: set[Key] = set()
-        self._watching.append(keys)
+    def watch(self) -> Iterator[Batch]:
+        """A batch in flight while inside."""
+        batch = Batch()
+        self._batches.append(batch)
         try:
-            yield keys
+            yield batch
         finally:
-            self._watching.remove(keys)
+            self._batches.remove(batch)
 
 
 async def write_pointers(
@@ -61,10 +81,10 @@ async def write_pointers(
     cache: ShardCache,
     documents: list[dict[str, Any]],
     writes: PointerWrites,
-    meanwhile: set[Key],
+    batch: Batch,
 ) -> None:
     """Replace the pointer file of each document (one customer's) durably, leaving alone those
-    written by others meanwhile (`meanwhile`, from `writes.watch()`): see the module docstring.
+    written by others meanwhile (`batch`, from `writes.watch()`): see the module docstring.
     """
     by_directory: defaultdict[Path, list[tuple[Path, bytes]]] = defaultdict(list)
     contents: dict[Path, tuple[Key, dict[str, Any]]] = {}
@@ -82,11 +102,11 @@ async def write_pointers(
         cache.check_open()
         for temp, path in staged:  # no await from here on
             key, content = contents[path]
-            if key in meanwhile:
+            if key in batch.meanwhile:
                 continue
             os.replace(temp, path)
             cache.prime(path, content)
-            writes.written(key, by=meanwhile)
+            writes.written(key, by=batch)
         for directory in by_directory:
             fsync_directory(directory)
     finally:

@@ -147,7 +147,10 @@ class TinyReminderStore:
         return self._index.due(now, limit)
 
     async def scheduled(self, tenant_id: str, customer_id: str) -> datetime | None:
-        """The customer's index time (from its pointer, else its bulk entry's), or None."""
+        """The customer's index time (a batch in flight's, its pointer's, its bulk entry's)."""
+        in_flight, due = self._pointer_writes.pending((tenant_id, customer_id))
+        if in_flight:
+            return due
         document = self._customer_document(tenant_id, customer_id)
         if "due" in document:
             return parse_time(document["due"])
@@ -191,7 +194,7 @@ class TinyReminderStore:
         customers due by then) and is kept when it is earlier than the sweep's.
         """
         self._cache.check_open()
-        with self._pointer_writes.watch() as meanwhile:
+        with self._pointer_writes.watch() as batch:
             plans: list[tuple[dict[str, Any], datetime | None, str | None, set[str]]] = []
             additions: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)
             for item in swept:
@@ -219,13 +222,12 @@ class TinyReminderStore:
                 stale.discard(document["bucket"] or "")
                 if document != before:
                     changed.append(document)
-            await write_pointers(
-                self._customers, self._cache, changed, self._pointer_writes, meanwhile
-            )
+                batch.pending[key] = due
+            await write_pointers(self._customers, self._cache, changed, self._pointer_writes, batch)
             removals: dict[str, set[tuple[str, str]]] = defaultdict(set)
             for document, _due, _bucket, stale in plans:
                 key = (document["tenant_id"], document["customer_id"])
-                for name in stale if key not in meanwhile else ():
+                for name in stale if key not in batch.meanwhile else ():
                     removals[name].add(key)
             for name, keys in sorted(removals.items()):
                 self._index.remove_entries(name, keys)

@@ -260,7 +260,7 @@ async def test_a_turn_writing_a_pointer_while_a_sweep_stages_its_pointers_keeps_
     reminders: TinyReminderStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The sweep's pointers are written in a worker thread; a turn runs meanwhile."""
-    for customer_id in ("a", "x"):
+    for customer_id in ("a", "x", "saved"):
         await reminders.schedule(TENANT, customer_id, NOW - timedelta(minutes=30))
     looked = {e.customer_id: e for e in await reminders.due(NOW, 10)}
     loop = asyncio.get_running_loop()
@@ -273,16 +273,19 @@ async def test_a_turn_writing_a_pointer_while_a_sweep_stages_its_pointers_keeps_
 
     monkeypatch.setattr(store.pointers, "stage_many", stage)
     swept_to, wanted = NOW + timedelta(days=14), NOW - timedelta(minutes=25)  # looked slot
+    soon = NOW + timedelta(days=1)
 
     async def turn() -> None:
         await staging.wait()
         await reminders.schedule(TENANT, "x", wanted)  # e.g. a snooze
         await reminders.remember_customer_conversation(TENANT, "a", "19:chat")
+        # A save asking for a time earlier than the sweep's, later than the old pointer's.
+        await reminders.schedule_no_later(TENANT, "saved", soon)
         turn_done.set()
 
     await asyncio.gather(
         reminders.reschedule(
-            [Rescheduled(TENANT, c, swept_to, (looked[c],)) for c in ("a", "x")], NOW
+            [Rescheduled(TENANT, c, swept_to, (looked[c],)) for c in ("a", "x", "saved")], NOW
         ),
         turn(),
     )
@@ -294,6 +297,8 @@ async def test_a_turn_writing_a_pointer_while_a_sweep_stages_its_pointers_keeps_
     assert await reopened.scheduled(TENANT, "x") == wanted
     assert await reopened.customer_conversation(TENANT, "a") == "19:chat"
     assert "a" in {e.customer_id for e in await reopened.due(swept_to, 10)}
+    assert await reopened.scheduled(TENANT, "saved") == soon  # not the sweep's later time
+    assert "saved" in {e.customer_id for e in await reopened.due(soon, 10)}
 
 
 async def test_rescheduling_keeps_an_earlier_time_set_while_the_sweep_ran(

@@ -7,9 +7,10 @@ write_placement.py). Here the loop writes the temporary file only (page cache, t
 microseconds) and hands (temporary, target) to `store/sync_worker.py`, a process of its own:
 it fsyncs, renames and answers while the loop serves other turns, and commits whatever queued
 meanwhile at once. The write's coroutine returns when the worker answered, so a write that
-returned is durable, as before. The assess turn's CPU stays the same (the worker's included) and
-its throughput against the stock EchoBot at 16 conversations rose from 4.91x to 6.57x (medians
-of 4 alternating pairs of bench runs, bench/README.md).
+returned is durable, as before. The assess turn's CPU stays the same (the worker's included); its
+throughput against the stock EchoBot at 16 conversations: 5.51x against 5.09x inline, medians of
+11 alternating bench runs each, up to 7.6x when the 2 cores are not busy otherwise
+(bench/README.md).
 
 Failure: if the worker exits, errs, answers nonsense or its pipe breaks, it is stopped (killed
 by its PID if still running, and reaped), every unanswered write is completed inline in the
@@ -84,8 +85,10 @@ class SyncWorker:
             return
         future: asyncio.Future[None] = loop.create_future()
         self._pending.append((temp, path, future))
+        request = memoryview(os.fsencode(temp) + b"\0" + os.fsencode(path) + b"\0")
         try:
-            os.write(self._requests, os.fsencode(temp) + b"\0" + os.fsencode(path) + b"\0")
+            while request:  # one call, unless the paths are longer than the pipe's atomic size
+                request = request[os.write(self._requests, request) :]
         except OSError as error:  # a broken pipe: the worker is gone
             self._fail_over(f"its pipe broke ({error!r})")
         await future

@@ -25,7 +25,8 @@ class ConversationLocks:
     @asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
         """Wait for and hold the key's lock for the duration of the block."""
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        held = self._locks.get(key)
+        lock, users = held if held is not None else (asyncio.Lock(), 0)
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:

@@ -110,10 +110,10 @@ class QuestionsDialog(ComponentDialog):
         if step.result == BACK:
             previous = max(index - 1, 0)
             answers.pop(self._questions[previous].id, None)
-            moved = state.model_copy(update={"index": previous, "answers": answers})
-            return await step.replace_dialog(_STEPS, moved.model_dump())
+            moved = {**state.model_dump(), "index": previous, "answers": answers}
+            return await step.replace_dialog(_STEPS, moved)
         answers[self._questions[index].id] = str(step.result)
         if index + 1 >= len(self._questions):
             return await step.end_dialog(answers)
-        moved = state.model_copy(update={"index": index + 1, "answers": answers})
-        return await step.replace_dialog(_STEPS, moved.model_dump())
+        moved = {**state.model_dump(), "index": index + 1, "answers": answers}
+        return await step.replace_dialog(_STEPS, moved)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import re
 from typing import Any
 
@@ -70,7 +69,11 @@ class CardActivity(Activity):
     """
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CardActivity:
-        return copy.copy(self)
+        # What copy.copy does for a plain object (new instance, same attributes), minus its
+        # generic __reduce_ex__ machinery.
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        return copied
 
 
 def card_message(card: dict[str, Any], text: str | None = None) -> Activity:

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also cProfile the assess turn at 16 concurrent conversations; print the top entries",
     )
     parser.add_argument(
-        "--rounds", type=int, default=None, help="interleaved rounds (default 3, quick 2)"
+        "--rounds", type=int, default=None, help="interleaved rounds (default 5, quick 2)"
     )
     parser.add_argument("--no-store", action="store_true", help="skip bench/store_cost.py")
     parser.add_argument("--no-book", action="store_true", help="skip bench/book.py")

@@ -36,7 +36,7 @@ class Plan:
 
     @staticmethod
     def full() -> Plan:
-        return Plan(rounds=3, turns={1: 60, 4: 120, 16: 240}, warmup_turns=32)
+        return Plan(rounds=5, turns={1: 60, 4: 120, 16: 240}, warmup_turns=32)
 
     @staticmethod
     def quick() -> Plan:

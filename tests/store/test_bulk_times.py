@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import store.atomic_storage
-import store.shards
 from engagement.clock import FixedClock
 from engagement.models import Touch
 from engagement.reminder_index import SchedulingCustomerRepository
@@ -18,6 +16,7 @@ from engagement.reminder_records import IndexEntry, Rescheduled
 from engagement.reminders import ReminderPolicy
 from store import open_store
 from store.reminders import TinyReminderStore, open_reminder_store
+from tests.support.durable_writes import count_durable_writes
 from tests.support.reminders import NOW, OWNER, TENANT, customer
 
 POLICY = ReminderPolicy()
@@ -31,16 +30,7 @@ def reminders(tmp_path: Path) -> TinyReminderStore:
 @pytest.fixture
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every durable single-file write, by path."""
-    written: list[Path] = []
-    original = store.atomic_storage.write_text_atomic
-
-    def counting(path: Path, text: str) -> None:
-        written.append(path)
-        original(path, text)
-
-    monkeypatch.setattr(store.atomic_storage, "write_text_atomic", counting)
-    monkeypatch.setattr(store.shards, "write_text_atomic", counting)
-    return written
+    return count_durable_writes(monkeypatch)
 
 
 def index_writes(written: list[Path], reminders: TinyReminderStore) -> list[Path]:

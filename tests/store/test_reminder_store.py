@@ -20,6 +20,7 @@ from engagement.reminder_records import DeliveryRecord, DeliveryState, IndexEntr
 from engagement.reminders import ReminderPolicy, due_reminders
 from store import open_store
 from store.reminders import TinyReminderStore, bucket_of, open_reminder_store
+from tests.support.durable_writes import count_durable_writes
 from tests.support.reminders import NOW, OWNER, TENANT, customer
 
 POLICY = ReminderPolicy()
@@ -32,17 +33,8 @@ def reminders(tmp_path: Path) -> TinyReminderStore:
 
 @pytest.fixture
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every durable file write, by path."""
-    written: list[Path] = []
-    original = store.atomic_storage.write_text_atomic
-
-    def counting(path: Path, text: str) -> None:
-        written.append(path)
-        original(path, text)
-
-    monkeypatch.setattr(store.atomic_storage, "write_text_atomic", counting)
-    monkeypatch.setattr(store.shards, "write_text_atomic", counting)
-    return written
+    """Every durable single-file write, by path."""
+    return count_durable_writes(monkeypatch)
 
 
 def bucket_files(reminders: TinyReminderStore) -> list[str]:

@@ -67,22 +67,16 @@ def write_text_atomic(path: Path, text: str | bytes) -> None:
     the new content.
 
     The temporary file lives in the target's directory (a rename is only atomic within one file
-    system), is fsynced before the rename, and the directory is fsynced after it.
+    system), is fsynced before the rename, and the directory is fsynced after it: the two halves
+    `write_temporary` and `commit_temporary`, which the sync worker splits between processes.
     """
-    directory = path.parent
-    ensure_directory(directory)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
+    temp = write_temporary(path, text.encode("utf-8") if isinstance(text, str) else text)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
+        commit_temporary(temp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+        with contextlib.suppress(OSError):  # gone once renamed
+            os.unlink(temp)
         raise
-    fsync_directory(directory)
 
 
 def write_temporary(path: Path, data: bytes) -> Path:

@@ -5,21 +5,13 @@ from __future__ import annotations
 from botbuilder.core import ConversationState, MemoryStorage, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import DialogSet
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
 from bot.sdk_internals import DialogMemory
+from tests.support.sdk_turns import message_turn
 
 
 def _turn(adapter: TestAdapter) -> TurnContext:
-    activity = Activity(
-        type=ActivityTypes.message,
-        text="hi",
-        channel_id="test",
-        conversation=ConversationAccount(id="c1"),
-        from_property=ChannelAccount(id="u1"),
-        recipient=ChannelAccount(id="bot"),
-    )
-    return TurnContext(adapter, activity)
+    return message_turn(adapter)
 
 
 async def test_later_turns_reuse_the_first_turns_configuration() -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from botbuilder.core import ConversationState, MemoryStorage, TurnContext
-from botbuilder.core.adapters import TestAdapter
+from botbuilder.core import ConversationState, MemoryStorage
 from botbuilder.dialogs import DialogSet, DialogTurnResult, DialogTurnStatus, WaterfallStepContext
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
 from dialogs.common.waterfall import Waterfall
+from tests.support.sdk_turns import message_turn
 
 
 async def test_a_run_gets_a_uuid4_id_and_its_steps_run_in_order(
@@ -35,15 +34,7 @@ async def test_a_run_gets_a_uuid4_id_and_its_steps_run_in_order(
     state = ConversationState(MemoryStorage())
     dialogs = DialogSet(state.create_property("DialogState"))
     dialogs.add(Waterfall("steps", [first, second]))
-    activity = Activity(
-        type=ActivityTypes.message,
-        text="hi",
-        channel_id="test",
-        conversation=ConversationAccount(id="c1"),
-        from_property=ChannelAccount(id="u1"),
-        recipient=ChannelAccount(id="bot"),
-    )
-    dialog_context = await dialogs.create_context(TurnContext(TestAdapter(), activity))
+    dialog_context = await dialogs.create_context(message_turn())
 
     result = await dialog_context.begin_dialog("steps", {"customer": "Contoso"})
 
